@@ -1,0 +1,177 @@
+package io.tributary.embedded;
+
+import io.tributary.embedded.internal.Ports;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.server.MetaProperties;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * A single Kafka broker in KRaft mode (broker and controller in one node), in this JVM. Its log
+ * directory is formatted once and kept, so topics survive a restart of the service.
+ */
+public final class KafkaService implements EmbeddedService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaService.class);
+
+    private final KafkaRaftServer server;
+    private final int port;
+    private final Path logDir;
+    private volatile boolean closed;
+
+    private KafkaService(KafkaRaftServer server, int port, Path logDir) {
+        this.server = server;
+        this.port = port;
+        this.logDir = logDir;
+    }
+
+    /** Starts a broker with its log in {@code logDir}, on {@code port} or a free port when 0. */
+    public static KafkaService start(Path logDir, int port) {
+        int brokerPort = port > 0 ? port : Ports.freePort();
+        int controllerPort = Ports.freePort();
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@" + Ports.LOOPBACK + ":" + controllerPort);
+        props.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + Ports.LOOPBACK
+                        + ":"
+                        + brokerPort
+                        + ",CONTROLLER://"
+                        + Ports.LOOPBACK
+                        + ":"
+                        + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("log.dirs", logDir.toString());
+        props.put("num.partitions", "1");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "1");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "true");
+        props.put("log.flush.interval.messages", "1");
+        try {
+            Files.createDirectories(logDir);
+            KafkaConfig config = new KafkaConfig(props);
+            formatOnce(logDir);
+            LOG.info("Starting Kafka (KRaft) on 127.0.0.1:{} with log in {}", brokerPort, logDir);
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM, Option.empty());
+            server.startup();
+            KafkaService service = new KafkaService(server, brokerPort, logDir);
+            service.awaitReady();
+            return service;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void formatOnce(Path logDir) {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc =
+                StorageTool.formatCommand(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        CollectionConverters.asScala(List.of(logDir.toString())).toSeq(),
+                        MetaProperties.apply(Uuid.randomUuid().toString(), 1),
+                        MetadataVersion.latest(),
+                        true);
+        if (rc != 0) {
+            throw new IllegalStateException(
+                    "Formatting the Kafka log dir "
+                            + logDir
+                            + " failed: "
+                            + out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void awaitReady() {
+        try (Admin admin = admin()) {
+            admin.describeCluster().nodes().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("Kafka did not become ready on port " + port, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    public String bootstrapServers() {
+        return Ports.LOOPBACK + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Admin admin() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(p);
+    }
+
+    /** Creates a topic of its own for a test or a demo (no-op when it exists). */
+    public void createTopic(String topic, int partitions) {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("Could not create topic " + topic, e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Map<String, String> endpoints() {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("bootstrap-servers", bootstrapServers());
+        e.put("log-dir", logDir.toString());
+        return e;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.shutdown();
+        server.awaitShutdown();
+    }
+}

@@ -1,0 +1,326 @@
+package io.tributary.jobs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.embedded.EmbeddedServices;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tributary services up|status|down}: the embedded default stack as a user's local stack
+ * without Docker. {@code up} starts a detached JVM ({@code services run}) that owns every service
+ * process and stops them all when it is told to stop or is interrupted.
+ */
+@Command(
+        name = "services",
+        mixinStandardHelpOptions = true,
+        description =
+                "Start, inspect and stop the embedded services (PostgreSQL, MariaDB, Kafka, S3, Flink).",
+        subcommands = {
+            ServicesCommand.Up.class,
+            ServicesCommand.Status.class,
+            ServicesCommand.Down.class,
+            ServicesCommand.Run.class
+        })
+final class ServicesCommand implements Runnable {
+
+    static final String STATE_FILE = "services.json";
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static Path stateFile(Path home) {
+        return home.resolve(STATE_FILE);
+    }
+
+    /** The state the daemon wrote, if it is still alive. */
+    static Optional<JsonNode> runningState(Path home) {
+        Path file = stateFile(home);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode state = JSON.readTree(file.toFile());
+            long pid = state.path("pid").asLong(-1);
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            return alive ? Optional.of(state) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether every loopback port a service's endpoints name accepts connections. */
+    static boolean answers(JsonNode endpoints) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)")
+                        .matcher(endpoints.toString());
+        boolean any = false;
+        while (m.find()) {
+            any = true;
+            if (!io.tributary.embedded.internal.Ports.isOpen(Integer.parseInt(m.group(1)))) {
+                return false;
+            }
+        }
+        return any
+                || endpoints.has("port")
+                        && io.tributary.embedded.internal.Ports.isOpen(
+                                endpoints.path("port").asInt());
+    }
+
+    static void printEndpoints(PrintWriter out, JsonNode state) {
+        out.printf(
+                "Tributary services (pid %d, home %s)%n",
+                state.path("pid").asLong(), state.path("home").asText());
+        Iterator<Map.Entry<String, JsonNode>> it = state.path("services").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> service = it.next();
+            out.printf(
+                    "  %s (%s)%n",
+                    service.getKey(), answers(service.getValue()) ? "up" : "NOT ANSWERING");
+            service.getValue()
+                    .fields()
+                    .forEachRemaining(
+                            e -> out.printf("    %-18s %s%n", e.getKey(), e.getValue().asText()));
+        }
+    }
+
+    /** Starts the daemon in the background and waits until it reports its endpoints. */
+    @Command(
+            name = "up",
+            mixinStandardHelpOptions = true,
+            description = "Start the services in the background and print their endpoints.")
+    static final class Up implements java.util.concurrent.Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Option(names = "--json", description = "Print the endpoints as JSON.")
+        boolean json;
+
+        @Option(
+                names = "--timeout",
+                defaultValue = "PT5M",
+                description =
+                        "How long to wait for the services (ISO-8601 duration, default ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = home.resolve();
+            PrintWriter out = spec.commandLine().getOut();
+            Optional<JsonNode> running = runningState(dir);
+            if (running.isEmpty()) {
+                Files.createDirectories(dir.resolve("logs"));
+                Files.deleteIfExists(stateFile(dir));
+                Path log = dir.resolve("logs").resolve("services.log");
+                Process daemon =
+                        JvmLauncher.start(
+                                List.of("services", "run", "--home", dir.toString()), log);
+                if (!json) {
+                    out.println("Starting services under " + dir + " (log: " + log + ") ...");
+                    out.flush();
+                }
+                long deadline = System.nanoTime() + timeout.toNanos();
+                while (running.isEmpty()) {
+                    if (!daemon.isAlive()) {
+                        spec.commandLine()
+                                .getErr()
+                                .println(
+                                        "tributary: the services did not start; last lines of "
+                                                + log
+                                                + ":");
+                        JvmLauncher.tail(log, 25).forEach(spec.commandLine().getErr()::println);
+                        return ExitCodes.FAILURE;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        daemon.destroy();
+                        spec.commandLine()
+                                .getErr()
+                                .println(
+                                        "tributary: the services did not start within "
+                                                + timeout
+                                                + "; see "
+                                                + log);
+                        return ExitCodes.FAILURE;
+                    }
+                    Thread.sleep(200);
+                    running = runningState(dir);
+                }
+            } else if (!json) {
+                out.println("Services are already running.");
+            }
+            if (json) {
+                out.println(JSON.writeValueAsString(running.get()));
+            } else {
+                printEndpoints(out, running.get());
+                out.println("Stop them with: ./tributary services down");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Reports whether the daemon and each of its services answer. */
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Show whether the services run, and their endpoints (exit 3 when not running).")
+    static final class Status implements java.util.concurrent.Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Option(names = "--json", description = "Print the status as JSON.")
+        boolean json;
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Optional<JsonNode> running = runningState(home.resolve());
+            if (json) {
+                ObjectNode status = JSON.createObjectNode();
+                status.put("running", running.isPresent());
+                running.ifPresent(
+                        s -> {
+                            status.set("state", s);
+                            ObjectNode health = status.putObject("answering");
+                            s.path("services")
+                                    .fields()
+                                    .forEachRemaining(
+                                            e -> health.put(e.getKey(), answers(e.getValue())));
+                        });
+                out.println(JSON.writeValueAsString(status));
+            } else if (running.isPresent()) {
+                printEndpoints(out, running.get());
+            } else {
+                out.println("Services are not running (start them with: ./tributary services up)");
+            }
+            return running.isPresent() ? ExitCodes.OK : ExitCodes.NOT_RUNNING;
+        }
+    }
+
+    /** Tells the daemon to stop, and waits until it and every service process are gone. */
+    @Command(
+            name = "down",
+            mixinStandardHelpOptions = true,
+            description = "Stop the services and every process they started.")
+    static final class Down implements java.util.concurrent.Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Option(names = "--json", description = "Print what was stopped as JSON.")
+        boolean json;
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = home.resolve();
+            PrintWriter out = spec.commandLine().getOut();
+            Optional<JsonNode> running = runningState(dir);
+            List<Long> stopped = new ArrayList<>();
+            if (running.isPresent()) {
+                JsonNode state = running.get();
+                List<ProcessHandle> processes = new ArrayList<>();
+                ProcessHandle.of(state.path("pid").asLong()).ifPresent(processes::add);
+                state.path("pids")
+                        .forEach(p -> ProcessHandle.of(p.asLong()).ifPresent(processes::add));
+                // SIGTERM to the daemon: its shutdown hook stops the services in order
+                processes.get(0).destroy();
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                for (ProcessHandle p : processes) {
+                    while (p.isAlive() && System.nanoTime() < deadline) {
+                        Thread.sleep(100);
+                    }
+                    if (p.isAlive()) {
+                        p.destroyForcibly();
+                    }
+                    stopped.add(p.pid());
+                }
+            }
+            Files.deleteIfExists(stateFile(dir));
+            if (json) {
+                ObjectNode result = JSON.createObjectNode();
+                result.put("was-running", running.isPresent());
+                stopped.forEach(result.putArray("stopped-pids")::add);
+                out.println(JSON.writeValueAsString(result));
+            } else {
+                out.println(
+                        running.isPresent() ? "Services stopped." : "Services were not running.");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** The daemon itself: runs the services in the foreground until interrupted. */
+    @Command(
+            name = "run",
+            hidden = true,
+            description = "Run the services in the foreground until Ctrl-C.")
+    static final class Run implements java.util.concurrent.Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = home.resolve();
+            Files.createDirectories(dir);
+            EmbeddedServices services =
+                    EmbeddedServices.builder(dir.resolve("services")).all().start();
+            Path state = stateFile(dir);
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        services.close();
+                                        try {
+                                            Files.deleteIfExists(state);
+                                        } catch (IOException ignored) {
+                                            // best effort: a stale file is detected by its dead pid
+                                        }
+                                        stop.countDown();
+                                    },
+                                    "tributary-services-stop"));
+            ObjectNode json = JSON.createObjectNode();
+            json.put("pid", ProcessHandle.current().pid());
+            json.put("home", dir.toString());
+            json.put("started", Instant.now().toString());
+            json.set("services", JSON.valueToTree(services.endpoints()));
+            ObjectNode pids = json.putObject("pids");
+            services.postgres().pid().ifPresent(p -> pids.put("postgres", p));
+            services.mariadb().pid().ifPresent(p -> pids.put("mariadb", p));
+            Path tmp = state.resolveSibling(STATE_FILE + ".tmp");
+            Files.writeString(tmp, JSON.writeValueAsString(json), StandardCharsets.UTF_8);
+            Files.move(
+                    tmp,
+                    state,
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("Services up; endpoints in " + state);
+            stop.await();
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.tributary.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tributary} command line: the entry point users and the launcher script call. */
+@Command(
+        name = "tributary",
+        mixinStandardHelpOptions = true,
+        versionProvider = Tributary.Version.class,
+        description =
+                "Stream-first ETL on Apache Flink: catalog, S3 and CDC sources, warehouse sink.",
+        subcommands = {ServicesCommand.class, DemoCommand.class})
+public final class Tributary implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        if (System.getProperty("tributary.log.dir") == null) {
+            System.setProperty("tributary.log.dir", homeFrom(args).resolve("logs").toString());
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** --home from the arguments, before picocli parses them (logging starts earlier). */
+    private static java.nio.file.Path homeFrom(String[] args) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--home")) {
+                HomeOption h = new HomeOption();
+                h.home = java.nio.file.Paths.get(args[i + 1]);
+                return h.resolve();
+            }
+        }
+        return new HomeOption().resolve();
+    }
+
+    /** The configured command line, for main and for tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Tributary());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(
+                (e, cmd, parsed) -> {
+                    cmd.getErr()
+                            .println(
+                                    cmd.getColorScheme()
+                                            .errorText("tributary: " + Errors.describe(e)));
+                    return ExitCodes.FAILURE;
+                });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reads the version Maven wrote into the jar manifest (or "dev" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Tributary.class.getPackage().getImplementationVersion();
+            return new String[] {"tributary " + (v == null ? "dev" : v) + " (Flink 1.20.3)"};
+        }
+    }
+}

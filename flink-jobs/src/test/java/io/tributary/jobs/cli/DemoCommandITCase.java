@@ -1,0 +1,52 @@
+package io.tributary.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.jobs.demo.DemoData;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandITCase {
+
+    @TempDir Path home;
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void onceLoadsEverySampleRowIntoTheWarehouseExactlyOnce() throws Exception {
+        int files = 4;
+        int rowsPerFile = 250;
+        BigDecimal expectedRevenue = BigDecimal.ZERO;
+        for (int f = 0; f < files; f++) {
+            for (DemoData.Sale s : DemoData.salesFile(f, rowsPerFile)) {
+                expectedRevenue = expectedRevenue.add(s.amount());
+            }
+        }
+
+        CliRun run =
+                CliRun.of(
+                        "demo",
+                        "--once",
+                        "--json",
+                        "--files",
+                        Integer.toString(files),
+                        "--rows-per-file",
+                        Integer.toString(rowsPerFile),
+                        "--home",
+                        home.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode summary = new ObjectMapper().readTree(run.out());
+        assertThat(summary.get("ok").asBoolean()).isTrue();
+        assertThat(summary.get("rows-in-warehouse").asLong()).isEqualTo(1000);
+        assertThat(summary.get("distinct-orders-in-warehouse").asLong()).isEqualTo(1000);
+        assertThat(summary.get("customers").asInt()).isEqualTo(DemoData.CUSTOMERS);
+        assertThat(new BigDecimal(summary.get("revenue-in-warehouse").asText()))
+                .isEqualByComparingTo(expectedRevenue);
+    }
+}

@@ -1,0 +1,115 @@
+package io.tributary.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.embedded.internal.Ports;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServicesCommandITCase {
+
+    @TempDir Path home;
+
+    @AfterEach
+    void alwaysStop() {
+        CliRun.of("services", "down", "--home", home.toString());
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void upPrintsWorkingEndpointsAndDownLeavesNoProcessBehind() throws Exception {
+        CliRun up = CliRun.of("services", "up", "--json", "--home", home.toString());
+        assertThat(up.exitCode()).as(up.err()).isZero();
+        JsonNode state = new ObjectMapper().readTree(up.out());
+        JsonNode services = state.get("services");
+        assertThat(services.fieldNames())
+                .toIterable()
+                .containsExactly("postgres", "mariadb", "kafka", "s3", "flink");
+
+        // every endpoint printed is one a client can use
+        try (Connection pg =
+                        DriverManager.getConnection(services.at("/postgres/jdbc-url").asText());
+                ResultSet rs = pg.createStatement().executeQuery("SHOW wal_level")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("logical");
+        }
+        try (Connection my =
+                        DriverManager.getConnection(services.at("/mariadb/jdbc-url").asText());
+                ResultSet rs = my.createStatement().executeQuery("SELECT @@binlog_format")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("ROW");
+        }
+        HttpResponse<String> overview =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        services.at("/flink/web-ui").asText()
+                                                                + "/overview"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(overview.statusCode()).isEqualTo(200);
+        assertThat(services.at("/s3/bucket").asText()).isEqualTo("tributary");
+        List<Integer> ports = new ArrayList<>();
+        for (String p : List.of("/postgres/port", "/mariadb/port")) {
+            ports.add(services.at(p).asInt());
+        }
+        ports.add(Integer.parseInt(services.at("/kafka/bootstrap-servers").asText().split(":")[1]));
+        ports.add(URI.create(services.at("/s3/endpoint").asText()).getPort());
+        ports.add(URI.create(services.at("/flink/web-ui").asText()).getPort());
+        assertThat(ports).allMatch(Ports::isOpen);
+
+        CliRun status = CliRun.of("services", "status", "--json", "--home", home.toString());
+        assertThat(status.exitCode()).isZero();
+        JsonNode statusJson = new ObjectMapper().readTree(status.out());
+        assertThat(statusJson.get("running").asBoolean()).isTrue();
+        statusJson.get("answering").forEach(a -> assertThat(a.asBoolean()).isTrue());
+
+        // up again is idempotent: same daemon
+        CliRun again = CliRun.of("services", "up", "--json", "--home", home.toString());
+        assertThat(new ObjectMapper().readTree(again.out()).get("pid").asLong())
+                .isEqualTo(state.get("pid").asLong());
+
+        List<Long> pids = new ArrayList<>(List.of(state.get("pid").asLong()));
+        state.get("pids").forEach(p -> pids.add(p.asLong()));
+        assertThat(pids).hasSize(3).allMatch(p -> ProcessHandle.of(p).isPresent());
+
+        CliRun down = CliRun.of("services", "down", "--home", home.toString());
+        assertThat(down.exitCode()).isZero();
+        assertThat(pids)
+                .allSatisfy(
+                        p ->
+                                assertThat(
+                                                ProcessHandle.of(p)
+                                                        .map(ProcessHandle::isAlive)
+                                                        .orElse(false))
+                                        .as("process %d still alive after down", p)
+                                        .isFalse());
+        assertThat(ports).noneMatch(Ports::isOpen);
+
+        CliRun after = CliRun.of("services", "status", "--home", home.toString());
+        assertThat(after.exitCode()).isEqualTo(ExitCodes.NOT_RUNNING);
+    }
+
+    @Test
+    void statusOfAStackNeverStartedSaysSo() {
+        CliRun status = CliRun.of("services", "status", "--home", home.toString());
+        assertThat(status.exitCode()).isEqualTo(ExitCodes.NOT_RUNNING);
+        assertThat(status.out()).contains("not running");
+    }
+}
