@@ -107,6 +107,38 @@ class ServicesCommandITCase {
     }
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void ctrlCOnTheForegroundServicesStopsEveryDatabaseProcess() throws Exception {
+        java.nio.file.Files.createDirectories(home.resolve("logs"));
+        Process foreground =
+                JvmLauncher.start(
+                        List.of("services", "run", "--home", home.toString()),
+                        home.resolve("logs").resolve("foreground.log"));
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (ServicesCommand.runningState(home).isEmpty()) {
+            assertThat(foreground.isAlive()).as("services run exited early").isTrue();
+            assertThat(System.nanoTime()).as("services did not come up").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        JsonNode state = ServicesCommand.runningState(home).orElseThrow();
+        List<Long> databases = new ArrayList<>();
+        state.get("pids").forEach(p -> databases.add(p.asLong()));
+        assertThat(databases).hasSize(2);
+
+        // what a terminal sends on Ctrl-C
+        new ProcessBuilder("kill", "-INT", Long.toString(foreground.pid())).start().waitFor();
+
+        assertThat(foreground.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        for (long pid : databases) {
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                    .as("database process %d outlived Ctrl-C", pid)
+                    .isFalse();
+        }
+        assertThat(ServicesCommand.stateFile(home)).doesNotExist();
+    }
+
+    @Test
     void statusOfAStackNeverStartedSaysSo() {
         CliRun status = CliRun.of("services", "status", "--home", home.toString());
         assertThat(status.exitCode()).isEqualTo(ExitCodes.NOT_RUNNING);
