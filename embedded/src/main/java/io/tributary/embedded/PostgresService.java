@@ -30,7 +30,7 @@ public final class PostgresService implements EmbeddedService {
 
     public static final String PASSWORD = "";
 
-    private final EmbeddedPostgres postgres;
+    private EmbeddedPostgres postgres;
     private final int port;
     private final Path dataDir;
 
@@ -50,20 +50,7 @@ public final class PostgresService implements EmbeddedService {
             Files.createDirectories(dataDir);
             Processes.stopStale(dataDir.resolve("postmaster.pid"), "postgres");
             LOG.info("Starting PostgreSQL on 127.0.0.1:{} with data in {}", actualPort, dataDir);
-            EmbeddedPostgres pg =
-                    EmbeddedPostgres.builder()
-                            .setPort(actualPort)
-                            .setDataDirectory(dataDir)
-                            .setCleanDataDirectory(false)
-                            .setRegisterShutdownHook(true)
-                            .setPGStartupWait(Duration.ofSeconds(60))
-                            .setServerConfig("listen_addresses", Ports.LOOPBACK)
-                            .setServerConfig("wal_level", "logical")
-                            .setServerConfig("max_replication_slots", "20")
-                            .setServerConfig("max_wal_senders", "20")
-                            .setServerConfig("max_connections", "200")
-                            .setServerConfig("timezone", "UTC")
-                            .start();
+            EmbeddedPostgres pg = launch(dataDir, actualPort);
             return new PostgresService(pg, actualPort, dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(
@@ -73,6 +60,39 @@ public final class PostgresService implements EmbeddedService {
                             + dataDir
                             + "); see the log above for initdb/pg_ctl output",
                     e);
+        }
+    }
+
+    private static EmbeddedPostgres launch(Path dataDir, int port) throws IOException {
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setRegisterShutdownHook(true)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("listen_addresses", Ports.LOOPBACK)
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "20")
+                .setServerConfig("max_wal_senders", "20")
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("timezone", "UTC")
+                .start();
+    }
+
+    /**
+     * Stops the server and starts it again on the same port with the same data, after {@code
+     * downtime}: what a database restart looks like to clients (fault tests).
+     */
+    public synchronized void restart(java.time.Duration downtime) {
+        try {
+            postgres.close();
+            Thread.sleep(downtime.toMillis());
+            postgres = launch(dataDir, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL did not restart on port " + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

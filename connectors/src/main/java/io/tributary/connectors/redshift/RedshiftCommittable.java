@@ -1,0 +1,21 @@
+package io.tributary.connectors.redshift;
+
+/**
+ * One writer subtask's rows of one checkpoint, staged and waiting for the commit: the staging table
+ * (PostgreSQL) or staged file (Redshift), and who staged it.
+ *
+ * @param jobId the Flink job that staged the rows (kept across restores, so replays find their
+ *     bookmark)
+ * @param sinkName the sink's identity in the bookmark table
+ * @param subtask the writer subtask that staged the rows
+ * @param checkpointId the checkpoint the rows belong to (monotonic per writer subtask)
+ * @param stagedLocation qualified staging table, or the URL of the staged file
+ * @param rows how many staged rows (changes, before dedupe)
+ */
+public record RedshiftCommittable(
+        String jobId,
+        String sinkName,
+        int subtask,
+        long checkpointId,
+        String stagedLocation,
+        long rows) {}

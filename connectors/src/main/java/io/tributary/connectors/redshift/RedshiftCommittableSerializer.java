@@ -1,0 +1,50 @@
+package io.tributary.connectors.redshift;
+
+import java.io.IOException;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+/** Versioned serializer of {@link RedshiftCommittable}: what checkpoints hold between commits. */
+public final class RedshiftCommittableSerializer
+        implements SimpleVersionedSerializer<RedshiftCommittable> {
+
+    private static final int VERSION = 1;
+
+    @Override
+    public int getVersion() {
+        return VERSION;
+    }
+
+    @Override
+    public byte[] serialize(RedshiftCommittable c) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        out.writeUTF(c.jobId());
+        out.writeUTF(c.sinkName());
+        out.writeInt(c.subtask());
+        out.writeLong(c.checkpointId());
+        out.writeUTF(c.stagedLocation());
+        out.writeLong(c.rows());
+        return out.getCopyOfBuffer();
+    }
+
+    @Override
+    public RedshiftCommittable deserialize(int version, byte[] bytes) throws IOException {
+        if (version != VERSION) {
+            throw new IOException(
+                    "Unknown RedshiftCommittable version "
+                            + version
+                            + " (this build reads "
+                            + VERSION
+                            + ")");
+        }
+        DataInputDeserializer in = new DataInputDeserializer(bytes);
+        return new RedshiftCommittable(
+                in.readUTF(),
+                in.readUTF(),
+                in.readInt(),
+                in.readLong(),
+                in.readUTF(),
+                in.readLong());
+    }
+}

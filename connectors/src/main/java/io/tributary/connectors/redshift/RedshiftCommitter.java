@@ -1,0 +1,268 @@
+package io.tributary.connectors.redshift;
+
+import io.tributary.connectors.redshift.dialect.PostgresDialect;
+import io.tributary.connectors.redshift.dialect.RedshiftDialect;
+import io.tributary.connectors.redshift.dialect.WarehouseDialect;
+import io.tributary.connectors.redshift.internal.S3FileStager;
+import io.tributary.connectors.redshift.internal.SinkSpec;
+import io.tributary.connectors.redshift.internal.TablePreparer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkCommitterMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies staged batches to the target, each in ONE transaction: check the bookmark, run the
+ * pre-actions, load the stage, keep the latest change per key, delete and insert (MERGE on
+ * Redshift), move the bookmark to the batch's checkpoint, run the post-actions, drop the stage. A
+ * batch at or below the bookmark was committed before (a replay) and is only acknowledged.
+ */
+final class RedshiftCommitter implements Committer<RedshiftCommittable> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedshiftCommitter.class);
+
+    private final SinkSpec spec;
+    private final WarehouseDialect dialect;
+    private final Counter rowsCommitted;
+    private final Counter replaysAcknowledged;
+    private final DescriptiveStatisticsHistogram commitMillis;
+    private volatile long lastCommittedCheckpoint = -1;
+    private Connection connection;
+    private boolean prepared;
+
+    RedshiftCommitter(SinkSpec spec, SinkCommitterMetricGroup metrics) {
+        this.spec = spec;
+        this.dialect = spec.dialect();
+        this.rowsCommitted = metrics.counter("rowsCommitted");
+        this.replaysAcknowledged = metrics.counter("replaysAcknowledged");
+        this.commitMillis =
+                metrics.histogram("commitLatencyMs", new DescriptiveStatisticsHistogram(500));
+        metrics.gauge("lastCommittedCheckpoint", () -> lastCommittedCheckpoint);
+    }
+
+    @Override
+    public void commit(Collection<CommitRequest<RedshiftCommittable>> requests) throws IOException {
+        List<CommitRequest<RedshiftCommittable>> ordered = new ArrayList<>(requests);
+        // per writer subtask, in checkpoint order: the bookmark only moves forward
+        ordered.sort(
+                Comparator.comparing(
+                                (CommitRequest<RedshiftCommittable> r) ->
+                                        r.getCommittable().subtask())
+                        .thenComparingLong(r -> r.getCommittable().checkpointId()));
+        for (CommitRequest<RedshiftCommittable> request : ordered) {
+            RedshiftCommittable c = request.getCommittable();
+            try {
+                if (!commitOne(c)) {
+                    request.signalAlreadyCommitted();
+                }
+            } catch (SQLException e) {
+                closeConnection();
+                // fail the task: the restore replays this committable, the bookmark makes it safe
+                throw new IOException(
+                        "Commit of checkpoint "
+                                + c.checkpointId()
+                                + " (subtask "
+                                + c.subtask()
+                                + ") into "
+                                + spec.target()
+                                + " failed; it is retried after the restart",
+                        e);
+            }
+        }
+    }
+
+    /** Returns false when the bookmark shows the batch was committed before. */
+    private boolean commitOne(RedshiftCommittable c) throws SQLException, IOException {
+        long start = System.nanoTime();
+        Connection conn = connection();
+        conn.setAutoCommit(false);
+        try {
+            if (dialect instanceof RedshiftDialect r) {
+                try (Statement s = conn.createStatement()) {
+                    s.execute(r.lockBookmarks(spec.bookmarks()));
+                }
+            }
+            long committed = -1;
+            try (PreparedStatement ps =
+                    conn.prepareStatement(dialect.selectBookmarkForUpdate(spec.bookmarks()))) {
+                ps.setString(1, c.jobId());
+                ps.setString(2, c.sinkName());
+                ps.setInt(3, c.subtask());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        committed = rs.getLong(1);
+                    }
+                }
+            }
+            if (committed >= c.checkpointId()) {
+                conn.rollback();
+                LOG.info(
+                        "Checkpoint {} of subtask {} was already committed to {} (bookmark {}): acknowledged",
+                        c.checkpointId(),
+                        c.subtask(),
+                        spec.target(),
+                        committed);
+                dropStage(conn, c);
+                replaysAcknowledged.inc();
+                return false;
+            }
+            try (Statement s = conn.createStatement()) {
+                for (String sql : spec.preActions()) {
+                    s.execute(sql);
+                }
+                String staged = load(conn, s, c);
+                for (String sql :
+                        dialect.apply(
+                                spec.target(), staged, spec.columns(), spec.keys(), spec.mode())) {
+                    s.execute(sql);
+                }
+                List<String> bookmark = dialect.upsertBookmark(spec.bookmarks());
+                try (PreparedStatement del = conn.prepareStatement(bookmark.get(0));
+                        PreparedStatement ins = conn.prepareStatement(bookmark.get(1))) {
+                    del.setString(1, c.jobId());
+                    del.setString(2, c.sinkName());
+                    del.setInt(3, c.subtask());
+                    del.executeUpdate();
+                    ins.setString(1, c.jobId());
+                    ins.setString(2, c.sinkName());
+                    ins.setInt(3, c.subtask());
+                    ins.setLong(4, c.checkpointId());
+                    ins.setLong(5, c.rows());
+                    ins.executeUpdate();
+                }
+                if (dialect instanceof PostgresDialect) {
+                    // the stage goes with the commit: a rollback keeps it for the retry
+                    s.execute("DROP TABLE " + c.stagedLocation());
+                } else {
+                    s.execute("DROP TABLE " + staged);
+                }
+                for (String sql : spec.postActions()) {
+                    s.execute(sql);
+                }
+            }
+            conn.commit();
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                conn.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        if (dialect instanceof RedshiftDialect) {
+            deleteStagedFiles(c);
+        }
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        commitMillis.update(millis);
+        rowsCommitted.inc(c.rows());
+        lastCommittedCheckpoint = c.checkpointId();
+        LOG.debug(
+                "Committed checkpoint {} of subtask {} ({} staged rows) in {} ms",
+                c.checkpointId(),
+                c.subtask(),
+                c.rows(),
+                millis);
+        return true;
+    }
+
+    /** Makes the staged rows queryable in this transaction; returns the relation holding them. */
+    private String load(Connection conn, Statement s, RedshiftCommittable c)
+            throws SQLException, IOException {
+        if (dialect instanceof PostgresDialect) {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT to_regclass(?)")) {
+                ps.setString(1, c.stagedLocation());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getString(1) == null) {
+                        throw new IllegalStateException(
+                                "The staged rows of checkpoint "
+                                        + c.checkpointId()
+                                        + " (subtask "
+                                        + c.subtask()
+                                        + ") are gone: staging table "
+                                        + c.stagedLocation()
+                                        + " was dropped outside Tributary and the bookmark is below it."
+                                        + " Restore from an earlier savepoint or reset the sink's bookmark.");
+                    }
+                }
+            }
+            return c.stagedLocation();
+        }
+        RedshiftDialect r = (RedshiftDialect) dialect;
+        String manifest = S3FileStager.manifestOf(c.stagedLocation());
+        Path path = new Path(manifest);
+        try (OutputStream out = path.getFileSystem().create(path, FileSystem.WriteMode.OVERWRITE)) {
+            out.write(
+                    RedshiftDialect.manifest(List.of(c.stagedLocation()))
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+        String staging = dialect.quote("__tributary_stage");
+        s.execute(r.createStagingTable(staging, spec.columns(), spec.types()));
+        s.execute(
+                r.copyFromManifest(
+                        staging, spec.columns(), manifest, spec.iamRole(), spec.s3Region()));
+        return staging;
+    }
+
+    private void dropStage(Connection conn, RedshiftCommittable c)
+            throws SQLException, IOException {
+        if (dialect instanceof PostgresDialect) {
+            conn.setAutoCommit(true);
+            try (Statement s = conn.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS " + c.stagedLocation());
+            }
+        } else {
+            deleteStagedFiles(c);
+        }
+    }
+
+    private static void deleteStagedFiles(RedshiftCommittable c) throws IOException {
+        for (String f : List.of(c.stagedLocation(), S3FileStager.manifestOf(c.stagedLocation()))) {
+            Path p = new Path(f);
+            p.getFileSystem().delete(p, false);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = spec.connect();
+            prepared = false;
+        }
+        if (!prepared) {
+            TablePreparer.prepare(spec, connection);
+            prepared = true;
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // broken already
+        }
+        connection = null;
+    }
+
+    @Override
+    public void close() {
+        closeConnection();
+    }
+}

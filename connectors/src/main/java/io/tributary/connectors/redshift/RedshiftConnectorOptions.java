@@ -1,0 +1,149 @@
+package io.tributary.connectors.redshift;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every option of the warehouse sink, read by the Table API factory and the DataStream builder
+ * alike. The dialect follows the URL: {@code jdbc:redshift:} or {@code jdbc:postgresql:}.
+ */
+@PublicEvolving
+public final class RedshiftConnectorOptions {
+
+    private RedshiftConnectorOptions() {}
+
+    public static final ConfigOption<String> URL =
+            ConfigOptions.key("url")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "JDBC URL of the warehouse: jdbc:redshift://host:5439/db or"
+                                    + " jdbc:postgresql://host:5432/db.");
+
+    public static final ConfigOption<String> USERNAME =
+            ConfigOptions.key("username")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Database user.");
+
+    public static final ConfigOption<String> PASSWORD =
+            ConfigOptions.key("password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Database password (never logged).");
+
+    public static final ConfigOption<String> SCHEMA_NAME =
+            ConfigOptions.key("schema-name")
+                    .stringType()
+                    .defaultValue("public")
+                    .withDescription(
+                            "Schema of the target table, taken literally (quoted in SQL).");
+
+    public static final ConfigOption<String> TABLE_NAME =
+            ConfigOptions.key("table-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Target table, taken literally (quoted in SQL).");
+
+    public static final ConfigOption<SinkMode> SINK_MODE =
+            ConfigOptions.key("sink.mode")
+                    .enumType(SinkMode.class)
+                    .noDefaultValue()
+                    .withDescription(
+                            "APPEND or UPSERT. Default: UPSERT when the table has a primary key,"
+                                    + " APPEND otherwise.");
+
+    public static final ConfigOption<String> SINK_NAME =
+            ConfigOptions.key("sink.name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Identity of this sink in the bookmark table (default: schema.table)."
+                                    + " Two sinks of one job writing one table need distinct names.");
+
+    public static final ConfigOption<String> BOOKMARK_SCHEMA =
+            ConfigOptions.key("sink.bookmark-schema")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Schema of the bookmark table tributary_sink_bookmarks and of PostgreSQL"
+                                    + " staging tables (default: the target's schema).");
+
+    public static final ConfigOption<Boolean> AUTO_CREATE =
+            ConfigOptions.key("sink.auto-create")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("Create the schema and target table when missing.");
+
+    public static final ConfigOption<SchemaEvolution> SCHEMA_EVOLUTION =
+            ConfigOptions.key("sink.schema-evolution")
+                    .enumType(SchemaEvolution.class)
+                    .defaultValue(SchemaEvolution.EVOLVE)
+                    .withDescription(
+                            "When the target lacks columns of the sink: EVOLVE adds them (old rows"
+                                    + " NULL); FAIL stops with the list of missing columns.");
+
+    public static final ConfigOption<String> STAGING_PATH =
+            ConfigOptions.key("sink.staging.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Redshift: s3:// prefix where each checkpoint's rows are staged as"
+                                    + " gzip'd CSV with a manifest. Unused for PostgreSQL (rows are"
+                                    + " staged in the database with COPY FROM STDIN).");
+
+    public static final ConfigOption<String> IAM_ROLE =
+            ConfigOptions.key("redshift.iam-role")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "IAM role ARN Redshift's COPY assumes to read the staged files (default:"
+                                    + " the cluster's default role).");
+
+    public static final ConfigOption<String> S3_REGION =
+            ConfigOptions.key("redshift.s3-region")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Region of the staging bucket when it differs from the cluster's.");
+
+    public static final ConfigOption<List<String>> PRE_ACTIONS =
+            ConfigOptions.key("sink.pre-actions")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "SQL statements (separated by ';') run in each commit transaction"
+                                    + " before the rows are applied, like Glue's preactions.");
+
+    public static final ConfigOption<List<String>> POST_ACTIONS =
+            ConfigOptions.key("sink.post-actions")
+                    .stringType()
+                    .asList()
+                    .defaultValues()
+                    .withDescription(
+                            "SQL statements (separated by ';') run in each commit transaction"
+                                    + " after the rows are applied, like Glue's postactions.");
+
+    public static final ConfigOption<Integer> STAGING_BUFFER_BYTES =
+            ConfigOptions.key("sink.staging.buffer-bytes")
+                    .intType()
+                    .defaultValue(1 << 20)
+                    .withDescription(
+                            "Bytes buffered by a writer before they are sent to the stage.");
+
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+            ConfigOptions.key("sink.connect-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription("Timeout for opening a database connection.");
+
+    /** What to do when the target table lacks columns the sink writes. */
+    public enum SchemaEvolution {
+        EVOLVE,
+        FAIL
+    }
+}

@@ -1,0 +1,173 @@
+package io.tributary.connectors.redshift.dialect;
+
+import io.tributary.connectors.redshift.SinkMode;
+import io.tributary.connectors.redshift.TableId;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.flink.table.types.logical.LogicalType;
+
+/**
+ * The SQL a warehouse speaks, generated in one place for the tested PostgreSQL path and the
+ * Redshift path alike. Every identifier goes through {@link #quote(String)}.
+ */
+public interface WarehouseDialect extends Serializable {
+
+    /** Column holding the change kind of a staged row: 'U' (upsert/insert) or 'D' (delete). */
+    String OP_COLUMN = "__tributary_op";
+
+    /** Column holding the order of a staged row within its checkpoint. */
+    String SEQ_COLUMN = "__tributary_seq";
+
+    /** The NULL marker in staged CSV (distinct from the empty string, which is quoted). */
+    String NULL_MARKER = "\\N";
+
+    String name();
+
+    /** Target type of a Flink type, e.g. {@code numeric(10,2)}, {@code jsonb} / {@code SUPER}. */
+    String columnType(LogicalType type);
+
+    /** How binary values are written in staged CSV. */
+    BinaryFormat binaryFormat();
+
+    /** How BYTES values appear in the staged text. */
+    enum BinaryFormat {
+        /** PostgreSQL bytea hex input: {@code \x0a0b}. */
+        BACKSLASH_X_HEX,
+        /** Plain hex digits (Redshift VARBYTE loaded from CSV). */
+        HEX
+    }
+
+    /** A double-quoted identifier: embedded quotes doubled, NUL refused. */
+    default String quote(String identifier) {
+        if (identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(
+                    "Identifier contains a NUL character: " + identifier);
+        }
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    default String qualified(TableId id) {
+        return quote(id.schema()) + "." + quote(id.table());
+    }
+
+    /** A SQL string literal: embedded single quotes doubled. */
+    default String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    default String columnList(List<String> columns) {
+        return columns.stream().map(this::quote).collect(Collectors.joining(", "));
+    }
+
+    default String createSchema(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(schema);
+    }
+
+    default String createTable(
+            TableId table, List<String> columns, List<LogicalType> types, List<String> keys) {
+        List<String> defs = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String notNull = keys.contains(columns.get(i)) ? " NOT NULL" : "";
+            defs.add(quote(columns.get(i)) + " " + columnType(types.get(i)) + notNull);
+        }
+        if (!keys.isEmpty()) {
+            defs.add("PRIMARY KEY (" + columnList(keys) + ")");
+        }
+        return "CREATE TABLE IF NOT EXISTS "
+                + qualified(table)
+                + " ("
+                + String.join(", ", defs)
+                + ")";
+    }
+
+    default String addColumn(TableId table, String column, LogicalType type) {
+        return "ALTER TABLE "
+                + qualified(table)
+                + " ADD COLUMN "
+                + quote(column)
+                + " "
+                + columnType(type);
+    }
+
+    /** The staging relation's definition: the sink's columns plus op and sequence. */
+    default String stagingColumns(List<String> columns, List<LogicalType> types) {
+        List<String> defs = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            defs.add(quote(columns.get(i)) + " " + columnType(types.get(i)));
+        }
+        defs.add(quote(OP_COLUMN) + " char(1) NOT NULL");
+        defs.add(quote(SEQ_COLUMN) + " bigint NOT NULL");
+        return "(" + String.join(", ", defs) + ")";
+    }
+
+    default String createBookmarkTable(TableId bookmarks) {
+        return "CREATE TABLE IF NOT EXISTS "
+                + qualified(bookmarks)
+                + " (job_id varchar(64) NOT NULL, sink_name varchar(1024) NOT NULL,"
+                + " subtask integer NOT NULL, checkpoint_id bigint NOT NULL,"
+                + " rows_committed bigint NOT NULL, committed_at timestamp NOT NULL,"
+                + " PRIMARY KEY (job_id, sink_name, subtask))";
+    }
+
+    /**
+     * Reads the committed checkpoint of one writer subtask and locks it for this transaction. The
+     * parameters are job id, sink name and subtask.
+     */
+    String selectBookmarkForUpdate(TableId bookmarks);
+
+    /** Statements that move the bookmark; parameters: job, sink, subtask, checkpoint, rows. */
+    default List<String> upsertBookmark(TableId bookmarks) {
+        return List.of(
+                "DELETE FROM "
+                        + qualified(bookmarks)
+                        + " WHERE job_id = ? AND sink_name = ? AND subtask = ?",
+                "INSERT INTO "
+                        + qualified(bookmarks)
+                        + " (job_id, sink_name, subtask, checkpoint_id, rows_committed, committed_at)"
+                        + " VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)");
+    }
+
+    /**
+     * Statements that apply the staged rows in {@code staged} to {@code target}, inside the commit
+     * transaction: all rows for APPEND; the latest change per key for UPSERT, deletes included.
+     */
+    List<String> apply(
+            TableId target, String staged, List<String> columns, List<String> keys, SinkMode mode);
+
+    /** The latest staged change per key, as a query (shared by both dialects). */
+    default String latestPerKey(String staged, List<String> columns, List<String> keys) {
+        return "SELECT "
+                + columnList(columns)
+                + ", "
+                + quote(OP_COLUMN)
+                + " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "
+                + columnList(keys)
+                + " ORDER BY "
+                + quote(SEQ_COLUMN)
+                + " DESC) AS \"__tributary_rn\" FROM "
+                + staged
+                + ") AS \"__tributary_ranked\" WHERE \"__tributary_rn\" = 1";
+    }
+
+    default String keysMatch(String left, String right, List<String> keys) {
+        return keys.stream()
+                .map(k -> left + "." + quote(k) + " = " + right + "." + quote(k))
+                .collect(Collectors.joining(" AND "));
+    }
+
+    /** The dialect for a JDBC URL: {@code jdbc:redshift:} or {@code jdbc:postgresql:}. */
+    static WarehouseDialect forUrl(String url) {
+        if (url.startsWith("jdbc:redshift:")) {
+            return new RedshiftDialect();
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return new PostgresDialect();
+        }
+        throw new IllegalArgumentException(
+                "Unsupported warehouse URL '"
+                        + url.replaceAll("password=[^&;]*", "password=***")
+                        + "': expected jdbc:redshift://... or jdbc:postgresql://...");
+    }
+}

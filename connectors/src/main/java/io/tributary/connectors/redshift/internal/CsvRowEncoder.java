@@ -1,0 +1,244 @@
+package io.tributary.connectors.redshift.internal;
+
+import io.tributary.connectors.redshift.dialect.WarehouseDialect;
+import io.tributary.connectors.redshift.dialect.WarehouseDialect.BinaryFormat;
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.flink.table.data.ArrayData;
+import org.apache.flink.table.data.MapData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.ArrayType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.MapType;
+import org.apache.flink.table.types.logical.MultisetType;
+import org.apache.flink.table.types.logical.RowType;
+
+/**
+ * Writes a {@link RowData} as one line of the staged CSV both dialects load: NULL as {@code \N}
+ * unquoted, text always quoted (so an empty string stays empty), nested values as JSON.
+ */
+public final class CsvRowEncoder implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final HexFormat HEX = HexFormat.of();
+    private static final java.time.format.DateTimeFormatter TIMESTAMP =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+    private static final java.time.format.DateTimeFormatter TIMESTAMP_TZ =
+            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
+    private static final java.time.format.DateTimeFormatter TIME =
+            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    private final RowType rowType;
+    private final List<String> columnNames;
+    private final BinaryFormat binaryFormat;
+    private transient RowData.FieldGetter[] getters;
+
+    public CsvRowEncoder(RowType rowType, BinaryFormat binaryFormat) {
+        this.rowType = rowType;
+        this.columnNames = rowType.getFieldNames();
+        this.binaryFormat = binaryFormat;
+    }
+
+    /** Appends the row's fields, the op and the sequence number, and a newline, to {@code out}. */
+    public void encode(RowData row, char op, long seq, StringBuilder out) {
+        if (getters == null) {
+            getters = new RowData.FieldGetter[rowType.getFieldCount()];
+            for (int i = 0; i < getters.length; i++) {
+                getters[i] = RowData.createFieldGetter(rowType.getTypeAt(i), i);
+            }
+        }
+        for (int i = 0; i < getters.length; i++) {
+            Object value = getters[i].getFieldOrNull(row);
+            if (value == null) {
+                out.append(WarehouseDialect.NULL_MARKER);
+            } else {
+                try {
+                    appendValue(value, rowType.getTypeAt(i), out);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(
+                            "Column '" + columnNames.get(i) + "': " + e.getMessage(), e);
+                }
+            }
+            out.append(',');
+        }
+        out.append(op).append(',').append(seq).append('\n');
+    }
+
+    private void appendValue(Object value, LogicalType type, StringBuilder out) {
+        switch (type.getTypeRoot()) {
+            case CHAR, VARCHAR -> quoted(value.toString(), out);
+            case BOOLEAN -> out.append((Boolean) value ? "true" : "false");
+            case TINYINT, SMALLINT, INTEGER, BIGINT -> out.append(value);
+            case FLOAT, DOUBLE -> appendFloating(((Number) value).doubleValue(), out);
+            case DECIMAL ->
+                    out.append(
+                            ((org.apache.flink.table.data.DecimalData) value)
+                                    .toBigDecimal()
+                                    .toPlainString());
+            case DATE -> out.append(LocalDate.ofEpochDay((Integer) value));
+            case TIME_WITHOUT_TIME_ZONE ->
+                    TIME.formatTo(LocalTime.ofNanoOfDay((Integer) value * 1_000_000L), out);
+            case TIMESTAMP_WITHOUT_TIME_ZONE ->
+                    TIMESTAMP.formatTo(
+                            ((org.apache.flink.table.data.TimestampData) value).toLocalDateTime(),
+                            out);
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE ->
+                    TIMESTAMP_TZ.formatTo(
+                            ((org.apache.flink.table.data.TimestampData) value)
+                                    .toInstant()
+                                    .atOffset(ZoneOffset.UTC),
+                            out);
+            case BINARY, VARBINARY -> {
+                if (binaryFormat == BinaryFormat.BACKSLASH_X_HEX) {
+                    out.append("\\x");
+                }
+                out.append(HEX.formatHex((byte[]) value));
+            }
+            case ARRAY, MAP, MULTISET, ROW -> {
+                StringBuilder json = new StringBuilder();
+                appendJson(value, type, json);
+                quoted(json.toString(), out);
+            }
+            default ->
+                    throw new IllegalArgumentException(
+                            "type " + type.asSummaryString() + " cannot be staged");
+        }
+    }
+
+    private static void appendFloating(double d, StringBuilder out) {
+        if (Double.isNaN(d)) {
+            out.append("NaN");
+        } else if (Double.isInfinite(d)) {
+            out.append(d > 0 ? "Infinity" : "-Infinity");
+        } else {
+            out.append(d);
+        }
+    }
+
+    private static void quoted(String s, StringBuilder out) {
+        if (s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(
+                    "text contains a NUL character, which the warehouse cannot store");
+        }
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                out.append('"');
+            }
+            out.append(c);
+        }
+        out.append('"');
+    }
+
+    /** Nested values as JSON (jsonb on PostgreSQL, SUPER on Redshift). */
+    private void appendJson(Object value, LogicalType type, StringBuilder out) {
+        if (value == null) {
+            out.append("null");
+            return;
+        }
+        switch (type.getTypeRoot()) {
+            case CHAR, VARCHAR -> jsonString(value.toString(), out);
+            case BOOLEAN, TINYINT, SMALLINT, INTEGER, BIGINT -> out.append(value);
+            case FLOAT, DOUBLE -> {
+                double d = ((Number) value).doubleValue();
+                if (Double.isFinite(d)) {
+                    out.append(d);
+                } else {
+                    jsonString(Double.toString(d), out);
+                }
+            }
+            case DECIMAL ->
+                    out.append(
+                            ((org.apache.flink.table.data.DecimalData) value)
+                                    .toBigDecimal()
+                                    .toPlainString());
+            case BINARY, VARBINARY -> jsonString(HEX.formatHex((byte[]) value), out);
+            case ARRAY -> {
+                LogicalType element = ((ArrayType) type).getElementType();
+                ArrayData array = (ArrayData) value;
+                ArrayData.ElementGetter getter = ArrayData.createElementGetter(element);
+                out.append('[');
+                for (int i = 0; i < array.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    appendJson(getter.getElementOrNull(array, i), element, out);
+                }
+                out.append(']');
+            }
+            case MAP, MULTISET -> {
+                LogicalType keyType =
+                        type instanceof MapType m
+                                ? m.getKeyType()
+                                : ((MultisetType) type).getElementType();
+                LogicalType valueType =
+                        type instanceof MapType m
+                                ? m.getValueType()
+                                : new org.apache.flink.table.types.logical.IntType();
+                MapData map = (MapData) value;
+                ArrayData.ElementGetter kg = ArrayData.createElementGetter(keyType);
+                ArrayData.ElementGetter vg = ArrayData.createElementGetter(valueType);
+                out.append('{');
+                for (int i = 0; i < map.size(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    Object k = kg.getElementOrNull(map.keyArray(), i);
+                    jsonString(String.valueOf(k), out);
+                    out.append(':');
+                    appendJson(vg.getElementOrNull(map.valueArray(), i), valueType, out);
+                }
+                out.append('}');
+            }
+            case ROW -> {
+                RowType rt = (RowType) type;
+                RowData row = (RowData) value;
+                out.append('{');
+                for (int i = 0; i < rt.getFieldCount(); i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    jsonString(rt.getFieldNames().get(i), out);
+                    out.append(':');
+                    appendJson(
+                            RowData.createFieldGetter(rt.getTypeAt(i), i).getFieldOrNull(row),
+                            rt.getTypeAt(i),
+                            out);
+                }
+                out.append('}');
+            }
+            default -> {
+                StringBuilder scalar = new StringBuilder();
+                appendValue(value, type, scalar);
+                jsonString(scalar.toString(), out);
+            }
+        }
+    }
+
+    private static void jsonString(String s, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

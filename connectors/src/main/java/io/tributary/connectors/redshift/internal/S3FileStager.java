@@ -1,0 +1,102 @@
+package io.tributary.connectors.redshift.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a checkpoint's rows as one gzip'd CSV file under the staging prefix (s3:// for Redshift),
+ * through Flink's file systems so the same code reaches AWS and S3-compatible servers.
+ */
+public final class S3FileStager implements Stager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3FileStager.class);
+
+    private final SinkSpec spec;
+    private final Path dir;
+    private final String prefix;
+
+    public S3FileStager(SinkSpec spec, String jobId, int subtask) {
+        this.spec = spec;
+        this.prefix = Stager.stagePrefix(jobId, spec.sinkName(), subtask);
+        this.dir = new Path(spec.stagingPath().orElseThrow(), jobId);
+    }
+
+    /** The manifest written next to a staged file. */
+    public static String manifestOf(String stagedFile) {
+        return stagedFile + ".manifest";
+    }
+
+    @Override
+    public Batch open(long checkpointId) throws IOException {
+        Path file = new Path(dir, prefix + checkpointId + ".csv.gz");
+        FileSystem fs = file.getFileSystem();
+        OutputStream raw = fs.create(file, FileSystem.WriteMode.OVERWRITE);
+        Writer out =
+                new OutputStreamWriter(
+                        new GZIPOutputStream(raw, 64 * 1024), StandardCharsets.UTF_8);
+        return new Batch() {
+            private final StringBuilder buffer = new StringBuilder(64 * 1024);
+
+            @Override
+            public StringBuilder buffer() {
+                return buffer;
+            }
+
+            @Override
+            public void maybeFlush() throws IOException {
+                if (buffer.length() >= spec.bufferBytes()) {
+                    out.append(buffer);
+                    buffer.setLength(0);
+                }
+            }
+
+            @Override
+            public String finish() throws IOException {
+                out.append(buffer);
+                buffer.setLength(0);
+                out.close();
+                return file.toString();
+            }
+
+            @Override
+            public void abort() {
+                try {
+                    out.close();
+                    fs.delete(file, false);
+                } catch (IOException e) {
+                    LOG.debug("Could not delete {} on abort", file, e);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void removeOrphans(long restoredCheckpointId) throws IOException {
+        FileSystem fs = dir.getFileSystem();
+        if (!fs.exists(dir)) {
+            return;
+        }
+        for (FileStatus status : fs.listStatus(dir)) {
+            String name = status.getPath().getName();
+            if (name.startsWith(prefix)
+                    && Stager.checkpointOf(name.replace(".csv.gz", "")) > restoredCheckpointId) {
+                fs.delete(status.getPath(), false);
+                LOG.info(
+                        "Deleted staged file of an attempt that never checkpointed: {}",
+                        status.getPath());
+            }
+        }
+    }
+
+    @Override
+    public void close() {}
+}

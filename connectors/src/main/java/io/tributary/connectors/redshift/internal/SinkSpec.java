@@ -1,0 +1,205 @@
+package io.tributary.connectors.redshift.internal;
+
+import static io.tributary.connectors.redshift.RedshiftConnectorOptions.*;
+
+import io.tributary.connectors.redshift.RedshiftConnectorOptions.SchemaEvolution;
+import io.tributary.connectors.redshift.SinkMode;
+import io.tributary.connectors.redshift.TableId;
+import io.tributary.connectors.redshift.dialect.WarehouseDialect;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+/**
+ * Everything a writer and a committer need, resolved once from the options and the row type, and
+ * shipped to the tasks. The password is kept out of {@link #toString()}.
+ */
+public final class SinkSpec implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String url;
+    private final String username;
+    private final String password;
+    private final TableId target;
+    private final TableId bookmarks;
+    private final String sinkName;
+    private final RowType rowType;
+    private final List<String> keys;
+    private final SinkMode mode;
+    private final WarehouseDialect dialect;
+    private final boolean autoCreate;
+    private final SchemaEvolution evolution;
+    private final String stagingPath;
+    private final String iamRole;
+    private final String s3Region;
+    private final List<String> preActions;
+    private final List<String> postActions;
+    private final int bufferBytes;
+    private final int connectTimeoutSeconds;
+
+    public SinkSpec(ReadableConfig options, RowType rowType, List<String> keys) {
+        this.url = required(options, URL.key(), options.get(URL));
+        this.username = options.getOptional(USERNAME).orElse(null);
+        this.password = options.getOptional(PASSWORD).orElse(null);
+        this.target =
+                new TableId(
+                        options.get(SCHEMA_NAME),
+                        required(options, TABLE_NAME.key(), options.get(TABLE_NAME)));
+        this.bookmarks =
+                new TableId(
+                        options.getOptional(BOOKMARK_SCHEMA).orElse(target.schema()),
+                        "tributary_sink_bookmarks");
+        this.sinkName = options.getOptional(SINK_NAME).orElse(target.toString());
+        this.rowType = rowType;
+        this.keys = List.copyOf(keys);
+        this.mode =
+                options.getOptional(SINK_MODE)
+                        .orElse(keys.isEmpty() ? SinkMode.APPEND : SinkMode.UPSERT);
+        if (mode == SinkMode.UPSERT && keys.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "sink.mode UPSERT on "
+                            + target
+                            + " needs key columns: declare PRIMARY KEY (...) NOT ENFORCED or use"
+                            + " sink.mode APPEND");
+        }
+        for (String k : keys) {
+            if (!rowType.getFieldNames().contains(k)) {
+                throw new IllegalArgumentException(
+                        "Key column '"
+                                + k
+                                + "' is not a column of the sink: "
+                                + rowType.getFieldNames());
+            }
+        }
+        this.dialect = WarehouseDialect.forUrl(url);
+        this.autoCreate = options.get(AUTO_CREATE);
+        this.evolution = options.get(SCHEMA_EVOLUTION);
+        this.stagingPath = options.getOptional(STAGING_PATH).orElse(null);
+        if (dialect.name().equals("redshift")
+                && (stagingPath == null || !stagingPath.startsWith("s3"))) {
+            throw new IllegalArgumentException(
+                    "Redshift loads from S3: set 'sink.staging.path' to an s3:// prefix the cluster"
+                            + " can read (got "
+                            + stagingPath
+                            + ")");
+        }
+        this.iamRole = options.getOptional(IAM_ROLE).orElse(null);
+        this.s3Region = options.getOptional(S3_REGION).orElse(null);
+        this.preActions = List.copyOf(options.get(PRE_ACTIONS));
+        this.postActions = List.copyOf(options.get(POST_ACTIONS));
+        this.bufferBytes = options.get(STAGING_BUFFER_BYTES);
+        this.connectTimeoutSeconds = (int) options.get(CONNECT_TIMEOUT).toSeconds();
+    }
+
+    private static String required(ReadableConfig options, String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Option '" + key + "' is required");
+        }
+        return value;
+    }
+
+    /** A new connection to the warehouse; the caller closes it. */
+    public Connection connect() throws SQLException {
+        Properties props = new Properties();
+        if (username != null) {
+            props.setProperty("user", username);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+        props.setProperty("ApplicationName", "tributary-sink");
+        return DriverManager.getConnection(url, props);
+    }
+
+    public TableId target() {
+        return target;
+    }
+
+    public TableId bookmarks() {
+        return bookmarks;
+    }
+
+    public String sinkName() {
+        return sinkName;
+    }
+
+    public RowType rowType() {
+        return rowType;
+    }
+
+    public List<String> columns() {
+        return rowType.getFieldNames();
+    }
+
+    public List<LogicalType> types() {
+        return rowType.getChildren();
+    }
+
+    public List<String> keys() {
+        return keys;
+    }
+
+    public SinkMode mode() {
+        return mode;
+    }
+
+    public WarehouseDialect dialect() {
+        return dialect;
+    }
+
+    public boolean autoCreate() {
+        return autoCreate;
+    }
+
+    public SchemaEvolution evolution() {
+        return evolution;
+    }
+
+    public Optional<String> stagingPath() {
+        return Optional.ofNullable(stagingPath);
+    }
+
+    public Optional<String> iamRole() {
+        return Optional.ofNullable(iamRole);
+    }
+
+    public Optional<String> s3Region() {
+        return Optional.ofNullable(s3Region);
+    }
+
+    public List<String> preActions() {
+        return preActions;
+    }
+
+    public List<String> postActions() {
+        return postActions;
+    }
+
+    public int bufferBytes() {
+        return bufferBytes;
+    }
+
+    @Override
+    public String toString() {
+        return "SinkSpec{"
+                + dialect.name()
+                + " "
+                + target
+                + ", mode="
+                + mode
+                + ", keys="
+                + keys
+                + ", sink="
+                + sinkName
+                + "}";
+    }
+}

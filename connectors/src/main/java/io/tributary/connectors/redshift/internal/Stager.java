@@ -1,0 +1,55 @@
+package io.tributary.connectors.redshift.internal;
+
+import java.io.IOException;
+
+/**
+ * Where a writer puts one checkpoint's rows until the committer applies them: a durable staging
+ * table (PostgreSQL, COPY FROM STDIN) or a gzip'd CSV file on S3 (Redshift).
+ */
+public interface Stager extends AutoCloseable {
+
+    /** Opens the stage for the rows of checkpoint {@code checkpointId}. */
+    Batch open(long checkpointId) throws IOException;
+
+    /**
+     * Removes stages of this writer numbered above {@code restoredCheckpointId}: never committed.
+     */
+    void removeOrphans(long restoredCheckpointId) throws IOException;
+
+    @Override
+    void close() throws IOException;
+
+    /** One open stage; rows are appended as CSV text. */
+    interface Batch {
+        /** The buffer the writer appends CSV lines to; {@link #maybeFlush()} sends it on. */
+        StringBuilder buffer();
+
+        void maybeFlush() throws IOException;
+
+        /** Makes the stage durable; returns its location for the committable. */
+        String finish() throws IOException;
+
+        /** Drops the stage (writer closing without a checkpoint). */
+        void abort();
+    }
+
+    /** The stage's name: unique per job, sink, writer subtask and checkpoint. */
+    static String stageName(String jobId, String sinkName, int subtask, long checkpointId) {
+        return stagePrefix(jobId, sinkName, subtask) + checkpointId;
+    }
+
+    static String stagePrefix(String jobId, String sinkName, int subtask) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(sinkName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return String.format(
+                "tstg_%s_%08x_%d_",
+                jobId.substring(0, Math.min(16, jobId.length())), crc.getValue(), subtask);
+    }
+
+    /** The checkpoint id at the end of a stage name made by {@link #stageName}. */
+    static long checkpointOf(String stageName) {
+        int i = stageName.lastIndexOf('_');
+        String tail = stageName.substring(i + 1).replaceAll("\\D.*$", "");
+        return tail.isEmpty() ? -1 : Long.parseLong(tail);
+    }
+}

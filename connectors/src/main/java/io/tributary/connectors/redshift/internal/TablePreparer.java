@@ -1,0 +1,123 @@
+package io.tributary.connectors.redshift.internal;
+
+import io.tributary.connectors.redshift.RedshiftConnectorOptions.SchemaEvolution;
+import io.tributary.connectors.redshift.dialect.WarehouseDialect;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the target fit the sink before rows arrive: creates schema, table and bookmark table when
+ * missing, and adds the sink's columns the target lacks (EVOLVE) or refuses to start (FAIL).
+ * Idempotent and safe when several subtasks run it at once.
+ */
+public final class TablePreparer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TablePreparer.class);
+
+    private TablePreparer() {}
+
+    public static void prepare(SinkSpec spec, Connection c) throws SQLException {
+        SQLException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                prepareOnce(spec, c);
+                return;
+            } catch (SQLException e) {
+                // concurrent CREATE ... IF NOT EXISTS from other subtasks can collide: re-check
+                last = e;
+                try {
+                    Thread.sleep(50L * (attempt + 1));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private static void prepareOnce(SinkSpec spec, Connection c) throws SQLException {
+        WarehouseDialect d = spec.dialect();
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(true);
+        try (Statement s = c.createStatement()) {
+            Set<String> existing = columnsOf(c, spec.target().schema(), spec.target().table());
+            if (existing.isEmpty()) {
+                if (!spec.autoCreate()) {
+                    throw new IllegalStateException(
+                            "Target table "
+                                    + spec.target()
+                                    + " does not exist: create it or set 'sink.auto-create' = 'true'");
+                }
+                s.execute(d.createSchema(spec.target().schema()));
+                s.execute(d.createTable(spec.target(), spec.columns(), spec.types(), spec.keys()));
+                LOG.info(
+                        "Created table {} ({} columns, key {})",
+                        spec.target(),
+                        spec.columns().size(),
+                        spec.keys());
+            } else {
+                List<Integer> missing = new ArrayList<>();
+                for (int i = 0; i < spec.columns().size(); i++) {
+                    if (!existing.contains(spec.columns().get(i))) {
+                        missing.add(i);
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    List<String> names = missing.stream().map(spec.columns()::get).toList();
+                    if (spec.evolution() == SchemaEvolution.FAIL) {
+                        throw new IllegalStateException(
+                                "Target table "
+                                        + spec.target()
+                                        + " lacks columns "
+                                        + names
+                                        + ": add them, or set 'sink.schema-evolution' = 'EVOLVE'");
+                    }
+                    for (int i : missing) {
+                        s.execute(
+                                d.addColumn(
+                                        spec.target(), spec.columns().get(i), spec.types().get(i)));
+                    }
+                    LOG.info(
+                            "Added columns {} to {} (existing rows hold NULL)",
+                            names,
+                            spec.target());
+                }
+            }
+            s.execute(d.createSchema(spec.bookmarks().schema()));
+            s.execute(d.createBookmarkTable(spec.bookmarks()));
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    /** Column names of a table, as stored (case kept); empty when the table does not exist. */
+    static Set<String> columnsOf(Connection c, String schema, String table) throws SQLException {
+        Set<String> names = new HashSet<>();
+        DatabaseMetaData md = c.getMetaData();
+        try (ResultSet rs = md.getColumns(null, escape(md, schema), escape(md, table), null)) {
+            while (rs.next()) {
+                // getColumns treats schema and table as LIKE patterns: keep exact matches only
+                if (schema.equals(rs.getString("TABLE_SCHEM"))
+                        && table.equals(rs.getString("TABLE_NAME"))) {
+                    names.add(rs.getString("COLUMN_NAME"));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static String escape(DatabaseMetaData md, String pattern) throws SQLException {
+        String esc = md.getSearchStringEscape();
+        return pattern.replace(esc, esc + esc).replace("_", esc + "_").replace("%", esc + "%");
+    }
+}

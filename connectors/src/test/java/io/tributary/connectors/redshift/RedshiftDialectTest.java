@@ -1,0 +1,180 @@
+package io.tributary.connectors.redshift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.connectors.redshift.dialect.PostgresDialect;
+import io.tributary.connectors.redshift.dialect.RedshiftDialect;
+import io.tributary.connectors.redshift.dialect.WarehouseDialect;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.table.types.logical.ArrayType;
+import org.apache.flink.table.types.logical.BigIntType;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.LocalZonedTimestampType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.TimestampType;
+import org.apache.flink.table.types.logical.VarBinaryType;
+import org.apache.flink.table.types.logical.VarCharType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden tests of the SQL each dialect emits: Redshift's is checked here only (no live cluster).
+ */
+class RedshiftDialectTest {
+
+    private final RedshiftDialect redshift = new RedshiftDialect();
+    private final PostgresDialect postgres = new PostgresDialect();
+    private final TableId target = new TableId("analytics", "sales_enriched");
+
+    @Test
+    void redshiftCopiesStagedFilesThroughAManifestWithTheIamRole() {
+        assertThat(
+                        redshift.copyFromManifest(
+                                "\"__tributary_stage\"",
+                                List.of("order_id", "amount"),
+                                "s3://lake/stage/job/tstg_1.csv.gz.manifest",
+                                Optional.of("arn:aws:iam::123456789012:role/RedshiftCopy"),
+                                Optional.of("eu-west-1")))
+                .isEqualTo(
+                        "COPY \"__tributary_stage\" (\"order_id\", \"amount\", \"__tributary_op\","
+                                + " \"__tributary_seq\") FROM"
+                                + " 's3://lake/stage/job/tstg_1.csv.gz.manifest' IAM_ROLE"
+                                + " 'arn:aws:iam::123456789012:role/RedshiftCopy' REGION 'eu-west-1'"
+                                + " FORMAT AS CSV GZIP MANIFEST NULL AS '\\N' TIMEFORMAT 'auto'"
+                                + " DATEFORMAT 'auto' ACCEPTINVCHARS COMPUPDATE OFF STATUPDATE OFF");
+        assertThat(
+                        redshift.copyFromManifest(
+                                "s", List.of("a"), "s3://b/m", Optional.empty(), Optional.empty()))
+                .contains(" IAM_ROLE default ")
+                .doesNotContain("REGION");
+    }
+
+    @Test
+    void redshiftManifestListsEveryStagedFileAsMandatory() {
+        assertThat(RedshiftDialect.manifest(List.of("s3://b/x.csv.gz", "s3://b/y.csv.gz")))
+                .isEqualTo(
+                        "{\"entries\":[{\"url\":\"s3://b/x.csv.gz\",\"mandatory\":true},"
+                                + "{\"url\":\"s3://b/y.csv.gz\",\"mandatory\":true}]}");
+    }
+
+    @Test
+    void redshiftUpsertDeletesThenMergesTheLatestChangePerKey() {
+        List<String> sql =
+                redshift.apply(
+                        target,
+                        "\"__tributary_stage\"",
+                        List.of("order_id", "name", "amount"),
+                        List.of("order_id"),
+                        SinkMode.UPSERT);
+        String t = "\"analytics\".\"sales_enriched\"";
+        assertThat(sql)
+                .containsExactly(
+                        "CREATE TEMP TABLE \"__tributary_latest\" AS SELECT \"order_id\", \"name\","
+                                + " \"amount\", \"__tributary_op\" FROM (SELECT *, ROW_NUMBER() OVER"
+                                + " (PARTITION BY \"order_id\" ORDER BY \"__tributary_seq\" DESC) AS"
+                                + " \"__tributary_rn\" FROM \"__tributary_stage\") AS"
+                                + " \"__tributary_ranked\" WHERE \"__tributary_rn\" = 1",
+                        "DELETE FROM "
+                                + t
+                                + " USING \"__tributary_latest\" WHERE "
+                                + t
+                                + ".\"order_id\" = \"__tributary_latest\".\"order_id\" AND"
+                                + " \"__tributary_latest\".\"__tributary_op\" = 'D'",
+                        "DELETE FROM \"__tributary_latest\" WHERE \"__tributary_op\" = 'D'",
+                        "MERGE INTO "
+                                + t
+                                + " USING \"__tributary_latest\" AS \"__tributary_src\" ON "
+                                + t
+                                + ".\"order_id\" = \"__tributary_src\".\"order_id\" WHEN MATCHED THEN"
+                                + " UPDATE SET \"name\" = \"__tributary_src\".\"name\", \"amount\" ="
+                                + " \"__tributary_src\".\"amount\" WHEN NOT MATCHED THEN INSERT"
+                                + " (\"order_id\", \"name\", \"amount\") VALUES"
+                                + " (\"__tributary_src\".\"order_id\", \"__tributary_src\".\"name\","
+                                + " \"__tributary_src\".\"amount\")",
+                        "DROP TABLE \"__tributary_latest\"");
+    }
+
+    @Test
+    void redshiftAlterAndCreateUseRedshiftTypes() {
+        assertThat(redshift.addColumn(target, "email", new VarCharType(100)))
+                .isEqualTo(
+                        "ALTER TABLE \"analytics\".\"sales_enriched\" ADD COLUMN \"email\" VARCHAR(400)");
+        List<LogicalType> types =
+                List.of(
+                        new BigIntType(false),
+                        new DecimalType(12, 2),
+                        new TimestampType(3),
+                        new LocalZonedTimestampType(6),
+                        new ArrayType(new IntType()),
+                        new VarBinaryType(16),
+                        new VarCharType(VarCharType.MAX_LENGTH));
+        assertThat(
+                        redshift.createTable(
+                                target,
+                                List.of("id", "amount", "ts", "ts_utc", "tags", "raw", "note"),
+                                types,
+                                List.of("id")))
+                .isEqualTo(
+                        "CREATE TABLE IF NOT EXISTS \"analytics\".\"sales_enriched\" (\"id\" BIGINT"
+                                + " NOT NULL, \"amount\" DECIMAL(12,2), \"ts\" TIMESTAMP, \"ts_utc\""
+                                + " TIMESTAMPTZ, \"tags\" SUPER, \"raw\" VARBYTE, \"note\""
+                                + " VARCHAR(65535), PRIMARY KEY (\"id\"))");
+        assertThat(
+                        postgres.createTable(
+                                target,
+                                List.of("id", "amount", "ts", "ts_utc", "tags", "raw", "note"),
+                                types,
+                                List.of("id")))
+                .isEqualTo(
+                        "CREATE TABLE IF NOT EXISTS \"analytics\".\"sales_enriched\" (\"id\" bigint"
+                                + " NOT NULL, \"amount\" numeric(12,2), \"ts\" timestamp(3), \"ts_utc\""
+                                + " timestamptz(6), \"tags\" jsonb, \"raw\" bytea, \"note\" text,"
+                                + " PRIMARY KEY (\"id\"))");
+    }
+
+    @Test
+    void postgresUpsertDeletesEveryTouchedKeyThenInsertsTheLatestNonDeletedRows() {
+        List<String> sql =
+                postgres.apply(
+                        target,
+                        "\"s\".\"stage\"",
+                        List.of("id", "v"),
+                        List.of("id"),
+                        SinkMode.UPSERT);
+        assertThat(sql).hasSize(2);
+        assertThat(sql.get(0))
+                .isEqualTo(
+                        "DELETE FROM \"analytics\".\"sales_enriched\" AS \"__tributary_t\" USING"
+                                + " \"s\".\"stage\" AS \"__tributary_s\" WHERE \"__tributary_t\".\"id\""
+                                + " = \"__tributary_s\".\"id\"");
+        assertThat(sql.get(1)).endsWith("WHERE \"__tributary_op\" <> 'D'");
+        assertThat(postgres.apply(target, "st", List.of("id"), List.of(), SinkMode.APPEND))
+                .containsExactly(
+                        "INSERT INTO \"analytics\".\"sales_enriched\" (\"id\") SELECT \"id\" FROM st");
+    }
+
+    @Test
+    void hostileIdentifiersAreQuotedNeverInterpreted() {
+        WarehouseDialect d = postgres;
+        assertThat(d.quote("a\"; DROP TABLE canary; --"))
+                .isEqualTo("\"a\"\"; DROP TABLE canary; --\"");
+        assertThat(d.qualified(new TableId("my schema", "select")))
+                .isEqualTo("\"my schema\".\"select\"");
+        assertThat(d.literal("it's")).isEqualTo("'it''s'");
+        assertThatThrownBy(() -> d.quote("nul\0")).hasMessageContaining("NUL");
+    }
+
+    @Test
+    void dialectFollowsTheUrlAndHidesPasswordsInErrors() {
+        assertThat(WarehouseDialect.forUrl("jdbc:redshift://c:5439/dev"))
+                .isInstanceOf(RedshiftDialect.class);
+        assertThat(WarehouseDialect.forUrl("jdbc:postgresql://h/db"))
+                .isInstanceOf(PostgresDialect.class);
+        assertThatThrownBy(
+                        () -> WarehouseDialect.forUrl("jdbc:mysql://h/db?user=u&password=hunter2"))
+                .hasMessageContaining("password=***")
+                .hasMessageNotContaining("hunter2");
+    }
+}
