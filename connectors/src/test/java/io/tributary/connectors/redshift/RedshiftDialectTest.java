@@ -164,6 +164,11 @@ class RedshiftDialectTest {
                 .isEqualTo("\"my schema\".\"select\"");
         assertThat(d.literal("it's")).isEqualTo("'it''s'");
         assertThatThrownBy(() -> d.quote("nul\0")).hasMessageContaining("NUL");
+        String long64 = "x".repeat(64);
+        assertThatThrownBy(() -> postgres.quote(long64))
+                .hasMessageContaining("64 bytes; postgres allows 63");
+        assertThat(redshift.quote(long64)).isEqualTo('"' + long64 + '"');
+        assertThatThrownBy(() -> redshift.quote("é".repeat(64))).hasMessageContaining("128 bytes");
     }
 
     @Test

@@ -63,6 +63,11 @@ public final class PostgresDialect implements WarehouseDialect {
     }
 
     @Override
+    public int maxIdentifierBytes() {
+        return 63;
+    }
+
+    @Override
     public BinaryFormat binaryFormat() {
         return BinaryFormat.BACKSLASH_X_HEX;
     }

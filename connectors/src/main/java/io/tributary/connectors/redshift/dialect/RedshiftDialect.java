@@ -65,6 +65,11 @@ public final class RedshiftDialect implements WarehouseDialect {
     }
 
     @Override
+    public int maxIdentifierBytes() {
+        return 127;
+    }
+
+    @Override
     public BinaryFormat binaryFormat() {
         return BinaryFormat.HEX;
     }

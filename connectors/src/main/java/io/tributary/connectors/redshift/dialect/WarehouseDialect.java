@@ -39,11 +39,31 @@ public interface WarehouseDialect extends Serializable {
         HEX
     }
 
-    /** A double-quoted identifier: embedded quotes doubled, NUL refused. */
+    /**
+     * Longest identifier in bytes (UTF-8): PostgreSQL truncates longer names silently, which would
+     * mangle them, so they are refused instead.
+     */
+    int maxIdentifierBytes();
+
+    /** A double-quoted identifier: embedded quotes doubled; NUL and over-long names refused. */
     default String quote(String identifier) {
-        if (identifier.indexOf('\0') >= 0) {
+        if (identifier.indexOf(0) >= 0) {
             throw new IllegalArgumentException(
                     "Identifier contains a NUL character: " + identifier);
+        }
+        int bytes = identifier.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > maxIdentifierBytes()) {
+            throw new IllegalArgumentException(
+                    "Identifier '"
+                            + identifier
+                            + "' is "
+                            + bytes
+                            + " bytes; "
+                            + name()
+                            + " allows "
+                            + maxIdentifierBytes()
+                            + " and would truncate it. Rename it in the pipeline (a mapping or AS"
+                            + " alias).");
         }
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }

@@ -1,0 +1,160 @@
+package io.tributary.connectors.redshift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.connectors.redshift.internal.CsvRowEncoder;
+import io.tributary.connectors.redshift.internal.PostgresStager;
+import io.tributary.connectors.redshift.internal.SinkSpec;
+import io.tributary.connectors.redshift.internal.Stager;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.api.connector.sink2.CommittableSummary;
+import org.apache.flink.streaming.api.connector.sink2.CommittableWithLineage;
+import org.apache.flink.streaming.runtime.operators.sink.CommitterOperatorFactory;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.table.types.logical.VarCharType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The committer inside Flink's own committer operator, driven by the operator test harness:
+ * snapshot, commit on checkpoint completion, restore, and replay of a checkpoint already in the
+ * warehouse. The target is append-only, so a second apply would double the rows.
+ */
+class RedshiftCommitterITCase {
+
+    static final RowType ROW =
+            RowType.of(
+                    new LogicalType[] {new IntType(false), new VarCharType(VarCharType.MAX_LENGTH)},
+                    new String[] {"id", "name"});
+
+    private final Warehouse wh = new Warehouse("sink_committer");
+    private RedshiftSink sink;
+    private SinkSpec spec;
+
+    @BeforeEach
+    void freshTarget() throws Exception {
+        wh.execute(
+                "DROP SCHEMA IF EXISTS harness CASCADE",
+                "CREATE SCHEMA harness",
+                "CREATE TABLE harness.people (id integer NOT NULL, name text)");
+        sink = RedshiftSink.builder().url(wh.url).table("harness", "people").rowType(ROW).build();
+        spec = sink.spec();
+    }
+
+    /** Stages rows the way a writer does, and returns the committable a writer would emit. */
+    private RedshiftCommittable stage(String jobId, long checkpoint, int... ids) throws Exception {
+        try (PostgresStager stager = new PostgresStager(spec, jobId, 0)) {
+            Stager.Batch batch = stager.open(checkpoint);
+            CsvRowEncoder encoder = new CsvRowEncoder(ROW, spec.dialect().binaryFormat());
+            long seq = 0;
+            for (int id : ids) {
+                encoder.encode(
+                        GenericRowData.of(id, StringData.fromString("p" + id)),
+                        'U',
+                        seq++,
+                        batch.buffer());
+            }
+            return new RedshiftCommittable(
+                    jobId, spec.sinkName(), 0, checkpoint, batch.finish(), ids.length);
+        }
+    }
+
+    private OneInputStreamOperatorTestHarness<
+                    CommittableMessage<RedshiftCommittable>,
+                    CommittableMessage<RedshiftCommittable>>
+            harness() throws Exception {
+        return new OneInputStreamOperatorTestHarness<>(
+                new CommitterOperatorFactory<>(sink, false, true));
+    }
+
+    private static void send(
+            OneInputStreamOperatorTestHarness<CommittableMessage<RedshiftCommittable>, ?> h,
+            RedshiftCommittable c)
+            throws Exception {
+        h.processElement(
+                new StreamRecord<>(new CommittableSummary<>(0, 1, c.checkpointId(), 1, 1, 0)));
+        h.processElement(new StreamRecord<>(new CommittableWithLineage<>(c, c.checkpointId(), 0)));
+    }
+
+    @Test
+    void replayOfACommittedCheckpointAfterRestoreIsAcknowledgedNotAppliedTwice() throws Exception {
+        String job = JobID.generate().toHexString();
+        RedshiftCommittable first = stage(job, 1, 1, 2, 3);
+
+        OperatorSubtaskState beforeCommitKnown;
+        try (var h = harness()) {
+            h.open();
+            send(h, first);
+            beforeCommitKnown = h.snapshot(1, 1);
+            h.notifyOfCompletedCheckpoint(1);
+            assertThat(wh.rows("SELECT id FROM harness.people ORDER BY id"))
+                    .containsExactly("1", "2", "3");
+        }
+        // the task died after the database committed but before Flink recorded it: restore
+        try (var h = harness()) {
+            h.initializeState(beforeCommitKnown);
+            h.open();
+            h.notifyOfCompletedCheckpoint(2);
+        }
+        assertThat(wh.rows("SELECT id FROM harness.people ORDER BY id"))
+                .containsExactly("1", "2", "3");
+        assertThat(wh.rows("SELECT checkpoint_id FROM harness.tributary_sink_bookmarks"))
+                .containsExactly("1");
+    }
+
+    @Test
+    void aCheckpointPendingAtTheFailureIsCommittedOnceAfterRestore() throws Exception {
+        String job = JobID.generate().toHexString();
+        RedshiftCommittable pending = stage(job, 1, 10, 11);
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, pending);
+            snapshot = h.snapshot(1, 1);
+            // fails before the checkpoint completes: nothing committed
+        }
+        assertThat(wh.count("SELECT count(*) FROM harness.people")).isZero();
+
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.notifyOfCompletedCheckpoint(2);
+            RedshiftCommittable next = stage(job, 2, 12);
+            send(h, next);
+            h.snapshot(2, 2);
+            h.notifyOfCompletedCheckpoint(2);
+        }
+        assertThat(wh.rows("SELECT id FROM harness.people ORDER BY id"))
+                .containsExactly("10", "11", "12");
+        assertThat(wh.rows("SELECT checkpoint_id FROM harness.tributary_sink_bookmarks"))
+                .containsExactly("2");
+        assertThat(
+                        wh.count(
+                                "SELECT count(*) FROM pg_tables WHERE schemaname = 'harness' AND tablename LIKE 'tstg%'"))
+                .as("stages dropped with their commits")
+                .isZero();
+    }
+
+    @Test
+    void stagesOfAnAttemptThatNeverCheckpointedAreRemovedOnRestore() throws Exception {
+        String job = JobID.generate().toHexString();
+        stage(job, 5, 1);
+        stage(job, 6, 2);
+        try (PostgresStager stager = new PostgresStager(spec, job, 0)) {
+            stager.removeOrphans(5);
+        }
+        assertThat(
+                        wh.rows(
+                                "SELECT tablename FROM pg_tables WHERE schemaname = 'harness' AND tablename LIKE 'tstg%'"))
+                .singleElement()
+                .satisfies(t -> assertThat(t).endsWith("_5"));
+    }
+}
