@@ -18,11 +18,11 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 /**
  * The walking skeleton of the reference pipeline: sales JSON files on S3 into a warehouse table in
- * PostgreSQL, continuously or once. Later issues swap in the catalog, CDC, the join and the
- * exactly-once sink behind the same command.
+ * PostgreSQL through the exactly-once sink, continuously or once. Later issues swap in the catalog,
+ * the Tributary S3 source, CDC and the join behind the same command.
  *
  * <pre>
- *   s3://tributary-demo/sales/dt=.../*.json ──▶ Flink SQL (filesystem, json) ──▶ jdbc upsert ──▶ analytics.sales
+ *   s3://tributary-demo/sales/dt=.../*.json ──▶ Flink SQL (filesystem, json) ──▶ tributary-redshift ──▶ analytics.sales
  *   MariaDB shop.customers (sample, read by CDC in the full pipeline)
  * </pre>
  */
@@ -109,9 +109,8 @@ public final class DemoPipeline {
     public TableResult submit(boolean continuous, Duration monitorInterval) {
         Configuration conf = services.flink().clientConfiguration();
         conf.setString("pipeline.name", "tributary-demo: s3 sales -> " + WAREHOUSE_TABLE);
-        if (continuous) {
-            conf.setString("execution.checkpointing.interval", "5 s");
-        }
+        // the warehouse sink commits once per checkpoint (and at the end of bounded input)
+        conf.setString("execution.checkpointing.interval", continuous ? "5 s" : "1 s");
         TableEnvironment env =
                 TableEnvironment.create(
                         EnvironmentSettings.newInstance()
@@ -142,15 +141,12 @@ public final class DemoPipeline {
                         + " unit_price DECIMAL(10, 2), ts TIMESTAMP(3), dt DATE,"
                         + " PRIMARY KEY (order_id) NOT ENFORCED"
                         + ") WITH ("
-                        + " 'connector' = 'jdbc',"
+                        + " 'connector' = 'tributary-redshift',"
                         + " 'url' = '"
                         + services.postgres().jdbcUrl(WAREHOUSE_DB)
                         + "',"
-                        + " 'table-name' = '"
-                        + WAREHOUSE_TABLE
-                        + "',"
-                        + " 'sink.buffer-flush.max-rows' = '2000',"
-                        + " 'sink.buffer-flush.interval' = '1 s')");
+                        + " 'schema-name' = 'analytics',"
+                        + " 'table-name' = 'sales')");
         return env.executeSql(
                 "INSERT INTO warehouse_sales SELECT order_id, customer_id, product, quantity,"
                         + " unit_price, ts, CAST(dt AS DATE) FROM sales_files");

@@ -1,0 +1,236 @@
+package io.tributary.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.embedded.EmbeddedServices;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code bench/run.sh [load] [--rows N] [--rounds R] [--quick]}: runs a scenario, prints medians
+ * and ratios, writes the figures as JSON and appends them to bench/RESULTS.md.
+ */
+public final class Bench {
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        String scenario = "load";
+        long rows = 10_000_000L;
+        int rounds = 3;
+        int files = 40;
+        int parallelism = 2;
+        boolean quick = false;
+        Path out = Paths.get("bench");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rows" -> rows = Long.parseLong(args[++i].replace("_", ""));
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--files" -> files = Integer.parseInt(args[++i]);
+                case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
+                case "--out" -> out = Paths.get(args[++i]);
+                case "--quick" -> quick = true;
+                case "load" -> scenario = "load";
+                default -> {
+                    System.err.println(
+                            "usage: bench/run.sh [load] [--rows N] [--rounds R] [--files F]"
+                                    + " [--parallelism P] [--quick] [--out DIR]");
+                    System.exit(2);
+                }
+            }
+        }
+        if (quick) {
+            rows = 20_000;
+            rounds = 1;
+            files = 4;
+        }
+        System.exit(run(scenario, rows, rounds, files, parallelism, quick, out) ? 0 : 1);
+    }
+
+    /** Runs the load scenario; returns whether every contender loaded exactly the rows. */
+    static boolean run(
+            String scenario,
+            long rows,
+            int rounds,
+            int files,
+            int parallelism,
+            boolean quick,
+            Path out)
+            throws Exception {
+        Path work = Files.createTempDirectory("tributary-bench-");
+        System.out.printf(
+                "%s: %,d JSON rows on S3 -> PostgreSQL, %d files, parallelism %d, %d round(s)%n",
+                scenario, rows, files, parallelism, rounds);
+        try (EmbeddedServices services = LoadBenchmark.startServices(work)) {
+            LoadBenchmark load = new LoadBenchmark(services, rows, files, parallelism);
+            load.generate();
+            List<LoadBenchmark.Run> runs = load.runAll(rounds);
+            Map<String, Double> medians = LoadBenchmark.medians(runs);
+            String table = table(rows, load.jsonBytes(), parallelism, rounds, runs, medians);
+            System.out.println();
+            System.out.println(table);
+            boolean ok = runs.stream().allMatch(LoadBenchmark.Run::verified);
+            if (!quick) {
+                record(
+                        out,
+                        scenario,
+                        rows,
+                        load.jsonBytes(),
+                        parallelism,
+                        rounds,
+                        runs,
+                        medians,
+                        table);
+            }
+            return ok;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    static String table(
+            long rows,
+            long bytes,
+            int parallelism,
+            int rounds,
+            List<LoadBenchmark.Run> runs,
+            Map<String, Double> medians) {
+        List<String> names =
+                List.of(
+                        LoadBenchmark.LIMIT,
+                        LoadBenchmark.TRIBUTARY,
+                        LoadBenchmark.JDBC,
+                        LoadBenchmark.SOURCE);
+        double limit = medians.get(LoadBenchmark.LIMIT);
+        double peer = medians.get(LoadBenchmark.JDBC);
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "| contender (median of %d) | rows/s | MB/s of JSON | x limit | x jdbc sink | peak heap MB |%n",
+                        rounds));
+        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        for (String name : names) {
+            double rps = medians.get(name);
+            long heap =
+                    runs.stream()
+                            .filter(r -> r.contender().equals(name))
+                            .mapToLong(LoadBenchmark.Run::peakHeapBytes)
+                            .max()
+                            .orElse(0);
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %,.0f | %.1f | %.2f | %.2f | %d |%n",
+                            name,
+                            rps,
+                            rps * bytes / rows / 1e6,
+                            rps / limit,
+                            rps / peer,
+                            heap >> 20));
+        }
+        return sb.toString();
+    }
+
+    private static void record(
+            Path out,
+            String scenario,
+            long rows,
+            long bytes,
+            int parallelism,
+            int rounds,
+            List<LoadBenchmark.Run> runs,
+            Map<String, Double> medians,
+            String table)
+            throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode doc = json.createObjectNode();
+        doc.put("scenario", scenario);
+        doc.put("at", Instant.now().toString());
+        doc.put("commit", gitCommit());
+        doc.put("machine", machine());
+        doc.put("rows", rows);
+        doc.put("json-bytes", bytes);
+        doc.put("parallelism", parallelism);
+        doc.put("rounds", rounds);
+        ArrayNode all = doc.putArray("runs");
+        for (LoadBenchmark.Run r : runs) {
+            ObjectNode n = all.addObject();
+            n.put("contender", r.contender());
+            n.put("seconds", r.seconds());
+            n.put("rows-per-second", r.rowsPerSecond());
+            n.put("peak-heap-bytes", r.peakHeapBytes());
+            n.put("verified", r.verified());
+        }
+        ObjectNode med = doc.putObject("median-rows-per-second");
+        medians.forEach(med::put);
+        Path results = out.resolve("results");
+        Files.createDirectories(results);
+        Files.writeString(
+                results.resolve(
+                        scenario + "-" + Instant.now().toString().replace(':', '-') + ".json"),
+                json.writeValueAsString(doc));
+        String md =
+                String.format(
+                        Locale.ROOT,
+                        "%n## %s, %s%n%nCommand: `bench/run.sh %s --rows %d --rounds %d`; commit %s;"
+                                + " %s; %,d rows, %.0f MB of JSON on the embedded S3 server, parallelism"
+                                + " %d, bench JVM -Xmx1g.%n%n%s",
+                        scenario,
+                        Instant.now().toString().substring(0, 16).replace('T', ' '),
+                        scenario,
+                        rows,
+                        rounds,
+                        gitCommit(),
+                        machine(),
+                        rows,
+                        bytes / 1e6,
+                        parallelism,
+                        table);
+        Files.writeString(
+                out.resolve("RESULTS.md"),
+                md,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    private static String gitCommit() {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start();
+            String c = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return c.isEmpty() ? "unknown" : c;
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String machine() {
+        return Runtime.getRuntime().availableProcessors()
+                + " cores, "
+                + (((com.sun.management.OperatingSystemMXBean)
+                                        java.lang.management.ManagementFactory
+                                                .getOperatingSystemMXBean())
+                                .getTotalMemorySize()
+                        >> 30)
+                + " GiB, Java "
+                + System.getProperty("java.version");
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // temp space
+        }
+    }
+}
