@@ -108,6 +108,7 @@ public final class Bench {
                 List.of(
                         LoadBenchmark.LIMIT,
                         LoadBenchmark.TRIBUTARY,
+                        LoadBenchmark.TRIBUTARY_FILES,
                         LoadBenchmark.JDBC,
                         LoadBenchmark.SOURCE);
         double limit = medians.get(LoadBenchmark.LIMIT);

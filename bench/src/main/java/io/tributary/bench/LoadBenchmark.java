@@ -32,6 +32,7 @@ final class LoadBenchmark {
 
     static final String LIMIT = "COPY FROM STDIN (limit)";
     static final String TRIBUTARY = "tributary-redshift sink (exactly-once)";
+    static final String TRIBUTARY_FILES = "tributary-redshift sink, files staged (exactly-once)";
     static final String JDBC = "filesystem json -> jdbc sink (batch 5000)";
     static final String SOURCE = "filesystem json -> blackhole (source bound)";
 
@@ -157,6 +158,25 @@ final class LoadBenchmark {
                                         + services.postgres().jdbcUrl(DB)
                                         + "', 'schema-name' = 'bench', 'table-name' = 'load_tributary',"
                                         + " 'sink.mode' = 'APPEND'",
+                                "10 s"));
+    }
+
+    Run tributaryFiles() throws Exception {
+        resetTable("load_tributary_files");
+        java.nio.file.Path staging = services.root().resolve("staging");
+        java.nio.file.Files.createDirectories(staging);
+        return measure(
+                TRIBUTARY_FILES,
+                "load_tributary_files",
+                () ->
+                        runSql(
+                                "'connector' = 'tributary-redshift', 'url' = '"
+                                        + services.postgres().jdbcUrl(DB)
+                                        + "', 'schema-name' = 'bench',"
+                                        + " 'table-name' = 'load_tributary_files', 'sink.mode' = 'APPEND',"
+                                        + " 'sink.staging.path' = '"
+                                        + staging.toUri()
+                                        + "'",
                                 "10 s"));
     }
 
@@ -295,11 +315,13 @@ final class LoadBenchmark {
             if (r % 2 == 0) {
                 round.add(copyLimit());
                 round.add(tributary());
+                round.add(tributaryFiles());
                 round.add(jdbc());
                 round.add(sourceOnly());
             } else {
                 round.add(sourceOnly());
                 round.add(jdbc());
+                round.add(tributaryFiles());
                 round.add(tributary());
                 round.add(copyLimit());
             }

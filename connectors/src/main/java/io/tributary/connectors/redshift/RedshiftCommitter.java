@@ -3,10 +3,11 @@ package io.tributary.connectors.redshift;
 import io.tributary.connectors.redshift.dialect.PostgresDialect;
 import io.tributary.connectors.redshift.dialect.RedshiftDialect;
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
-import io.tributary.connectors.redshift.internal.S3FileStager;
+import io.tributary.connectors.redshift.internal.FileStager;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import io.tributary.connectors.redshift.internal.TablePreparer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -18,12 +19,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkCommitterMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,11 +130,17 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                 for (String sql : spec.preActions()) {
                     s.execute(sql);
                 }
-                String staged = load(conn, s, c);
-                for (String sql :
-                        dialect.apply(
-                                spec.target(), staged, spec.columns(), spec.keys(), spec.mode())) {
-                    s.execute(sql);
+                Optional<String> staged = load(conn, s, c);
+                if (staged.isPresent()) {
+                    for (String sql :
+                            dialect.apply(
+                                    spec.target(),
+                                    staged.get(),
+                                    spec.columns(),
+                                    spec.keys(),
+                                    spec.mode())) {
+                        s.execute(sql);
+                    }
                 }
                 List<String> bookmark = dialect.upsertBookmark(spec.bookmarks());
                 try (PreparedStatement del = conn.prepareStatement(bookmark.get(0));
@@ -146,11 +156,11 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                     ins.setLong(5, c.rows());
                     ins.executeUpdate();
                 }
-                if (dialect instanceof PostgresDialect) {
+                if (spec.stagingPath().isEmpty()) {
                     // the stage goes with the commit: a rollback keeps it for the retry
                     s.execute("DROP TABLE " + c.stagedLocation());
-                } else {
-                    s.execute("DROP TABLE " + staged);
+                } else if (staged.isPresent()) {
+                    s.execute("DROP TABLE " + staged.get());
                 }
                 for (String sql : spec.postActions()) {
                     s.execute(sql);
@@ -165,7 +175,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
             }
             throw e;
         }
-        if (dialect instanceof RedshiftDialect) {
+        if (spec.stagingPath().isPresent()) {
             deleteStagedFiles(c);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
@@ -181,10 +191,14 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
         return true;
     }
 
-    /** Makes the staged rows queryable in this transaction; returns the relation holding them. */
-    private String load(Connection conn, Statement s, RedshiftCommittable c)
+    /**
+     * Loads the staged rows in this transaction. Returns the relation to apply them from, or empty
+     * when they went straight into the target (appends staged as files).
+     */
+    private Optional<String> load(Connection conn, Statement s, RedshiftCommittable c)
             throws SQLException, IOException {
-        if (dialect instanceof PostgresDialect) {
+        if (spec.stagingPath().isEmpty()) {
+            // PostgreSQL, staged in a durable table by the writer
             try (PreparedStatement ps = conn.prepareStatement("SELECT to_regclass(?)")) {
                 ps.setString(1, c.stagedLocation());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -196,32 +210,75 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                                         + c.subtask()
                                         + ") are gone: staging table "
                                         + c.stagedLocation()
-                                        + " was dropped outside Tributary and the bookmark is below it."
-                                        + " Restore from an earlier savepoint or reset the sink's bookmark.");
+                                        + " was dropped outside Tributary and the bookmark is below"
+                                        + " it. Restore from an earlier savepoint or reset the sink's"
+                                        + " bookmark.");
                     }
                 }
             }
-            return c.stagedLocation();
+            return Optional.of(c.stagedLocation());
         }
-        RedshiftDialect r = (RedshiftDialect) dialect;
-        String manifest = S3FileStager.manifestOf(c.stagedLocation());
-        Path path = new Path(manifest);
-        try (OutputStream out = path.getFileSystem().create(path, FileSystem.WriteMode.OVERWRITE)) {
-            out.write(
-                    RedshiftDialect.manifest(List.of(c.stagedLocation()))
-                            .getBytes(StandardCharsets.UTF_8));
+        Path file = new Path(c.stagedLocation());
+        if (!file.getFileSystem().exists(file)) {
+            throw new IllegalStateException(
+                    "The staged file of checkpoint "
+                            + c.checkpointId()
+                            + " (subtask "
+                            + c.subtask()
+                            + ") is gone: "
+                            + file
+                            + ". 'sink.staging.path' must be storage every TaskManager and the"
+                            + " warehouse can read, and that outlives them (s3://, a shared mount).");
         }
-        String staging = dialect.quote("__tributary_stage");
-        s.execute(r.createStagingTable(staging, spec.columns(), spec.types()));
-        s.execute(
-                r.copyFromManifest(
-                        staging, spec.columns(), manifest, spec.iamRole(), spec.s3Region()));
-        return staging;
+        // appends go straight into the target: one write; upserts through a temporary table,
+        // which is not WAL-logged, for the latest change per key
+        boolean changes = spec.stagesChanges();
+        String relation =
+                changes ? dialect.quote("__tributary_stage") : dialect.qualified(spec.target());
+        if (dialect instanceof RedshiftDialect r) {
+            if (changes) {
+                s.execute(r.createStagingTable(relation, spec.columns(), spec.types()));
+            }
+            String manifest = FileStager.manifestOf(c.stagedLocation());
+            Path path = new Path(manifest);
+            try (OutputStream out =
+                    path.getFileSystem().create(path, FileSystem.WriteMode.OVERWRITE)) {
+                out.write(
+                        RedshiftDialect.manifest(List.of(c.stagedLocation()))
+                                .getBytes(StandardCharsets.UTF_8));
+            }
+            s.execute(
+                    r.copyFromManifest(
+                            relation,
+                            spec.columns(),
+                            changes,
+                            manifest,
+                            spec.iamRole(),
+                            spec.s3Region()));
+        } else {
+            PostgresDialect p = (PostgresDialect) dialect;
+            if (changes) {
+                s.execute(
+                        "CREATE TEMP TABLE "
+                                + relation
+                                + " "
+                                + dialect.stagingColumns(spec.columns(), spec.types(), true)
+                                + " ON COMMIT DROP");
+            }
+            try (InputStream raw = file.getFileSystem().open(file);
+                    InputStream in =
+                            FileStager.gzipped(spec) ? new GZIPInputStream(raw, 1 << 16) : raw) {
+                conn.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn(p.copyFromStdin(relation, spec.columns(), changes), in, 1 << 16);
+            }
+        }
+        return changes ? Optional.of(relation) : Optional.empty();
     }
 
     private void dropStage(Connection conn, RedshiftCommittable c)
             throws SQLException, IOException {
-        if (dialect instanceof PostgresDialect) {
+        if (spec.stagingPath().isEmpty()) {
             conn.setAutoCommit(true);
             try (Statement s = conn.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS " + c.stagedLocation());
@@ -231,8 +288,12 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
         }
     }
 
-    private static void deleteStagedFiles(RedshiftCommittable c) throws IOException {
-        for (String f : List.of(c.stagedLocation(), S3FileStager.manifestOf(c.stagedLocation()))) {
+    private void deleteStagedFiles(RedshiftCommittable c) throws IOException {
+        List<String> files =
+                dialect instanceof RedshiftDialect
+                        ? List.of(c.stagedLocation(), FileStager.manifestOf(c.stagedLocation()))
+                        : List.of(c.stagedLocation());
+        for (String f : files) {
             Path p = new Path(f);
             p.getFileSystem().delete(p, false);
         }

@@ -91,9 +91,13 @@ public final class RedshiftConnectorOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Redshift: s3:// prefix where each checkpoint's rows are staged as"
-                                    + " gzip'd CSV with a manifest. Unused for PostgreSQL (rows are"
-                                    + " staged in the database with COPY FROM STDIN).");
+                            "Where each checkpoint's rows are staged as CSV files. Redshift: an"
+                                    + " s3:// prefix the cluster can read (required; gzip'd, with a"
+                                    + " manifest). PostgreSQL: optional; unset, rows are staged in a"
+                                    + " durable table with COPY FROM STDIN (two logged writes per"
+                                    + " row); set (s3://, or file:// on storage every TaskManager"
+                                    + " shares), the commit COPYs the file into a temporary table"
+                                    + " (one logged write per row).");
 
     public static final ConfigOption<String> IAM_ROLE =
             ConfigOptions.key("redshift.iam-role")

@@ -1,8 +1,8 @@
 package io.tributary.connectors.redshift;
 
 import io.tributary.connectors.redshift.internal.CsvRowEncoder;
+import io.tributary.connectors.redshift.internal.FileStager;
 import io.tributary.connectors.redshift.internal.PostgresStager;
-import io.tributary.connectors.redshift.internal.S3FileStager;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import io.tributary.connectors.redshift.internal.Stager;
 import io.tributary.connectors.redshift.internal.TablePreparer;
@@ -50,7 +50,7 @@ final class RedshiftWriter
         this.spec = spec;
         this.jobId = context.getJobInfo().getJobId().toHexString();
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        this.encoder = new CsvRowEncoder(spec.rowType(), spec.dialect().binaryFormat());
+        this.encoder = CsvRowEncoder.of(spec);
         this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
         this.recordsSkipped = context.metricGroup().counter("updateBeforeRecordsSkipped");
         OptionalLong restoredId = context.getRestoredCheckpointId();
@@ -65,8 +65,8 @@ final class RedshiftWriter
             throw new IOException("Could not prepare " + spec.target() + " for the sink", e);
         }
         this.stager =
-                spec.dialect().name().equals("redshift")
-                        ? new S3FileStager(spec, jobId, subtask)
+                spec.stagingPath().isPresent()
+                        ? new FileStager(spec, jobId, subtask)
                         : new PostgresStager(spec, jobId, subtask);
         if (restoredId.isPresent()) {
             stager.removeOrphans(restoredId.getAsLong());

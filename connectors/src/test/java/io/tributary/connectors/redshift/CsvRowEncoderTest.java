@@ -47,7 +47,7 @@ class CsvRowEncoderTest {
 
     private String encode(GenericRowData row, BinaryFormat binary) {
         StringBuilder sb = new StringBuilder();
-        new CsvRowEncoder(TYPE, binary).encode(row, 'U', 7, sb);
+        new CsvRowEncoder(TYPE, binary, true).encode(row, 'U', 7, sb);
         return sb.toString();
     }
 
@@ -79,6 +79,15 @@ class CsvRowEncoderTest {
         row.setField(1, StringData.fromString(""));
         assertThat(encode(row, BinaryFormat.HEX))
                 .isEqualTo("1,\"\",\\N,\\N,\\N,\\N,\\N,\\N,\\N,U,7\n");
+    }
+
+    @Test
+    void appendLinesHoldTheColumnsAlone() {
+        GenericRowData row = new GenericRowData(9);
+        row.setField(0, 5);
+        StringBuilder sb = new StringBuilder();
+        new CsvRowEncoder(TYPE, BinaryFormat.HEX, false).encode(row, 'U', 3, sb);
+        assertThat(sb.toString()).isEqualTo("5,\\N,\\N,\\N,\\N,\\N,\\N,\\N,\\N\n");
     }
 
     @Test

@@ -53,7 +53,7 @@ class RedshiftCommitterITCase {
     private RedshiftCommittable stage(String jobId, long checkpoint, int... ids) throws Exception {
         try (PostgresStager stager = new PostgresStager(spec, jobId, 0)) {
             Stager.Batch batch = stager.open(checkpoint);
-            CsvRowEncoder encoder = new CsvRowEncoder(ROW, spec.dialect().binaryFormat());
+            CsvRowEncoder encoder = CsvRowEncoder.of(spec);
             long seq = 0;
             for (int id : ids) {
                 encoder.encode(

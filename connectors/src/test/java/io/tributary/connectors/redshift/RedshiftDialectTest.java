@@ -34,6 +34,7 @@ class RedshiftDialectTest {
                         redshift.copyFromManifest(
                                 "\"__tributary_stage\"",
                                 List.of("order_id", "amount"),
+                                true,
                                 "s3://lake/stage/job/tstg_1.csv.gz.manifest",
                                 Optional.of("arn:aws:iam::123456789012:role/RedshiftCopy"),
                                 Optional.of("eu-west-1")))
@@ -46,9 +47,18 @@ class RedshiftDialectTest {
                                 + " DATEFORMAT 'auto' ACCEPTINVCHARS COMPUPDATE OFF STATUPDATE OFF");
         assertThat(
                         redshift.copyFromManifest(
-                                "s", List.of("a"), "s3://b/m", Optional.empty(), Optional.empty()))
-                .contains(" IAM_ROLE default ")
-                .doesNotContain("REGION");
+                                "\"analytics\".\"sales\"",
+                                List.of("a"),
+                                false,
+                                "s3://b/m",
+                                Optional.empty(),
+                                Optional.empty()))
+                .as("appends are copied straight into the target, without op/seq columns")
+                .startsWith(
+                        "COPY \"analytics\".\"sales\" (\"a\") FROM 's3://b/m' IAM_ROLE default"
+                                + " FORMAT")
+                .doesNotContain("REGION")
+                .doesNotContain("__tributary_op");
     }
 
     @Test

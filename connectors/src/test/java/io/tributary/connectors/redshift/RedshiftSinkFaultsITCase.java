@@ -26,8 +26,10 @@ import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.types.RowKind;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The exactly-once claim under faults: a change stream (upserts and deletes over a key space)
@@ -104,9 +106,21 @@ class RedshiftSinkFaultsITCase {
         }
     }
 
-    @Test
+    @TempDir java.nio.file.Path stagingDir;
+
+    /** Staging in the database (default), or as files the commit COPYs into a temporary table. */
+    private RedshiftSinkBuilder staged(RedshiftSinkBuilder builder, String staging) {
+        return staging.equals("files")
+                ? builder.option(
+                        RedshiftConnectorOptions.STAGING_PATH, stagingDir.toUri().toString())
+                : builder;
+    }
+
+    @ParameterizedTest(name = "staged as {0}")
+    @ValueSource(strings = {"table", "files"})
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void survivesTenTaskFailuresAndAWarehouseRestartWithoutLossOrDuplicates() throws Exception {
+    void survivesTenTaskFailuresAndAWarehouseRestartWithoutLossOrDuplicates(String staging)
+            throws Exception {
         long seed = Long.getLong("tributary.fault.seed", System.nanoTime() % 100_000);
         System.out.println(
                 "fault seed " + seed + " (rerun with -Dtributary.fault.seed=" + seed + ")");
@@ -125,11 +139,13 @@ class RedshiftSinkFaultsITCase {
         conf.setString("restart-strategy.fixed-delay.delay", "300 ms");
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
         RedshiftSink sink =
-                RedshiftSink.builder()
-                        .url(wh.url)
-                        .table("faults", "events")
-                        .rowType(ROW)
-                        .keys(List.of("k"))
+                staged(
+                                RedshiftSink.builder()
+                                        .url(wh.url)
+                                        .table("faults", "events")
+                                        .rowType(ROW)
+                                        .keys(List.of("k")),
+                                staging)
                         .build();
         env.fromSequence(0, CHANGES - 1)
                 .setParallelism(1)
@@ -164,10 +180,15 @@ class RedshiftSinkFaultsITCase {
         assertThat(wh.count("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'tstg%'"))
                 .as("staging tables left behind")
                 .isZero();
+        try (var left = java.nio.file.Files.walk(stagingDir)) {
+            assertThat(left.filter(java.nio.file.Files::isRegularFile))
+                    .as("staged files left behind")
+                    .isEmpty();
+        }
         System.out.printf(
-                "faults: %d task failures injected + 1 PostgreSQL restart; %d changes, %d rows"
-                        + " compared, 0 lost, 0 duplicated%n",
-                FailingChanges.INJECTED.get(), CHANGES, actual.size());
+                "faults (staged as %s): %d task failures injected + 1 PostgreSQL restart; %d changes,"
+                        + " %d rows compared, 0 lost, 0 duplicated%n",
+                staging, FailingChanges.INJECTED.get(), CHANGES, actual.size());
     }
 
     /** Insert-only: every event once. Here a replayed batch would double rows. */
@@ -191,9 +212,10 @@ class RedshiftSinkFaultsITCase {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "staged as {0}")
+    @ValueSource(strings = {"table", "files"})
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void appendModeWritesEveryEventOnceAcrossTenTaskFailures() throws Exception {
+    void appendModeWritesEveryEventOnceAcrossTenTaskFailures(String staging) throws Exception {
         long seed = Long.getLong("tributary.fault.seed", System.nanoTime() % 100_000);
         System.out.println(
                 "fault seed " + seed + " (rerun with -Dtributary.fault.seed=" + seed + ")");
@@ -213,10 +235,12 @@ class RedshiftSinkFaultsITCase {
                 .returns(InternalTypeInfo.of(ROW))
                 .setParallelism(1)
                 .sinkTo(
-                        RedshiftSink.builder()
-                                .url(wh.url)
-                                .table("faults", "appended")
-                                .rowType(ROW)
+                        staged(
+                                        RedshiftSink.builder()
+                                                .url(wh.url)
+                                                .table("faults", "appended")
+                                                .rowType(ROW),
+                                        staging)
                                 .build())
                 .setParallelism(2);
         env.executeAsync("sink-faults-append").getJobExecutionResult().get(4, TimeUnit.MINUTES);
@@ -227,8 +251,9 @@ class RedshiftSinkFaultsITCase {
         assertThat(wh.count("SELECT min(v) FROM faults.appended")).isZero();
         assertThat(wh.count("SELECT max(v) FROM faults.appended")).isEqualTo(CHANGES - 1);
         System.out.printf(
-                "faults (append): %d task failures injected; %d events, each exactly once%n",
-                FailingChanges.INJECTED.get(), CHANGES);
+                "faults (append, staged as %s): %d task failures injected; %d events, each exactly"
+                        + " once%n",
+                staging, FailingChanges.INJECTED.get(), CHANGES);
     }
 
     private static long committedCheckpoints(Warehouse wh) {

@@ -79,16 +79,12 @@ public final class PostgresDialect implements WarehouseDialect {
                 + " WHERE job_id = ? AND sink_name = ? AND subtask = ? FOR UPDATE";
     }
 
-    /** COPY into a staging table, reading CSV from the client. */
-    public String copyIntoStaging(String staging, List<String> columns) {
+    /** COPY of staged CSV sent by the client into {@code relation} (a stage, or the target). */
+    public String copyFromStdin(String relation, List<String> columns, boolean changes) {
         return "COPY "
-                + staging
+                + relation
                 + " ("
-                + columnList(columns)
-                + ", "
-                + quote(OP_COLUMN)
-                + ", "
-                + quote(SEQ_COLUMN)
+                + stagedColumnList(columns, changes)
                 + ") FROM STDIN WITH (FORMAT csv, NULL "
                 + literal(NULL_MARKER)
                 + ")";

@@ -89,28 +89,26 @@ public final class RedshiftDialect implements WarehouseDialect {
 
     public String createStagingTable(
             String staging, List<String> columns, List<LogicalType> types) {
-        return "CREATE TEMP TABLE " + staging + " " + stagingColumns(columns, types);
+        return "CREATE TEMP TABLE " + staging + " " + stagingColumns(columns, types, true);
     }
 
     /**
-     * COPY of the staged files listed in {@code manifestUrl}; credentials are an IAM role ARN, or
-     * none here when the cluster's default role or a session token is used.
+     * COPY of the staged files listed in {@code manifestUrl} into {@code relation} (a temporary
+     * stage for upserts, the target itself for appends); credentials are an IAM role ARN, or the
+     * cluster's default role.
      */
     public String copyFromManifest(
-            String staging,
+            String relation,
             List<String> columns,
+            boolean changes,
             String manifestUrl,
             Optional<String> iamRole,
             Optional<String> region) {
         StringBuilder sql = new StringBuilder();
         sql.append("COPY ")
-                .append(staging)
+                .append(relation)
                 .append(" (")
-                .append(columnList(columns))
-                .append(", ")
-                .append(quote(OP_COLUMN))
-                .append(", ")
-                .append(quote(SEQ_COLUMN))
+                .append(stagedColumnList(columns, changes))
                 .append(") FROM ")
                 .append(literal(manifestUrl));
         sql.append(" IAM_ROLE ").append(iamRole.map(this::literal).orElse("default"));

@@ -111,15 +111,26 @@ public interface WarehouseDialect extends Serializable {
                 + columnType(type);
     }
 
-    /** The staging relation's definition: the sink's columns plus op and sequence. */
-    default String stagingColumns(List<String> columns, List<LogicalType> types) {
+    /**
+     * The staging relation's definition: the sink's columns, plus op and sequence when {@code
+     * changes} (upserts need them to keep the latest change per key; appends do not).
+     */
+    default String stagingColumns(List<String> columns, List<LogicalType> types, boolean changes) {
         List<String> defs = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             defs.add(quote(columns.get(i)) + " " + columnType(types.get(i)));
         }
-        defs.add(quote(OP_COLUMN) + " char(1) NOT NULL");
-        defs.add(quote(SEQ_COLUMN) + " bigint NOT NULL");
+        if (changes) {
+            defs.add(quote(OP_COLUMN) + " char(1) NOT NULL");
+            defs.add(quote(SEQ_COLUMN) + " bigint NOT NULL");
+        }
         return "(" + String.join(", ", defs) + ")";
+    }
+
+    /** The columns of a staged CSV line, quoted, in order. */
+    default String stagedColumnList(List<String> columns, boolean changes) {
+        return columnList(columns)
+                + (changes ? ", " + quote(OP_COLUMN) + ", " + quote(SEQ_COLUMN) : "");
     }
 
     default String createBookmarkTable(TableId bookmarks) {

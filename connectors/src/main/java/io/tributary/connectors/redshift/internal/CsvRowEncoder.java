@@ -35,15 +35,30 @@ public final class CsvRowEncoder implements Serializable {
     private final RowType rowType;
     private final List<String> columnNames;
     private final BinaryFormat binaryFormat;
+    private final boolean changes;
     private transient RowData.FieldGetter[] getters;
 
-    public CsvRowEncoder(RowType rowType, BinaryFormat binaryFormat) {
+    /**
+     * @param changes whether lines end with the op and sequence columns (upserts), or hold the
+     *     row's columns alone (appends, loaded straight into the target)
+     */
+    public CsvRowEncoder(RowType rowType, BinaryFormat binaryFormat, boolean changes) {
         this.rowType = rowType;
         this.columnNames = rowType.getFieldNames();
         this.binaryFormat = binaryFormat;
+        this.changes = changes;
     }
 
-    /** Appends the row's fields, the op and the sequence number, and a newline, to {@code out}. */
+    /** The encoder a sink's writer uses. */
+    public static CsvRowEncoder of(SinkSpec spec) {
+        return new CsvRowEncoder(
+                spec.rowType(), spec.dialect().binaryFormat(), spec.stagesChanges());
+    }
+
+    /**
+     * Appends the row's fields (then the op and sequence number, for upserts) and a newline to
+     * {@code out}.
+     */
     public void encode(RowData row, char op, long seq, StringBuilder out) {
         if (getters == null) {
             getters = new RowData.FieldGetter[rowType.getFieldCount()];
@@ -63,9 +78,14 @@ public final class CsvRowEncoder implements Serializable {
                             "Column '" + columnNames.get(i) + "': " + e.getMessage(), e);
                 }
             }
-            out.append(',');
+            if (i < getters.length - 1 || changes) {
+                out.append(',');
+            }
         }
-        out.append(op).append(',').append(seq).append('\n');
+        if (changes) {
+            out.append(op).append(',').append(seq);
+        }
+        out.append('\n');
     }
 
     private void appendValue(Object value, LogicalType type, StringBuilder out) {

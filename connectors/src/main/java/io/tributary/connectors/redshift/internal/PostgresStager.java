@@ -58,12 +58,15 @@ public final class PostgresStager implements Stager {
                         "CREATE TABLE "
                                 + staging
                                 + " "
-                                + dialect.stagingColumns(spec.columns(), spec.types()));
+                                + dialect.stagingColumns(
+                                        spec.columns(), spec.types(), spec.stagesChanges()));
             }
             CopyIn copy =
                     c.unwrap(PGConnection.class)
                             .getCopyAPI()
-                            .copyIn(dialect.copyIntoStaging(staging, spec.columns()));
+                            .copyIn(
+                                    dialect.copyFromStdin(
+                                            staging, spec.columns(), spec.stagesChanges()));
             return new CopyBatch(staging, copy);
         } catch (SQLException e) {
             closeQuietly();

@@ -152,6 +152,11 @@ public final class SinkSpec implements Serializable {
         return mode;
     }
 
+    /** Whether staged rows carry op and sequence: upserts keep the latest change per key. */
+    public boolean stagesChanges() {
+        return mode == SinkMode.UPSERT;
+    }
+
     public WarehouseDialect dialect() {
         return dialect;
     }

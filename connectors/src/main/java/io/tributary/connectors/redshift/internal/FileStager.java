@@ -13,21 +13,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a checkpoint's rows as one gzip'd CSV file under the staging prefix (s3:// for Redshift),
- * through Flink's file systems so the same code reaches AWS and S3-compatible servers.
+ * Writes a checkpoint's rows as one CSV file under the staging prefix, through Flink's file systems
+ * so the same code reaches AWS, S3-compatible servers and local disks. Gzip'd for Redshift (its
+ * COPY reads it from S3) and on S3; plain on a local or mounted file system.
  */
-public final class S3FileStager implements Stager {
+public final class FileStager implements Stager {
 
-    private static final Logger LOG = LoggerFactory.getLogger(S3FileStager.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FileStager.class);
 
     private final SinkSpec spec;
     private final Path dir;
     private final String prefix;
 
-    public S3FileStager(SinkSpec spec, String jobId, int subtask) {
+    private final boolean gzip;
+
+    public FileStager(SinkSpec spec, String jobId, int subtask) {
         this.spec = spec;
         this.prefix = Stager.stagePrefix(jobId, spec.sinkName(), subtask);
         this.dir = new Path(spec.stagingPath().orElseThrow(), jobId);
+        this.gzip = gzipped(spec);
+    }
+
+    /** Whether staged files of this sink are gzip'd (Redshift, or any s3:// staging). */
+    public static boolean gzipped(SinkSpec spec) {
+        return spec.dialect().name().equals("redshift")
+                || spec.stagingPath().map(p -> p.startsWith("s3")).orElse(false);
     }
 
     /** The manifest written next to a staged file. */
@@ -37,12 +47,15 @@ public final class S3FileStager implements Stager {
 
     @Override
     public Batch open(long checkpointId) throws IOException {
-        Path file = new Path(dir, prefix + checkpointId + ".csv.gz");
+        Path file = new Path(dir, prefix + checkpointId + (gzip ? ".csv.gz" : ".csv"));
         FileSystem fs = file.getFileSystem();
         OutputStream raw = fs.create(file, FileSystem.WriteMode.OVERWRITE);
         Writer out =
                 new OutputStreamWriter(
-                        new GZIPOutputStream(raw, 64 * 1024), StandardCharsets.UTF_8);
+                        gzip
+                                ? new GZIPOutputStream(raw, 64 * 1024)
+                                : new java.io.BufferedOutputStream(raw, 64 * 1024),
+                        StandardCharsets.UTF_8);
         return new Batch() {
             private final StringBuilder buffer = new StringBuilder(64 * 1024);
 
@@ -88,7 +101,8 @@ public final class S3FileStager implements Stager {
         for (FileStatus status : fs.listStatus(dir)) {
             String name = status.getPath().getName();
             if (name.startsWith(prefix)
-                    && Stager.checkpointOf(name.replace(".csv.gz", "")) > restoredCheckpointId) {
+                    && Stager.checkpointOf(name.replace(".gz", "").replace(".csv", ""))
+                            > restoredCheckpointId) {
                 fs.delete(status.getPath(), false);
                 LOG.info(
                         "Deleted staged file of an attempt that never checkpointed: {}",
