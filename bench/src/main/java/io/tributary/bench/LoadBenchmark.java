@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.postgresql.PGConnection;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -200,15 +198,14 @@ final class LoadBenchmark {
     }
 
     private void runSql(String sinkOptions, String checkpointInterval) throws Exception {
-        Configuration conf = services.flink().clientConfiguration();
-        conf.setString("parallelism.default", Integer.toString(parallelism));
-        conf.setString("execution.checkpointing.interval", checkpointInterval);
         TableEnvironment env =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf)
-                                .build());
+                services.flink()
+                        .streamingTableEnvironment(
+                                Map.of(
+                                        "parallelism.default",
+                                        Integer.toString(parallelism),
+                                        "execution.checkpointing.interval",
+                                        checkpointInterval));
         env.executeSql(
                 "CREATE TABLE src ("
                         + BenchRows.FLINK_COLUMNS

@@ -24,6 +24,8 @@ import org.apache.flink.core.plugin.PluginConfig;
 import org.apache.flink.core.plugin.PluginManager;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,6 +173,20 @@ public final class FlinkService implements EmbeddedService {
         conf.set(DeploymentOptions.ATTACHED, false);
         conf.set(CoreOptions.DEFAULT_PARALLELISM, Math.min(2, slots));
         return conf;
+    }
+
+    /**
+     * A streaming TableEnvironment that submits to this cluster, with {@code settings} (e.g.
+     * checkpoint interval, parallelism) on top of {@link #clientConfiguration()}.
+     */
+    public TableEnvironment streamingTableEnvironment(Map<String, String> settings) {
+        Configuration conf = clientConfiguration();
+        settings.forEach(conf::setString);
+        return TableEnvironment.create(
+                EnvironmentSettings.newInstance()
+                        .inStreamingMode()
+                        .withConfiguration(conf)
+                        .build());
     }
 
     @Override

@@ -142,10 +142,7 @@ public final class MariaDbService implements EmbeddedService {
 
     /** Creates a database (MySQL schema) of its own for a test or a demo. */
     public void createDatabase(String database) {
-        if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
-            throw new IllegalArgumentException(
-                    "Database name '" + database + "' must match [a-z][a-z0-9_]{0,62}");
-        }
+        Ports.requireSimpleName(database);
         try (Connection c = connect("");
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE IF NOT EXISTS `" + database + "`");

@@ -136,10 +136,7 @@ public final class PostgresService implements EmbeddedService {
 
     /** Creates a database of its own for a test or a demo; returns its JDBC URL. */
     public String createDatabase(String database) {
-        if (!database.matches("[a-z][a-z0-9_]{0,62}")) {
-            throw new IllegalArgumentException(
-                    "Database name '" + database + "' must match [a-z][a-z0-9_]{0,62}");
-        }
+        Ports.requireSimpleName(database);
         try (Connection c = connect("postgres");
                 Statement s = c.createStatement()) {
             try (var rs =

@@ -4,6 +4,7 @@ import io.tributary.connectors.redshift.dialect.PostgresDialect;
 import io.tributary.connectors.redshift.dialect.RedshiftDialect;
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
 import io.tributary.connectors.redshift.internal.FileStager;
+import io.tributary.connectors.redshift.internal.Jdbc;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import io.tributary.connectors.redshift.internal.TablePreparer;
 import java.io.IOException;
@@ -312,13 +313,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
     }
 
     private void closeConnection() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // broken already
-        }
+        Jdbc.closeQuietly(connection);
         connection = null;
     }
 

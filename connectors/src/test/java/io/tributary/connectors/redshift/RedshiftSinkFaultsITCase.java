@@ -132,12 +132,7 @@ class RedshiftSinkFaultsITCase {
                 "CREATE TABLE faults.events (k integer NOT NULL, v bigint, note text)");
         FailingChanges.INJECTED.set(0);
 
-        Configuration conf = SharedServices.flink().clientConfiguration();
-        conf.setString("execution.checkpointing.interval", "150 ms");
-        conf.setString("restart-strategy.type", "fixed-delay");
-        conf.setString("restart-strategy.fixed-delay.attempts", "200");
-        conf.setString("restart-strategy.fixed-delay.delay", "300 ms");
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+        StreamExecutionEnvironment env = restartingEnvironment(300);
         RedshiftSink sink =
                 staged(
                                 RedshiftSink.builder()
@@ -223,12 +218,7 @@ class RedshiftSinkFaultsITCase {
         wh.execute("CREATE SCHEMA IF NOT EXISTS faults", "DROP TABLE IF EXISTS faults.appended");
         FailingChanges.INJECTED.set(0);
 
-        Configuration conf = SharedServices.flink().clientConfiguration();
-        conf.setString("execution.checkpointing.interval", "150 ms");
-        conf.setString("restart-strategy.type", "fixed-delay");
-        conf.setString("restart-strategy.fixed-delay.attempts", "200");
-        conf.setString("restart-strategy.fixed-delay.delay", "200 ms");
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+        StreamExecutionEnvironment env = restartingEnvironment(200);
         env.fromSequence(0, CHANGES - 1)
                 .setParallelism(1)
                 .map(new FailingEvents(seed))
@@ -254,6 +244,16 @@ class RedshiftSinkFaultsITCase {
                 "faults (append, staged as %s): %d task failures injected; %d events, each exactly"
                         + " once%n",
                 staging, FailingChanges.INJECTED.get(), CHANGES);
+    }
+
+    /** Checkpoints every 150 ms; restarts (up to 200 times) {@code delayMs} after a failure. */
+    private static StreamExecutionEnvironment restartingEnvironment(int delayMs) {
+        Configuration conf = SharedServices.flink().clientConfiguration();
+        conf.setString("execution.checkpointing.interval", "150 ms");
+        conf.setString("restart-strategy.type", "fixed-delay");
+        conf.setString("restart-strategy.fixed-delay.attempts", "200");
+        conf.setString("restart-strategy.fixed-delay.delay", delayMs + " ms");
+        return new StreamExecutionEnvironment(conf);
     }
 
     private static long committedCheckpoints(Warehouse wh) {

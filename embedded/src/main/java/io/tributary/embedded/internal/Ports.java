@@ -24,6 +24,18 @@ public final class Ports {
         }
     }
 
+    /**
+     * A database name the embedded services create for tests and demos: lower-case letters, digits,
+     * underscores, so it never needs quoting.
+     */
+    public static String requireSimpleName(String name) {
+        if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException(
+                    "Database name '" + name + "' must match [a-z][a-z0-9_]{0,62}");
+        }
+        return name;
+    }
+
     /** Whether something accepts TCP connections on 127.0.0.1:port. */
     public static boolean isOpen(int port) {
         try (Socket socket = new Socket()) {

@@ -8,8 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -107,16 +105,15 @@ public final class DemoPipeline {
      * for new files; otherwise the job ends when the files present are loaded.
      */
     public TableResult submit(boolean continuous, Duration monitorInterval) {
-        Configuration conf = services.flink().clientConfiguration();
-        conf.setString("pipeline.name", "tributary-demo: s3 sales -> " + WAREHOUSE_TABLE);
-        // the warehouse sink commits once per checkpoint (and at the end of bounded input)
-        conf.setString("execution.checkpointing.interval", continuous ? "5 s" : "1 s");
         TableEnvironment env =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf)
-                                .build());
+                services.flink()
+                        .streamingTableEnvironment(
+                                java.util.Map.of(
+                                        "pipeline.name",
+                                        "tributary-demo: s3 sales -> " + WAREHOUSE_TABLE,
+                                        // the sink commits once per checkpoint (and at the end)
+                                        "execution.checkpointing.interval",
+                                        continuous ? "5 s" : "1 s"));
         env.executeSql(
                 "CREATE TABLE sales_files ("
                         + " order_id BIGINT, customer_id INT, product STRING, quantity INT,"

@@ -183,13 +183,7 @@ public final class PostgresStager implements Stager {
     }
 
     private void closeQuietly() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // already broken
-        }
+        Jdbc.closeQuietly(connection);
         connection = null;
     }
 
