@@ -147,6 +147,40 @@ class RedshiftSinkTableITCase {
     }
 
     @Test
+    void widensTargetColumnsNarrowerThanTheSinkWrites() throws Exception {
+        wh.execute(
+                "DROP SCHEMA IF EXISTS widen CASCADE",
+                "CREATE SCHEMA widen",
+                "CREATE TABLE widen.orders (id integer PRIMARY KEY, qty integer, note varchar(5),"
+                        + " price numeric(6,2))",
+                "INSERT INTO widen.orders VALUES (1, 3, 'short', 9.99)");
+        TableEnvironment tEnv =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance()
+                                .inStreamingMode()
+                                .withConfiguration(conf())
+                                .build());
+        tEnv.executeSql(
+                "CREATE TABLE orders_v2 (id INT NOT NULL, qty BIGINT, note STRING,"
+                        + " price DECIMAL(14, 4), PRIMARY KEY (id) NOT ENFORCED)"
+                        + with("widen", "orders"));
+        tEnv.executeSql(
+                        "INSERT INTO orders_v2 VALUES (2, 5000000000, 'a note longer than five',"
+                                + " CAST(1234567.1234 AS DECIMAL(14, 4)))")
+                .await(2, TimeUnit.MINUTES);
+
+        assertThat(wh.rows("SELECT id, qty, note, price FROM widen.orders ORDER BY id"))
+                .containsExactly(
+                        "1|3|short|9.9900", "2|5000000000|a note longer than five|1234567.1234");
+        assertThat(
+                        wh.rows(
+                                "SELECT data_type FROM information_schema.columns WHERE"
+                                        + " table_schema = 'widen' AND table_name = 'orders'"
+                                        + " ORDER BY ordinal_position"))
+                .containsExactly("integer", "bigint", "text", "numeric");
+    }
+
+    @Test
     void failPolicyRefusesToStartNamingTheMissingColumns() throws Exception {
         wh.execute(
                 "DROP SCHEMA IF EXISTS strict CASCADE",

@@ -70,6 +70,27 @@ public final class RedshiftDialect implements WarehouseDialect {
     }
 
     @Override
+    public String alterColumnType(TableId table, String column, String type) {
+        if (!type.startsWith("VARCHAR")) {
+            throw new IllegalStateException(
+                    "Redshift cannot change column "
+                            + column
+                            + " of "
+                            + table
+                            + " to "
+                            + type
+                            + " in place (only VARCHAR columns grow): add a new column, or recreate"
+                            + " the table with the wider type");
+        }
+        return "ALTER TABLE "
+                + qualified(table)
+                + " ALTER COLUMN "
+                + quote(column)
+                + " TYPE "
+                + type;
+    }
+
+    @Override
     public BinaryFormat binaryFormat() {
         return BinaryFormat.HEX;
     }

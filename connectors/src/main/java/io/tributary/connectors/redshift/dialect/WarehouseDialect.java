@@ -111,6 +111,16 @@ public interface WarehouseDialect extends Serializable {
                 + columnType(type);
     }
 
+    /** Widens a column in place (PostgreSQL casts the existing values). */
+    default String alterColumnType(TableId table, String column, String type) {
+        return "ALTER TABLE "
+                + qualified(table)
+                + " ALTER COLUMN "
+                + quote(column)
+                + " TYPE "
+                + type;
+    }
+
     /**
      * The staging relation's definition: the sink's columns, plus op and sequence when {@code
      * changes} (upserts need them to keep the latest change per key; appends do not).

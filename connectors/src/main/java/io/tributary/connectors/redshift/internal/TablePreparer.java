@@ -8,9 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,8 @@ public final class TablePreparer {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(true);
         try (Statement s = c.createStatement()) {
-            Set<String> existing = columnsOf(c, spec.target().schema(), spec.target().table());
+            Map<String, ColumnWidening.TargetColumn> existing =
+                    columnsOf(c, spec.target().schema(), spec.target().table());
             if (existing.isEmpty()) {
                 if (!spec.autoCreate()) {
                     throw new IllegalStateException(
@@ -68,7 +70,7 @@ public final class TablePreparer {
             } else {
                 List<Integer> missing = new ArrayList<>();
                 for (int i = 0; i < spec.columns().size(); i++) {
-                    if (!existing.contains(spec.columns().get(i))) {
+                    if (!existing.containsKey(spec.columns().get(i))) {
                         missing.add(i);
                     }
                 }
@@ -92,6 +94,7 @@ public final class TablePreparer {
                             names,
                             spec.target());
                 }
+                widen(spec, s, existing);
             }
             s.execute(d.createSchema(spec.bookmarks().schema()));
             s.execute(d.createBookmarkTable(spec.bookmarks()));
@@ -100,20 +103,62 @@ public final class TablePreparer {
         }
     }
 
-    /** Column names of a table, as stored (case kept); empty when the table does not exist. */
-    static Set<String> columnsOf(Connection c, String schema, String table) throws SQLException {
-        Set<String> names = new HashSet<>();
+    /** Widens target columns narrower than what the sink writes (EVOLVE), or refuses (FAIL). */
+    private static void widen(
+            SinkSpec spec, Statement s, Map<String, ColumnWidening.TargetColumn> existing)
+            throws SQLException {
+        WarehouseDialect d = spec.dialect();
+        List<String> changes = new ArrayList<>();
+        List<String> sql = new ArrayList<>();
+        for (int i = 0; i < spec.columns().size(); i++) {
+            String column = spec.columns().get(i);
+            ColumnWidening.TargetColumn have = existing.get(column);
+            if (have == null) {
+                continue;
+            }
+            Optional<String> wider = ColumnWidening.widenedType(d, have, spec.types().get(i));
+            if (wider.isPresent()) {
+                changes.add(column + ": " + have.typeName() + " -> " + wider.get());
+                sql.add(d.alterColumnType(spec.target(), column, wider.get()));
+            }
+        }
+        if (changes.isEmpty()) {
+            return;
+        }
+        if (spec.evolution() == SchemaEvolution.FAIL) {
+            throw new IllegalStateException(
+                    "Target table "
+                            + spec.target()
+                            + " has columns narrower than the sink writes "
+                            + changes
+                            + ": widen them, or set 'sink.schema-evolution' = 'EVOLVE'");
+        }
+        for (String q : sql) {
+            s.execute(q);
+        }
+        LOG.info("Widened columns of {}: {}", spec.target(), changes);
+    }
+
+    /** Columns of a table, as stored (case kept); empty when the table does not exist. */
+    static Map<String, ColumnWidening.TargetColumn> columnsOf(
+            Connection c, String schema, String table) throws SQLException {
+        Map<String, ColumnWidening.TargetColumn> columns = new HashMap<>();
         DatabaseMetaData md = c.getMetaData();
         try (ResultSet rs = md.getColumns(null, escape(md, schema), escape(md, table), null)) {
             while (rs.next()) {
                 // getColumns treats schema and table as LIKE patterns: keep exact matches only
                 if (schema.equals(rs.getString("TABLE_SCHEM"))
                         && table.equals(rs.getString("TABLE_NAME"))) {
-                    names.add(rs.getString("COLUMN_NAME"));
+                    columns.put(
+                            rs.getString("COLUMN_NAME"),
+                            new ColumnWidening.TargetColumn(
+                                    rs.getString("TYPE_NAME"),
+                                    rs.getInt("COLUMN_SIZE"),
+                                    rs.getInt("DECIMAL_DIGITS")));
                 }
             }
         }
-        return names;
+        return columns;
     }
 
     private static String escape(DatabaseMetaData md, String pattern) throws SQLException {
