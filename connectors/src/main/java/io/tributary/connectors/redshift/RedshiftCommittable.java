@@ -11,6 +11,8 @@ package io.tributary.connectors.redshift;
  * @param checkpointId the checkpoint the rows belong to (monotonic per writer subtask)
  * @param stagedLocation qualified staging table, or the URL of the staged file
  * @param rows how many staged rows (changes, before dedupe)
+ * @param columns the columns the rows were staged with: a committable restored into a newer version
+ *     of the pipeline (say, with an added column) is applied with the columns it has
  */
 public record RedshiftCommittable(
         String jobId,
@@ -18,4 +20,10 @@ public record RedshiftCommittable(
         int subtask,
         long checkpointId,
         String stagedLocation,
-        long rows) {}
+        long rows,
+        java.util.List<String> columns) {
+
+    public RedshiftCommittable {
+        columns = java.util.List.copyOf(columns);
+    }
+}

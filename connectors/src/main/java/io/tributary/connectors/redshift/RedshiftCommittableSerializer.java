@@ -25,6 +25,10 @@ public final class RedshiftCommittableSerializer
         out.writeLong(c.checkpointId());
         out.writeUTF(c.stagedLocation());
         out.writeLong(c.rows());
+        out.writeInt(c.columns().size());
+        for (String column : c.columns()) {
+            out.writeUTF(column);
+        }
         return out.getCopyOfBuffer();
     }
 
@@ -39,12 +43,18 @@ public final class RedshiftCommittableSerializer
                             + ")");
         }
         DataInputDeserializer in = new DataInputDeserializer(bytes);
+        String jobId = in.readUTF();
+        String sinkName = in.readUTF();
+        int subtask = in.readInt();
+        long checkpointId = in.readLong();
+        String location = in.readUTF();
+        long rows = in.readLong();
+        int n = in.readInt();
+        java.util.List<String> columns = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            columns.add(in.readUTF());
+        }
         return new RedshiftCommittable(
-                in.readUTF(),
-                in.readUTF(),
-                in.readInt(),
-                in.readLong(),
-                in.readUTF(),
-                in.readLong());
+                jobId, sinkName, subtask, checkpointId, location, rows, columns);
     }
 }

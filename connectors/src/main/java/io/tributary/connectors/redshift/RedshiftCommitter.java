@@ -137,7 +137,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                             dialect.apply(
                                     spec.target(),
                                     staged.get(),
-                                    spec.columns(),
+                                    c.columns(),
                                     spec.keys(),
                                     spec.mode())) {
                         s.execute(sql);
@@ -238,7 +238,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                 changes ? dialect.quote("__tributary_stage") : dialect.qualified(spec.target());
         if (dialect instanceof RedshiftDialect r) {
             if (changes) {
-                s.execute(r.createStagingTable(relation, spec.columns(), spec.types()));
+                s.execute(r.createStagingTable(relation, c.columns(), stagedTypes(c)));
             }
             String manifest = FileStager.manifestOf(c.stagedLocation());
             Path path = new Path(manifest);
@@ -251,7 +251,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
             s.execute(
                     r.copyFromManifest(
                             relation,
-                            spec.columns(),
+                            c.columns(),
                             changes,
                             manifest,
                             spec.iamRole(),
@@ -263,7 +263,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                         "CREATE TEMP TABLE "
                                 + relation
                                 + " "
-                                + dialect.stagingColumns(spec.columns(), spec.types(), true)
+                                + dialect.stagingColumns(c.columns(), stagedTypes(c), true)
                                 + " ON COMMIT DROP");
             }
             try (InputStream raw = file.getFileSystem().open(file);
@@ -271,10 +271,34 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                             FileStager.gzipped(spec) ? new GZIPInputStream(raw, 1 << 16) : raw) {
                 conn.unwrap(PGConnection.class)
                         .getCopyAPI()
-                        .copyIn(p.copyFromStdin(relation, spec.columns(), changes), in, 1 << 16);
+                        .copyIn(p.copyFromStdin(relation, c.columns(), changes), in, 1 << 16);
             }
         }
         return changes ? Optional.of(relation) : Optional.empty();
+    }
+
+    /**
+     * Types of the columns a committable was staged with, from this sink's schema: a restored
+     * committable may hold fewer columns than the sink writes now, never others.
+     */
+    private List<org.apache.flink.table.types.logical.LogicalType> stagedTypes(
+            RedshiftCommittable c) {
+        List<org.apache.flink.table.types.logical.LogicalType> types = new ArrayList<>();
+        for (String column : c.columns()) {
+            int i = spec.columns().indexOf(column);
+            if (i < 0) {
+                throw new IllegalStateException(
+                        "Checkpoint "
+                                + c.checkpointId()
+                                + " was staged with column '"
+                                + column
+                                + "', which this version of the sink no longer writes: restore"
+                                + " it with the previous version of the pipeline, let it commit,"
+                                + " then upgrade");
+            }
+            types.add(spec.types().get(i));
+        }
+        return types;
     }
 
     private void dropStage(Connection conn, RedshiftCommittable c)

@@ -112,7 +112,13 @@ final class RedshiftWriter
         String location = batch.finish();
         RedshiftCommittable c =
                 new RedshiftCommittable(
-                        jobId, spec.sinkName(), subtask, checkpointId, location, seq);
+                        jobId,
+                        spec.sinkName(),
+                        subtask,
+                        checkpointId,
+                        location,
+                        seq,
+                        spec.columns());
         batch = null;
         return List.of(c);
     }

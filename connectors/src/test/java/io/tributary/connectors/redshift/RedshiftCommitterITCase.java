@@ -51,19 +51,32 @@ class RedshiftCommitterITCase {
 
     /** Stages rows the way a writer does, and returns the committable a writer would emit. */
     private RedshiftCommittable stage(String jobId, long checkpoint, int... ids) throws Exception {
+        GenericRowData[] rows = new GenericRowData[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            rows[i] = GenericRowData.of(ids[i], StringData.fromString("p" + ids[i]));
+        }
+        return stage(sink, jobId, checkpoint, rows);
+    }
+
+    private static RedshiftCommittable stage(
+            RedshiftSink sink, String jobId, long checkpoint, GenericRowData... rows)
+            throws Exception {
+        SinkSpec spec = sink.spec();
         try (PostgresStager stager = new PostgresStager(spec, jobId, 0)) {
             Stager.Batch batch = stager.open(checkpoint);
             CsvRowEncoder encoder = CsvRowEncoder.of(spec);
             long seq = 0;
-            for (int id : ids) {
-                encoder.encode(
-                        GenericRowData.of(id, StringData.fromString("p" + id)),
-                        'U',
-                        seq++,
-                        batch.buffer());
+            for (GenericRowData row : rows) {
+                encoder.encode(row, 'U', seq++, batch.buffer());
             }
             return new RedshiftCommittable(
-                    jobId, spec.sinkName(), 0, checkpoint, batch.finish(), ids.length);
+                    jobId,
+                    spec.sinkName(),
+                    0,
+                    checkpoint,
+                    batch.finish(),
+                    rows.length,
+                    spec.columns());
         }
     }
 
@@ -71,6 +84,13 @@ class RedshiftCommitterITCase {
                     CommittableMessage<RedshiftCommittable>,
                     CommittableMessage<RedshiftCommittable>>
             harness() throws Exception {
+        return harness(sink);
+    }
+
+    private static OneInputStreamOperatorTestHarness<
+                    CommittableMessage<RedshiftCommittable>,
+                    CommittableMessage<RedshiftCommittable>>
+            harness(RedshiftSink sink) throws Exception {
         return new OneInputStreamOperatorTestHarness<>(
                 new CommitterOperatorFactory<>(sink, false, true));
     }
@@ -141,6 +161,52 @@ class RedshiftCommitterITCase {
                                 "SELECT count(*) FROM pg_tables WHERE schemaname = 'harness' AND tablename LIKE 'tstg%'"))
                 .as("stages dropped with their commits")
                 .isZero();
+    }
+
+    @Test
+    void aCheckpointStagedByTheOlderSchemaCommitsIntoTheEvolvedTarget() throws Exception {
+        String job = JobID.generate().toHexString();
+        RedshiftCommittable old = stage(job, 1, 10, 11);
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            send(h, old);
+            snapshot = h.snapshot(1, 1);
+            // the job stops here with checkpoint 1 pending; its next version adds a column
+        }
+        RowType evolved =
+                RowType.of(
+                        new LogicalType[] {
+                            new IntType(false),
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new VarCharType(VarCharType.MAX_LENGTH)
+                        },
+                        new String[] {"id", "name", "email"});
+        RedshiftSink v2 =
+                RedshiftSink.builder()
+                        .url(wh.url)
+                        .table("harness", "people")
+                        .rowType(evolved)
+                        .build();
+        try (var h = harness(v2)) {
+            h.initializeState(snapshot);
+            h.open();
+            h.notifyOfCompletedCheckpoint(2);
+            RedshiftCommittable next =
+                    stage(
+                            v2,
+                            job,
+                            2,
+                            GenericRowData.of(
+                                    12,
+                                    StringData.fromString("p12"),
+                                    StringData.fromString("e12")));
+            send(h, next);
+            h.snapshot(2, 2);
+            h.notifyOfCompletedCheckpoint(2);
+        }
+        assertThat(wh.rows("SELECT id, name, email FROM harness.people ORDER BY id"))
+                .containsExactly("10|p10|null", "11|p11|null", "12|p12|e12");
     }
 
     @Test

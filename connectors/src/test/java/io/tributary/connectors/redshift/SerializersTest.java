@@ -17,7 +17,8 @@ class SerializersTest {
                         3,
                         42L,
                         "\"analytics\".\"tstg_00ff_1\"",
-                        1_000_000L);
+                        1_000_000L,
+                        java.util.List.of("order_id", "a \"quoted\" column"));
         assertThat(s.deserialize(s.getVersion(), s.serialize(c))).isEqualTo(c);
     }
 
