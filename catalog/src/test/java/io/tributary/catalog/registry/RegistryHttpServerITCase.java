@@ -1,0 +1,97 @@
+package io.tributary.catalog.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry over HTTP through the REST client, restarts included. */
+class RegistryHttpServerITCase {
+
+    @TempDir Path dir;
+
+    static final String V1 = AvroCompatibilityTest.V1.toString();
+    static final String V2 = AvroCompatibilityTest.V2_OPTIONAL_EMAIL.toString();
+    static final String V3_BAD = AvroCompatibilityTest.V2_REQUIRED_EMAIL.toString();
+
+    @Test
+    void versionsIdsAndCompatibilityLikeConfluentsRegistry() {
+        try (RegistryHttpServer server = RegistryHttpServer.start(dir, 0)) {
+            SchemaRegistryClient client = new SchemaRegistryClient(server.url());
+            int id1 = client.register("retail.sales-value", V1);
+            int id2 = client.register("retail.sales-value", V2);
+            assertThat(id2).isNotEqualTo(id1);
+            assertThat(client.register("retail.sales-value", V2))
+                    .as("same schema, same id")
+                    .isEqualTo(id2);
+            assertThat(client.register("other-value", V1))
+                    .as("ids are global per schema")
+                    .isEqualTo(id1);
+
+            assertThat(client.versions("retail.sales-value")).containsExactly(1, 2);
+            assertThat(client.version("retail.sales-value", "latest").id()).isEqualTo(id2);
+            assertThat(client.schemaById(id1)).isEqualTo(V1);
+            assertThat(client.compatibility(null)).isEqualTo(CompatibilityLevel.BACKWARD);
+
+            assertThat(client.testCompatibility("retail.sales-value", V3_BAD))
+                    .anyMatch(m -> m.contains("field email"));
+            assertThatThrownBy(() -> client.register("retail.sales-value", V3_BAD))
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("incompatible")
+                    .hasMessageContaining("field email")
+                    .extracting(e -> ((RegistryException) e).status())
+                    .isEqualTo(409);
+            assertThat(client.versions("retail.sales-value"))
+                    .as("the refused version left nothing")
+                    .containsExactly(1, 2);
+
+            client.setCompatibility("retail.sales-value", CompatibilityLevel.NONE);
+            assertThat(client.register("retail.sales-value", V3_BAD)).isPositive();
+            assertThat(client.compatibility("retail.sales-value"))
+                    .isEqualTo(CompatibilityLevel.NONE);
+        }
+    }
+
+    @Test
+    void aRestartKeepsEverySubjectVersionIdAndLevel() {
+        int id;
+        try (RegistryHttpServer server = RegistryHttpServer.start(dir, 0)) {
+            SchemaRegistryClient client = new SchemaRegistryClient(server.url());
+            client.register("a-value", V1);
+            id = client.register("a-value", V2);
+            client.setCompatibility("a-value", CompatibilityLevel.FULL_TRANSITIVE);
+        }
+        try (RegistryHttpServer server = RegistryHttpServer.start(dir, 0)) {
+            SchemaRegistryClient client = new SchemaRegistryClient(server.url());
+            assertThat(client.subjects()).containsExactly("a-value");
+            assertThat(client.versions("a-value")).containsExactly(1, 2);
+            assertThat(client.schemaById(id)).isEqualTo(V2);
+            assertThat(client.compatibility("a-value"))
+                    .isEqualTo(CompatibilityLevel.FULL_TRANSITIVE);
+            assertThat(client.register("b-value", V3_BAD))
+                    .as("a new schema gets a new id after the restart")
+                    .isGreaterThan(id);
+            assertThat(client.register("b-value", V1))
+                    .as("a known schema keeps its global id")
+                    .isEqualTo(client.version("a-value", "1").id());
+        }
+    }
+
+    @Test
+    void errorsCarryConfluentCodes() {
+        try (RegistryHttpServer server = RegistryHttpServer.start(dir, 0)) {
+            SchemaRegistryClient client = new SchemaRegistryClient(server.url());
+            assertThatThrownBy(() -> client.versions("missing"))
+                    .extracting(e -> ((RegistryException) e).errorCode())
+                    .isEqualTo(40401);
+            assertThatThrownBy(() -> client.schemaById(999))
+                    .extracting(e -> ((RegistryException) e).errorCode())
+                    .isEqualTo(40403);
+            assertThatThrownBy(() -> client.register("x", "{not avro"))
+                    .extracting(e -> ((RegistryException) e).errorCode())
+                    .isEqualTo(42201);
+        }
+    }
+}
