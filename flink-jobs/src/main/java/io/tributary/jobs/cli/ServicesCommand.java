@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.catalog.registry.RegistryHttpServer;
 import io.tributary.embedded.EmbeddedServices;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
         name = "services",
         mixinStandardHelpOptions = true,
         description =
-                "Start, inspect and stop the embedded services (PostgreSQL, MariaDB, Kafka, S3, Flink).",
+                "Start, inspect and stop the embedded services (PostgreSQL, MariaDB, Kafka, S3,"
+                        + " Flink, schema registry).",
         subcommands = {
             ServicesCommand.Up.class,
             ServicesCommand.Status.class,
@@ -288,12 +290,15 @@ final class ServicesCommand implements Runnable {
             Files.createDirectories(dir);
             EmbeddedServices services =
                     EmbeddedServices.builder(dir.resolve("services")).all().start();
+            RegistryHttpServer registry =
+                    RegistryHttpServer.start(dir.resolve("services").resolve("schema-registry"), 0);
             Path state = stateFile(dir);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(
                             new Thread(
                                     () -> {
+                                        registry.close();
                                         services.close();
                                         try {
                                             Files.deleteIfExists(state);
@@ -307,7 +312,9 @@ final class ServicesCommand implements Runnable {
             json.put("pid", ProcessHandle.current().pid());
             json.put("home", dir.toString());
             json.put("started", Instant.now().toString());
-            json.set("services", JSON.valueToTree(services.endpoints()));
+            ObjectNode endpoints = JSON.valueToTree(services.endpoints());
+            endpoints.putObject("schema-registry").put("url", registry.url());
+            json.set("services", endpoints);
             ObjectNode pids = json.putObject("pids");
             services.postgres().pid().ifPresent(p -> pids.put("postgres", p));
             services.mariadb().pid().ifPresent(p -> pids.put("mariadb", p));

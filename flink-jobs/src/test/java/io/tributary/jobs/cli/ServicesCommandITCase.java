@@ -39,7 +39,7 @@ class ServicesCommandITCase {
         JsonNode services = state.get("services");
         assertThat(services.fieldNames())
                 .toIterable()
-                .containsExactly("postgres", "mariadb", "kafka", "s3", "flink");
+                .containsExactly("postgres", "mariadb", "kafka", "s3", "flink", "schema-registry");
 
         // every endpoint printed is one a client can use
         try (Connection pg =
@@ -65,6 +65,17 @@ class ServicesCommandITCase {
                                 HttpResponse.BodyHandlers.ofString());
         assertThat(overview.statusCode()).isEqualTo(200);
         assertThat(services.at("/s3/bucket").asText()).isEqualTo("tributary");
+        HttpResponse<String> subjects =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        services.at("/schema-registry/url").asText()
+                                                                + "/subjects"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(subjects.statusCode()).isEqualTo(200);
+        assertThat(subjects.body()).isEqualTo("[]");
         List<Integer> ports = new ArrayList<>();
         for (String p : List.of("/postgres/port", "/mariadb/port")) {
             ports.add(services.at(p).asInt());
@@ -72,6 +83,7 @@ class ServicesCommandITCase {
         ports.add(Integer.parseInt(services.at("/kafka/bootstrap-servers").asText().split(":")[1]));
         ports.add(URI.create(services.at("/s3/endpoint").asText()).getPort());
         ports.add(URI.create(services.at("/flink/web-ui").asText()).getPort());
+        ports.add(URI.create(services.at("/schema-registry/url").asText()).getPort());
         assertThat(ports).allMatch(Ports::isOpen);
 
         CliRun status = CliRun.of("services", "status", "--json", "--home", home.toString());
