@@ -32,6 +32,15 @@ class RedshiftSinkTableITCase {
         return conf;
     }
 
+    /** A streaming TableEnvironment on the shared cluster, checkpointing, no restarts. */
+    private static TableEnvironment tableEnv() {
+        return TableEnvironment.create(
+                EnvironmentSettings.newInstance()
+                        .inStreamingMode()
+                        .withConfiguration(conf())
+                        .build());
+    }
+
     private String with(String schema, String table) {
         return " WITH ('connector' = 'tributary-redshift', 'url' = '"
                 + wh.url
@@ -95,12 +104,7 @@ class RedshiftSinkTableITCase {
                 "CREATE TABLE canary.canary (alive boolean)",
                 "INSERT INTO canary.canary VALUES (true)",
                 "DROP SCHEMA IF EXISTS \"we\"\"ird sch;ema\" CASCADE");
-        TableEnvironment tEnv =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf())
-                                .build());
+        TableEnvironment tEnv = tableEnv();
         tEnv.executeSql(
                 "CREATE TABLE hostile (`select` INT NOT NULL, `a\"b` STRING, `semi;colon` STRING,"
                         + " `spaced name` STRING, `ünïcödé` STRING, `Mixed Case` BIGINT,"
@@ -127,12 +131,7 @@ class RedshiftSinkTableITCase {
                 "CREATE SCHEMA evo",
                 "CREATE TABLE evo.customers (id integer PRIMARY KEY, name text)",
                 "INSERT INTO evo.customers VALUES (1, 'Ada')");
-        TableEnvironment tEnv =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf())
-                                .build());
+        TableEnvironment tEnv = tableEnv();
         // the upstream table gained a column: the pipeline's next version writes it
         tEnv.executeSql(
                 "CREATE TABLE customers_v2 (id INT NOT NULL, name STRING, email STRING,"
@@ -154,12 +153,7 @@ class RedshiftSinkTableITCase {
                 "CREATE TABLE widen.orders (id integer PRIMARY KEY, qty integer, note varchar(5),"
                         + " price numeric(6,2))",
                 "INSERT INTO widen.orders VALUES (1, 3, 'short', 9.99)");
-        TableEnvironment tEnv =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf())
-                                .build());
+        TableEnvironment tEnv = tableEnv();
         tEnv.executeSql(
                 "CREATE TABLE orders_v2 (id INT NOT NULL, qty BIGINT, note STRING,"
                         + " price DECIMAL(14, 4), PRIMARY KEY (id) NOT ENFORCED)"
@@ -186,12 +180,7 @@ class RedshiftSinkTableITCase {
                 "DROP SCHEMA IF EXISTS strict CASCADE",
                 "CREATE SCHEMA strict",
                 "CREATE TABLE strict.customers (id integer PRIMARY KEY, name text)");
-        TableEnvironment tEnv =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf())
-                                .build());
+        TableEnvironment tEnv = tableEnv();
         tEnv.executeSql(
                 "CREATE TABLE strict_customers (id INT NOT NULL, name STRING, email STRING,"
                         + " PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'tributary-redshift',"
@@ -216,12 +205,7 @@ class RedshiftSinkTableITCase {
                 "DROP SCHEMA IF EXISTS actions CASCADE",
                 "CREATE SCHEMA actions",
                 "CREATE TABLE actions.audit (note text)");
-        TableEnvironment tEnv =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf())
-                                .build());
+        TableEnvironment tEnv = tableEnv();
         tEnv.executeSql(
                 "CREATE TABLE t (id INT NOT NULL, PRIMARY KEY (id) NOT ENFORCED) WITH ("
                         + " 'connector' = 'tributary-redshift', 'url' = '"

@@ -82,12 +82,7 @@ public final class RedshiftDialect implements WarehouseDialect {
                             + " in place (only VARCHAR columns grow): add a new column, or recreate"
                             + " the table with the wider type");
         }
-        return "ALTER TABLE "
-                + qualified(table)
-                + " ALTER COLUMN "
-                + quote(column)
-                + " TYPE "
-                + type;
+        return WarehouseDialect.super.alterColumnType(table, column, type);
     }
 
     @Override
