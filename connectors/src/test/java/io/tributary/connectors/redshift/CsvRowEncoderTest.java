@@ -91,6 +91,38 @@ class CsvRowEncoderTest {
     }
 
     @Test
+    void nestedRowsAndMapsBecomeJsonForEveryRecord() {
+        RowType nested =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            RowType.of(
+                                    new org.apache.flink.table.types.logical.LogicalType[] {
+                                        new IntType(), new VarCharType(VarCharType.MAX_LENGTH)
+                                    },
+                                    new String[] {"a", "b"}),
+                            new org.apache.flink.table.types.logical.MapType(
+                                    new VarCharType(VarCharType.MAX_LENGTH), new IntType())
+                        },
+                        new String[] {"address", "counts"});
+        CsvRowEncoder encoder = new CsvRowEncoder(nested, BinaryFormat.HEX, false);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= 2; i++) {
+            encoder.encode(
+                    GenericRowData.of(
+                            GenericRowData.of(i, StringData.fromString("x" + i)),
+                            new org.apache.flink.table.data.GenericMapData(
+                                    java.util.Map.of(StringData.fromString("k"), i * 10))),
+                    'U',
+                    i,
+                    sb);
+        }
+        assertThat(sb.toString())
+                .isEqualTo(
+                        "\"{\"\"a\"\":1,\"\"b\"\":\"\"x1\"\"}\",\"{\"\"k\"\":10}\"\n"
+                                + "\"{\"\"a\"\":2,\"\"b\"\":\"\"x2\"\"}\",\"{\"\"k\"\":20}\"\n");
+    }
+
+    @Test
     void aNulCharacterIsAClearErrorNamingTheColumn() {
         GenericRowData row = new GenericRowData(9);
         row.setField(1, StringData.fromString("bad\0value"));

@@ -8,7 +8,7 @@ import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.TimeType;
 import org.apache.flink.table.types.logical.TimestampType;
-import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 
 /**
  * PostgreSQL: rows staged with COPY FROM STDIN into a staging table, applied with DELETE + INSERT
@@ -37,11 +37,7 @@ public final class PostgresDialect implements WarehouseDialect {
                 yield "numeric(" + d.getPrecision() + "," + d.getScale() + ")";
             }
             case CHAR, VARCHAR -> {
-                int length =
-                        type instanceof VarCharType v
-                                ? v.getLength()
-                                : ((org.apache.flink.table.types.logical.CharType) type)
-                                        .getLength();
+                int length = LogicalTypeChecks.getLength(type);
                 yield length >= 10_485_760 ? "text" : "varchar(" + length + ")";
             }
             case DATE -> "date";

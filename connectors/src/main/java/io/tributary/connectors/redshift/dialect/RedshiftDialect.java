@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 
 /**
  * Amazon Redshift: rows staged as gzip'd CSV files on S3, loaded with {@code COPY ... MANIFEST}
@@ -44,11 +44,7 @@ public final class RedshiftDialect implements WarehouseDialect {
                 yield "DECIMAL(" + d.getPrecision() + "," + d.getScale() + ")";
             }
             case CHAR, VARCHAR -> {
-                int length =
-                        type instanceof VarCharType v
-                                ? v.getLength()
-                                : ((org.apache.flink.table.types.logical.CharType) type)
-                                        .getLength();
+                int length = LogicalTypeChecks.getLength(type);
                 // Redshift lengths are bytes; a UTF-8 character takes up to 4
                 yield "VARCHAR(" + (long) Math.min(MAX_VARCHAR, Math.max(1L, 4L * length)) + ")";
             }

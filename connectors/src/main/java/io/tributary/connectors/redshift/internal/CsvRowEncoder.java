@@ -38,6 +38,9 @@ public final class CsvRowEncoder implements Serializable {
     private final boolean changes;
     private transient RowData.FieldGetter[] getters;
 
+    /** Getters of nested types, made once per type rather than once per record. */
+    private transient java.util.Map<LogicalType, Object> nestedGetters;
+
     /**
      * @param changes whether lines end with the op and sequence columns (upserts), or hold the
      *     row's columns alone (appends, loaded straight into the target)
@@ -181,7 +184,7 @@ public final class CsvRowEncoder implements Serializable {
             case ARRAY -> {
                 LogicalType element = ((ArrayType) type).getElementType();
                 ArrayData array = (ArrayData) value;
-                ArrayData.ElementGetter getter = ArrayData.createElementGetter(element);
+                ArrayData.ElementGetter getter = elementGetter(element);
                 out.append('[');
                 for (int i = 0; i < array.size(); i++) {
                     if (i > 0) {
@@ -201,8 +204,8 @@ public final class CsvRowEncoder implements Serializable {
                                 ? m.getValueType()
                                 : new org.apache.flink.table.types.logical.IntType();
                 MapData map = (MapData) value;
-                ArrayData.ElementGetter kg = ArrayData.createElementGetter(keyType);
-                ArrayData.ElementGetter vg = ArrayData.createElementGetter(valueType);
+                ArrayData.ElementGetter kg = elementGetter(keyType);
+                ArrayData.ElementGetter vg = elementGetter(valueType);
                 out.append('{');
                 for (int i = 0; i < map.size(); i++) {
                     if (i > 0) {
@@ -225,10 +228,7 @@ public final class CsvRowEncoder implements Serializable {
                     }
                     jsonString(rt.getFieldNames().get(i), out);
                     out.append(':');
-                    appendJson(
-                            RowData.createFieldGetter(rt.getTypeAt(i), i).getFieldOrNull(row),
-                            rt.getTypeAt(i),
-                            out);
+                    appendJson(rowGetters(rt)[i].getFieldOrNull(row), rt.getTypeAt(i), out);
                 }
                 out.append('}');
             }
@@ -238,6 +238,32 @@ public final class CsvRowEncoder implements Serializable {
                 jsonString(scalar.toString(), out);
             }
         }
+    }
+
+    private java.util.Map<LogicalType, Object> nested() {
+        if (nestedGetters == null) {
+            nestedGetters = new java.util.IdentityHashMap<>();
+        }
+        return nestedGetters;
+    }
+
+    private ArrayData.ElementGetter elementGetter(LogicalType type) {
+        return (ArrayData.ElementGetter)
+                nested().computeIfAbsent(type, ArrayData::createElementGetter);
+    }
+
+    private RowData.FieldGetter[] rowGetters(RowType type) {
+        return (RowData.FieldGetter[])
+                nested().computeIfAbsent(
+                                type,
+                                t -> {
+                                    RowData.FieldGetter[] g =
+                                            new RowData.FieldGetter[type.getFieldCount()];
+                                    for (int i = 0; i < g.length; i++) {
+                                        g[i] = RowData.createFieldGetter(type.getTypeAt(i), i);
+                                    }
+                                    return g;
+                                });
     }
 
     private static void jsonString(String s, StringBuilder out) {
