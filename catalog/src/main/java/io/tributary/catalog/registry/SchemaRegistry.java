@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * accepted. Every change is appended (and synced) to {@code registry.log} in its folder and
  * replayed on open, so a restart loses nothing.
  */
-public final class SchemaRegistry implements AutoCloseable {
+public final class SchemaRegistry implements Registry, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistry.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,6 +40,8 @@ public final class SchemaRegistry implements AutoCloseable {
 
     private final Path logFile;
     private final FileOutputStream log;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
     private final Map<Integer, String> schemasById = new HashMap<>();
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private final Map<String, List<Version>> subjects = new TreeMap<>();
@@ -45,6 +51,27 @@ public final class SchemaRegistry implements AutoCloseable {
 
     private SchemaRegistry(Path logFile) throws IOException {
         this.logFile = logFile;
+        this.lockChannel =
+                FileChannel.open(
+                        logFile.resolveSibling("registry.lock"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+        FileLock acquired;
+        try {
+            acquired = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            acquired = null;
+        }
+        if (acquired == null) {
+            lockChannel.close();
+            throw new IllegalStateException(
+                    "The schema registry in "
+                            + logFile.getParent()
+                            + " is already open (another process or instance serves it); use"
+                            + " that registry's URL instead (`tributary services status` prints"
+                            + " it)");
+        }
+        this.lock = acquired;
         if (Files.exists(logFile)) {
             int n = 0;
             for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
@@ -135,6 +162,7 @@ public final class SchemaRegistry implements AutoCloseable {
      * Registers {@code schemaText} under {@code subject} and returns its id: the existing id when
      * the subject already has it; a refusal naming the fields when it breaks compatibility.
      */
+    @Override
     public synchronized int register(String subject, String schemaText) {
         Schema schema = parse(schemaText);
         String canonical = schema.toString();
@@ -171,6 +199,7 @@ public final class SchemaRegistry implements AutoCloseable {
     }
 
     /** The version of {@code subject} holding {@code schemaText}, if registered. */
+    @Override
     public synchronized Optional<Version> lookup(String subject, String schemaText) {
         String canonical = parse(schemaText).toString();
         return live(subject).stream().filter(v -> v.schema().equals(canonical)).findFirst();
@@ -183,11 +212,13 @@ public final class SchemaRegistry implements AutoCloseable {
                 .toList();
     }
 
+    @Override
     public synchronized List<Integer> versions(String subject) {
         return live(subject).stream().map(Version::version).toList();
     }
 
     /** {@code version} is a number or "latest". */
+    @Override
     public synchronized Version version(String subject, String version) {
         List<Version> versions = live(subject);
         if (version.equals("latest") || version.equals("-1")) {
@@ -264,6 +295,8 @@ public final class SchemaRegistry implements AutoCloseable {
     public synchronized void close() {
         try {
             log.close();
+            lock.release();
+            lockChannel.close();
         } catch (IOException e) {
             LOG.warn("Could not close {}", logFile, e);
         }

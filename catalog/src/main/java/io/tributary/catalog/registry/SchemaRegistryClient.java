@@ -14,12 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A client of the Confluent Schema Registry REST API: Tributary's own registry, or Confluent's,
  * Apicurio's ccompat endpoint or Karapace at another URL.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements Registry {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -33,12 +34,14 @@ public final class SchemaRegistryClient {
     }
 
     /** Registers an Avro schema under {@code subject}; returns its id. */
+    @Override
     public int register(String subject, String schema) {
         return call("POST", "/subjects/" + enc(subject) + "/versions", schemaBody(schema))
                 .get("id")
                 .asInt();
     }
 
+    @Override
     public SchemaRegistry.Version version(String subject, String version) {
         JsonNode v = call("GET", "/subjects/" + enc(subject) + "/versions/" + enc(version), null);
         return new SchemaRegistry.Version(
@@ -47,6 +50,25 @@ public final class SchemaRegistryClient {
                 v.get("id").asInt(),
                 v.get("schema").asText(),
                 false);
+    }
+
+    @Override
+    public Optional<SchemaRegistry.Version> lookup(String subject, String schema) {
+        try {
+            JsonNode v = call("POST", "/subjects/" + enc(subject), schemaBody(schema));
+            return Optional.of(
+                    new SchemaRegistry.Version(
+                            v.get("subject").asText(),
+                            v.get("version").asInt(),
+                            v.get("id").asInt(),
+                            v.get("schema").asText(),
+                            false));
+        } catch (RegistryException e) {
+            if (e.errorCode() == 40403) { // schema not found; subject not found is rethrown
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     public String schemaById(int id) {
@@ -59,6 +81,7 @@ public final class SchemaRegistryClient {
         return out;
     }
 
+    @Override
     public List<Integer> versions(String subject) {
         List<Integer> out = new ArrayList<>();
         call("GET", "/subjects/" + enc(subject) + "/versions", null)

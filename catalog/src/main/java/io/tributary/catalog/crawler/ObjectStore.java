@@ -1,0 +1,33 @@
+package io.tributary.catalog.crawler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
+
+/**
+ * Files under one location ({@code s3://bucket/prefix/} or {@code file:///dir/}), listed and read
+ * by range: what a crawler needs, nothing more. Keys are relative to the location, {@code
+ * /}-separated.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** The location, normalised to end with {@code /}. */
+    String location();
+
+    /** Calls {@code sink} for every object under the location, in key order. */
+    void list(Consumer<ObjectInfo> sink) throws IOException;
+
+    /** The first bytes of an object (the caller reads only what it needs and closes). */
+    InputStream open(String key, long maxBytes) throws IOException;
+
+    /** {@code length} bytes of an object from {@code offset}. */
+    byte[] read(String key, long offset, int length) throws IOException;
+
+    /** The full location of a key, or of a folder when {@code key} ends with {@code /}. */
+    default String uri(String key) {
+        return location() + key;
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,127 @@
+package io.tributary.catalog.crawler;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.catalog.model.DataType;
+import io.tributary.catalog.model.DataType.ArrayOf;
+import io.tributary.catalog.model.DataType.Decimal;
+import io.tributary.catalog.model.DataType.Field;
+import io.tributary.catalog.model.DataType.Kind;
+import io.tributary.catalog.model.DataType.MapOf;
+import io.tributary.catalog.model.DataType.Primitive;
+import io.tributary.catalog.model.DataType.Struct;
+import io.tributary.catalog.model.TypeWidening;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The lattice type of a sampled value: a JSON node, or the text of a CSV cell. */
+final class ValueTypes {
+
+    private static final Pattern INTEGER = Pattern.compile("[-+]?\\d{1,40}");
+    private static final Pattern FLOAT =
+            Pattern.compile("[-+]?(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?");
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern TIMESTAMP =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?");
+
+    private ValueTypes() {}
+
+    static DataType ofJson(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return Primitive.NULL;
+        }
+        if (n.isBoolean()) {
+            return DataType.of(Kind.BOOLEAN);
+        }
+        if (n.isInt()) {
+            return DataType.of(Kind.INT);
+        }
+        if (n.isLong()) {
+            return DataType.of(Kind.BIGINT);
+        }
+        if (n.isBigInteger()) {
+            int digits = n.bigIntegerValue().abs().toString().length();
+            return digits <= Decimal.MAX_PRECISION
+                    ? new Decimal(digits, 0, false)
+                    : DataType.of(Kind.STRING);
+        }
+        if (n.isNumber()) {
+            return DataType.of(Kind.DOUBLE);
+        }
+        if (n.isTextual()) {
+            return DataType.of(Kind.STRING);
+        }
+        if (n.isBinary()) {
+            return DataType.of(Kind.BINARY);
+        }
+        if (n.isArray()) {
+            List<DataType> seen = new ArrayList<>();
+            n.forEach(e -> seen.add(ofJson(e)));
+            return new ArrayOf(TypeWidening.widenAll(seen), false);
+        }
+        List<Field> fields = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            fields.add(new Field(e.getKey(), ofJson(e.getValue())));
+        }
+        return new Struct(fields, false);
+    }
+
+    /** A CSV cell: empty is null; then boolean, int, bigint, decimal, double, date, timestamp. */
+    static DataType ofText(String s) {
+        if (s == null || s.isEmpty()) {
+            return Primitive.NULL;
+        }
+        if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+            return DataType.of(Kind.BOOLEAN);
+        }
+        if (INTEGER.matcher(s).matches()) {
+            String digits = s.replaceFirst("^[-+]", "");
+            if (digits.length() > 1 && digits.startsWith("0")) {
+                return DataType.of(Kind.STRING); // a zero-padded code (zip, id): keep as text
+            }
+            if (digits.length() <= 18) {
+                long v = Long.parseLong(digits);
+                return v <= Integer.MAX_VALUE ? DataType.of(Kind.INT) : DataType.of(Kind.BIGINT);
+            }
+            return digits.length() <= Decimal.MAX_PRECISION
+                    ? new Decimal(digits.length(), 0, false)
+                    : DataType.of(Kind.STRING);
+        }
+        if (FLOAT.matcher(s).matches()) {
+            return DataType.of(Kind.DOUBLE);
+        }
+        if (DATE.matcher(s).matches()) {
+            return DataType.of(Kind.DATE);
+        }
+        if (TIMESTAMP.matcher(s).matches()) {
+            return DataType.of(Kind.TIMESTAMP);
+        }
+        return DataType.of(Kind.STRING);
+    }
+
+    /**
+     * What a column that was only ever null, an empty struct or an array of nulls becomes in the
+     * catalog: a nullable string, so no reader meets a type it cannot declare.
+     */
+    static DataType settle(DataType t) {
+        if (t instanceof Primitive p && p.kind() == Kind.NULL
+                || t instanceof Struct s && s.fields().isEmpty()) {
+            return DataType.of(Kind.STRING).withNullable(true);
+        }
+        if (t instanceof Struct s) {
+            List<Field> fields = new ArrayList<>();
+            s.fields().forEach(f -> fields.add(new Field(f.name(), settle(f.type()))));
+            return new Struct(fields, s.nullable());
+        }
+        if (t instanceof ArrayOf a) {
+            return new ArrayOf(settle(a.element()), a.nullable());
+        }
+        if (t instanceof MapOf m) {
+            return new MapOf(settle(m.key()), settle(m.value()), m.nullable());
+        }
+        return t;
+    }
+}

@@ -1,0 +1,53 @@
+package io.tributary.catalog.store;
+
+import io.tributary.catalog.model.CatalogDatabase;
+import io.tributary.catalog.model.CatalogTable;
+import io.tributary.catalog.model.Partition;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the catalog keeps databases, tables and partitions, durably. Embedded by default (H2 under
+ * {@code $TRIBUTARY_HOME/catalog}), or a PostgreSQL database; every implementation passes {@code
+ * CatalogStoreContract}. Schema versions live in the schema registry, not here.
+ */
+public interface CatalogStore extends AutoCloseable {
+
+    /** Creates a database; fails if it exists unless {@code ignoreIfExists}. */
+    void createDatabase(CatalogDatabase database, boolean ignoreIfExists);
+
+    Optional<CatalogDatabase> database(String name);
+
+    List<CatalogDatabase> databases();
+
+    /** Drops a database; one that still has tables needs {@code cascade}. */
+    void dropDatabase(String name, boolean cascade);
+
+    Optional<CatalogTable> table(String database, String name);
+
+    List<CatalogTable> tables(String database);
+
+    /**
+     * Creates or replaces a table and, in the same transaction, upserts {@code partitions} and
+     * removes those whose values are in {@code removedPartitions}. The database must exist.
+     */
+    void commit(
+            CatalogTable table,
+            Collection<Partition> partitions,
+            Collection<List<String>> removedPartitions);
+
+    /** Creates or replaces a table, leaving its partitions as they are. */
+    default void putTable(CatalogTable table) {
+        commit(table, List.of(), List.of());
+    }
+
+    /** Drops a table and its partitions; false when there was no such table. */
+    boolean dropTable(String database, String name);
+
+    /** The partitions of a table, ordered by their values. */
+    List<Partition> partitions(String database, String table);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,52 @@
+package io.tributary.catalog.store;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Opens the catalog store a setting names: a JDBC URL of PostgreSQL ({@code
+ * jdbc:postgresql://host/db}), or a folder for the embedded store (H2 files; several processes of
+ * one user may share it: the first serves the others over loopback).
+ */
+public final class CatalogStores {
+
+    private CatalogStores() {}
+
+    /** The embedded store in {@code dir} ({@code $TRIBUTARY_HOME/catalog} by default). */
+    public static CatalogStore embedded(Path dir) {
+        // H2's automatic server, used when a second process opens the same files, binds here
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+        Path base = dir.toAbsolutePath().resolve("catalog");
+        String url = "jdbc:h2:file:" + base + ";AUTO_SERVER=TRUE";
+        return new JdbcCatalogStore(url, new Properties(), "embedded store in " + dir);
+    }
+
+    /**
+     * A store on a database reached by JDBC; {@code user} and {@code password} may be null (then
+     * the URL or the driver's defaults decide).
+     */
+    public static CatalogStore jdbc(String url, String user, String password) {
+        if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+            throw new CatalogException(
+                    "A catalog store needs PostgreSQL (jdbc:postgresql://...) or H2; got "
+                            + url.replaceAll("\\?.*", ""));
+        }
+        Properties props = new Properties();
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        return new JdbcCatalogStore(url, props, url.replaceAll("\\?.*", ""));
+    }
+
+    /**
+     * A store named by {@code spec}: a {@code jdbc:} URL, or else a folder for the embedded one.
+     */
+    public static CatalogStore open(String spec, String user, String password) {
+        return spec.startsWith("jdbc:") ? jdbc(spec, user, password) : embedded(Path.of(spec));
+    }
+}

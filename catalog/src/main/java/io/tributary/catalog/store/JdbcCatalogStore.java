@@ -1,0 +1,455 @@
+package io.tributary.catalog.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.catalog.model.CatalogDatabase;
+import io.tributary.catalog.model.CatalogTable;
+import io.tributary.catalog.model.ModelJson;
+import io.tributary.catalog.model.Partition;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * A catalog store on a relational database: H2 (the embedded default) or PostgreSQL. Three tables
+ * hold databases, tables and partitions as documents in the model's JSON form, so one schema and
+ * the same SQL serve both; names are bound as parameters, never spliced into SQL.
+ */
+public final class JdbcCatalogStore implements CatalogStore {
+
+    private static final int SCHEMA_VERSION = 1;
+
+    private final String url;
+    private final Properties props;
+    private final String description;
+    private Connection connection;
+
+    JdbcCatalogStore(String url, Properties props, String description) {
+        this.url = url;
+        this.props = props;
+        this.description = description;
+        synchronized (this) {
+            migrate();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || !connection.isValid(5)) {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // a broken connection; a new one follows
+                }
+            }
+            connection = DriverManager.getConnection(url, props);
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void migrate() {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        String text = postgres ? "TEXT" : "CLOB";
+        inTransaction(
+                c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(
+                                "CREATE TABLE IF NOT EXISTS tributary_catalog_meta (k VARCHAR(64)"
+                                        + " PRIMARY KEY, v VARCHAR(256) NOT NULL)");
+                        s.execute(
+                                "CREATE TABLE IF NOT EXISTS tributary_catalog_databases (name"
+                                        + " VARCHAR(1024) PRIMARY KEY, doc "
+                                        + text
+                                        + " NOT NULL)");
+                        s.execute(
+                                "CREATE TABLE IF NOT EXISTS tributary_catalog_tables (db"
+                                        + " VARCHAR(1024) NOT NULL, name VARCHAR(1024) NOT NULL,"
+                                        + " doc "
+                                        + text
+                                        + " NOT NULL, PRIMARY KEY (db, name))");
+                        s.execute(
+                                "CREATE TABLE IF NOT EXISTS tributary_catalog_partitions (db"
+                                        + " VARCHAR(1024) NOT NULL, tbl VARCHAR(1024) NOT NULL,"
+                                        + " spec_hash VARCHAR(64) NOT NULL, doc "
+                                        + text
+                                        + " NOT NULL, PRIMARY KEY (db, tbl, spec_hash))");
+                    }
+                    try (PreparedStatement q =
+                            c.prepareStatement(
+                                    "SELECT v FROM tributary_catalog_meta WHERE k ="
+                                            + " 'schema_version'")) {
+                        ResultSet rs = q.executeQuery();
+                        if (!rs.next()) {
+                            try (PreparedStatement i =
+                                    c.prepareStatement(
+                                            "INSERT INTO tributary_catalog_meta (k, v) VALUES"
+                                                    + " ('schema_version', ?)")) {
+                                i.setString(1, Integer.toString(SCHEMA_VERSION));
+                                i.executeUpdate();
+                            }
+                        } else if (Integer.parseInt(rs.getString(1)) > SCHEMA_VERSION) {
+                            throw new CatalogException(
+                                    "The catalog in "
+                                            + description
+                                            + " was written by a newer Tributary (store schema "
+                                            + rs.getString(1)
+                                            + "); upgrade Tributary to read it");
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private synchronized <T> T inTransaction(Work<T> work) {
+        try {
+            Connection c = connection();
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CatalogException(
+                    "The catalog store (" + description + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void createDatabase(CatalogDatabase database, boolean ignoreIfExists) {
+        inTransaction(
+                c -> {
+                    if (exists(c, database.name())) {
+                        if (ignoreIfExists) {
+                            return null;
+                        }
+                        throw new CatalogException(
+                                "Database '" + database.name() + "' already exists");
+                    }
+                    try (PreparedStatement i =
+                            c.prepareStatement(
+                                    "INSERT INTO tributary_catalog_databases (name, doc) VALUES"
+                                            + " (?, ?)")) {
+                        i.setString(1, database.name());
+                        i.setString(2, ModelJson.database(database).toString());
+                        i.executeUpdate();
+                    }
+                    return null;
+                });
+    }
+
+    private static boolean exists(Connection c, String database) throws SQLException {
+        try (PreparedStatement q =
+                c.prepareStatement("SELECT 1 FROM tributary_catalog_databases WHERE name = ?")) {
+            q.setString(1, database);
+            return q.executeQuery().next();
+        }
+    }
+
+    @Override
+    public Optional<CatalogDatabase> database(String name) {
+        return inTransaction(
+                c -> {
+                    try (PreparedStatement q =
+                            c.prepareStatement(
+                                    "SELECT doc FROM tributary_catalog_databases WHERE name = ?")) {
+                        q.setString(1, name);
+                        ResultSet rs = q.executeQuery();
+                        return rs.next()
+                                ? Optional.of(ModelJson.database(parse(rs.getString(1))))
+                                : Optional.empty();
+                    }
+                });
+    }
+
+    @Override
+    public List<CatalogDatabase> databases() {
+        return inTransaction(
+                c -> {
+                    List<CatalogDatabase> out = new ArrayList<>();
+                    try (PreparedStatement q =
+                            c.prepareStatement(
+                                    "SELECT doc FROM tributary_catalog_databases ORDER BY name")) {
+                        ResultSet rs = q.executeQuery();
+                        while (rs.next()) {
+                            out.add(ModelJson.database(parse(rs.getString(1))));
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    @Override
+    public void dropDatabase(String name, boolean cascade) {
+        inTransaction(
+                c -> {
+                    if (!exists(c, name)) {
+                        throw new CatalogException("Database '" + name + "' does not exist");
+                    }
+                    if (!cascade && !tables(c, name).isEmpty()) {
+                        throw new CatalogException(
+                                "Database '"
+                                        + name
+                                        + "' still has tables; drop them first or drop with"
+                                        + " cascade");
+                    }
+                    for (String sql :
+                            List.of(
+                                    "DELETE FROM tributary_catalog_partitions WHERE db = ?",
+                                    "DELETE FROM tributary_catalog_tables WHERE db = ?",
+                                    "DELETE FROM tributary_catalog_databases WHERE name = ?")) {
+                        try (PreparedStatement d = c.prepareStatement(sql)) {
+                            d.setString(1, name);
+                            d.executeUpdate();
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public Optional<CatalogTable> table(String database, String name) {
+        return inTransaction(
+                c -> {
+                    try (PreparedStatement q =
+                            c.prepareStatement(
+                                    "SELECT doc FROM tributary_catalog_tables WHERE db = ? AND"
+                                            + " name = ?")) {
+                        q.setString(1, database);
+                        q.setString(2, name);
+                        ResultSet rs = q.executeQuery();
+                        return rs.next()
+                                ? Optional.of(ModelJson.table(parse(rs.getString(1))))
+                                : Optional.empty();
+                    }
+                });
+    }
+
+    @Override
+    public List<CatalogTable> tables(String database) {
+        return inTransaction(
+                c -> {
+                    if (!exists(c, database)) {
+                        throw new CatalogException("Database '" + database + "' does not exist");
+                    }
+                    return tables(c, database);
+                });
+    }
+
+    private static List<CatalogTable> tables(Connection c, String database) throws SQLException {
+        List<CatalogTable> out = new ArrayList<>();
+        try (PreparedStatement q =
+                c.prepareStatement(
+                        "SELECT doc FROM tributary_catalog_tables WHERE db = ? ORDER BY name")) {
+            q.setString(1, database);
+            ResultSet rs = q.executeQuery();
+            while (rs.next()) {
+                out.add(ModelJson.table(parse(rs.getString(1))));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void commit(
+            CatalogTable table,
+            Collection<Partition> partitions,
+            Collection<List<String>> removedPartitions) {
+        for (Partition p : partitions) {
+            if (p.values().size() != table.partitionKeys().size()) {
+                throw new CatalogException(
+                        "Partition "
+                                + p.values()
+                                + " of "
+                                + table.qualifiedName()
+                                + " has "
+                                + p.values().size()
+                                + " values; the table has "
+                                + table.partitionKeys().size()
+                                + " partition keys");
+            }
+        }
+        inTransaction(
+                c -> {
+                    if (!exists(c, table.database())) {
+                        throw new CatalogException(
+                                "Database '"
+                                        + table.database()
+                                        + "' does not exist; create it first");
+                    }
+                    try (PreparedStatement d =
+                            c.prepareStatement(
+                                    "DELETE FROM tributary_catalog_tables WHERE db = ? AND name ="
+                                            + " ?")) {
+                        d.setString(1, table.database());
+                        d.setString(2, table.name());
+                        d.executeUpdate();
+                    }
+                    try (PreparedStatement i =
+                            c.prepareStatement(
+                                    "INSERT INTO tributary_catalog_tables (db, name, doc) VALUES"
+                                            + " (?, ?, ?)")) {
+                        i.setString(1, table.database());
+                        i.setString(2, table.name());
+                        i.setString(3, ModelJson.table(table).toString());
+                        i.executeUpdate();
+                    }
+                    List<List<String>> deletes = new ArrayList<>(removedPartitions);
+                    partitions.forEach(p -> deletes.add(p.values()));
+                    try (PreparedStatement d =
+                            c.prepareStatement(
+                                    "DELETE FROM tributary_catalog_partitions WHERE db = ? AND"
+                                            + " tbl = ? AND spec_hash = ?")) {
+                        for (List<String> values : deletes) {
+                            d.setString(1, table.database());
+                            d.setString(2, table.name());
+                            d.setString(3, specHash(values));
+                            d.addBatch();
+                        }
+                        d.executeBatch();
+                    }
+                    try (PreparedStatement i =
+                            c.prepareStatement(
+                                    "INSERT INTO tributary_catalog_partitions (db, tbl, spec_hash,"
+                                            + " doc) VALUES (?, ?, ?, ?)")) {
+                        for (Partition p : partitions) {
+                            i.setString(1, table.database());
+                            i.setString(2, table.name());
+                            i.setString(3, specHash(p.values()));
+                            i.setString(4, ModelJson.partition(p).toString());
+                            i.addBatch();
+                        }
+                        i.executeBatch();
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public boolean dropTable(String database, String name) {
+        return inTransaction(
+                c -> {
+                    try (PreparedStatement d =
+                            c.prepareStatement(
+                                    "DELETE FROM tributary_catalog_partitions WHERE db = ? AND"
+                                            + " tbl = ?")) {
+                        d.setString(1, database);
+                        d.setString(2, name);
+                        d.executeUpdate();
+                    }
+                    try (PreparedStatement d =
+                            c.prepareStatement(
+                                    "DELETE FROM tributary_catalog_tables WHERE db = ? AND name ="
+                                            + " ?")) {
+                        d.setString(1, database);
+                        d.setString(2, name);
+                        return d.executeUpdate() > 0;
+                    }
+                });
+    }
+
+    @Override
+    public List<Partition> partitions(String database, String table) {
+        List<Partition> out =
+                inTransaction(
+                        c -> {
+                            List<Partition> ps = new ArrayList<>();
+                            try (PreparedStatement q =
+                                    c.prepareStatement(
+                                            "SELECT doc FROM tributary_catalog_partitions WHERE db"
+                                                    + " = ? AND tbl = ?")) {
+                                q.setString(1, database);
+                                q.setString(2, table);
+                                ResultSet rs = q.executeQuery();
+                                while (rs.next()) {
+                                    ps.add(ModelJson.partition(parse(rs.getString(1))));
+                                }
+                            }
+                            return ps;
+                        });
+        out.sort(Comparator.comparing(Partition::values, JdbcCatalogStore::compareValues));
+        return out;
+    }
+
+    /** Orders partition values as a person would: numbers by value, the rest as text. */
+    static int compareValues(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            String x = a.get(i);
+            String y = b.get(i);
+            int c;
+            if (isInteger(x) && isInteger(y)) {
+                c = new java.math.BigInteger(x).compareTo(new java.math.BigInteger(y));
+            } else {
+                c = String.valueOf(x).compareTo(String.valueOf(y));
+            }
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    private static boolean isInteger(String s) {
+        return s != null && !s.isEmpty() && s.length() < 30 && s.matches("-?\\d+");
+    }
+
+    private static String specHash(List<String> values) {
+        try {
+            byte[] spec =
+                    ModelJson.MAPPER.writeValueAsString(values).getBytes(StandardCharsets.UTF_8);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(spec));
+        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode parse(String doc) {
+        try {
+            return ModelJson.MAPPER.readTree(doc);
+        } catch (JsonProcessingException e) {
+            throw new CatalogException("A catalog entry is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // closing; nothing left to protect
+            }
+            connection = null;
+        }
+    }
+}
