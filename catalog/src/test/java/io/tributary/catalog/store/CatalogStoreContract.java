@@ -1,0 +1,198 @@
+package io.tributary.catalog.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.catalog.model.CatalogDatabase;
+import io.tributary.catalog.model.CatalogTable;
+import io.tributary.catalog.model.Column;
+import io.tributary.catalog.model.DataType;
+import io.tributary.catalog.model.DataType.Field;
+import io.tributary.catalog.model.DataType.Kind;
+import io.tributary.catalog.model.Partition;
+import io.tributary.catalog.model.TableFormat;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every catalog store does, whatever keeps it (Iceberg's {@code CatalogTests} idea): each
+ * store's test extends this and says how to open a fresh store and how to reopen the same one.
+ */
+abstract class CatalogStoreContract {
+
+    /** A store with nothing in it. */
+    protected abstract CatalogStore newStore();
+
+    /** The same store opened again, as after a restart. */
+    protected abstract CatalogStore reopen();
+
+    CatalogStore store;
+
+    @BeforeEach
+    void open() {
+        store = newStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    static final String HOSTILE = "we\"ird`; DROP TABLE x;-- ünï 表";
+
+    static CatalogTable table(String db, String name, int version) {
+        DataType nested =
+                new DataType.Struct(
+                        List.of(
+                                new Field("a b", DataType.of(Kind.INT)),
+                                new Field(
+                                        "tags",
+                                        new DataType.ArrayOf(
+                                                DataType.of(Kind.STRING).withNullable(true),
+                                                false))),
+                        true);
+        return new CatalogTable(
+                db,
+                name,
+                "s3://bucket/" + name + "/",
+                TableFormat.CSV,
+                Map.of("delimiter", ";", "header", "true"),
+                List.of(
+                        new Column("id", DataType.of(Kind.BIGINT)),
+                        new Column(
+                                "price",
+                                new DataType.Decimal(12, 2, true),
+                                "in EUR",
+                                List.of("int", "double")),
+                        new Column(HOSTILE, nested)),
+                List.of(new Column("year", DataType.of(Kind.INT))),
+                List.of("id"),
+                Map.of("crawler.location", "s3://bucket/"),
+                version,
+                Instant.parse("2026-01-02T03:04:05Z"));
+    }
+
+    static Partition partition(String year, long files) {
+        return new Partition(
+                List.of(year),
+                "s3://bucket/t/year=" + year + "/",
+                files,
+                files * 100,
+                Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-01-02T00:00:00Z"),
+                false);
+    }
+
+    @Test
+    void databasesAreCreatedListedAndDropped() {
+        store.createDatabase(
+                new CatalogDatabase("retail", "shop data", Map.of("owner", "ann")), false);
+        store.createDatabase(CatalogDatabase.named(HOSTILE), false);
+        assertThat(store.databases())
+                .extracting(CatalogDatabase::name)
+                .containsExactlyInAnyOrder("retail", HOSTILE);
+        assertThat(store.database("retail"))
+                .hasValueSatisfying(
+                        d -> {
+                            assertThat(d.description()).isEqualTo("shop data");
+                            assertThat(d.properties()).containsEntry("owner", "ann");
+                        });
+        assertThatThrownBy(() -> store.createDatabase(CatalogDatabase.named("retail"), false))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("already exists");
+        store.createDatabase(CatalogDatabase.named("retail"), true);
+
+        store.putTable(table("retail", "sales", 1));
+        assertThatThrownBy(() -> store.dropDatabase("retail", false))
+                .hasMessageContaining("still has tables");
+        store.dropDatabase("retail", true);
+        assertThat(store.database("retail")).isEmpty();
+        assertThat(store.table("retail", "sales")).isEmpty();
+        assertThatThrownBy(() -> store.dropDatabase("retail", true))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void tablesRoundTripExactly() {
+        store.createDatabase(CatalogDatabase.named("retail"), false);
+        CatalogTable t = table("retail", HOSTILE, 3);
+        store.putTable(t);
+        assertThat(store.table("retail", HOSTILE)).contains(t);
+        assertThat(store.tables("retail")).containsExactly(t);
+
+        CatalogTable replaced = table("retail", HOSTILE, 4);
+        store.putTable(replaced);
+        assertThat(store.table("retail", HOSTILE)).contains(replaced);
+        assertThat(store.tables("retail")).hasSize(1);
+
+        assertThat(store.dropTable("retail", HOSTILE)).isTrue();
+        assertThat(store.dropTable("retail", HOSTILE)).isFalse();
+        assertThat(store.tables("retail")).isEmpty();
+    }
+
+    @Test
+    void aTableNeedsItsDatabase() {
+        assertThatThrownBy(() -> store.putTable(table("nowhere", "t", 1)))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("'nowhere' does not exist");
+        assertThatThrownBy(() -> store.tables("nowhere")).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void partitionsAreUpsertedAndRemovedWithTheirTableAtomically() {
+        store.createDatabase(CatalogDatabase.named("retail"), false);
+        CatalogTable t = table("retail", "sales", 1);
+        store.commit(
+                t, List.of(partition("2024", 1), partition("9", 1), partition("10", 1)), List.of());
+        assertThat(store.partitions("retail", "sales"))
+                .extracting(p -> p.values().get(0))
+                .as("numbers in numeric order")
+                .containsExactly("9", "10", "2024");
+
+        store.commit(t, List.of(partition("2024", 5)), List.of(List.of("9")));
+        assertThat(store.partitions("retail", "sales"))
+                .extracting(p -> p.values().get(0), Partition::fileCount)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("10", 1L),
+                        org.assertj.core.groups.Tuple.tuple("2024", 5L));
+        assertThat(store.partitions("retail", "sales").get(1)).isEqualTo(partition("2024", 5));
+
+        // a partition with the wrong number of values fails the whole commit
+        CatalogTable newer = table("retail", "sales", 2);
+        assertThatThrownBy(
+                        () ->
+                                store.commit(
+                                        newer,
+                                        List.of(
+                                                new Partition(
+                                                        List.of("1", "2"),
+                                                        "x",
+                                                        0,
+                                                        0,
+                                                        null,
+                                                        null,
+                                                        false)),
+                                        List.of()))
+                .hasMessageContaining("2 values");
+        assertThat(store.table("retail", "sales").orElseThrow().schemaVersion()).isEqualTo(1);
+
+        store.dropTable("retail", "sales");
+        assertThat(store.partitions("retail", "sales")).isEmpty();
+    }
+
+    @Test
+    void everythingSurvivesAReopen() {
+        store.createDatabase(CatalogDatabase.named("retail"), false);
+        CatalogTable t = table("retail", "sales", 7);
+        store.commit(t, List.of(partition("2024", 2)), List.of());
+        store.close();
+        store = reopen();
+        assertThat(store.databases()).extracting(CatalogDatabase::name).contains("retail");
+        assertThat(store.table("retail", "sales")).contains(t);
+        assertThat(store.partitions("retail", "sales")).containsExactly(partition("2024", 2));
+    }
+}
