@@ -421,6 +421,13 @@ public final class Crawler {
         props.put(CatalogTable.CRAWLER_LOCATION, store.location());
         props.put("classification", first.format().id());
         props.remove(CatalogTable.DEPRECATED);
+        if (c.depth() > 0) {
+            // hive: every level is key=value, which any Hive-style reader (Flink's filesystem
+            // connector included) understands; folders: values without names
+            props.put("partition.style", c.hive() ? "hive" : "folders");
+        } else {
+            props.remove("partition.style");
+        }
         if (c.depth() == 0) {
             props.put("files", Long.toString(files.size()));
             props.put("bytes", Long.toString(files.stream().mapToLong(f -> f.info().size()).sum()));

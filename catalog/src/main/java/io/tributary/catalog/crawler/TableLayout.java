@@ -26,10 +26,15 @@ final class TableLayout {
 
     /** A table found: its name, its folder (a key prefix ending in / or empty), its files. */
     record Candidate(
-            String name, String prefix, int depth, List<String> keys, List<Sampled> files) {
+            String name,
+            String prefix,
+            int depth,
+            List<String> keys,
+            boolean hive,
+            List<Sampled> files) {
 
         Candidate renamed(String newName) {
-            return new Candidate(newName, prefix, depth, keys, files);
+            return new Candidate(newName, prefix, depth, keys, hive, files);
         }
 
         /** The partition values of a file of this table (one per key). */
@@ -176,7 +181,7 @@ final class TableLayout {
             // files beside incompatible folders: one table of this folder's own files (readers
             // read folders, so one folder cannot hold two tables; files of another format are
             // left out of it and reported)
-            out.add(new Candidate(folder.name, folder.prefix, 0, List.of(), folder.files));
+            out.add(new Candidate(folder.name, folder.prefix, 0, List.of(), false, folder.files));
         }
         for (Folder child : folder.children.values()) {
             resolve(child, out);
@@ -213,6 +218,7 @@ final class TableLayout {
         }
         depth = Math.max(0, depth == Integer.MAX_VALUE ? 0 : depth);
         List<String> keys = new ArrayList<>();
+        boolean hive = depth > 0;
         for (int level = 0; level < depth; level++) {
             String key = null;
             boolean named = true;
@@ -227,8 +233,9 @@ final class TableLayout {
                 key = k;
             }
             keys.add(named ? HivePaths.unescape(key) : "partition_" + level);
+            hive &= named;
         }
-        return new Candidate(folder.name, folder.prefix, depth, keys, files);
+        return new Candidate(folder.name, folder.prefix, depth, keys, hive, files);
     }
 
     /** Two tables of one name (same folder name in two places) get the folder's path hash. */
@@ -239,9 +246,7 @@ final class TableLayout {
         for (Candidate c : in) {
             if (counts.get(c.name()) > 1) {
                 String hash = Integer.toHexString(c.prefix().hashCode() & 0xfffffff);
-                out.add(
-                        new Candidate(
-                                c.name() + "_" + hash, c.prefix(), c.depth(), c.keys(), c.files()));
+                out.add(c.renamed(c.name() + "_" + hash));
             } else {
                 out.add(c);
             }

@@ -1,0 +1,75 @@
+package io.tributary.catalog.flink;
+
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.table.catalog.Catalog;
+import org.apache.flink.table.factories.CatalogFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+
+/**
+ * {@code CREATE CATALOG lake WITH ('type' = 'tributary', 'store' = '...')}: Flink SQL sees the
+ * Tributary catalog's databases, tables and partitions.
+ */
+public final class TributaryCatalogFactory implements CatalogFactory {
+
+    public static final String IDENTIFIER = "tributary";
+
+    public static final ConfigOption<String> STORE =
+            ConfigOptions.key("store")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Where the catalog is kept: a folder for the embedded store (default:"
+                                    + " $TRIBUTARY_HOME/catalog, else ./.tributary/catalog), or a"
+                                    + " jdbc:postgresql:// URL.");
+
+    public static final ConfigOption<String> STORE_USER =
+            ConfigOptions.key("store.user")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("User of a PostgreSQL catalog store.");
+
+    public static final ConfigOption<String> STORE_PASSWORD =
+            ConfigOptions.key("store.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Password of a PostgreSQL catalog store.");
+
+    public static final ConfigOption<String> DEFAULT_DATABASE =
+            ConfigOptions.key("default-database")
+                    .stringType()
+                    .defaultValue("default")
+                    .withDescription("The database USE CATALOG switches to (created if missing).");
+
+    public static final ConfigOption<String> JDBC_PASSWORD =
+            ConfigOptions.key("jdbc.password")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Password added to the options of crawled JDBC tables (the catalog"
+                                    + " never stores one).");
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of();
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        return Set.of(STORE, STORE_USER, STORE_PASSWORD, DEFAULT_DATABASE, JDBC_PASSWORD);
+    }
+
+    @Override
+    public Catalog createCatalog(Context context) {
+        FactoryUtil.CatalogFactoryHelper helper =
+                FactoryUtil.createCatalogFactoryHelper(this, context);
+        helper.validate();
+        return new TributaryFlinkCatalog(context.getName(), context.getOptions());
+    }
+}

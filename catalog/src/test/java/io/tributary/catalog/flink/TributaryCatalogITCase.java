@@ -1,0 +1,143 @@
+package io.tributary.catalog.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.catalog.CatalogService;
+import io.tributary.catalog.crawler.CrawlReport;
+import io.tributary.catalog.crawler.Crawler;
+import io.tributary.catalog.crawler.CrawlerOptions;
+import io.tributary.catalog.crawler.ObjectStore;
+import io.tributary.catalog.crawler.ObjectStores;
+import io.tributary.catalog.crawler.S3Settings;
+import io.tributary.catalog.registry.SchemaRegistry;
+import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.CatalogStores;
+import io.tributary.embedded.FlinkService;
+import io.tributary.embedded.S3Service;
+import io.tributary.embedded.SharedServices;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Flink SQL sees crawled S3 data through {@code 'type' = 'tributary'} and reads it. */
+class TributaryCatalogITCase {
+
+    @TempDir Path home;
+
+    @Test
+    void flinkSqlListsDescribesAndReadsACrawledTable() throws Exception {
+        S3Service s3 = SharedServices.s3();
+        FlinkService flink = SharedServices.flink();
+        String bucket = "flink-catalog";
+        s3.createBucket(bucket);
+        try (S3Client client = s3.client()) {
+            put(
+                    client,
+                    bucket,
+                    "sales/year=2024/month=01/part-0.json",
+                    """
+                    {"sale_id": 1, "amount": 10.5, "customer": {"id": 7, "tags": ["vip"]}}
+                    {"sale_id": 2, "amount": 4.5, "customer": {"id": 8, "tags": []}}
+                    {"sale_id": 3, "amount": 5, "customer": {"id": 7, "tags": ["a", "b"]}}
+                    """);
+            put(
+                    client,
+                    bucket,
+                    "sales/year=2024/month=02/part-0.json",
+                    """
+                    {"sale_id": 4, "amount": 1.25, "customer": {"id": 9, "tags": null}}
+                    {"sale_id": 5, "amount": 2, "customer": null}
+                    """);
+        }
+        SchemaRegistry registry = SchemaRegistry.open(home.resolve("registry"));
+        CatalogStore store = CatalogStores.embedded(home.resolve("catalog"));
+        try (CatalogService catalog = new CatalogService(store, registry, store, registry);
+                ObjectStore objects =
+                        ObjectStores.open(
+                                "s3://" + bucket + "/sales/",
+                                new S3Settings(
+                                        s3.endpoint(),
+                                        S3Service.REGION,
+                                        true,
+                                        S3Service.ACCESS_KEY,
+                                        S3Service.SECRET_KEY))) {
+            CrawlReport report =
+                    new Crawler(catalog, objects, CrawlerOptions.defaults("retail"), null).crawl();
+            assertThat(report.tablesCreated()).containsExactly("sales");
+        }
+
+        TableEnvironment tEnv =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance()
+                                .inBatchMode()
+                                .withConfiguration(flink.clientConfiguration())
+                                .build());
+        tEnv.executeSql(
+                "CREATE CATALOG lake WITH ('type' = 'tributary', 'store' = '"
+                        + home.resolve("catalog")
+                        + "')");
+        assertThat(rows(tEnv, "SHOW DATABASES IN lake"))
+                .extracting(r -> r.getField(0))
+                .contains("retail", "default");
+        tEnv.executeSql("USE CATALOG lake");
+        assertThat(rows(tEnv, "SHOW TABLES FROM retail"))
+                .extracting(r -> r.getField(0))
+                .containsExactly("sales");
+        assertThat(rows(tEnv, "DESCRIBE retail.sales"))
+                .extracting(r -> r.getField(0) + " " + r.getField(1))
+                .containsExactly(
+                        "sale_id INT",
+                        "amount DOUBLE",
+                        "customer ROW<`id` INT, `tags` ARRAY<STRING>>",
+                        "year INT",
+                        "month STRING");
+        assertThat(rows(tEnv, "SHOW PARTITIONS retail.sales"))
+                .extracting(r -> r.getField(0))
+                .containsExactly("year=2024/month=01", "year=2024/month=02");
+
+        List<Row> byMonth =
+                rows(
+                        tEnv,
+                        "SELECT `month`, COUNT(*), SUM(amount), COUNT(DISTINCT customer.id)"
+                                + " FROM retail.sales GROUP BY `month` ORDER BY `month`");
+        assertThat(byMonth)
+                .extracting(Row::toString)
+                .containsExactly("+I[01, 3, 20.0, 2]", "+I[02, 2, 3.25, 1]");
+        assertThat(
+                        rows(
+                                tEnv,
+                                "SELECT sale_id, CARDINALITY(customer.tags) FROM retail.sales"
+                                        + " WHERE `year` = 2024 AND `month` = '01' ORDER BY"
+                                        + " sale_id"))
+                .extracting(Row::toString)
+                .containsExactly("+I[1, 1]", "+I[2, 0]", "+I[3, 2]");
+
+        assertThatThrownBy(
+                        () ->
+                                tEnv.executeSql(
+                                        "CREATE TABLE retail.t (a INT) WITH ('connector' ="
+                                                + " 'datagen')"))
+                .hasStackTraceContaining("tributary crawl");
+    }
+
+    private static List<Row> rows(TableEnvironment tEnv, String sql) throws Exception {
+        List<Row> out = new ArrayList<>();
+        try (CloseableIterator<Row> it = tEnv.executeSql(sql).collect()) {
+            it.forEachRemaining(out::add);
+        }
+        return out;
+    }
+
+    private static void put(S3Client s3, String bucket, String key, String body) {
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(body));
+    }
+}
