@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * schema changed. Between passes of {@link #watch} it remembers what each file said, so a pass
  * samples only what is new.
  */
-public final class Crawler {
+public final class Crawler implements CatalogCrawler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Crawler.class);
     private static final int MAX_SKIPPED_REPORTED = 100;
@@ -74,6 +74,7 @@ public final class Crawler {
     }
 
     /** One full pass: every partition's last-seen time is refreshed. */
+    @Override
     public CrawlReport crawl() throws IOException {
         return pass(true);
     }
@@ -82,6 +83,7 @@ public final class Crawler {
      * Crawls now, then again every {@code interval} until {@code stop} says so; each pass samples
      * only new or changed files. A failed pass (S3 unreachable, ...) is reported and retried.
      */
+    @Override
     public void watch(Duration interval, Consumer<CrawlReport> onPass, BooleanSupplier stop)
             throws InterruptedException {
         boolean first = true;

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * table of format {@code jdbc} whose properties say where it is (URL without secrets, user, source
  * table); a changed table is a new schema version like any other.
  */
-public final class JdbcCrawler {
+public final class JdbcCrawler implements CatalogCrawler {
 
     /** Where to connect and what to crawl. The password is used to connect, never stored. */
     public record Source(
@@ -95,6 +95,7 @@ public final class JdbcCrawler {
     }
 
     /** Crawls now and every {@code interval} until {@code stop}; a failed pass is retried. */
+    @Override
     public void watch(
             Duration interval,
             java.util.function.Consumer<CrawlReport> onPass,
@@ -114,6 +115,7 @@ public final class JdbcCrawler {
     }
 
     /** One pass over the database's tables. */
+    @Override
     public CrawlReport crawl() {
         long started = System.nanoTime();
         String db = options.database();

@@ -32,6 +32,10 @@ public final class JdbcCatalogStore implements CatalogStore {
 
     private static final int SCHEMA_VERSION = 1;
 
+    /** Unique violation, duplicate table, duplicate object: another process migrated first. */
+    private static final java.util.Set<String> CONCURRENT_DDL =
+            java.util.Set.of("23505", "42P07", "42710", "42S01");
+
     private final String url;
     private final Properties props;
     private final String description;
@@ -42,7 +46,19 @@ public final class JdbcCatalogStore implements CatalogStore {
         this.props = props;
         this.description = description;
         synchronized (this) {
-            migrate();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    migrate();
+                    break;
+                } catch (CatalogException e) {
+                    // two processes creating the store at once: one wins, the other sees its work
+                    if (attempt >= 3
+                            || !(e.getCause() instanceof SQLException sql)
+                            || !CONCURRENT_DDL.contains(String.valueOf(sql.getSQLState()))) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 

@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
         versionProvider = Tributary.Version.class,
         description =
                 "Stream-first ETL on Apache Flink: catalog, S3 and CDC sources, warehouse sink.",
-        subcommands = {ServicesCommand.class, DemoCommand.class})
+        subcommands = {
+            ServicesCommand.class,
+            CrawlCommand.class,
+            CatalogCommand.class,
+            DemoCommand.class
+        })
 public final class Tributary implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
