@@ -40,13 +40,24 @@ public final class Bench {
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--quick" -> quick = true;
                 case "load" -> scenario = "load";
+                case "crawl" -> scenario = "crawl";
                 default -> {
                     System.err.println(
-                            "usage: bench/run.sh [load] [--rows N] [--rounds R] [--files F]"
+                            "usage: bench/run.sh [load|crawl] [--rows N] [--rounds R] [--files F]"
                                     + " [--parallelism P] [--quick] [--out DIR]");
                     System.exit(2);
                 }
             }
+        }
+        if (scenario.equals("crawl")) {
+            if (files == 40) {
+                files = 10_000; // the load scenario's default means nothing here
+            }
+            if (quick) {
+                files = 200;
+                rounds = 1;
+            }
+            System.exit(runCrawl(files, rounds, quick, out) ? 0 : 1);
         }
         if (quick) {
             rows = 20_000;
@@ -95,6 +106,124 @@ public final class Bench {
         } finally {
             deleteTree(work);
         }
+    }
+
+    /** Runs the crawl scenario; returns whether every contender saw every file. */
+    static boolean runCrawl(int files, int rounds, boolean quick, Path out) throws Exception {
+        Path work = Files.createTempDirectory("tributary-bench-");
+        System.out.printf(
+                "crawl: %,d files (JSON in Hive partitions, CSV in unnamed ones) -> an empty"
+                        + " catalog, %d round(s)%n",
+                files, rounds);
+        try (EmbeddedServices services =
+                EmbeddedServices.builder(work).with(EmbeddedServices.Kind.S3).start()) {
+            CrawlBenchmark crawl = new CrawlBenchmark(services.s3(), work, files);
+            crawl.generate();
+            List<CrawlBenchmark.Run> runs = crawl.runAll(rounds);
+            Map<String, Double> medians = new java.util.LinkedHashMap<>();
+            for (CrawlBenchmark.Run r : runs) {
+                medians.putIfAbsent(
+                        r.contender(),
+                        median(
+                                runs.stream()
+                                        .filter(x -> x.contender().equals(r.contender()))
+                                        .map(CrawlBenchmark.Run::seconds)
+                                        .toList()));
+            }
+            double floor = medians.get(CrawlBenchmark.LIMIT);
+            double script = medians.get(CrawlBenchmark.SCRIPT);
+            StringBuilder table = new StringBuilder();
+            table.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| contender (median of %d) | seconds to a complete catalog | files/s |"
+                                    + " x I/O floor (speed) | x script (speed) |%n",
+                            rounds));
+            table.append("|---|---:|---:|---:|---:|\n");
+            medians.forEach(
+                    (name, seconds) ->
+                            table.append(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "| %s | %.2f | %,.0f | %.2f | %.2f |%n",
+                                            name,
+                                            seconds,
+                                            files / seconds,
+                                            floor / seconds,
+                                            script / seconds)));
+            System.out.println();
+            System.out.println(table);
+            boolean ok = runs.stream().allMatch(CrawlBenchmark.Run::verified);
+            if (!ok) {
+                runs.stream()
+                        .filter(r -> !r.verified())
+                        .forEach(r -> System.err.println("NOT VERIFIED: " + r));
+            }
+            if (!quick) {
+                ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                ObjectNode doc = json.createObjectNode();
+                doc.put("scenario", "crawl");
+                doc.put("at", Instant.now().toString());
+                doc.put("commit", gitCommit());
+                doc.put("machine", machine());
+                doc.put("files", files);
+                doc.put("bytes", crawl.bytes());
+                doc.put("rounds", rounds);
+                ArrayNode all = doc.putArray("runs");
+                for (CrawlBenchmark.Run r : runs) {
+                    all.addObject()
+                            .put("contender", r.contender())
+                            .put("seconds", r.seconds())
+                            .put("files-per-second", r.filesPerSecond())
+                            .put("verified", r.verified());
+                }
+                ObjectNode med = doc.putObject("median-seconds");
+                medians.forEach(med::put);
+                append(
+                        out,
+                        "crawl",
+                        json.writeValueAsString(doc),
+                        String.format(
+                                Locale.ROOT,
+                                "%n## crawl, %s%n%nCommand: `bench/run.sh crawl --files %d --rounds"
+                                        + " %d`; commit %s; %s; %,d files, %.1f MB on the embedded S3"
+                                        + " server (and the same files on local disk), bench JVM"
+                                        + " -Xmx1g.%n%n%s",
+                                Instant.now().toString().substring(0, 16).replace('T', ' '),
+                                files,
+                                rounds,
+                                gitCommit(),
+                                machine(),
+                                files,
+                                crawl.bytes() / 1e6,
+                                table));
+            }
+            return ok;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> sorted = xs.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** Writes a result's JSON under results/ and appends its Markdown to RESULTS.md. */
+    private static void append(Path out, String scenario, String json, String md) throws Exception {
+        Path results = out.resolve("results");
+        Files.createDirectories(results);
+        Files.writeString(
+                results.resolve(
+                        scenario + "-" + Instant.now().toString().replace(':', '-') + ".json"),
+                json);
+        Files.writeString(
+                out.resolve("RESULTS.md"),
+                md,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
     }
 
     static String table(
