@@ -82,7 +82,7 @@ final class CrawlBenchmark {
         StringBuilder b = new StringBuilder();
         int size = 500 << (i % 7); // 500 B .. 32 KB
         if (i % 5 != 4) {
-            int day = i % eventDays;
+            int day = (i / 5) % eventDays; // i % 5 picks the dataset; i / 5 spreads it
             String key =
                     String.format(
                             "lake/events/year=2026/month=%02d/day=%02d/part-%05d.json",
@@ -99,7 +99,7 @@ final class CrawlBenchmark {
             }
             return new String[] {key, b.toString()};
         }
-        String key = String.format("lake/orders/%03d/part-%05d.csv", i % orderFolders, i);
+        String key = String.format("lake/orders/%03d/part-%05d.csv", (i / 5) % orderFolders, i);
         b.append("order_id,customer_id,amount,placed\n");
         long n = 0;
         while (b.length() < size) {
