@@ -375,13 +375,15 @@ public final class Crawler implements CatalogCrawler {
         for (Sampled f : files) {
             row = TypeWidening.widen(row, f.schema().row());
             for (Field field : f.schema().row().fields()) {
-                if (!(field.type() instanceof DataType.Primitive p
-                        && p.kind() == DataType.Kind.NULL)) {
-                    seenTypes
-                            .computeIfAbsent(field.name(), k -> new LinkedHashSet<>())
-                            .add(field.type().withNullable(false).sql());
-                }
+                FileSchema.see(seenTypes, field.name(), field.type());
             }
+            f.schema()
+                    .typesSeen()
+                    .forEach(
+                            (col, types) ->
+                                    seenTypes
+                                            .computeIfAbsent(col, k -> new java.util.TreeSet<>())
+                                            .addAll(types));
         }
         Struct inferred = (Struct) ValueTypes.settle(row.withNullable(false));
         List<Column> columns = columns(inferred, seenTypes, existing);
@@ -583,7 +585,10 @@ public final class Crawler implements CatalogCrawler {
             for (Column c : existing.columns()) {
                 seen.computeIfAbsent(c.name(), k -> new LinkedHashSet<>());
                 seen.get(c.name()).addAll(c.typesSeen());
-                seen.get(c.name()).add(c.type().withNullable(false).sql());
+                String scalar = FileSchema.scalar(c.type());
+                if (scalar != null) {
+                    seen.get(c.name()).add(scalar);
+                }
             }
         }
         List<Column> out = new ArrayList<>();

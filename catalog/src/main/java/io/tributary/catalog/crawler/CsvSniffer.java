@@ -125,11 +125,13 @@ final class CsvSniffer {
             names.add(unique);
         }
         List<DataType> types = new ArrayList<>();
+        Map<String, Set<String>> seen = new java.util.HashMap<>();
         names.forEach(x -> types.add(null));
         for (int r = header ? 1 : 0; r < rows.size(); r++) {
             List<String> row = rows.get(r);
             for (int c = 0; c < names.size(); c++) {
                 DataType t = c < row.size() ? ValueTypes.ofText(row.get(c)) : Primitive.NULL;
+                FileSchema.see(seen, names.get(c), t);
                 types.set(c, types.get(c) == null ? t : TypeWidening.widen(types.get(c), t));
             }
         }
@@ -146,7 +148,8 @@ final class CsvSniffer {
                 options,
                 new DataType.Struct(fields, false),
                 rows.size() - (header ? 1 : 0),
-                null);
+                null,
+                seen);
     }
 
     /**

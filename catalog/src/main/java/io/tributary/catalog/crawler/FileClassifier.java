@@ -84,7 +84,12 @@ final class FileClassifier {
                 Map<String, String> options = new LinkedHashMap<>(text.options());
                 options.put("compression", compression);
                 return new FileSchema(
-                        text.format(), options, text.row(), text.recordsSampled(), null);
+                        text.format(),
+                        options,
+                        text.row(),
+                        text.recordsSampled(),
+                        null,
+                        text.typesSeen());
             }
             return text;
         } catch (IOException | RuntimeException e) {
@@ -171,6 +176,7 @@ final class FileClassifier {
         DataType row = DataType.Primitive.NULL;
         long records = 0;
         long notObjects = 0;
+        Map<String, java.util.Set<String>> seen = new java.util.HashMap<>();
         try (JsonParser p = JSON.getFactory().createParser(text)) {
             if (array) {
                 p.nextToken(); // [
@@ -193,7 +199,9 @@ final class FileClassifier {
                     notObjects++;
                     continue;
                 }
-                row = TypeWidening.widen(row, ValueTypes.ofJson(node));
+                Struct one = (Struct) ValueTypes.ofJson(node);
+                one.fields().forEach(f -> FileSchema.see(seen, f.name(), f.type()));
+                row = TypeWidening.widen(row, one);
                 records++;
             }
         } catch (IOException e) {
@@ -202,23 +210,25 @@ final class FileClassifier {
             }
             if (!cut) {
                 // malformed records later in the file are the reader's to quarantine
-                return withRecords(array, row, records);
+                return withRecords(array, row, records, seen);
             }
         }
         if (records == 0) {
             return FileSchema.unclassified(
                     notObjects > 0 ? "JSON values that are not objects" : "no JSON records");
         }
-        return withRecords(array, row, records);
+        return withRecords(array, row, records, seen);
     }
 
-    private static FileSchema withRecords(boolean array, DataType row, long records) {
+    private static FileSchema withRecords(
+            boolean array, DataType row, long records, Map<String, java.util.Set<String>> seen) {
         return new FileSchema(
                 TableFormat.JSON,
                 Map.of("layout", array ? "array" : "lines"),
                 (Struct) row,
                 records,
-                null);
+                null,
+                seen);
     }
 
     private static String firstLine(String s) {

@@ -14,10 +14,41 @@ public record FileSchema(
         Map<String, String> options,
         DataType.Struct row,
         long recordsSampled,
-        String problem) {
+        String problem,
+        Map<String, java.util.Set<String>> typesSeen) {
 
     public FileSchema {
         options = options == null ? Map.of() : Map.copyOf(options);
+        typesSeen = typesSeen == null ? Map.of() : Map.copyOf(typesSeen);
+    }
+
+    public FileSchema(
+            TableFormat format,
+            Map<String, String> options,
+            DataType.Struct row,
+            long recordsSampled,
+            String problem) {
+        this(format, options, row, recordsSampled, problem, Map.of());
+    }
+
+    /**
+     * The scalar type a value of a top-level column has, for recording conflicts (int beside
+     * string): null for nulls and nested values, whose differences are merges, not conflicts.
+     */
+    static String scalar(DataType t) {
+        if (t instanceof DataType.Decimal
+                || t instanceof DataType.Primitive p && p.kind() != DataType.Kind.NULL) {
+            return t.withNullable(false).sql();
+        }
+        return null;
+    }
+
+    /** Adds the scalar type of {@code t} to what {@code column} was seen as. */
+    static void see(Map<String, java.util.Set<String>> seen, String column, DataType t) {
+        String s = scalar(t);
+        if (s != null) {
+            seen.computeIfAbsent(column, k -> new java.util.TreeSet<>()).add(s);
+        }
     }
 
     static FileSchema unclassified(String problem) {

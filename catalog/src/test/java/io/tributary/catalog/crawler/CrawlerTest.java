@@ -117,6 +117,11 @@ class CrawlerTest {
                         Map.entry("coupon", "string"));
         Column code = t.columns().get(2);
         assertThat(code.typesSeen()).containsExactly("int", "string");
+        assertThat(t.columns().get(1).typesSeen())
+                .as("a conflict inside one file is recorded too")
+                .containsExactly("double", "int");
+        assertThat(t.columns().get(0).typesSeen()).containsExactly("bigint", "int");
+        assertThat(t.columns().get(3).typesSeen()).as("structs merge, no conflict").isEmpty();
         DataType.Struct user = (DataType.Struct) t.columns().get(3).type();
         assertThat(user.fields().get(2).type().nullable()).as("age appears later").isTrue();
         assertThat(t.schemaVersion()).isEqualTo(1);
