@@ -156,14 +156,7 @@ public final class JdbcCrawler implements CatalogCrawler {
         }
         listener.resolved(found.size());
 
-        List<String> created = new ArrayList<>();
-        List<String> updated = new ArrayList<>();
-        List<String> unchanged = new ArrayList<>();
-        List<String> refused = new ArrayList<>();
-        List<String> logged = new ArrayList<>();
-        List<String> deprecated = new ArrayList<>();
-        List<String> deleted = new ArrayList<>();
-        int versions = 0;
+        PassOutcome out = new PassOutcome();
         Map<String, CatalogTable> owned = new LinkedHashMap<>();
         for (CatalogTable t : catalog.store().tables(db)) {
             if (location.equals(t.properties().get(CatalogTable.CRAWLER_LOCATION))) {
@@ -173,7 +166,7 @@ public final class JdbcCrawler implements CatalogCrawler {
         for (CatalogTable t : found.values()) {
             CatalogTable existing = owned.remove(t.name());
             if (existing == null && catalog.store().table(db, t.name()).isPresent()) {
-                refused.add(
+                out.refused.add(
                         db
                                 + "."
                                 + t.name()
@@ -189,59 +182,35 @@ public final class JdbcCrawler implements CatalogCrawler {
                                 && existing.primaryKey().equals(t.primaryKey())
                                 && existing.properties().equals(t.properties());
                 if (same) {
-                    unchanged.add(t.name());
+                    out.unchanged.add(t.name());
                     continue;
                 }
                 if (options.schemaChange() == CrawlerOptions.SchemaChangePolicy.LOG
                         && !existing.columns().equals(t.columns())) {
-                    logged.add(db + "." + t.name() + ": schema change detected and only logged");
-                    unchanged.add(t.name());
+                    out.logged.add(
+                            db + "." + t.name() + ": schema change detected and only logged");
+                    out.unchanged.add(t.name());
                     continue;
                 }
             }
             try {
                 CatalogService.Commit commit = catalog.commit(proposed, List.of(), List.of());
-                versions += commit.newVersion() ? 1 : 0;
-                (existing == null ? created : updated).add(t.name());
+                out.versions += commit.newVersion() ? 1 : 0;
+                (existing == null ? out.created : out.updated).add(t.name());
             } catch (CatalogService.SchemaChangeRefused e) {
-                refused.add(e.getMessage());
+                out.refused.add(e.getMessage());
             }
         }
         for (CatalogTable gone : owned.values()) {
-            switch (options.onDelete()) {
-                case DELETE -> {
-                    catalog.store().dropTable(db, gone.name());
-                    deleted.add(gone.name());
-                }
-                case DEPRECATE -> {
-                    if (!gone.deprecated()) {
-                        catalog.store()
-                                .putTable(gone.withProperty(CatalogTable.DEPRECATED, "true"));
-                        deprecated.add(gone.name());
-                    }
-                }
-                case LOG -> logged.add(gone.qualifiedName() + ": no longer in " + location);
-            }
+            out.tableGone(catalog, gone, options.onDelete(), location);
         }
-        return new CrawlReport(
+        return out.report(
                 location,
                 db,
                 found.size(),
                 found.size(),
                 0,
-                List.of(),
                 0,
-                created,
-                updated,
-                unchanged,
-                deprecated,
-                deleted,
-                0,
-                0,
-                0,
-                versions,
-                refused,
-                logged,
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
