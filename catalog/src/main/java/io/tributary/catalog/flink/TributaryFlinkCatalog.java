@@ -409,6 +409,11 @@ public final class TributaryFlinkCatalog extends AbstractCatalog {
             files = ps.stream().mapToLong(Partition::fileCount).sum();
             bytes = ps.stream().mapToLong(Partition::bytes).sum();
         }
+        return stats(files, bytes);
+    }
+
+    /** What a crawler counts: files and bytes; rows are unknown (-1). */
+    private static CatalogTableStatistics stats(long files, long bytes) {
         return new CatalogTableStatistics(-1, (int) Math.min(Integer.MAX_VALUE, files), bytes, -1);
     }
 
@@ -422,13 +427,7 @@ public final class TributaryFlinkCatalog extends AbstractCatalog {
             ObjectPath path, CatalogPartitionSpec spec) {
         try {
             return partition(path, spec)
-                    .map(
-                            p ->
-                                    new CatalogTableStatistics(
-                                            -1,
-                                            (int) Math.min(Integer.MAX_VALUE, p.fileCount()),
-                                            p.bytes(),
-                                            -1))
+                    .map(p -> stats(p.fileCount(), p.bytes()))
                     .orElse(CatalogTableStatistics.UNKNOWN);
         } catch (TableNotExistException | TableNotPartitionedException e) {
             return CatalogTableStatistics.UNKNOWN;

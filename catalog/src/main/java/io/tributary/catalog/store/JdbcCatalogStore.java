@@ -195,34 +195,24 @@ public final class JdbcCatalogStore implements CatalogStore {
     @Override
     public Optional<CatalogDatabase> database(String name) {
         return inTransaction(
-                c -> {
-                    try (PreparedStatement q =
-                            c.prepareStatement(
-                                    "SELECT doc FROM tributary_catalog_databases WHERE name = ?")) {
-                        q.setString(1, name);
-                        ResultSet rs = q.executeQuery();
-                        return rs.next()
-                                ? Optional.of(ModelJson.database(parse(rs.getString(1))))
-                                : Optional.empty();
-                    }
-                });
+                        c ->
+                                docs(
+                                        c,
+                                        "SELECT doc FROM tributary_catalog_databases WHERE name ="
+                                                + " ?",
+                                        name))
+                .stream()
+                .findFirst()
+                .map(ModelJson::database);
     }
 
     @Override
     public List<CatalogDatabase> databases() {
         return inTransaction(
-                c -> {
-                    List<CatalogDatabase> out = new ArrayList<>();
-                    try (PreparedStatement q =
-                            c.prepareStatement(
-                                    "SELECT doc FROM tributary_catalog_databases ORDER BY name")) {
-                        ResultSet rs = q.executeQuery();
-                        while (rs.next()) {
-                            out.add(ModelJson.database(parse(rs.getString(1))));
-                        }
-                    }
-                    return out;
-                });
+                        c -> docs(c, "SELECT doc FROM tributary_catalog_databases ORDER BY name"))
+                .stream()
+                .map(ModelJson::database)
+                .toList();
     }
 
     @Override
@@ -256,19 +246,16 @@ public final class JdbcCatalogStore implements CatalogStore {
     @Override
     public Optional<CatalogTable> table(String database, String name) {
         return inTransaction(
-                c -> {
-                    try (PreparedStatement q =
-                            c.prepareStatement(
-                                    "SELECT doc FROM tributary_catalog_tables WHERE db = ? AND"
-                                            + " name = ?")) {
-                        q.setString(1, database);
-                        q.setString(2, name);
-                        ResultSet rs = q.executeQuery();
-                        return rs.next()
-                                ? Optional.of(ModelJson.table(parse(rs.getString(1))))
-                                : Optional.empty();
-                    }
-                });
+                        c ->
+                                docs(
+                                        c,
+                                        "SELECT doc FROM tributary_catalog_tables WHERE db = ? AND"
+                                                + " name = ?",
+                                        database,
+                                        name))
+                .stream()
+                .findFirst()
+                .map(ModelJson::table);
     }
 
     @Override
@@ -283,14 +270,27 @@ public final class JdbcCatalogStore implements CatalogStore {
     }
 
     private static List<CatalogTable> tables(Connection c, String database) throws SQLException {
-        List<CatalogTable> out = new ArrayList<>();
-        try (PreparedStatement q =
-                c.prepareStatement(
-                        "SELECT doc FROM tributary_catalog_tables WHERE db = ? ORDER BY name")) {
-            q.setString(1, database);
-            ResultSet rs = q.executeQuery();
-            while (rs.next()) {
-                out.add(ModelJson.table(parse(rs.getString(1))));
+        return docs(
+                        c,
+                        "SELECT doc FROM tributary_catalog_tables WHERE db = ? ORDER BY name",
+                        database)
+                .stream()
+                .map(ModelJson::table)
+                .toList();
+    }
+
+    /** The documents a query with string parameters returns, parsed. */
+    private static List<JsonNode> docs(Connection c, String sql, String... params)
+            throws SQLException {
+        List<JsonNode> out = new ArrayList<>();
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                q.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(parse(rs.getString(1)));
+                }
             }
         }
         return out;
@@ -397,22 +397,19 @@ public final class JdbcCatalogStore implements CatalogStore {
     @Override
     public List<Partition> partitions(String database, String table) {
         List<Partition> out =
-                inTransaction(
-                        c -> {
-                            List<Partition> ps = new ArrayList<>();
-                            try (PreparedStatement q =
-                                    c.prepareStatement(
-                                            "SELECT doc FROM tributary_catalog_partitions WHERE db"
-                                                    + " = ? AND tbl = ?")) {
-                                q.setString(1, database);
-                                q.setString(2, table);
-                                ResultSet rs = q.executeQuery();
-                                while (rs.next()) {
-                                    ps.add(ModelJson.partition(parse(rs.getString(1))));
-                                }
-                            }
-                            return ps;
-                        });
+                new ArrayList<>(
+                        inTransaction(
+                                        c ->
+                                                docs(
+                                                        c,
+                                                        "SELECT doc FROM"
+                                                                + " tributary_catalog_partitions"
+                                                                + " WHERE db = ? AND tbl = ?",
+                                                        database,
+                                                        table))
+                                .stream()
+                                .map(ModelJson::partition)
+                                .toList());
         out.sort(Comparator.comparing(Partition::values, JdbcCatalogStore::compareValues));
         return out;
     }
