@@ -31,7 +31,7 @@ final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
-    public void list(Consumer<ObjectInfo> sink) throws IOException {
+    public void list(String startAfter, Consumer<ObjectInfo> sink) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException(root + " is not a folder");
         }
@@ -41,6 +41,9 @@ final class LocalObjectStore implements ObjectStore {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                 if (a.isRegularFile()) {
                     String key = root.relativize(p).toString().replace('\\', '/');
+                    if (startAfter != null && key.compareTo(startAfter) <= 0) {
+                        continue;
+                    }
                     found.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
                 }
             }
@@ -52,6 +55,26 @@ final class LocalObjectStore implements ObjectStore {
     @Override
     public InputStream open(String key, long maxBytes) throws IOException {
         return Files.newInputStream(root.resolve(key));
+    }
+
+    @Override
+    public InputStream openAt(String key, long offset) throws IOException {
+        InputStream in = Files.newInputStream(root.resolve(key));
+        in.skipNBytes(offset);
+        return in;
+    }
+
+    @Override
+    public void write(String key, byte[] data) throws IOException {
+        Path target = root.resolve(key);
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.write(tmp, data);
+        Files.move(
+                tmp,
+                target,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override

@@ -15,7 +15,21 @@ public interface ObjectStore extends AutoCloseable {
     String location();
 
     /** Calls {@code sink} for every object under the location, in key order. */
-    void list(Consumer<ObjectInfo> sink) throws IOException;
+    default void list(Consumer<ObjectInfo> sink) throws IOException {
+        list(null, sink);
+    }
+
+    /**
+     * Calls {@code sink} for every object whose key sorts after {@code startAfter} (all when null),
+     * in key order: S3's {@code StartAfter}, so the cost is that of the keys returned.
+     */
+    void list(String startAfter, Consumer<ObjectInfo> sink) throws IOException;
+
+    /** An object's bytes from {@code offset} to its end. */
+    InputStream openAt(String key, long offset) throws IOException;
+
+    /** Writes (or replaces) an object. */
+    void write(String key, byte[] data) throws IOException;
 
     /** The first bytes of an object (the caller reads only what it needs and closes). */
     InputStream open(String key, long maxBytes) throws IOException;

@@ -28,10 +28,14 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void list(Consumer<ObjectInfo> sink) throws IOException {
+    public void list(String startAfter, Consumer<ObjectInfo> sink) throws IOException {
         try {
             ListObjectsV2Request req =
-                    ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build();
+                    ListObjectsV2Request.builder()
+                            .bucket(bucket)
+                            .prefix(prefix)
+                            .startAfter(startAfter == null ? null : prefix + startAfter)
+                            .build();
             for (S3Object o : s3.listObjectsV2Paginator(req).contents()) {
                 if (o.key().endsWith("/")) {
                     continue; // a folder marker
@@ -56,6 +60,31 @@ final class S3ObjectStore implements ObjectStore {
                             .build());
         } catch (SdkException e) {
             throw new IOException("Reading " + uri(key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream openAt(String key, long offset) throws IOException {
+        try {
+            return s3.getObject(
+                    GetObjectRequest.builder()
+                            .bucket(bucket)
+                            .key(prefix + key)
+                            .range(offset > 0 ? "bytes=" + offset + "-" : null)
+                            .build());
+        } catch (SdkException e) {
+            throw new IOException("Reading " + uri(key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void write(String key, byte[] data) throws IOException {
+        try {
+            s3.putObject(
+                    b -> b.bucket(bucket).key(prefix + key),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(data));
+        } catch (SdkException e) {
+            throw new IOException("Writing " + uri(key) + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -16,7 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * never shows the secret.
  */
 public record S3Settings(
-        String endpoint, String region, boolean pathStyle, String accessKey, String secretKey) {
+        String endpoint, String region, boolean pathStyle, String accessKey, String secretKey)
+        implements java.io.Serializable {
 
     /** AWS itself, with the default credential chain and region. */
     public static S3Settings aws() {

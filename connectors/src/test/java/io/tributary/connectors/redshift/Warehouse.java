@@ -10,18 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The test warehouse: the shared PostgreSQL, one database per test class, plain SQL helpers. */
-final class Warehouse {
+public final class Warehouse {
 
     final PostgresService pg = SharedServices.postgres();
     final String database;
-    final String url;
+    public final String url;
 
-    Warehouse(String database) {
+    public Warehouse(String database) {
         this.database = database;
         this.url = pg.createDatabase(database);
     }
 
-    void execute(String... sql) throws SQLException {
+    public void execute(String... sql) throws SQLException {
         try (Connection c = pg.connect(database);
                 Statement s = c.createStatement()) {
             for (String q : sql) {
@@ -31,7 +31,7 @@ final class Warehouse {
     }
 
     /** Every row of a query, columns joined by '|', NULL as "null". */
-    List<String> rows(String sql) throws SQLException {
+    public List<String> rows(String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = pg.connect(database);
                 Statement s = c.createStatement();
@@ -51,7 +51,7 @@ final class Warehouse {
         return out;
     }
 
-    long count(String sql) throws SQLException {
+    public long count(String sql) throws SQLException {
         return Long.parseLong(rows(sql).get(0));
     }
 }

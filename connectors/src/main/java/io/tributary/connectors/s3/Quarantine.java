@@ -1,0 +1,61 @@
+package io.tributary.connectors.s3;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.catalog.crawler.ObjectStore;
+import io.tributary.catalog.crawler.ObjectStores;
+import io.tributary.catalog.crawler.S3Settings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * Where bad records go, one JSON object each: the file, the line and byte position, the raw text
+ * (at most {@value #MAX_RAW} bytes), the reason and when. An entry's name is derived from its file
+ * and position, so a record met again after a restart replaces its entry instead of doubling it.
+ */
+public final class Quarantine implements AutoCloseable {
+
+    static final int MAX_RAW = 4096;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectStore store;
+
+    Quarantine(String location, S3Settings s3) {
+        this.store = ObjectStores.open(location, s3);
+    }
+
+    /** Records one bad record. */
+    void put(String file, long line, long offset, byte[] raw, String reason) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("file", file);
+        n.put("line", line);
+        n.put("offset", offset);
+        n.put("reason", reason);
+        int kept = raw == null ? 0 : Math.min(raw.length, MAX_RAW);
+        n.put("raw", raw == null ? "" : new String(raw, 0, kept, StandardCharsets.UTF_8));
+        n.put("rawBytes", raw == null ? 0 : raw.length);
+        n.put("truncated", raw != null && raw.length > MAX_RAW);
+        n.put("at", Instant.now().toString());
+        store.write(entryName(file, line, offset), JSON.writeValueAsBytes(n));
+    }
+
+    static String entryName(String file, long line, long offset) {
+        try {
+            byte[] h =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(file.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 10) + "/" + line + "-" + offset + ".json";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,61 @@
+package io.tributary.connectors.s3;
+
+import java.util.Set;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.table.connector.format.DecodingFormat;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.factories.DeserializationFormatFactory;
+import org.apache.flink.table.factories.DynamicTableSourceFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+
+/** {@code 'connector' = 'tributary-s3'} with any Flink line format ({@code 'format' = 'json'}). */
+public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
+
+    public static final String IDENTIFIER = "tributary-s3";
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of(S3ConnectorOptions.PATH, FactoryUtil.FORMAT);
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        return Set.of(
+                S3ConnectorOptions.SCAN_MODE,
+                S3ConnectorOptions.SCAN_INTERVAL,
+                S3ConnectorOptions.SCAN_RESCAN_INTERVAL,
+                S3ConnectorOptions.SCAN_CLOCK_SKEW,
+                S3ConnectorOptions.SCAN_STARTUP_MODE,
+                S3ConnectorOptions.SCAN_MODIFIED_FILES,
+                S3ConnectorOptions.SCAN_SPLIT_SIZE,
+                S3ConnectorOptions.SCAN_HEADER_LINES,
+                S3ConnectorOptions.SCAN_MAX_LINE,
+                S3ConnectorOptions.SCAN_BAD_RECORDS,
+                S3ConnectorOptions.SCAN_QUARANTINE_PATH,
+                S3ConnectorOptions.S3_ENDPOINT,
+                S3ConnectorOptions.S3_REGION,
+                S3ConnectorOptions.S3_PATH_STYLE,
+                S3ConnectorOptions.S3_ACCESS_KEY,
+                S3ConnectorOptions.S3_SECRET_KEY);
+    }
+
+    @Override
+    public DynamicTableSource createDynamicTableSource(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        DecodingFormat<DeserializationSchema<RowData>> format =
+                helper.discoverDecodingFormat(
+                        DeserializationFormatFactory.class, FactoryUtil.FORMAT);
+        helper.validate();
+        return new S3DynamicSource(
+                S3SourceConfigs.from(helper.getOptions()),
+                format,
+                context.getPhysicalRowDataType());
+    }
+}

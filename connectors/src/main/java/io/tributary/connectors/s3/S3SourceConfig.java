@@ -1,0 +1,50 @@
+package io.tributary.connectors.s3;
+
+import io.tributary.catalog.crawler.ObjectStore;
+import io.tributary.catalog.crawler.ObjectStores;
+import io.tributary.catalog.crawler.S3Settings;
+import java.io.Serializable;
+
+/**
+ * Everything the enumerator and the readers of one source need, built once from the options ({@link
+ * S3ConnectorOptions}) and shipped with the job.
+ */
+public record S3SourceConfig(
+        String location,
+        S3Settings s3,
+        boolean continuous,
+        long scanIntervalMillis,
+        long rescanIntervalMillis,
+        long clockSkewMillis,
+        FileDiscovery.ModifiedFiles modifiedFiles,
+        boolean startFromLatest,
+        long splitSize,
+        int headerLines,
+        int maxLineBytes,
+        BadRecords badRecords,
+        String quarantineLocation)
+        implements Serializable {
+
+    /** What a record that cannot be read does. */
+    public enum BadRecords {
+        /** Written to the quarantine with its file, position, raw text and reason (default). */
+        QUARANTINE,
+        /** Fails the job, naming the file and the position. */
+        FAIL,
+        /** Counted in the metric, nothing kept. */
+        SKIP_AND_COUNT
+    }
+
+    ObjectStore open() {
+        return ObjectStores.open(location, s3);
+    }
+
+    /** Where bad records go: the option, else {@code _tributary_quarantine/} under the location. */
+    String quarantine() {
+        if (quarantineLocation != null && !quarantineLocation.isBlank()) {
+            return quarantineLocation.endsWith("/") ? quarantineLocation : quarantineLocation + "/";
+        }
+        String base = location.endsWith("/") ? location : location + "/";
+        return base + "_tributary_quarantine/";
+    }
+}

@@ -1,0 +1,255 @@
+package io.tributary.connectors.s3;
+
+import io.tributary.catalog.crawler.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.zip.GZIPInputStream;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.metrics.Counter;
+
+/**
+ * Reads the lines of its splits on the fetcher thread and decodes each with the table's format. A
+ * line that cannot be read (malformed, a value that does not fit its column, invalid UTF-8, longer
+ * than the limit, the rest of a corrupt gzip stream) follows the bad-record policy; every line,
+ * good or bad, advances the split's position, so a restart neither rereads nor skips one.
+ */
+final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3FileSplit> {
+
+    /** A decoded record (null when the line was bad or blank) and the position after it. */
+    record Line<T>(T record, long next, long lines) {}
+
+    private static final int BATCH = 1000;
+    private static final int BOM0 = 0xEF;
+
+    private final S3SourceConfig config;
+    private final ObjectStore store;
+    private final DeserializationSchema<T> decoder;
+    private final Quarantine quarantine;
+    private final Counter quarantined;
+    private final Deque<S3FileSplit> splits = new ArrayDeque<>();
+
+    private S3FileSplit current;
+    private InputStream stream;
+    private LineReader lines;
+    private long lineNo;
+
+    S3SplitReader(
+            S3SourceConfig config,
+            DeserializationSchema<T> decoder,
+            Quarantine quarantine,
+            Counter quarantined) {
+        this.config = config;
+        this.store = config.open();
+        this.decoder = decoder;
+        this.quarantine = quarantine;
+        this.quarantined = quarantined;
+    }
+
+    @Override
+    public RecordsWithSplitIds<Line<T>> fetch() throws IOException {
+        RecordsBySplits.Builder<Line<T>> out = new RecordsBySplits.Builder<>();
+        if (current == null) {
+            current = splits.poll();
+            if (current == null) {
+                return out.build();
+            }
+            open(current);
+        }
+        String id = current.splitId();
+        for (int i = 0; i < BATCH; i++) {
+            long start = lines.position();
+            if (!current.compressed() && start >= current.end()) {
+                finish(out);
+                return out.build();
+            }
+            LineReader.Line line;
+            try {
+                line = lines.next();
+            } catch (IOException e) {
+                if (!current.compressed()) {
+                    throw e; // a network failure: the job restarts from its checkpoint
+                }
+                bad(
+                        id,
+                        out,
+                        lineNo,
+                        start,
+                        null,
+                        "corrupt or truncated gzip after line " + lineNo + ": " + e.getMessage());
+                finish(out);
+                return out.build();
+            }
+            if (line == null) {
+                finish(out);
+                return out.build();
+            }
+            lineNo++;
+            long next = current.compressed() ? 0 : line.next();
+            byte[] bytes = line.bytes();
+            if (start == 0
+                    && bytes.length >= 3
+                    && (bytes[0] & 0xff) == BOM0
+                    && (bytes[1] & 0xff) == 0xBB
+                    && (bytes[2] & 0xff) == 0xBF) {
+                bytes = java.util.Arrays.copyOfRange(bytes, 3, bytes.length);
+            }
+            if (current.start() == 0 && lineNo <= config.headerLines()) {
+                out.add(id, new Line<>(null, next, lineNo));
+                continue;
+            }
+            if (line.tooLong()) {
+                bad(
+                        id,
+                        out,
+                        lineNo,
+                        start,
+                        bytes,
+                        "line longer than scan.max-line-bytes ("
+                                + config.maxLineBytes()
+                                + " bytes)");
+                out.add(id, new Line<>(null, next, lineNo));
+                continue;
+            }
+            if (isBlank(bytes)) {
+                out.add(id, new Line<>(null, next, lineNo));
+                continue;
+            }
+            String problem = utf8Problem(bytes);
+            T record = null;
+            if (problem == null) {
+                try {
+                    record = decoder.deserialize(bytes);
+                } catch (IOException | RuntimeException e) {
+                    problem = reason(e);
+                }
+            }
+            if (problem != null) {
+                bad(id, out, lineNo, start, bytes, problem);
+            }
+            out.add(id, new Line<>(record, next, lineNo));
+        }
+        return out.build();
+    }
+
+    private static boolean isBlank(byte[] b) {
+        for (byte x : b) {
+            if (x != ' ' && x != '\t' && x != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String utf8Problem(byte[] b) {
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b));
+            return null;
+        } catch (CharacterCodingException e) {
+            return "invalid UTF-8";
+        }
+    }
+
+    private static String reason(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null && b.length() < 500; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                b.append(b.length() == 0 ? "" : ": ").append(t.getMessage());
+            }
+        }
+        return b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
+    }
+
+    private void bad(
+            String id,
+            RecordsBySplits.Builder<Line<T>> out,
+            long line,
+            long offset,
+            byte[] raw,
+            String reason)
+            throws IOException {
+        String file = store.uri(current.key());
+        String where =
+                current.compressed() || current.start() == 0 ? "line " + line : "byte " + offset;
+        switch (config.badRecords()) {
+            case FAIL ->
+                    throw new IOException(
+                            "Bad record in "
+                                    + file
+                                    + " at "
+                                    + where
+                                    + ": "
+                                    + reason
+                                    + " (scan.bad-records = fail)");
+            case QUARANTINE ->
+                    quarantine.put(
+                            file,
+                            current.compressed() || current.start() == 0 ? line : -1,
+                            current.compressed() ? -1 : offset,
+                            raw,
+                            reason);
+            case SKIP_AND_COUNT -> {}
+        }
+        quarantined.inc();
+    }
+
+    private void open(S3FileSplit s) throws IOException {
+        lineNo = s.linesRead();
+        if (s.compressed()) {
+            stream = new GZIPInputStream(store.openAt(s.key(), 0), 64 * 1024);
+            lines = new LineReader(stream, 0, config.maxLineBytes());
+            for (long i = 0; i < s.linesRead(); i++) {
+                lines.next();
+            }
+            return;
+        }
+        if (s.offset() > s.start() || s.start() == 0) {
+            stream = store.openAt(s.key(), s.offset());
+            lines = new LineReader(stream, s.offset(), config.maxLineBytes());
+        } else {
+            // a split starting mid-file begins at the first line that starts inside it
+            stream = store.openAt(s.key(), s.start() - 1);
+            lines = new LineReader(stream, s.start() - 1, config.maxLineBytes());
+            lines.skipToLineStart();
+        }
+    }
+
+    private void finish(RecordsBySplits.Builder<Line<T>> out) throws IOException {
+        out.addFinishedSplit(current.splitId());
+        if (stream != null) {
+            stream.close();
+        }
+        stream = null;
+        lines = null;
+        current = null;
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<S3FileSplit> change) {
+        splits.addAll(change.splits());
+    }
+
+    @Override
+    public void wakeUp() {}
+
+    @Override
+    public void close() throws Exception {
+        if (stream != null) {
+            stream.close();
+        }
+        store.close();
+    }
+}
