@@ -239,7 +239,8 @@ public final class Bench {
                         LoadBenchmark.TRIBUTARY,
                         LoadBenchmark.TRIBUTARY_FILES,
                         LoadBenchmark.JDBC,
-                        LoadBenchmark.SOURCE);
+                        LoadBenchmark.SOURCE,
+                        LoadBenchmark.S3_SOURCE);
         double limit = medians.get(LoadBenchmark.LIMIT);
         double peer = medians.get(LoadBenchmark.JDBC);
         StringBuilder sb = new StringBuilder();

@@ -33,6 +33,7 @@ final class LoadBenchmark {
     static final String TRIBUTARY_FILES = "tributary-redshift sink, files staged (exactly-once)";
     static final String JDBC = "filesystem json -> jdbc sink (batch 5000)";
     static final String SOURCE = "filesystem json -> blackhole (source bound)";
+    static final String S3_SOURCE = "tributary-s3 json -> blackhole (source bound)";
 
     static final String BUCKET = "bench";
     static final String DB = "bench";
@@ -197,7 +198,33 @@ final class LoadBenchmark {
         return measure(SOURCE, null, () -> runSql("'connector' = 'blackhole'", "10 s"));
     }
 
+    /** Tributary's S3 source (bounded) into a blackhole, beside Flink's filesystem source. */
+    Run s3SourceOnly() throws Exception {
+        String source =
+                "'connector' = 'tributary-s3', 'format' = 'json', 'scan.mode' = 'bounded',"
+                        + " 'path' = 's3://"
+                        + BUCKET
+                        + "/load/', 's3.endpoint' = '"
+                        + services.s3().endpoint()
+                        + "', 's3.path-style' = 'true', 's3.access-key' = '"
+                        + io.tributary.embedded.S3Service.ACCESS_KEY
+                        + "', 's3.secret-key' = '"
+                        + io.tributary.embedded.S3Service.SECRET_KEY
+                        + "'";
+        return measure(S3_SOURCE, null, () -> runSql(source, "'connector' = 'blackhole'", "10 s"));
+    }
+
     private void runSql(String sinkOptions, String checkpointInterval) throws Exception {
+        runSql(
+                "'connector' = 'filesystem', 'path' = 's3://"
+                        + BUCKET
+                        + "/load/', 'format' = 'json'",
+                sinkOptions,
+                checkpointInterval);
+    }
+
+    private void runSql(String sourceOptions, String sinkOptions, String checkpointInterval)
+            throws Exception {
         TableEnvironment env =
                 services.flink()
                         .streamingTableEnvironment(
@@ -207,11 +234,7 @@ final class LoadBenchmark {
                                         "execution.checkpointing.interval",
                                         checkpointInterval));
         env.executeSql(
-                "CREATE TABLE src ("
-                        + BenchRows.FLINK_COLUMNS
-                        + ") WITH ('connector' = 'filesystem', 'path' = 's3://"
-                        + BUCKET
-                        + "/load/', 'format' = 'json')");
+                "CREATE TABLE src (" + BenchRows.FLINK_COLUMNS + ") WITH (" + sourceOptions + ")");
         env.executeSql(
                 "CREATE TABLE dst (" + BenchRows.FLINK_COLUMNS + ") WITH (" + sinkOptions + ")");
         env.executeSql("INSERT INTO dst SELECT * FROM src").await(2, TimeUnit.HOURS);
@@ -315,7 +338,9 @@ final class LoadBenchmark {
                 round.add(tributaryFiles());
                 round.add(jdbc());
                 round.add(sourceOnly());
+                round.add(s3SourceOnly());
             } else {
+                round.add(s3SourceOnly());
                 round.add(sourceOnly());
                 round.add(jdbc());
                 round.add(tributaryFiles());
