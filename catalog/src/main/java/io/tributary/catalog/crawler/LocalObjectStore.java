@@ -78,6 +78,11 @@ final class LocalObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(root.resolve(key));
+    }
+
+    @Override
     public byte[] read(String key, long offset, int length) throws IOException {
         try (FileChannel ch = FileChannel.open(root.resolve(key), StandardOpenOption.READ)) {
             ByteBuffer buf = ByteBuffer.allocate(length);

@@ -31,6 +31,9 @@ public interface ObjectStore extends AutoCloseable {
     /** Writes (or replaces) an object. */
     void write(String key, byte[] data) throws IOException;
 
+    /** Deletes an object (no error when it is not there). */
+    void delete(String key) throws IOException;
+
     /** The first bytes of an object (the caller reads only what it needs and closes). */
     InputStream open(String key, long maxBytes) throws IOException;
 

@@ -89,6 +89,15 @@ final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public void delete(String key) throws IOException {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(prefix + key));
+        } catch (SdkException e) {
+            throw new IOException("Deleting " + uri(key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public byte[] read(String key, long offset, int length) throws IOException {
         if (length == 0) {
             return new byte[0];

@@ -1,6 +1,7 @@
 package io.tributary.catalog.flink;
 
 import io.tributary.catalog.model.CatalogTable;
+import io.tributary.catalog.model.TableFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +12,19 @@ import java.util.Map;
  */
 final class TableOptions {
 
+    static final String SCAN_MODE = "scan.mode";
+
+    /** Catalog options handed to every S3 table read by tributary-s3. */
+    static final java.util.List<String> S3_KEYS =
+            java.util.List.of(
+                    "s3.endpoint", "s3.region", "s3.path-style", "s3.access-key", "s3.secret-key");
+
     private TableOptions() {}
+
+    /** Whether the table's connector fills partition columns from folders of either style. */
+    static boolean readsFolderPartitions(CatalogTable t) {
+        return t.format() == TableFormat.JSON || t.format() == TableFormat.CSV;
+    }
 
     static Map<String, String> of(CatalogTable t, Map<String, String> catalogOptions) {
         Map<String, String> o = new LinkedHashMap<>();
@@ -36,20 +49,33 @@ final class TableOptions {
                     o.put("password", password);
                 }
             }
+            case JSON, CSV -> {
+                // Tributary's own source: CSV headers, every bad line quarantined, partitions
+                // of both styles, continuous when asked
+                o.put("connector", "tributary-s3");
+                o.put("path", t.location());
+                o.put("format", t.format().id());
+                o.put("scan.mode", catalogOptions.getOrDefault(SCAN_MODE, "bounded"));
+                if (t.format() == TableFormat.CSV) {
+                    o.put("csv.field-delimiter", t.formatOptions().getOrDefault("delimiter", ","));
+                    o.put("csv.null-literal", "");
+                    if ("true".equals(t.formatOptions().get("header"))) {
+                        o.put("scan.header-lines", "1");
+                    }
+                } else {
+                    o.put("json.timestamp-format.standard", "SQL");
+                }
+                for (String key : S3_KEYS) {
+                    String v = catalogOptions.get(key);
+                    if (v != null && t.location().startsWith("s3")) {
+                        o.put(key, v);
+                    }
+                }
+            }
             default -> {
                 o.put("connector", "filesystem");
                 o.put("path", t.location());
                 o.put("format", t.format().id());
-                switch (t.format()) {
-                    case CSV -> {
-                        o.put(
-                                "csv.field-delimiter",
-                                t.formatOptions().getOrDefault("delimiter", ","));
-                        o.put("csv.null-literal", "");
-                    }
-                    case JSON -> o.put("json.timestamp-format.standard", "SQL");
-                    default -> {}
-                }
             }
         }
         return o;

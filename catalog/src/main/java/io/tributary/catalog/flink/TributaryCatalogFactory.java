@@ -50,6 +50,42 @@ public final class TributaryCatalogFactory implements CatalogFactory {
                             "Password added to the options of crawled JDBC tables (the catalog"
                                     + " never stores one).");
 
+    public static final ConfigOption<String> SCAN_MODE =
+            ConfigOptions.key("scan.mode")
+                    .stringType()
+                    .defaultValue("bounded")
+                    .withDescription(
+                            "How JSON/CSV tables are read: bounded (a query over what is there) or"
+                                    + " continuous (new files as they land); a query's OPTIONS hint"
+                                    + " overrides it.");
+
+    public static final ConfigOption<String> S3_ENDPOINT =
+            ConfigOptions.key("s3.endpoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("S3-compatible endpoint handed to the tables (default AWS).");
+
+    public static final ConfigOption<String> S3_REGION =
+            ConfigOptions.key("s3.region").stringType().noDefaultValue().withDescription("Region.");
+
+    public static final ConfigOption<String> S3_PATH_STYLE =
+            ConfigOptions.key("s3.path-style")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Path-style addressing for the tables.");
+
+    public static final ConfigOption<String> S3_ACCESS_KEY =
+            ConfigOptions.key("s3.access-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Access key (default: the AWS credential chain).");
+
+    public static final ConfigOption<String> S3_SECRET_KEY =
+            ConfigOptions.key("s3.secret-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Secret key, with s3.access-key.");
+
     @Override
     public String factoryIdentifier() {
         return IDENTIFIER;
@@ -62,7 +98,18 @@ public final class TributaryCatalogFactory implements CatalogFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(STORE, STORE_USER, STORE_PASSWORD, DEFAULT_DATABASE, JDBC_PASSWORD);
+        return Set.of(
+                STORE,
+                STORE_USER,
+                STORE_PASSWORD,
+                DEFAULT_DATABASE,
+                JDBC_PASSWORD,
+                SCAN_MODE,
+                S3_ENDPOINT,
+                S3_REGION,
+                S3_PATH_STYLE,
+                S3_ACCESS_KEY,
+                S3_SECRET_KEY);
     }
 
     @Override

@@ -205,9 +205,14 @@ public final class TributaryFlinkCatalog extends AbstractCatalog {
                 .build();
     }
 
-    /** Only Hive-style folders can be partitions for Flink's readers; others read as folders. */
+    /**
+     * Partition columns Flink sees: any style for tables tributary-s3 reads, Hive style only for
+     * Flink's filesystem connector.
+     */
     private static boolean hivePartitioned(CatalogTable t) {
-        return !t.partitionKeys().isEmpty() && "hive".equals(t.properties().get("partition.style"));
+        return !t.partitionKeys().isEmpty()
+                && (TableOptions.readsFolderPartitions(t)
+                        || "hive".equals(t.properties().get("partition.style")));
     }
 
     @Override

@@ -33,7 +33,7 @@ final class LineReader {
 
     /** The next line, or null at the end of the stream. */
     Line next() throws IOException {
-        byte[] line = new byte[256];
+        byte[] line = null;
         int n = 0;
         boolean tooLong = false;
         boolean any = false;
@@ -50,24 +50,41 @@ final class LineReader {
                 }
             }
             any = true;
-            byte b = buf[pos++];
-            position++;
-            if (b == '\n') {
-                break;
+            // scan the buffer for the end of line, then copy the run in one go
+            int end = pos;
+            while (end < len && buf[end] != '\n') {
+                end++;
             }
-            if (n < maxLine) {
-                if (n == line.length) {
-                    line = Arrays.copyOf(line, Math.min(maxLine, line.length * 2));
+            int run = end - pos;
+            int keep = Math.min(run, maxLine - n);
+            if (keep > 0) {
+                if (line == null) {
+                    line = new byte[Math.max(keep, 128)];
+                } else if (n + keep > line.length) {
+                    line =
+                            Arrays.copyOf(
+                                    line, Math.min(maxLine, Math.max(n + keep, line.length * 2)));
                 }
-                line[n++] = b;
-            } else {
+                System.arraycopy(buf, pos, line, n, keep);
+                n += keep;
+            }
+            if (keep < run) {
                 tooLong = true;
+            }
+            position += run;
+            pos = end;
+            if (end < len) {
+                pos++; // the newline
+                position++;
+                break;
             }
         }
         if (!tooLong && n > 0 && line[n - 1] == '\r') {
             n--;
         }
-        return new Line(Arrays.copyOf(line, n), position, tooLong);
+        byte[] bytes =
+                line == null ? new byte[0] : line.length == n ? line : Arrays.copyOf(line, n);
+        return new Line(bytes, position, tooLong);
     }
 
     /**

@@ -1,6 +1,10 @@
 package io.tributary.connectors.s3;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.source.DynamicTableSource;
@@ -15,14 +19,17 @@ final class S3DynamicSource implements ScanTableSource {
     private final S3SourceConfig config;
     private final DecodingFormat<DeserializationSchema<RowData>> format;
     private final DataType rowType;
+    private final List<String> partitionKeys;
 
     S3DynamicSource(
             S3SourceConfig config,
             DecodingFormat<DeserializationSchema<RowData>> format,
-            DataType rowType) {
+            DataType rowType,
+            List<String> partitionKeys) {
         this.config = config;
         this.format = format;
         this.rowType = rowType;
+        this.partitionKeys = List.copyOf(partitionKeys);
     }
 
     @Override
@@ -32,13 +39,40 @@ final class S3DynamicSource implements ScanTableSource {
 
     @Override
     public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
-        DeserializationSchema<RowData> decoder = format.createRuntimeDecoder(context, rowType);
-        return SourceProvider.of(new S3FileSource<>(config, decoder));
+        if (partitionKeys.isEmpty()) {
+            return SourceProvider.of(
+                    new S3FileSource<>(config, format.createRuntimeDecoder(context, rowType)));
+        }
+        // the files hold the data columns; the partition columns (last) come from the folders
+        List<String> names = DataType.getFieldNames(rowType);
+        List<DataType> types = DataType.getFieldDataTypes(rowType);
+        int data = names.size() - partitionKeys.size();
+        if (!names.subList(data, names.size()).equals(partitionKeys)) {
+            throw new ValidationException(
+                    "tributary-s3 needs the partition columns "
+                            + partitionKeys
+                            + " last in the schema, in that order; the schema is "
+                            + names);
+        }
+        List<DataTypes.Field> fields = new ArrayList<>();
+        for (int i = 0; i < data; i++) {
+            fields.add(DataTypes.FIELD(names.get(i), types.get(i)));
+        }
+        DataType dataRow = DataTypes.ROW(fields).notNull();
+        PathFields path =
+                new PathFields(
+                        partitionKeys,
+                        types.subList(data, names.size()).stream()
+                                .map(DataType::getLogicalType)
+                                .toList());
+        return SourceProvider.of(
+                new S3FileSource<>(
+                        config, format.createRuntimeDecoder(context, dataRow), path::append));
     }
 
     @Override
     public DynamicTableSource copy() {
-        return new S3DynamicSource(config, format, rowType);
+        return new S3DynamicSource(config, format, rowType, partitionKeys);
     }
 
     @Override

@@ -56,6 +56,7 @@ public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
         return new S3DynamicSource(
                 S3SourceConfigs.from(helper.getOptions()),
                 format,
-                context.getPhysicalRowDataType());
+                context.getPhysicalRowDataType(),
+                context.getCatalogTable().getPartitionKeys());
     }
 }

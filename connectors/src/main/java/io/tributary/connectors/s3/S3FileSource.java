@@ -36,10 +36,23 @@ public final class S3FileSource<T>
 
     private final S3SourceConfig config;
     private final DeserializationSchema<T> decoder;
+    private final RecordEnricher<T> enricher;
+
+    /** Adds what a file's key tells (partition values) to each of its records. */
+    @FunctionalInterface
+    public interface RecordEnricher<T> extends java.io.Serializable {
+        T enrich(T record, String key);
+    }
 
     public S3FileSource(S3SourceConfig config, DeserializationSchema<T> decoder) {
+        this(config, decoder, null);
+    }
+
+    public S3FileSource(
+            S3SourceConfig config, DeserializationSchema<T> decoder, RecordEnricher<T> enricher) {
         this.config = config;
         this.decoder = decoder;
+        this.enricher = enricher;
     }
 
     public S3SourceConfig config() {
@@ -68,7 +81,7 @@ public final class S3FileSource<T>
         Counter quarantined =
                 context.metricGroup()
                         .counter("numRecordsQuarantined", new ThreadSafeSimpleCounter());
-        return new S3SourceReader<>(config, decoder, context, quarantined);
+        return new S3SourceReader<>(config, decoder, enricher, context, quarantined);
     }
 
     @Override

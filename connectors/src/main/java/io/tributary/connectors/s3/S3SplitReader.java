@@ -34,6 +34,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     private final S3SourceConfig config;
     private final ObjectStore store;
     private final DeserializationSchema<T> decoder;
+    private final S3FileSource.RecordEnricher<T> enricher;
     private final Quarantine quarantine;
     private final Counter quarantined;
     private final Deque<S3FileSplit> splits = new ArrayDeque<>();
@@ -46,11 +47,13 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     S3SplitReader(
             S3SourceConfig config,
             DeserializationSchema<T> decoder,
+            S3FileSource.RecordEnricher<T> enricher,
             Quarantine quarantine,
             Counter quarantined) {
         this.config = config;
         this.store = config.open();
         this.decoder = decoder;
+        this.enricher = enricher;
         this.quarantine = quarantine;
         this.quarantined = quarantined;
     }
@@ -129,6 +132,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             if (problem == null) {
                 try {
                     record = decoder.deserialize(bytes);
+                    if (record != null && enricher != null) {
+                        record = enricher.enrich(record, current.key());
+                    }
                 } catch (IOException | RuntimeException e) {
                     problem = reason(e);
                 }
@@ -150,13 +156,27 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         return true;
     }
 
-    private static String utf8Problem(byte[] b) {
-        try {
+    private final java.nio.charset.CharsetDecoder utf8 =
             StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(b));
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    /** Null when the bytes are UTF-8 (ASCII is checked without decoding). */
+    private String utf8Problem(byte[] b) {
+        boolean ascii = true;
+        for (byte x : b) {
+            if (x < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return null;
+        }
+        try {
+            utf8.reset();
+            utf8.decode(ByteBuffer.wrap(b));
             return null;
         } catch (CharacterCodingException e) {
             return "invalid UTF-8";

@@ -1,6 +1,5 @@
 package io.tributary.jobs.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.catalog.CatalogService;
@@ -12,14 +11,12 @@ import io.tributary.catalog.crawler.CrawlerOptions;
 import io.tributary.catalog.crawler.JdbcCrawler;
 import io.tributary.catalog.crawler.ObjectStore;
 import io.tributary.catalog.crawler.ObjectStores;
-import io.tributary.catalog.crawler.S3Settings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
@@ -46,6 +43,7 @@ final class CrawlCommand implements Callable<Integer> {
 
     @Mixin HomeOption home = new HomeOption();
     @Mixin CatalogAccess access = new CatalogAccess();
+    @Mixin S3Access s3 = new S3Access();
 
     @Parameters(index = "0", paramLabel = "LOCATION", description = "What to crawl.")
     String location;
@@ -105,18 +103,6 @@ final class CrawlCommand implements Callable<Integer> {
             description = "Fail without writing when a crawl would make more than N tables.")
     int tableThreshold;
 
-    @Option(
-            names = "--s3-endpoint",
-            paramLabel = "URL",
-            description =
-                    "S3-compatible endpoint (default: AWS, or the embedded S3 server when"
-                            + " `services up` runs). Keys come from the AWS default chain"
-                            + " (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, roles).")
-    String s3Endpoint;
-
-    @Option(names = "--s3-region", paramLabel = "REGION", description = "S3 region.")
-    String s3Region;
-
     @Option(names = "--user", paramLabel = "USER", description = "Database user (JDBC).")
     String user;
 
@@ -169,7 +155,7 @@ final class CrawlCommand implements Callable<Integer> {
                                 options,
                                 progress);
             } else {
-                store = ObjectStores.open(location, s3Settings(dir, err));
+                store = ObjectStores.open(location, s3.settings(location, dir, err));
                 crawler = new Crawler(catalog, store, options, progress);
             }
             if (!watch) {
@@ -206,28 +192,6 @@ final class CrawlCommand implements Callable<Integer> {
             return Files.readString(passwordFile).strip();
         }
         return System.getenv("TRIBUTARY_JDBC_PASSWORD");
-    }
-
-    /** S3 settings: --s3-endpoint, else the embedded server while `services up` runs, else AWS. */
-    private S3Settings s3Settings(Path dir, PrintWriter err) {
-        if (!location.startsWith("s3")) {
-            return null;
-        }
-        if (s3Endpoint != null) {
-            return new S3Settings(s3Endpoint, s3Region, true, null, null);
-        }
-        Optional<JsonNode> running = ServicesCommand.runningState(dir);
-        if (running.isPresent() && running.get().at("/services/s3/endpoint").isTextual()) {
-            JsonNode s3 = running.get().at("/services/s3");
-            err.println("crawl: using the embedded S3 server at " + s3.get("endpoint").asText());
-            return new S3Settings(
-                    s3.get("endpoint").asText(),
-                    s3.path("region").asText("us-east-1"),
-                    true,
-                    s3.path("access-key").asText(null),
-                    s3.path("secret-key").asText(null));
-        }
-        return new S3Settings(null, s3Region, false, null, null);
     }
 
     private void print(PrintWriter out, CrawlReport r) {

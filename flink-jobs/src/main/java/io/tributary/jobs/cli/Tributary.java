@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ServicesCommand.class,
             CrawlCommand.class,
             CatalogCommand.class,
+            QuarantineCommand.class,
             DemoCommand.class
         })
 public final class Tributary implements Runnable {

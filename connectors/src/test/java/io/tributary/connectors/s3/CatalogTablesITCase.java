@@ -1,4 +1,4 @@
-package io.tributary.catalog.flink;
+package io.tributary.connectors.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,14 +28,34 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** Flink SQL sees crawled S3 data through {@code 'type' = 'tributary'} and reads it. */
-class TributaryCatalogITCase {
+/**
+ * Flink SQL sees crawled S3 data through {@code 'type' = 'tributary'} and reads it with
+ * tributary-s3: nested JSON in Hive partitions, CSV with a header in unnamed partitions.
+ */
+class CatalogTablesITCase {
 
     @TempDir Path home;
 
+    private final S3Service s3 = SharedServices.s3();
+
+    private S3Settings settings() {
+        return new S3Settings(
+                s3.endpoint(), S3Service.REGION, true, S3Service.ACCESS_KEY, S3Service.SECRET_KEY);
+    }
+
+    private void crawl(String location) throws Exception {
+        SchemaRegistry registry = SchemaRegistry.open(home.resolve("registry"));
+        CatalogStore store = CatalogStores.embedded(home.resolve("catalog"));
+        try (CatalogService catalog = new CatalogService(store, registry, store, registry);
+                ObjectStore objects = ObjectStores.open(location, settings())) {
+            CrawlReport report =
+                    new Crawler(catalog, objects, CrawlerOptions.defaults("retail"), null).crawl();
+            assertThat(report.tablesCreated()).hasSize(1);
+        }
+    }
+
     @Test
-    void flinkSqlListsDescribesAndReadsACrawledTable() throws Exception {
-        S3Service s3 = SharedServices.s3();
+    void flinkSqlListsDescribesAndReadsCrawledTables() throws Exception {
         FlinkService flink = SharedServices.flink();
         String bucket = "flink-catalog";
         s3.createBucket(bucket);
@@ -57,23 +77,11 @@ class TributaryCatalogITCase {
                     {"sale_id": 4, "amount": 1.25, "customer": {"id": 9, "tags": null}}
                     {"sale_id": 5, "amount": 2, "customer": null}
                     """);
+            put(client, bucket, "orders/2024/01/a.csv", "order_id;total\n1;2.5\n2;3.5\n");
+            put(client, bucket, "orders/2024/02/a.csv", "order_id;total\n3;1.0\n");
         }
-        SchemaRegistry registry = SchemaRegistry.open(home.resolve("registry"));
-        CatalogStore store = CatalogStores.embedded(home.resolve("catalog"));
-        try (CatalogService catalog = new CatalogService(store, registry, store, registry);
-                ObjectStore objects =
-                        ObjectStores.open(
-                                "s3://" + bucket + "/sales/",
-                                new S3Settings(
-                                        s3.endpoint(),
-                                        S3Service.REGION,
-                                        true,
-                                        S3Service.ACCESS_KEY,
-                                        S3Service.SECRET_KEY))) {
-            CrawlReport report =
-                    new Crawler(catalog, objects, CrawlerOptions.defaults("retail"), null).crawl();
-            assertThat(report.tablesCreated()).containsExactly("sales");
-        }
+        crawl("s3://" + bucket + "/sales/");
+        crawl("s3://" + bucket + "/orders/");
 
         TableEnvironment tEnv =
                 TableEnvironment.create(
@@ -84,6 +92,12 @@ class TributaryCatalogITCase {
         tEnv.executeSql(
                 "CREATE CATALOG lake WITH ('type' = 'tributary', 'store' = '"
                         + home.resolve("catalog")
+                        + "', 's3.endpoint' = '"
+                        + s3.endpoint()
+                        + "', 's3.path-style' = 'true', 's3.access-key' = '"
+                        + S3Service.ACCESS_KEY
+                        + "', 's3.secret-key' = '"
+                        + S3Service.SECRET_KEY
                         + "')");
         assertThat(rows(tEnv, "SHOW DATABASES IN lake"))
                 .extracting(r -> r.getField(0))
@@ -91,7 +105,7 @@ class TributaryCatalogITCase {
         tEnv.executeSql("USE CATALOG lake");
         assertThat(rows(tEnv, "SHOW TABLES FROM retail"))
                 .extracting(r -> r.getField(0))
-                .containsExactly("sales");
+                .containsExactly("orders", "sales");
         assertThat(rows(tEnv, "DESCRIBE retail.sales"))
                 .extracting(r -> r.getField(0) + " " + r.getField(1))
                 .containsExactly(
@@ -104,12 +118,11 @@ class TributaryCatalogITCase {
                 .extracting(r -> r.getField(0))
                 .containsExactly("year=2024/month=01", "year=2024/month=02");
 
-        List<Row> byMonth =
-                rows(
-                        tEnv,
-                        "SELECT `month`, COUNT(*), SUM(amount), COUNT(DISTINCT customer.id)"
-                                + " FROM retail.sales GROUP BY `month` ORDER BY `month`");
-        assertThat(byMonth)
+        assertThat(
+                        rows(
+                                tEnv,
+                                "SELECT `month`, COUNT(*), SUM(amount), COUNT(DISTINCT customer.id)"
+                                        + " FROM retail.sales GROUP BY `month` ORDER BY `month`"))
                 .extracting(Row::toString)
                 .containsExactly("+I[01, 3, 20.0, 2]", "+I[02, 2, 3.25, 1]");
         assertThat(
@@ -120,6 +133,20 @@ class TributaryCatalogITCase {
                                         + " sale_id"))
                 .extracting(Row::toString)
                 .containsExactly("+I[1, 1]", "+I[2, 0]", "+I[3, 2]");
+
+        // CSV with a header, partitions without names: both read
+        assertThat(rows(tEnv, "DESCRIBE retail.orders"))
+                .extracting(r -> r.getField(0) + " " + r.getField(1))
+                .containsExactly(
+                        "order_id INT", "total DOUBLE", "partition_0 INT", "partition_1 STRING");
+        assertThat(
+                        rows(
+                                tEnv,
+                                "SELECT partition_0, partition_1, COUNT(*), SUM(total) FROM"
+                                        + " retail.orders GROUP BY partition_0, partition_1 ORDER"
+                                        + " BY partition_1"))
+                .extracting(Row::toString)
+                .containsExactly("+I[2024, 01, 2, 6.0]", "+I[2024, 02, 1, 1.0]");
 
         assertThatThrownBy(
                         () ->

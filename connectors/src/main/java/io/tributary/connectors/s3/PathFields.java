@@ -1,0 +1,85 @@
+package io.tributary.connectors.s3;
+
+import java.io.Serializable;
+import java.util.List;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.utils.JoinedRowData;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
+
+/**
+ * Partition columns taken from a file's folders, appended to each decoded row: level {@code i}
+ * under the source path is the {@code i}-th partition column, its value the part after {@code =} in
+ * a Hive-style {@code key=value} folder, or the whole folder name otherwise.
+ */
+final class PathFields implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<LogicalType> types;
+
+    PathFields(List<String> names, List<LogicalType> types) {
+        for (int i = 0; i < types.size(); i++) {
+            LogicalTypeRoot root = types.get(i).getTypeRoot();
+            if (root != LogicalTypeRoot.VARCHAR
+                    && root != LogicalTypeRoot.CHAR
+                    && root != LogicalTypeRoot.INTEGER
+                    && root != LogicalTypeRoot.BIGINT) {
+                throw new ValidationException(
+                        "Partition column '"
+                                + names.get(i)
+                                + "' is "
+                                + types.get(i)
+                                + "; tributary-s3 fills partition columns of type STRING, INT or"
+                                + " BIGINT");
+            }
+        }
+        this.types = List.copyOf(types);
+    }
+
+    /** {@code row} with the partition values of {@code key} (relative to the path) after it. */
+    RowData append(RowData row, String key) {
+        String[] parts = key.split("/");
+        GenericRowData values = new GenericRowData(types.size());
+        for (int i = 0; i < types.size(); i++) {
+            String v = null;
+            if (i < parts.length - 1) {
+                String folder = parts[i];
+                int eq = folder.indexOf('=');
+                v = eq >= 0 ? unescape(folder.substring(eq + 1)) : folder;
+            }
+            values.setField(i, convert(v, types.get(i)));
+        }
+        return new JoinedRowData(row.getRowKind(), row, values);
+    }
+
+    private static Object convert(String v, LogicalType t) {
+        if (v == null || v.equals("__HIVE_DEFAULT_PARTITION__")) {
+            return null;
+        }
+        try {
+            return switch (t.getTypeRoot()) {
+                case INTEGER -> Integer.parseInt(v);
+                case BIGINT -> Long.parseLong(v);
+                default -> StringData.fromString(v);
+            };
+        } catch (NumberFormatException e) {
+            return null; // a folder that is not a number for a numeric key: null, as Hive does
+        }
+    }
+
+    private static String unescape(String s) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        try {
+            return java.net.URLDecoder.decode(
+                    s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+}

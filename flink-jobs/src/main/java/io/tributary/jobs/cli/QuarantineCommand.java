@@ -1,0 +1,168 @@
+package io.tributary.jobs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.tributary.catalog.crawler.ObjectInfo;
+import io.tributary.catalog.crawler.ObjectStore;
+import io.tributary.catalog.crawler.ObjectStores;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tributary quarantine list|replay <source-path>}: the bad records a source set aside. */
+@Command(
+        name = "quarantine",
+        mixinStandardHelpOptions = true,
+        description = "Show the records a tributary-s3 source quarantined, or send them again.",
+        subcommands = {QuarantineCommand.ListEntries.class, QuarantineCommand.Replay.class})
+final class QuarantineCommand implements Runnable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The source path and where its quarantine is. */
+    abstract static class Sub implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Mixin HomeOption home = new HomeOption();
+        @Mixin S3Access s3 = new S3Access();
+
+        @Parameters(paramLabel = "PATH", description = "The source's path (s3://… or file://…).")
+        String path;
+
+        @Option(
+                names = "--quarantine",
+                paramLabel = "PATH",
+                description = "The source's scan.quarantine.path, when it set one.")
+        String quarantine;
+
+        String quarantineLocation() {
+            if (quarantine != null) {
+                return quarantine.endsWith("/") ? quarantine : quarantine + "/";
+            }
+            return (path.endsWith("/") ? path : path + "/") + "_tributary_quarantine/";
+        }
+
+        /** Every entry, oldest key first: its key in the quarantine and its JSON. */
+        List<Object[]> entries(ObjectStore q) throws Exception {
+            List<ObjectInfo> keys = new ArrayList<>();
+            q.list(keys::add);
+            List<Object[]> out = new ArrayList<>();
+            for (ObjectInfo k : keys) {
+                if (k.key().endsWith(".json")) {
+                    out.add(
+                            new Object[] {
+                                k.key(), JSON.readTree(q.read(k.key(), 0, (int) k.size()))
+                            });
+                }
+            }
+            return out;
+        }
+    }
+
+    @Command(name = "list", description = "List the quarantined records with their reasons.")
+    static final class ListEntries extends Sub {
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            String location = quarantineLocation();
+            try (ObjectStore q =
+                    ObjectStores.open(location, s3.settings(location, home.resolve(), err))) {
+                List<Object[]> entries = entries(q);
+                if (json) {
+                    ArrayNode a = JSON.createArrayNode();
+                    entries.forEach(e -> a.add((JsonNode) e[1]));
+                    out.println(a);
+                } else {
+                    for (Object[] e : entries) {
+                        JsonNode n = (JsonNode) e[1];
+                        out.printf(
+                                Locale.ROOT,
+                                "%s line %d: %s%n",
+                                n.path("file").asText(),
+                                n.path("line").asLong(),
+                                n.path("reason").asText());
+                    }
+                    out.println(entries.size() + " quarantined record(s) in " + location);
+                }
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(
+            name = "replay",
+            description = {
+                "Send the quarantined records again, after a fix (of the data, the schema, or the"
+                        + " job): their raw lines go into one new file under PATH/replay/, which"
+                        + " the running source reads like any late file; the entries are removed.",
+                "Records whose raw text was truncated (longer than 4 KB) cannot be replayed and stay."
+            })
+    static final class Replay extends Sub {
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            String location = quarantineLocation();
+            String target = path.endsWith("/") ? path : path + "/";
+            try (ObjectStore q =
+                            ObjectStores.open(
+                                    location, s3.settings(location, home.resolve(), err));
+                    ObjectStore src =
+                            ObjectStores.open(target, s3.settings(target, home.resolve(), err))) {
+                ByteArrayOutputStream lines = new ByteArrayOutputStream();
+                List<String> replayed = new ArrayList<>();
+                int kept = 0;
+                for (Object[] e : entries(q)) {
+                    JsonNode n = (JsonNode) e[1];
+                    if (n.path("truncated").asBoolean()) {
+                        kept++;
+                        continue;
+                    }
+                    lines.writeBytes(n.path("raw").asText().getBytes(StandardCharsets.UTF_8));
+                    lines.write('\n');
+                    replayed.add((String) e[0]);
+                }
+                if (replayed.isEmpty()) {
+                    out.println("nothing to replay (" + kept + " truncated record(s) kept)");
+                    return ExitCodes.OK;
+                }
+                String name =
+                        "replay/replay-" + Instant.now().toString().replace(':', '-') + ".json";
+                src.write(name, lines.toByteArray());
+                for (String key : replayed) {
+                    q.delete(key);
+                }
+                out.println(
+                        "replayed "
+                                + replayed.size()
+                                + " record(s) into "
+                                + src.uri(name)
+                                + (kept > 0 ? "; " + kept + " truncated record(s) kept" : ""));
+                out.flush();
+            }
+            return ExitCodes.OK;
+        }
+    }
+}
