@@ -8,7 +8,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
@@ -28,7 +30,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     /** A decoded record (null when the line was bad or blank) and the position after it. */
     record Line<T>(T record, long next, long lines) {}
 
-    private static final int BATCH = 1000;
+    private static final int BATCH = 4096;
     private static final int BOM0 = 0xEF;
 
     private final S3SourceConfig config;
@@ -69,11 +71,11 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             open(current);
         }
         String id = current.splitId();
+        List<Line<T>> batch = new ArrayList<>(BATCH);
         for (int i = 0; i < BATCH; i++) {
             long start = lines.position();
             if (!current.compressed() && start >= current.end()) {
-                finish(out);
-                return out.build();
+                return flush(out, id, batch, true);
             }
             LineReader.Line line;
             try {
@@ -83,18 +85,14 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                     throw e; // a network failure: the job restarts from its checkpoint
                 }
                 bad(
-                        id,
-                        out,
                         lineNo,
                         start,
                         null,
                         "corrupt or truncated gzip after line " + lineNo + ": " + e.getMessage());
-                finish(out);
-                return out.build();
+                return flush(out, id, batch, true);
             }
             if (line == null) {
-                finish(out);
-                return out.build();
+                return flush(out, id, batch, true);
             }
             lineNo++;
             long next = current.compressed() ? 0 : line.next();
@@ -107,24 +105,22 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                 bytes = java.util.Arrays.copyOfRange(bytes, 3, bytes.length);
             }
             if (current.start() == 0 && lineNo <= config.headerLines()) {
-                out.add(id, new Line<>(null, next, lineNo));
+                batch.add(new Line<>(null, next, lineNo));
                 continue;
             }
             if (line.tooLong()) {
                 bad(
-                        id,
-                        out,
                         lineNo,
                         start,
                         bytes,
                         "line longer than scan.max-line-bytes ("
                                 + config.maxLineBytes()
                                 + " bytes)");
-                out.add(id, new Line<>(null, next, lineNo));
+                batch.add(new Line<>(null, next, lineNo));
                 continue;
             }
             if (isBlank(bytes)) {
-                out.add(id, new Line<>(null, next, lineNo));
+                batch.add(new Line<>(null, next, lineNo));
                 continue;
             }
             String problem = utf8Problem(bytes);
@@ -140,9 +136,20 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                 }
             }
             if (problem != null) {
-                bad(id, out, lineNo, start, bytes, problem);
+                bad(lineNo, start, bytes, problem);
             }
-            out.add(id, new Line<>(record, next, lineNo));
+            batch.add(new Line<>(record, next, lineNo));
+        }
+        return flush(out, id, batch, false);
+    }
+
+    /** Hands the batch over, marking the split finished when it is. */
+    private RecordsWithSplitIds<Line<T>> flush(
+            RecordsBySplits.Builder<Line<T>> out, String id, List<Line<T>> batch, boolean done)
+            throws IOException {
+        out.addAll(id, batch);
+        if (done) {
+            finish(out);
         }
         return out.build();
     }
@@ -193,14 +200,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         return b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
     }
 
-    private void bad(
-            String id,
-            RecordsBySplits.Builder<Line<T>> out,
-            long line,
-            long offset,
-            byte[] raw,
-            String reason)
-            throws IOException {
+    private void bad(long line, long offset, byte[] raw, String reason) throws IOException {
         String file = store.uri(current.key());
         String where =
                 current.compressed() || current.start() == 0 ? "line " + line : "byte " + offset;

@@ -225,6 +225,38 @@ class S3BadInputITCase {
     }
 
     @Test
+    void aFileReadInManyRangesGivesEveryLineOnce() throws Exception {
+        String bucket = "ranges";
+        s3.createBucket(bucket);
+        try (S3Client client = s3.client()) {
+            // ~300 KB of lines of varying length, read in 4 KB ranges by two readers
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 5000; i++) {
+                b.append("{\"id\":")
+                        .append(i)
+                        .append(",\"amount\":")
+                        .append(i % 97)
+                        .append(".5,\"pad\":\"")
+                        .append("x".repeat(i % 37))
+                        .append("\"}\n");
+            }
+            client.putObject(
+                    x -> x.bucket(bucket).key("in/big.json"), RequestBody.fromString(b.toString()));
+            TableEnvironment tEnv = tableEnv();
+            tEnv.executeSql(
+                    table(bucket, "fail")
+                            .replace(
+                                    "'scan.mode' = 'bounded',",
+                                    "'scan.mode' = 'bounded', 'scan.split-size' = '4kb',"));
+            List<Long> ids = new ArrayList<>();
+            try (CloseableIterator<Row> it = tEnv.executeSql("SELECT id FROM src").collect()) {
+                it.forEachRemaining(row -> ids.add((Long) row.getField(0)));
+            }
+            assertThat(ids).hasSize(5000).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void theFailPolicyStopsTheJobNamingFileAndLine() throws Exception {
         String bucket = "bad-input-fail";
         s3.createBucket(bucket);

@@ -1,0 +1,67 @@
+package io.tributary.connectors.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The source's serializers round-trip; the line reader keeps exact positions. */
+class S3SourcePartsTest {
+
+    @Test
+    void splitAndEnumeratorStateRoundTrip() throws Exception {
+        S3FileSplit split = new S3FileSplit("dt=1/ünï \"x\".json", 100, 5, 64, 100, 70, 3);
+        S3FileSplitSerializer ser = S3FileSplitSerializer.INSTANCE;
+        assertThat(ser.deserialize(ser.getVersion(), ser.serialize(split))).isEqualTo(split);
+
+        S3EnumeratorState state =
+                new S3EnumeratorState(
+                        "dt=9/z.json", 123, 456, Map.of("a", 1L, "b", 2L), List.of(split));
+        S3EnumeratorStateSerializer es = new S3EnumeratorStateSerializer();
+        assertThat(es.deserialize(es.getVersion(), es.serialize(state))).isEqualTo(state);
+        S3EnumeratorState empty =
+                new S3EnumeratorState(null, Long.MIN_VALUE, 0, Map.of(), List.of());
+        assertThat(es.deserialize(es.getVersion(), es.serialize(empty))).isEqualTo(empty);
+    }
+
+    private static List<String> lines(String text, long start, int max) throws Exception {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        LineReader r = new LineReader(new ByteArrayInputStream(b), start, max);
+        List<String> out = new ArrayList<>();
+        LineReader.Line l;
+        while ((l = r.next()) != null) {
+            out.add(
+                    new String(l.bytes(), StandardCharsets.UTF_8)
+                            + "@"
+                            + l.next()
+                            + (l.tooLong() ? "!" : ""));
+        }
+        return out;
+    }
+
+    @Test
+    void lineReaderPositionsCrlfLongLinesAndNoFinalNewline() throws Exception {
+        assertThat(lines("ab\r\ncd\nlast", 0, 100)).containsExactly("ab@4", "cd@7", "last@11");
+        assertThat(lines("abcdef\ngh\n", 10, 3)).containsExactly("abc@17!", "gh@20");
+        assertThat(lines("", 0, 10)).isEmpty();
+        assertThat(lines("\n\n", 0, 10)).containsExactly("@1", "@2");
+    }
+
+    @Test
+    void aSplitStartingMidLineBeginsAtTheNextLine() throws Exception {
+        byte[] b = "first line\nsecond\nthird\n".getBytes(StandardCharsets.UTF_8);
+        // a split starting at byte 5 (inside "first line") reads from "second"
+        LineReader r = new LineReader(new ByteArrayInputStream(b, 4, b.length - 4), 4, 100);
+        r.skipToLineStart();
+        assertThat(r.position()).isEqualTo(11);
+        assertThat(new String(r.next().bytes(), StandardCharsets.UTF_8)).isEqualTo("second");
+        // a split starting exactly at a line start keeps that line
+        LineReader exact = new LineReader(new ByteArrayInputStream(b, 10, b.length - 10), 10, 100);
+        exact.skipToLineStart();
+        assertThat(exact.position()).isEqualTo(11);
+    }
+}
