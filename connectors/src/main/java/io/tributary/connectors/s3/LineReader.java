@@ -31,6 +31,13 @@ final class LineReader {
         return position;
     }
 
+    /** Refills the buffer; false at the end of the stream. */
+    private boolean fill() throws IOException {
+        len = Math.max(0, in.read(buf));
+        pos = 0;
+        return len > 0;
+    }
+
     /** The next line, or null at the end of the stream. */
     Line next() throws IOException {
         byte[] line = null;
@@ -38,16 +45,11 @@ final class LineReader {
         boolean tooLong = false;
         boolean any = false;
         while (true) {
-            if (pos == len) {
-                len = in.read(buf);
-                pos = 0;
-                if (len <= 0) {
-                    len = 0;
-                    if (!any) {
-                        return null;
-                    }
-                    break;
+            if (pos == len && !fill()) {
+                if (!any) {
+                    return null;
                 }
+                break;
             }
             any = true;
             // scan the buffer for the end of line, then copy the run in one go
@@ -92,13 +94,8 @@ final class LineReader {
      */
     void skipToLineStart() throws IOException {
         while (true) {
-            if (pos == len) {
-                len = in.read(buf);
-                pos = 0;
-                if (len <= 0) {
-                    len = 0;
-                    return;
-                }
+            if (pos == len && !fill()) {
+                return;
             }
             position++;
             if (buf[pos++] == '\n') {
