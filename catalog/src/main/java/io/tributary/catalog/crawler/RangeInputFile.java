@@ -10,14 +10,14 @@ import org.apache.parquet.io.SeekableInputStream;
  * A Parquet {@link InputFile} over ranged reads of an {@link ObjectStore}: reading a footer costs
  * one or two small GETs (the tail of the file), not a download.
  */
-final class RangeInputFile implements InputFile {
+public final class RangeInputFile implements InputFile {
 
     private static final int CHUNK = 64 * 1024;
 
     private final ObjectStore store;
     private final ObjectInfo file;
 
-    RangeInputFile(ObjectStore store, ObjectInfo file) {
+    public RangeInputFile(ObjectStore store, ObjectInfo file) {
         this.store = store;
         this.file = file;
     }

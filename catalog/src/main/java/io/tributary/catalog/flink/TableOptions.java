@@ -23,7 +23,7 @@ final class TableOptions {
 
     /** Whether the table's connector fills partition columns from folders of either style. */
     static boolean readsFolderPartitions(CatalogTable t) {
-        return t.format() == TableFormat.JSON || t.format() == TableFormat.CSV;
+        return t.format() != TableFormat.JDBC;
     }
 
     static Map<String, String> of(CatalogTable t, Map<String, String> catalogOptions) {
@@ -49,7 +49,7 @@ final class TableOptions {
                     o.put("password", password);
                 }
             }
-            case JSON, CSV -> {
+            case JSON, CSV, PARQUET, AVRO -> {
                 // Tributary's own source: CSV headers, every bad line quarantined, partitions
                 // of both styles, continuous when asked
                 o.put("connector", "tributary-s3");
@@ -62,7 +62,7 @@ final class TableOptions {
                     if ("true".equals(t.formatOptions().get("header"))) {
                         o.put("scan.header-lines", "1");
                     }
-                } else {
+                } else if (t.format() == TableFormat.JSON) {
                     o.put("json.timestamp-format.standard", "SQL");
                 }
                 for (String key : S3_KEYS) {

@@ -12,6 +12,7 @@ import org.apache.flink.table.connector.source.ScanTableSource;
 import org.apache.flink.table.connector.source.SourceProvider;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
 
 /** The table source behind {@code tributary-s3}: the FLIP-27 {@link S3FileSource}. */
 final class S3DynamicSource implements ScanTableSource {
@@ -34,14 +35,21 @@ final class S3DynamicSource implements ScanTableSource {
 
     @Override
     public ChangelogMode getChangelogMode() {
-        return format.getChangelogMode();
+        return format == null ? ChangelogMode.insertOnly() : format.getChangelogMode();
     }
 
     @Override
     public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
         if (partitionKeys.isEmpty()) {
             return SourceProvider.of(
-                    new S3FileSource<>(config, format.createRuntimeDecoder(context, rowType)));
+                    format == null
+                            ? new S3FileSource<>(
+                                    config,
+                                    new AvroRowDecoder((RowType) rowType.getLogicalType())::decode,
+                                    null,
+                                    producedType(context))
+                            : new S3FileSource<>(
+                                    config, format.createRuntimeDecoder(context, rowType)));
         }
         // the files hold the data columns; the partition columns (last) come from the folders
         List<String> names = DataType.getFieldNames(rowType);
@@ -65,9 +73,25 @@ final class S3DynamicSource implements ScanTableSource {
                         types.subList(data, names.size()).stream()
                                 .map(DataType::getLogicalType)
                                 .toList());
+        if (format == null) {
+            return SourceProvider.of(
+                    new S3FileSource<>(
+                            config,
+                            new AvroRowDecoder((RowType) dataRow.getLogicalType())::decode,
+                            path::append,
+                            producedType(context)));
+        }
         return SourceProvider.of(
                 new S3FileSource<>(
                         config, format.createRuntimeDecoder(context, dataRow), path::append));
+    }
+
+    @SuppressWarnings("unchecked")
+    private org.apache.flink.api.common.typeinfo.TypeInformation<RowData> producedType(
+            ScanContext context) {
+        return (org.apache.flink.api.common.typeinfo.TypeInformation<RowData>)
+                (org.apache.flink.api.common.typeinfo.TypeInformation<?>)
+                        context.createTypeInformation(rowType);
     }
 
     @Override

@@ -49,9 +49,15 @@ public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
     @Override
     public DynamicTableSource createDynamicTableSource(Context context) {
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        // avro and parquet are read from whole files by Tributary itself; any other format is a
+        // Flink line format
+        boolean bulk =
+                S3SourceConfigs.bulkFormat(helper.getOptions().get(FactoryUtil.FORMAT)) != null;
         DecodingFormat<DeserializationSchema<RowData>> format =
-                helper.discoverDecodingFormat(
-                        DeserializationFormatFactory.class, FactoryUtil.FORMAT);
+                bulk
+                        ? null
+                        : helper.discoverDecodingFormat(
+                                DeserializationFormatFactory.class, FactoryUtil.FORMAT);
         helper.validate();
         return new S3DynamicSource(
                 S3SourceConfigs.from(helper.getOptions()),

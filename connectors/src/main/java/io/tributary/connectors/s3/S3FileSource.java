@@ -37,6 +37,14 @@ public final class S3FileSource<T>
     private final S3SourceConfig config;
     private final DeserializationSchema<T> decoder;
     private final RecordEnricher<T> enricher;
+    private final BulkDecoder<T> bulk;
+    private final TypeInformation<T> producedType;
+
+    /** Turns one record of an Avro or Parquet file into an output record. */
+    @FunctionalInterface
+    public interface BulkDecoder<T> extends java.io.Serializable {
+        T decode(org.apache.avro.generic.GenericRecord record);
+    }
 
     /** Adds what a file's key tells (partition values) to each of its records. */
     @FunctionalInterface
@@ -53,6 +61,24 @@ public final class S3FileSource<T>
         this.config = config;
         this.decoder = decoder;
         this.enricher = enricher;
+        this.bulk = null;
+        this.producedType = decoder.getProducedType();
+    }
+
+    /** A source of Avro or Parquet files ({@code config.bulkFormat()}), record by record. */
+    public S3FileSource(
+            S3SourceConfig config,
+            BulkDecoder<T> bulk,
+            RecordEnricher<T> enricher,
+            TypeInformation<T> producedType) {
+        if (config.bulkFormat() == null) {
+            throw new IllegalArgumentException("A bulk decoder reads avro or parquet files only");
+        }
+        this.config = config;
+        this.decoder = null;
+        this.enricher = enricher;
+        this.bulk = bulk;
+        this.producedType = producedType;
     }
 
     public S3SourceConfig config() {
@@ -66,22 +92,24 @@ public final class S3FileSource<T>
 
     @Override
     public SourceReader<T, S3FileSplit> createReader(SourceReaderContext context) throws Exception {
-        decoder.open(
-                new DeserializationSchema.InitializationContext() {
-                    @Override
-                    public org.apache.flink.metrics.MetricGroup getMetricGroup() {
-                        return context.metricGroup();
-                    }
+        if (decoder != null) {
+            decoder.open(
+                    new DeserializationSchema.InitializationContext() {
+                        @Override
+                        public org.apache.flink.metrics.MetricGroup getMetricGroup() {
+                            return context.metricGroup();
+                        }
 
-                    @Override
-                    public UserCodeClassLoader getUserCodeClassLoader() {
-                        return context.getUserCodeClassLoader();
-                    }
-                });
+                        @Override
+                        public UserCodeClassLoader getUserCodeClassLoader() {
+                            return context.getUserCodeClassLoader();
+                        }
+                    });
+        }
         Counter quarantined =
                 context.metricGroup()
                         .counter("numRecordsQuarantined", new ThreadSafeSimpleCounter());
-        return new S3SourceReader<>(config, decoder, enricher, context, quarantined);
+        return new S3SourceReader<>(config, decoder, bulk, enricher, context, quarantined);
     }
 
     @Override
@@ -108,6 +136,6 @@ public final class S3FileSource<T>
 
     @Override
     public TypeInformation<T> getProducedType() {
-        return decoder.getProducedType();
+        return producedType;
     }
 }

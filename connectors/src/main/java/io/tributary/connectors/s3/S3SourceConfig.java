@@ -22,7 +22,8 @@ public record S3SourceConfig(
         int headerLines,
         int maxLineBytes,
         BadRecords badRecords,
-        String quarantineLocation)
+        String quarantineLocation,
+        String bulkFormat)
         implements Serializable {
 
     /** What a record that cannot be read does. */
@@ -34,6 +35,9 @@ public record S3SourceConfig(
         /** Counted in the metric, nothing kept. */
         SKIP_AND_COUNT
     }
+
+    /** Formats read record by record from whole files, not line by line. */
+    static final java.util.Set<String> BULK_FORMATS = java.util.Set.of("avro", "parquet");
 
     ObjectStore open() {
         return ObjectStores.open(location, s3);

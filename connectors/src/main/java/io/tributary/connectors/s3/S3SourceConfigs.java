@@ -52,7 +52,14 @@ public final class S3SourceConfigs {
                         S3SourceConfig.BadRecords.class,
                         S3ConnectorOptions.SCAN_BAD_RECORDS.key(),
                         o.get(S3ConnectorOptions.SCAN_BAD_RECORDS)),
-                o.get(S3ConnectorOptions.SCAN_QUARANTINE_PATH));
+                o.get(S3ConnectorOptions.SCAN_QUARANTINE_PATH),
+                bulkFormat(o.get(org.apache.flink.table.factories.FactoryUtil.FORMAT)));
+    }
+
+    /** {@code avro} or {@code parquet} when the format is read from whole files; else null. */
+    static String bulkFormat(String format) {
+        String f = format == null ? "" : lower(format);
+        return S3SourceConfig.BULK_FORMATS.contains(f) ? f : null;
     }
 
     private static String lower(String s) {

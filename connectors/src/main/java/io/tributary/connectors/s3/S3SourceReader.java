@@ -46,6 +46,7 @@ final class S3SourceReader<T>
     S3SourceReader(
             S3SourceConfig config,
             DeserializationSchema<T> decoder,
+            S3FileSource.BulkDecoder<T> bulk,
             S3FileSource.RecordEnricher<T> enricher,
             SourceReaderContext context,
             Counter quarantined) {
@@ -54,6 +55,7 @@ final class S3SourceReader<T>
                         new S3SplitReader<>(
                                 config,
                                 decoder,
+                                bulk,
                                 enricher,
                                 new Quarantine(config.quarantine(), config.s3()),
                                 quarantined),

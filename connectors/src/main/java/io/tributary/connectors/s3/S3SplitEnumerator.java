@@ -136,7 +136,8 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
         boolean whole =
                 f.key().endsWith(".gz")
                         || f.size() <= config.splitSize()
-                        || config.headerLines() > 0;
+                        || config.headerLines() > 0
+                        || config.bulkFormat() != null;
         if (whole) {
             out.add(new S3FileSplit(f.key(), f.size(), mtime, 0, f.size(), 0, 0));
             return out;

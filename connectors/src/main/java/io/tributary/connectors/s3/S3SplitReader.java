@@ -37,6 +37,8 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     private final ObjectStore store;
     private final DeserializationSchema<T> decoder;
     private final S3FileSource.RecordEnricher<T> enricher;
+    private final S3FileSource.BulkDecoder<T> bulk;
+    private BulkRecords records;
     private final Quarantine quarantine;
     private final Counter quarantined;
     private final Deque<S3FileSplit> splits = new ArrayDeque<>();
@@ -49,12 +51,14 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     S3SplitReader(
             S3SourceConfig config,
             DeserializationSchema<T> decoder,
+            S3FileSource.BulkDecoder<T> bulk,
             S3FileSource.RecordEnricher<T> enricher,
             Quarantine quarantine,
             Counter quarantined) {
         this.config = config;
         this.store = config.open();
         this.decoder = decoder;
+        this.bulk = bulk;
         this.enricher = enricher;
         this.quarantine = quarantine;
         this.quarantined = quarantined;
@@ -72,6 +76,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         }
         String id = current.splitId();
         List<Line<T>> batch = new ArrayList<>(BATCH);
+        if (records != null) {
+            return fetchBulk(out, id, batch);
+        }
         for (int i = 0; i < BATCH; i++) {
             long start = lines.position();
             if (!current.compressed() && start >= current.end()) {
@@ -203,7 +210,11 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     private void bad(long line, long offset, byte[] raw, String reason) throws IOException {
         String file = store.uri(current.key());
         String where =
-                current.compressed() || current.start() == 0 ? "line " + line : "byte " + offset;
+                config.bulkFormat() != null
+                        ? "record " + line
+                        : current.compressed() || current.start() == 0
+                                ? "line " + line
+                                : "byte " + offset;
         switch (config.badRecords()) {
             case FAIL ->
                     throw new IOException(
@@ -226,8 +237,108 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         quarantined.inc();
     }
 
+    /** Records of an Avro or Parquet file, one at a time; null at the end. */
+    private interface BulkRecords extends AutoCloseable {
+        org.apache.avro.generic.GenericRecord next() throws IOException;
+
+        @Override
+        default void close() throws IOException {}
+    }
+
+    private BulkRecords openBulk(S3FileSplit s) throws IOException {
+        if (config.bulkFormat().equals("avro")) {
+            org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord> in =
+                    new org.apache.avro.file.DataFileStream<>(
+                            store.openAt(s.key(), 0),
+                            new org.apache.avro.generic.GenericDatumReader<>());
+            return new BulkRecords() {
+                @Override
+                public org.apache.avro.generic.GenericRecord next() {
+                    return in.hasNext() ? in.next() : null;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    in.close();
+                }
+            };
+        }
+        org.apache.parquet.hadoop.ParquetReader<org.apache.avro.generic.GenericRecord> in =
+                org.apache.parquet.avro.AvroParquetReader
+                        .<org.apache.avro.generic.GenericRecord>builder(
+                                new io.tributary.catalog.crawler.RangeInputFile(
+                                        store,
+                                        new io.tributary.catalog.crawler.ObjectInfo(
+                                                s.key(), s.size(), null)))
+                        .build();
+        return new BulkRecords() {
+            @Override
+            public org.apache.avro.generic.GenericRecord next() throws IOException {
+                return in.read();
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
+        };
+    }
+
+    /** Reads the next records of an Avro or Parquet split: the position is records consumed. */
+    private RecordsWithSplitIds<Line<T>> fetchBulk(
+            RecordsBySplits.Builder<Line<T>> out, String id, List<Line<T>> batch)
+            throws IOException {
+        for (int i = 0; i < BATCH; i++) {
+            org.apache.avro.generic.GenericRecord r;
+            try {
+                r = records.next();
+            } catch (IOException | RuntimeException e) {
+                bad(
+                        lineNo + 1,
+                        -1,
+                        null,
+                        "corrupt "
+                                + config.bulkFormat()
+                                + " file after record "
+                                + lineNo
+                                + ": "
+                                + reason(e));
+                return flush(out, id, batch, true);
+            }
+            if (r == null) {
+                return flush(out, id, batch, true);
+            }
+            lineNo++;
+            T record = null;
+            try {
+                record = bulk.decode(r);
+                if (record != null && enricher != null) {
+                    record = enricher.enrich(record, current.key());
+                }
+            } catch (RuntimeException e) {
+                String raw = String.valueOf(r);
+                bad(lineNo, -1, raw.getBytes(StandardCharsets.UTF_8), reason(e));
+            }
+            batch.add(new Line<>(record, 0, lineNo));
+        }
+        return flush(out, id, batch, false);
+    }
+
     private void open(S3FileSplit s) throws IOException {
         lineNo = s.linesRead();
+        if (config.bulkFormat() != null) {
+            try {
+                records = openBulk(s);
+                for (long i = 0; i < s.linesRead(); i++) {
+                    records.next();
+                }
+            } catch (IOException | RuntimeException e) {
+                // not a readable file of this format: one quarantine entry, then the next split
+                bad(0, -1, null, "not a readable " + config.bulkFormat() + " file: " + reason(e));
+                records = () -> null;
+            }
+            return;
+        }
         if (s.compressed()) {
             stream = new GZIPInputStream(store.openAt(s.key(), 0), 64 * 1024);
             lines = new LineReader(stream, 0, config.maxLineBytes());
@@ -249,6 +360,14 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
 
     private void finish(RecordsBySplits.Builder<Line<T>> out) throws IOException {
         out.addFinishedSplit(current.splitId());
+        if (records != null) {
+            try {
+                records.close();
+            } catch (Exception e) {
+                throw new IOException(e);
+            }
+            records = null;
+        }
         if (stream != null) {
             stream.close();
         }
