@@ -124,7 +124,8 @@ class S3FileSourceITCase {
                 }
                 // a late file: its key sorts before everything read so far
                 put(client, bucket, "sales/dt=2026-11-01/late.json", 100_000, 300);
-                await().atMost(Duration.ofSeconds(60))
+                await().ignoreExceptions()
+                        .atMost(Duration.ofSeconds(60))
                         .until(() -> wh.count("SELECT count(*) FROM landing.arrivals") >= 5_800);
                 Thread.sleep(1500); // anything extra would land by now
             } finally {
@@ -161,7 +162,8 @@ class S3FileSourceITCase {
                             .orElseThrow();
             String jobId = job.getJobID().toHexString();
             // kill once part of the data is in and a checkpoint is retained
-            await().atMost(Duration.ofSeconds(60))
+            await().ignoreExceptions()
+                    .atMost(Duration.ofSeconds(60))
                     .until(
                             () ->
                                     wh.count("SELECT count(*) FROM landing.restarted") >= 4_000
@@ -191,7 +193,8 @@ class S3FileSourceITCase {
                             .getJobClient()
                             .orElseThrow();
             try {
-                await().atMost(Duration.ofSeconds(90))
+                await().ignoreExceptions()
+                        .atMost(Duration.ofSeconds(90))
                         .until(() -> wh.count("SELECT count(*) FROM landing.restarted") >= 50_000);
                 Thread.sleep(1500);
             } finally {
