@@ -2,6 +2,7 @@ package io.tributary.jobs.demo;
 
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.MariaDbService;
+import io.tributary.embedded.S3Service;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -16,11 +17,11 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 /**
  * The walking skeleton of the reference pipeline: sales JSON files on S3 into a warehouse table in
- * PostgreSQL through the exactly-once sink, continuously or once. Later issues swap in the catalog,
- * the Tributary S3 source, CDC and the join behind the same command.
+ * PostgreSQL through Tributary's S3 source and exactly-once sink, continuously or once. Later
+ * issues swap in CDC and the join behind the same command.
  *
  * <pre>
- *   s3://tributary-demo/sales/dt=.../*.json ──▶ Flink SQL (filesystem, json) ──▶ tributary-redshift ──▶ analytics.sales
+ *   s3://tributary-demo/sales/dt=.../*.json ──▶ tributary-s3 (json) ──▶ tributary-redshift ──▶ analytics.sales
  *   MariaDB shop.customers (sample, read by CDC in the full pipeline)
  * </pre>
  */
@@ -119,18 +120,27 @@ public final class DemoPipeline {
                         + " order_id BIGINT, customer_id INT, product STRING, quantity INT,"
                         + " unit_price DECIMAL(10, 2), ts TIMESTAMP(3), dt STRING"
                         + ") PARTITIONED BY (dt) WITH ("
-                        + " 'connector' = 'filesystem',"
+                        + " 'connector' = 'tributary-s3',"
                         + " 'path' = 's3://"
                         + BUCKET
                         + "/sales/',"
+                        + " 's3.endpoint' = '"
+                        + services.s3().endpoint()
+                        + "', 's3.path-style' = 'true',"
+                        // the embedded server's fixed loopback keys (see the README), not secrets
+                        + " 's3.access-key' = '"
+                        + S3Service.ACCESS_KEY
+                        + "', 's3.secret-key' = '"
+                        + S3Service.SECRET_KEY
+                        + "',"
                         + " 'format' = 'json',"
                         + " 'json.timestamp-format.standard' = 'ISO-8601',"
-                        + " 'json.fail-on-missing-field' = 'false'"
-                        + (continuous
-                                ? ", 'source.monitor-interval' = '"
-                                        + monitorInterval.toMillis()
-                                        + " ms'"
-                                : "")
+                        + " 'json.fail-on-missing-field' = 'false',"
+                        + " 'scan.mode' = '"
+                        + (continuous ? "continuous" : "bounded")
+                        + "', 'scan.interval' = '"
+                        + monitorInterval.toMillis()
+                        + " ms'"
                         + ")");
         env.executeSql(
                 "CREATE TABLE warehouse_sales ("
