@@ -180,6 +180,15 @@ class S3FileSourceITCase {
                         2000);
             }
             String restoreFrom = latestCheckpoint(jobId).orElseThrow();
+            // the bookmark the job resumes from, as `tributary bookmark show` reads it
+            SourceBookmarks.Bookmark bookmark = SourceBookmarks.read(checkpoints.resolve(jobId));
+            System.out.println("source restart: bookmark " + bookmark);
+            assertThat(bookmark.sources()).hasSize(1);
+            assertThat(bookmark.sources().get(0).discovery().highKey()).isEqualTo("part-019.json");
+            long unread =
+                    bookmark.sources().get(0).discovery().pending().size()
+                            + bookmark.sources().get(0).inProgress().size();
+            assertThat(unread).as("files not finished at the checkpoint").isPositive();
             System.out.println(
                     "source restart: killed after "
                             + before

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             CrawlCommand.class,
             CatalogCommand.class,
             QuarantineCommand.class,
+            BookmarkCommand.class,
             DemoCommand.class
         })
 public final class Tributary implements Runnable {
