@@ -64,6 +64,9 @@ final class TableOptions {
                     }
                 } else if (t.format() == TableFormat.JSON) {
                     o.put("json.timestamp-format.standard", "SQL");
+                    if ("array".equals(t.formatOptions().get("layout"))) {
+                        o.put("scan.record-layout", "json-array");
+                    }
                 }
                 for (String key : S3_KEYS) {
                     String v = catalogOptions.get(key);

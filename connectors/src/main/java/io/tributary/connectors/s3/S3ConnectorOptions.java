@@ -78,6 +78,14 @@ public final class S3ConnectorOptions {
                     .defaultValue(0)
                     .withDescription("Lines to skip at the start of each file (a CSV header).");
 
+    public static final ConfigOption<String> SCAN_RECORD_LAYOUT =
+            ConfigOptions.key("scan.record-layout")
+                    .stringType()
+                    .defaultValue("lines")
+                    .withDescription(
+                            "lines: a record per line; json-array: each file is one JSON array of"
+                                    + " records (read whole, element by element).");
+
     public static final ConfigOption<MemorySize> SCAN_MAX_LINE =
             ConfigOptions.key("scan.max-line-bytes")
                     .memoryType()

@@ -36,6 +36,7 @@ public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
                 S3ConnectorOptions.SCAN_MODIFIED_FILES,
                 S3ConnectorOptions.SCAN_SPLIT_SIZE,
                 S3ConnectorOptions.SCAN_HEADER_LINES,
+                S3ConnectorOptions.SCAN_RECORD_LAYOUT,
                 S3ConnectorOptions.SCAN_MAX_LINE,
                 S3ConnectorOptions.SCAN_BAD_RECORDS,
                 S3ConnectorOptions.SCAN_QUARANTINE_PATH,

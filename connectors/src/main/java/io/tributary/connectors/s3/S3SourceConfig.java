@@ -23,7 +23,8 @@ public record S3SourceConfig(
         int maxLineBytes,
         BadRecords badRecords,
         String quarantineLocation,
-        String bulkFormat)
+        String bulkFormat,
+        boolean jsonArrays)
         implements Serializable {
 
     /** What a record that cannot be read does. */

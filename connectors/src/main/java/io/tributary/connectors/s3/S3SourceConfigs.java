@@ -53,13 +53,23 @@ public final class S3SourceConfigs {
                         S3ConnectorOptions.SCAN_BAD_RECORDS.key(),
                         o.get(S3ConnectorOptions.SCAN_BAD_RECORDS)),
                 o.get(S3ConnectorOptions.SCAN_QUARANTINE_PATH),
-                bulkFormat(o.get(org.apache.flink.table.factories.FactoryUtil.FORMAT)));
+                bulkFormat(o.get(org.apache.flink.table.factories.FactoryUtil.FORMAT)),
+                jsonArrays(o.get(S3ConnectorOptions.SCAN_RECORD_LAYOUT)));
     }
 
     /** {@code avro} or {@code parquet} when the format is read from whole files; else null. */
     static String bulkFormat(String format) {
         String f = format == null ? "" : lower(format);
         return S3SourceConfig.BULK_FORMATS.contains(f) ? f : null;
+    }
+
+    private static boolean jsonArrays(String layout) {
+        String l = lower(layout);
+        if (!l.equals("lines") && !l.equals("json-array")) {
+            throw new ValidationException(
+                    "scan.record-layout is lines or json-array, not '" + layout + "'");
+        }
+        return l.equals("json-array");
     }
 
     private static String lower(String s) {

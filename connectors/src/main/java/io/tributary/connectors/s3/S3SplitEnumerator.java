@@ -137,7 +137,8 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
                 f.key().endsWith(".gz")
                         || f.size() <= config.splitSize()
                         || config.headerLines() > 0
-                        || config.bulkFormat() != null;
+                        || config.bulkFormat() != null
+                        || config.jsonArrays();
         if (whole) {
             out.add(new S3FileSplit(f.key(), f.size(), mtime, 0, f.size(), 0, 0));
             return out;

@@ -39,6 +39,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     private final S3FileSource.RecordEnricher<T> enricher;
     private final S3FileSource.BulkDecoder<T> bulk;
     private BulkRecords records;
+    private com.fasterxml.jackson.core.JsonParser elements;
+    private static final com.fasterxml.jackson.databind.ObjectMapper ARRAY_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private final Quarantine quarantine;
     private final Counter quarantined;
     private final Deque<S3FileSplit> splits = new ArrayDeque<>();
@@ -78,6 +81,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         List<Line<T>> batch = new ArrayList<>(BATCH);
         if (records != null) {
             return fetchBulk(out, id, batch);
+        }
+        if (elements != null) {
+            return fetchArray(out, id, batch);
         }
         for (int i = 0; i < BATCH; i++) {
             long start = lines.position();
@@ -324,8 +330,69 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         return flush(out, id, batch, false);
     }
 
+    /** The elements of a file holding one JSON array, each decoded as a record. */
+    private RecordsWithSplitIds<Line<T>> fetchArray(
+            RecordsBySplits.Builder<Line<T>> out, String id, List<Line<T>> batch)
+            throws IOException {
+        for (int i = 0; i < BATCH; i++) {
+            byte[] element;
+            try {
+                element = nextElement();
+            } catch (IOException e) {
+                bad(
+                        lineNo + 1,
+                        -1,
+                        null,
+                        "malformed JSON array after element " + lineNo + ": " + reason(e));
+                return flush(out, id, batch, true);
+            }
+            if (element == null) {
+                return flush(out, id, batch, true);
+            }
+            lineNo++;
+            T record = null;
+            try {
+                record = decoder.deserialize(element);
+                if (record != null && enricher != null) {
+                    record = enricher.enrich(record, current.key());
+                }
+            } catch (IOException | RuntimeException e) {
+                bad(lineNo, -1, element, reason(e));
+            }
+            batch.add(new Line<>(record, 0, lineNo));
+        }
+        return flush(out, id, batch, false);
+    }
+
+    /** The next element's JSON bytes, or null after the array's end. */
+    private byte[] nextElement() throws IOException {
+        com.fasterxml.jackson.core.JsonToken t = elements.nextToken();
+        if (t == null || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+            return null;
+        }
+        return ARRAY_JSON.writeValueAsBytes(ARRAY_JSON.readTree(elements));
+    }
+
     private void open(S3FileSplit s) throws IOException {
         lineNo = s.linesRead();
+        if (config.jsonArrays()) {
+            InputStream in = store.openAt(s.key(), 0);
+            stream = s.compressed() ? new GZIPInputStream(in, 64 * 1024) : in;
+            elements = ARRAY_JSON.getFactory().createParser(stream);
+            try {
+                if (elements.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    throw new IOException("the file does not start with a JSON array");
+                }
+                for (long i = 0; i < s.linesRead(); i++) {
+                    nextElement();
+                }
+            } catch (IOException e) {
+                bad(0, -1, null, "not a JSON array file: " + reason(e));
+                elements = ARRAY_JSON.getFactory().createParser("[]");
+                elements.nextToken();
+            }
+            return;
+        }
         if (config.bulkFormat() != null) {
             try {
                 records = openBulk(s);
@@ -360,6 +427,10 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
 
     private void finish(RecordsBySplits.Builder<Line<T>> out) throws IOException {
         out.addFinishedSplit(current.splitId());
+        if (elements != null) {
+            elements.close();
+            elements = null;
+        }
         if (records != null) {
             try {
                 records.close();

@@ -257,6 +257,57 @@ class S3BadInputITCase {
     }
 
     @Test
+    void jsonArrayFilesAreReadElementByElement() throws Exception {
+        String bucket = "json-arrays";
+        s3.createBucket(bucket);
+        try (S3Client client = s3.client()) {
+            StringBuilder a = new StringBuilder("[");
+            for (int i = 0; i < 300; i++) {
+                a.append(i == 0 ? "" : ",\n  ")
+                        .append("{\"id\": ")
+                        .append(i)
+                        .append(", \"amount\": 1.5}");
+            }
+            a.append("]");
+            client.putObject(
+                    x -> x.bucket(bucket).key("in/a.json"), RequestBody.fromString(a.toString()));
+            byte[] gz =
+                    gzip("[{\"id\": 1000, \"amount\": 2}, {\"id\": 1001, \"amount\": \"bad\"}]");
+            client.putObject(x -> x.bucket(bucket).key("in/b.json.gz"), RequestBody.fromBytes(gz));
+            client.putObject(
+                    x -> x.bucket(bucket).key("in/c.json"),
+                    RequestBody.fromString("[{\"id\": 2000, \"amount\": 1}, {\"id\": 2001, \"amo"));
+            TableEnvironment tEnv = tableEnv();
+            tEnv.executeSql(
+                    table(bucket, "quarantine")
+                            .replace(
+                                    "'scan.mode' = 'bounded',",
+                                    "'scan.mode' = 'bounded', 'scan.record-layout' = 'json-array',"));
+            List<Long> ids = new ArrayList<>();
+            try (CloseableIterator<Row> it = tEnv.executeSql("SELECT id FROM src").collect()) {
+                it.forEachRemaining(row -> ids.add((Long) row.getField(0)));
+            }
+            assertThat(ids).hasSize(302).doesNotHaveDuplicates().contains(0L, 299L, 1000L, 2000L);
+            List<String> reasons = new ArrayList<>();
+            for (var o :
+                    client.listObjectsV2Paginator(
+                                    b -> b.bucket(bucket).prefix("in/_tributary_quarantine/"))
+                            .contents()) {
+                reasons.add(
+                        JSON.readTree(
+                                        client.getObjectAsBytes(b -> b.bucket(bucket).key(o.key()))
+                                                .asByteArray())
+                                .get("reason")
+                                .asText());
+            }
+            assertThat(reasons)
+                    .hasSize(2)
+                    .anySatisfy(r -> assertThat(r).contains("amount"))
+                    .anySatisfy(r -> assertThat(r).contains("malformed JSON array"));
+        }
+    }
+
+    @Test
     void theFailPolicyStopsTheJobNamingFileAndLine() throws Exception {
         String bucket = "bad-input-fail";
         s3.createBucket(bucket);

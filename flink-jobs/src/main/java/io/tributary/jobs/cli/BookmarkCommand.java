@@ -24,7 +24,11 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description =
                 "Show the bookmark a checkpoint or savepoint holds for the S3 sources of a job.",
-        subcommands = {BookmarkCommand.Show.class})
+        subcommands = {
+            BookmarkCommand.Show.class,
+            BookmarkCommand.Reset.class,
+            BookmarkCommand.Rewind.class
+        })
 final class BookmarkCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -32,6 +36,169 @@ final class BookmarkCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A retained checkpoint of a job: its id, when it completed, its folder. */
+    record Retained(long id, Instant taken, Path dir) {}
+
+    /** The job's completed checkpoints, oldest first. */
+    static java.util.List<Retained> retained(Path jobDir) throws java.io.IOException {
+        java.util.List<Retained> out = new java.util.ArrayList<>();
+        if (!java.nio.file.Files.isDirectory(jobDir)) {
+            throw new java.io.IOException(jobDir + " is not a job's checkpoint folder");
+        }
+        try (var children = java.nio.file.Files.list(jobDir)) {
+            for (Path p : (Iterable<Path>) children::iterator) {
+                String name = p.getFileName().toString();
+                Path md = p.resolve("_metadata");
+                if (name.matches("chk-\\d+") && java.nio.file.Files.exists(md)) {
+                    out.add(
+                            new Retained(
+                                    Long.parseLong(name.substring(4)),
+                                    java.nio.file.Files.getLastModifiedTime(md).toInstant(),
+                                    p));
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(Retained::id));
+        return out;
+    }
+
+    static void delete(Path dir) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+    }
+
+    @Command(
+            name = "reset",
+            description =
+                    "Forget the job's bookmark: remove its retained checkpoints, so its next run"
+                            + " starts from nothing and reads every file again.")
+    static final class Reset implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "JOB-DIR", description = "The job's checkpoint folder.")
+        Path jobDir;
+
+        @Option(names = "--yes", description = "Do it (without it, only say what would go).")
+        boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            java.util.List<Retained> all = retained(jobDir);
+            if (all.isEmpty()) {
+                out.println("no retained checkpoint in " + jobDir + ": nothing to reset");
+                return ExitCodes.OK;
+            }
+            for (Retained r : all) {
+                out.println(
+                        (yes ? "removing " : "would remove ")
+                                + "checkpoint "
+                                + r.id()
+                                + " ("
+                                + r.taken()
+                                + ")");
+                if (yes) {
+                    delete(r.dir());
+                }
+            }
+            out.println(
+                    yes
+                            ? "bookmark reset: the job's next run starts over"
+                            : "nothing removed; add --yes to reset the bookmark");
+            out.flush();
+            return yes ? ExitCodes.OK : ExitCodes.USAGE;
+        }
+    }
+
+    @Command(
+            name = "rewind",
+            description =
+                    "Move the job's bookmark back: remove the checkpoints after the one named, so the"
+                            + " job resumes from it and reads again what came after.")
+    static final class Rewind implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "JOB-DIR", description = "The job's checkpoint folder.")
+        Path jobDir;
+
+        @Option(
+                names = "--to",
+                required = true,
+                paramLabel = "ID|TIME",
+                description =
+                        "A checkpoint id, or an ISO time (the latest checkpoint taken at or before"
+                                + " it). To resume from a savepoint, pass its path to the run"
+                                + " instead (execution.savepoint.path).")
+        String to;
+
+        @Option(names = "--yes", description = "Do it (without it, only say what would go).")
+        boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            java.util.List<Retained> all = retained(jobDir);
+            Retained target = null;
+            if (to.matches("\\d+")) {
+                long id = Long.parseLong(to);
+                target = all.stream().filter(r -> r.id() == id).findFirst().orElse(null);
+            } else {
+                Instant at;
+                try {
+                    at = Instant.parse(to);
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(),
+                            "--to takes a checkpoint id or an ISO time (2026-11-24T10:00:00Z), not '"
+                                    + to
+                                    + "'");
+                }
+                for (Retained r : all) {
+                    if (!r.taken().isAfter(at)) {
+                        target = r;
+                    }
+                }
+            }
+            if (target == null) {
+                out.println(
+                        "no retained checkpoint matches "
+                                + to
+                                + "; retained: "
+                                + all.stream().map(r -> r.id() + " (" + r.taken() + ")").toList());
+                out.flush();
+                return ExitCodes.FAILURE;
+            }
+            for (Retained r : all) {
+                if (r.id() > target.id()) {
+                    out.println(
+                            (yes ? "removing " : "would remove ")
+                                    + "checkpoint "
+                                    + r.id()
+                                    + " ("
+                                    + r.taken()
+                                    + ")");
+                    if (yes) {
+                        delete(r.dir());
+                    }
+                }
+            }
+            out.println(
+                    (yes ? "bookmark rewound: " : "nothing removed (add --yes): ")
+                            + "the job resumes from checkpoint "
+                            + target.id()
+                            + " ("
+                            + target.taken()
+                            + ", "
+                            + target.dir()
+                            + ")");
+            out.flush();
+            return yes ? ExitCodes.OK : ExitCodes.USAGE;
+        }
     }
 
     @Command(

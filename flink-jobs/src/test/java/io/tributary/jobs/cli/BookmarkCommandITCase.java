@@ -67,6 +67,45 @@ class BookmarkCommandITCase {
         CliRun text = CliRun.of("bookmark", "show", jobDir.toString());
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.out()).contains("listed up to key part-2.json").contains("not started: 0");
+
+        // the shared test cluster retains one checkpoint (state.checkpoints.num-retained is a
+        // cluster setting); two later ones are made by copying it, to rewind over them
+        java.util.List<BookmarkCommand.Retained> kept = BookmarkCommand.retained(jobDir);
+        assertThat(kept).hasSize(1);
+        long target = kept.get(0).id();
+        for (long later = target + 1; later <= target + 2; later++) {
+            org.apache.flink.util.FileUtils.copy(
+                    new org.apache.flink.core.fs.Path(kept.get(0).dir().toUri()),
+                    new org.apache.flink.core.fs.Path(jobDir.resolve("chk-" + later).toUri()),
+                    false);
+        }
+        java.util.List<BookmarkCommand.Retained> retained = BookmarkCommand.retained(jobDir);
+        assertThat(retained).hasSize(3);
+        CliRun dry =
+                CliRun.of("bookmark", "rewind", jobDir.toString(), "--to", Long.toString(target));
+        assertThat(dry.out())
+                .contains("would remove checkpoint " + (target + 1))
+                .contains("would remove checkpoint " + (target + 2));
+        assertThat(BookmarkCommand.retained(jobDir)).hasSize(retained.size());
+        CliRun rewind =
+                CliRun.of(
+                        "bookmark",
+                        "rewind",
+                        jobDir.toString(),
+                        "--to",
+                        Long.toString(target),
+                        "--yes");
+        assertThat(rewind.exitCode()).as(rewind.err()).isZero();
+        assertThat(BookmarkCommand.retained(jobDir))
+                .extracting(BookmarkCommand.Retained::id)
+                .endsWith(target);
+        assertThat(CliRun.of("bookmark", "show", jobDir.toString()).out())
+                .contains("checkpoint " + target + ",");
+
+        CliRun reset = CliRun.of("bookmark", "reset", jobDir.toString(), "--yes");
+        assertThat(reset.exitCode()).as(reset.err()).isZero();
+        assertThat(BookmarkCommand.retained(jobDir)).isEmpty();
+
         CliRun none = CliRun.of("bookmark", "show", data.toString());
         assertThat(none.exitCode()).isEqualTo(ExitCodes.FAILURE);
         assertThat(none.err()).contains("no completed checkpoint");
