@@ -62,6 +62,12 @@ final class QuarantineCommand implements Runnable {
         /** Every entry, oldest key first: its key in the quarantine and its JSON. */
         List<Object[]> entries(ObjectStore q) throws Exception {
             List<ObjectInfo> keys = new ArrayList<>();
+            String location = q.location();
+            if (location.startsWith("file:")
+                    && !java.nio.file.Files.isDirectory(
+                            java.nio.file.Path.of(java.net.URI.create(location)))) {
+                return new ArrayList<>(); // nothing was ever quarantined here
+            }
             q.list(keys::add);
             List<Object[]> out = new ArrayList<>();
             for (ObjectInfo k : keys) {

@@ -53,6 +53,8 @@ class QuarantineCommandITCase {
                         + "{\"id\": 3, \"amount\": 1.5}\n"
                         + "{\"id\": 4, \"amount\": \"tbd\"}\n");
         String path = data.toUri().toString();
+        assertThat(CliRun.of("quarantine", "list", path, "--home", home.toString()).out())
+                .contains("0 quarantined record(s)");
         assertThat(read(path, "DOUBLE")).isEqualTo(2);
 
         CliRun list = CliRun.of("quarantine", "list", path, "--json", "--home", home.toString());
