@@ -180,6 +180,9 @@ final class DemoCommand implements Callable<Integer> {
         TableResult result = demo.submit(true, Duration.ofSeconds(2));
         JobClient job = result.getJobClient().orElseThrow();
         say("Job %s running. New files every %s; Ctrl-C to stop.", job.getJobID(), interval);
+        say(
+                "Its bookmark (checkpoints): tributary bookmark show %s",
+                demo.checkpointDir().resolve(job.getJobID().toHexString()));
         AtomicBoolean stopping = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =

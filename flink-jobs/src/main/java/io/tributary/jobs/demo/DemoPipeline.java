@@ -114,7 +114,13 @@ public final class DemoPipeline {
                                         "tributary-demo: s3 sales -> " + WAREHOUSE_TABLE,
                                         // the sink commits once per checkpoint (and at the end)
                                         "execution.checkpointing.interval",
-                                        continuous ? "5 s" : "1 s"));
+                                        continuous ? "5 s" : "1 s",
+                                        // the job's bookmark: kept when it is cancelled, so
+                                        // `tributary bookmark show` reads it and a run resumes
+                                        "state.checkpoints.dir",
+                                        checkpointDir().toUri().toString(),
+                                        "execution.checkpointing.externalized-checkpoint-retention",
+                                        "RETAIN_ON_CANCELLATION"));
         env.executeSql(
                 "CREATE TABLE sales_files ("
                         + " order_id BIGINT, customer_id INT, product STRING, quantity INT,"
@@ -157,6 +163,11 @@ public final class DemoPipeline {
         return env.executeSql(
                 "INSERT INTO warehouse_sales SELECT order_id, customer_id, product, quantity,"
                         + " unit_price, ts, CAST(dt AS DATE) FROM sales_files");
+    }
+
+    /** Where the demo job keeps its checkpoints: one folder per job id. */
+    public java.nio.file.Path checkpointDir() {
+        return services.root().resolve("checkpoints");
     }
 
     /** Rows, distinct order ids and revenue now in the warehouse table. */
