@@ -94,7 +94,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             try {
                 line = lines.next();
             } catch (IOException e) {
-                if (!current.compressed()) {
+                if (!current.compressed() || storageFailure(e)) {
                     throw e; // a network failure: the job restarts from its checkpoint
                 }
                 bad(
@@ -165,6 +165,26 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             finish(out);
         }
         return out.build();
+    }
+
+    /**
+     * Whether reading failed because S3 (or the disk) did, not the data: such a failure fails the
+     * task, which restarts from its checkpoint, instead of quarantining a good file.
+     */
+    static boolean storageFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof software.amazon.awssdk.core.exception.SdkException
+                    || t instanceof java.net.SocketException
+                    || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.io.InterruptedIOException
+                    || t instanceof java.nio.file.NoSuchFileException
+                    || t instanceof java.nio.file.AccessDeniedException
+                    // the HTTP client's own "connection closed early" family
+                    || t.getClass().getName().startsWith("org.apache.http.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isBlank(byte[] b) {
@@ -299,6 +319,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             try {
                 r = records.next();
             } catch (IOException | RuntimeException e) {
+                if (storageFailure(e)) {
+                    throw e;
+                }
                 bad(
                         lineNo + 1,
                         -1,
@@ -339,6 +362,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             try {
                 element = nextElement();
             } catch (IOException e) {
+                if (storageFailure(e)) {
+                    throw e;
+                }
                 bad(
                         lineNo + 1,
                         -1,
@@ -387,6 +413,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                     nextElement();
                 }
             } catch (IOException e) {
+                if (storageFailure(e)) {
+                    throw e;
+                }
                 bad(0, -1, null, "not a JSON array file: " + reason(e));
                 elements = ARRAY_JSON.getFactory().createParser("[]");
                 elements.nextToken();
@@ -400,6 +429,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                     records.next();
                 }
             } catch (IOException | RuntimeException e) {
+                if (storageFailure(e)) {
+                    throw e;
+                }
                 // not a readable file of this format: one quarantine entry, then the next split
                 bad(0, -1, null, "not a readable " + config.bulkFormat() + " file: " + reason(e));
                 records = () -> null;

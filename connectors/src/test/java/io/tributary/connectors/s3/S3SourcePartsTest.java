@@ -64,4 +64,23 @@ class S3SourcePartsTest {
         exact.skipToLineStart();
         assertThat(exact.position()).isEqualTo(11);
     }
+
+    @Test
+    void storageFailuresFailTheTaskWhileCorruptDataIsQuarantined() {
+        assertThat(S3SplitReader.storageFailure(new java.util.zip.ZipException("bad header")))
+                .isFalse();
+        assertThat(S3SplitReader.storageFailure(new java.io.EOFException("Unexpected end")))
+                .isFalse();
+        assertThat(
+                        S3SplitReader.storageFailure(
+                                new java.io.IOException(
+                                        "Reading s3://b/k failed",
+                                        software.amazon.awssdk.core.exception.SdkClientException
+                                                .create("Unable to execute HTTP request"))))
+                .isTrue();
+        assertThat(
+                        S3SplitReader.storageFailure(
+                                new java.io.IOException(new java.net.SocketException("reset"))))
+                .isTrue();
+    }
 }
