@@ -22,8 +22,11 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "bookmark",
         mixinStandardHelpOptions = true,
-        description =
-                "Show the bookmark a checkpoint or savepoint holds for the S3 sources of a job.",
+        description = {
+            "A job's bookmark is its latest retained checkpoint: show it, rewind it to an earlier"
+                    + " checkpoint, or reset it (the next run starts over).",
+            "Rewinding needs several retained checkpoints (state.checkpoints.num-retained)."
+        },
         subcommands = {
             BookmarkCommand.Show.class,
             BookmarkCommand.Reset.class,
