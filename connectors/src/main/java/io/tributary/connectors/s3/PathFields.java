@@ -40,8 +40,21 @@ final class PathFields implements Serializable {
         this.types = List.copyOf(types);
     }
 
+    /** The values of the file read last: a file's rows share them, parsed once per file. */
+    private transient String lastKey;
+
+    private transient GenericRowData lastValues;
+
     /** {@code row} with the partition values of {@code key} (relative to the path) after it. */
     RowData append(RowData row, String key) {
+        if (!key.equals(lastKey)) {
+            lastValues = values(key);
+            lastKey = key;
+        }
+        return new JoinedRowData(row.getRowKind(), row, lastValues);
+    }
+
+    private GenericRowData values(String key) {
         String[] parts = key.split("/");
         GenericRowData values = new GenericRowData(types.size());
         for (int i = 0; i < types.size(); i++) {
@@ -53,7 +66,7 @@ final class PathFields implements Serializable {
             }
             values.setField(i, convert(v, types.get(i)));
         }
-        return new JoinedRowData(row.getRowKind(), row, values);
+        return values;
     }
 
     private static Object convert(String v, LogicalType t) {

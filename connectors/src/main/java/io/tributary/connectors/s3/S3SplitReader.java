@@ -38,8 +38,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     private final DeserializationSchema<T> decoder;
     private final S3FileSource.RecordEnricher<T> enricher;
     private final S3FileSource.BulkDecoder<T> bulk;
-    private BulkRecords records;
-    private com.fasterxml.jackson.core.JsonParser elements;
+    private WholeFileRecords records;
     private static final com.fasterxml.jackson.databind.ObjectMapper ARRAY_JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
     private final Quarantine quarantine;
@@ -80,10 +79,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         String id = current.splitId();
         List<Line<T>> batch = new ArrayList<>(BATCH);
         if (records != null) {
-            return fetchBulk(out, id, batch);
-        }
-        if (elements != null) {
-            return fetchArray(out, id, batch);
+            return fetchWhole(out, id, batch);
         }
         for (int i = 0; i < BATCH; i++) {
             long start = lines.position();
@@ -263,23 +259,55 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         quarantined.inc();
     }
 
-    /** Records of an Avro or Parquet file, one at a time; null at the end. */
-    private interface BulkRecords extends AutoCloseable {
-        org.apache.avro.generic.GenericRecord next() throws IOException;
+    /**
+     * The records of a file read whole (Avro, Parquet, one JSON array), one at a time, null at the
+     * end: an Avro {@code GenericRecord} or a JSON element's bytes.
+     */
+    private interface WholeFileRecords extends AutoCloseable {
+        Object next() throws IOException;
 
         @Override
         default void close() throws IOException {}
     }
 
-    private BulkRecords openBulk(S3FileSplit s) throws IOException {
+    /** What a whole-file record is, for messages: "avro file", "parquet file", "JSON array". */
+    private String wholeFileKind() {
+        return config.jsonArrays() ? "JSON array" : config.bulkFormat() + " file";
+    }
+
+    private WholeFileRecords openWhole(S3FileSplit s) throws IOException {
+        if (config.jsonArrays()) {
+            InputStream in = store.openAt(s.key(), 0);
+            stream = s.compressed() ? new GZIPInputStream(in, 64 * 1024) : in;
+            com.fasterxml.jackson.core.JsonParser p = ARRAY_JSON.getFactory().createParser(stream);
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                p.close();
+                throw new IOException("the file does not start with a JSON array");
+            }
+            return new WholeFileRecords() {
+                @Override
+                public Object next() throws IOException {
+                    com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+                    if (t == null || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                        return null;
+                    }
+                    return ARRAY_JSON.writeValueAsBytes(ARRAY_JSON.readTree(p));
+                }
+
+                @Override
+                public void close() throws IOException {
+                    p.close();
+                }
+            };
+        }
         if (config.bulkFormat().equals("avro")) {
             org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord> in =
                     new org.apache.avro.file.DataFileStream<>(
                             store.openAt(s.key(), 0),
                             new org.apache.avro.generic.GenericDatumReader<>());
-            return new BulkRecords() {
+            return new WholeFileRecords() {
                 @Override
-                public org.apache.avro.generic.GenericRecord next() {
+                public Object next() {
                     return in.hasNext() ? in.next() : null;
                 }
 
@@ -297,9 +325,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                                         new io.tributary.catalog.crawler.ObjectInfo(
                                                 s.key(), s.size(), null)))
                         .build();
-        return new BulkRecords() {
+        return new WholeFileRecords() {
             @Override
-            public org.apache.avro.generic.GenericRecord next() throws IOException {
+            public Object next() throws IOException {
                 return in.read();
             }
 
@@ -310,14 +338,14 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         };
     }
 
-    /** Reads the next records of an Avro or Parquet split: the position is records consumed. */
-    private RecordsWithSplitIds<Line<T>> fetchBulk(
+    /** Reads the next records of a whole-file split: the position is records consumed. */
+    private RecordsWithSplitIds<Line<T>> fetchWhole(
             RecordsBySplits.Builder<Line<T>> out, String id, List<Line<T>> batch)
             throws IOException {
         for (int i = 0; i < BATCH; i++) {
-            org.apache.avro.generic.GenericRecord r;
+            Object item;
             try {
-                r = records.next();
+                item = records.next();
             } catch (IOException | RuntimeException e) {
                 if (storageFailure(e)) {
                     throw e;
@@ -326,105 +354,44 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                         lineNo + 1,
                         -1,
                         null,
-                        "corrupt "
-                                + config.bulkFormat()
-                                + " file after record "
+                        (config.jsonArrays()
+                                        ? "malformed JSON array after element "
+                                        : "corrupt " + wholeFileKind() + " after record ")
                                 + lineNo
                                 + ": "
                                 + reason(e));
                 return flush(out, id, batch, true);
             }
-            if (r == null) {
+            if (item == null) {
                 return flush(out, id, batch, true);
             }
             lineNo++;
             T record = null;
             try {
-                record = bulk.decode(r);
-                if (record != null && enricher != null) {
-                    record = enricher.enrich(record, current.key());
-                }
-            } catch (RuntimeException e) {
-                String raw = String.valueOf(r);
-                bad(lineNo, -1, raw.getBytes(StandardCharsets.UTF_8), reason(e));
-            }
-            batch.add(new Line<>(record, 0, lineNo));
-        }
-        return flush(out, id, batch, false);
-    }
-
-    /** The elements of a file holding one JSON array, each decoded as a record. */
-    private RecordsWithSplitIds<Line<T>> fetchArray(
-            RecordsBySplits.Builder<Line<T>> out, String id, List<Line<T>> batch)
-            throws IOException {
-        for (int i = 0; i < BATCH; i++) {
-            byte[] element;
-            try {
-                element = nextElement();
-            } catch (IOException e) {
-                if (storageFailure(e)) {
-                    throw e;
-                }
-                bad(
-                        lineNo + 1,
-                        -1,
-                        null,
-                        "malformed JSON array after element " + lineNo + ": " + reason(e));
-                return flush(out, id, batch, true);
-            }
-            if (element == null) {
-                return flush(out, id, batch, true);
-            }
-            lineNo++;
-            T record = null;
-            try {
-                record = decoder.deserialize(element);
+                record =
+                        item instanceof byte[] json
+                                ? decoder.deserialize(json)
+                                : bulk.decode((org.apache.avro.generic.GenericRecord) item);
                 if (record != null && enricher != null) {
                     record = enricher.enrich(record, current.key());
                 }
             } catch (IOException | RuntimeException e) {
-                bad(lineNo, -1, element, reason(e));
+                byte[] raw =
+                        item instanceof byte[] json
+                                ? json
+                                : String.valueOf(item).getBytes(StandardCharsets.UTF_8);
+                bad(lineNo, -1, raw, reason(e));
             }
             batch.add(new Line<>(record, 0, lineNo));
         }
         return flush(out, id, batch, false);
     }
 
-    /** The next element's JSON bytes, or null after the array's end. */
-    private byte[] nextElement() throws IOException {
-        com.fasterxml.jackson.core.JsonToken t = elements.nextToken();
-        if (t == null || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
-            return null;
-        }
-        return ARRAY_JSON.writeValueAsBytes(ARRAY_JSON.readTree(elements));
-    }
-
     private void open(S3FileSplit s) throws IOException {
         lineNo = s.linesRead();
-        if (config.jsonArrays()) {
-            InputStream in = store.openAt(s.key(), 0);
-            stream = s.compressed() ? new GZIPInputStream(in, 64 * 1024) : in;
-            elements = ARRAY_JSON.getFactory().createParser(stream);
+        if (config.jsonArrays() || config.bulkFormat() != null) {
             try {
-                if (elements.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
-                    throw new IOException("the file does not start with a JSON array");
-                }
-                for (long i = 0; i < s.linesRead(); i++) {
-                    nextElement();
-                }
-            } catch (IOException e) {
-                if (storageFailure(e)) {
-                    throw e;
-                }
-                bad(0, -1, null, "not a JSON array file: " + reason(e));
-                elements = ARRAY_JSON.getFactory().createParser("[]");
-                elements.nextToken();
-            }
-            return;
-        }
-        if (config.bulkFormat() != null) {
-            try {
-                records = openBulk(s);
+                records = openWhole(s);
                 for (long i = 0; i < s.linesRead(); i++) {
                     records.next();
                 }
@@ -432,8 +399,8 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                 if (storageFailure(e)) {
                     throw e;
                 }
-                // not a readable file of this format: one quarantine entry, then the next split
-                bad(0, -1, null, "not a readable " + config.bulkFormat() + " file: " + reason(e));
+                // not a readable file of this kind: one quarantine entry, then the next split
+                bad(0, -1, null, "not a readable " + wholeFileKind() + ": " + reason(e));
                 records = () -> null;
             }
             return;
@@ -459,10 +426,6 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
 
     private void finish(RecordsBySplits.Builder<Line<T>> out) throws IOException {
         out.addFinishedSplit(current.splitId());
-        if (elements != null) {
-            elements.close();
-            elements = null;
-        }
         if (records != null) {
             try {
                 records.close();

@@ -80,19 +80,41 @@ public final class SourceBookmarks {
         if (Files.exists(dir.resolve("_metadata"))) {
             return dir;
         }
-        try (Stream<Path> children = Files.list(dir)) {
-            return children.filter(p -> p.getFileName().toString().matches("chk-\\d+"))
-                    .filter(p -> Files.exists(p.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingLong(
-                                    p -> Long.parseLong(p.getFileName().toString().substring(4))))
-                    .orElseThrow(
-                            () ->
-                                    new IOException(
-                                            dir
-                                                    + " holds no completed checkpoint (a chk-N"
-                                                    + " folder with _metadata) and is not one"));
+        List<Retained> all = retained(dir);
+        if (all.isEmpty()) {
+            throw new IOException(
+                    dir
+                            + " holds no completed checkpoint (a chk-N folder with _metadata) and is not one");
         }
+        return all.get(all.size() - 1).dir();
+    }
+
+    /** A job's retained checkpoint: its id, when it completed, its folder. */
+    public record Retained(long id, Instant taken, Path dir) {}
+
+    /**
+     * A job's completed checkpoints ({@code chk-N} folders with {@code _metadata}), oldest first.
+     */
+    public static List<Retained> retained(Path jobDir) throws IOException {
+        if (!Files.isDirectory(jobDir)) {
+            throw new IOException(jobDir + " is not a job's checkpoint folder");
+        }
+        List<Retained> out = new ArrayList<>();
+        try (Stream<Path> children = Files.list(jobDir)) {
+            for (Path p : (Iterable<Path>) children::iterator) {
+                String name = p.getFileName().toString();
+                Path md = p.resolve("_metadata");
+                if (name.matches("chk-\\d+") && Files.exists(md)) {
+                    out.add(
+                            new Retained(
+                                    Long.parseLong(name.substring(4)),
+                                    Files.getLastModifiedTime(md).toInstant(),
+                                    p));
+                }
+            }
+        }
+        out.sort(Comparator.comparingLong(Retained::id));
+        return out;
     }
 
     /** The coordinator state, when it is a tributary-s3 enumerator's. */

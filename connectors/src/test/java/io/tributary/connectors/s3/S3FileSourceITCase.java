@@ -9,10 +9,8 @@ import io.tributary.embedded.SharedServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -222,19 +220,9 @@ class S3FileSourceITCase {
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
-        try (Stream<Path> chk = Files.list(dir)) {
-            return chk.filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .filter(p -> Files.exists(p.resolve("_metadata")))
-                    .max(
-                            Comparator.comparingInt(
-                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .map(p -> p.toUri().toString());
-        }
-    }
-
-    static List<String> keys(S3Client s3, String bucket, String prefix) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
-                .map(o -> o.key())
-                .toList();
+        List<SourceBookmarks.Retained> all = SourceBookmarks.retained(dir);
+        return all.isEmpty()
+                ? Optional.empty()
+                : Optional.of(all.get(all.size() - 1).dir().toUri().toString());
     }
 }

@@ -41,30 +41,22 @@ final class BookmarkCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** A retained checkpoint of a job: its id, when it completed, its folder. */
-    record Retained(long id, Instant taken, Path dir) {}
-
-    /** The job's completed checkpoints, oldest first. */
-    static java.util.List<Retained> retained(Path jobDir) throws java.io.IOException {
-        java.util.List<Retained> out = new java.util.ArrayList<>();
-        if (!java.nio.file.Files.isDirectory(jobDir)) {
-            throw new java.io.IOException(jobDir + " is not a job's checkpoint folder");
-        }
-        try (var children = java.nio.file.Files.list(jobDir)) {
-            for (Path p : (Iterable<Path>) children::iterator) {
-                String name = p.getFileName().toString();
-                Path md = p.resolve("_metadata");
-                if (name.matches("chk-\\d+") && java.nio.file.Files.exists(md)) {
-                    out.add(
-                            new Retained(
-                                    Long.parseLong(name.substring(4)),
-                                    java.nio.file.Files.getLastModifiedTime(md).toInstant(),
-                                    p));
-                }
+    /** Removes {@code checkpoints} (or, without {@code yes}, says it would). */
+    static void remove(
+            java.util.List<SourceBookmarks.Retained> checkpoints, boolean yes, PrintWriter out)
+            throws java.io.IOException {
+        for (SourceBookmarks.Retained r : checkpoints) {
+            out.println(
+                    (yes ? "removing " : "would remove ")
+                            + "checkpoint "
+                            + r.id()
+                            + " ("
+                            + r.taken()
+                            + ")");
+            if (yes) {
+                delete(r.dir());
             }
         }
-        out.sort(java.util.Comparator.comparingLong(Retained::id));
-        return out;
     }
 
     static void delete(Path dir) throws java.io.IOException {
@@ -92,23 +84,12 @@ final class BookmarkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            java.util.List<Retained> all = retained(jobDir);
+            java.util.List<SourceBookmarks.Retained> all = SourceBookmarks.retained(jobDir);
             if (all.isEmpty()) {
                 out.println("no retained checkpoint in " + jobDir + ": nothing to reset");
                 return ExitCodes.OK;
             }
-            for (Retained r : all) {
-                out.println(
-                        (yes ? "removing " : "would remove ")
-                                + "checkpoint "
-                                + r.id()
-                                + " ("
-                                + r.taken()
-                                + ")");
-                if (yes) {
-                    delete(r.dir());
-                }
-            }
+            remove(all, yes, out);
             out.println(
                     yes
                             ? "bookmark reset: the job's next run starts over"
@@ -145,8 +126,8 @@ final class BookmarkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            java.util.List<Retained> all = retained(jobDir);
-            Retained target = null;
+            java.util.List<SourceBookmarks.Retained> all = SourceBookmarks.retained(jobDir);
+            SourceBookmarks.Retained target = null;
             if (to.matches("\\d+")) {
                 long id = Long.parseLong(to);
                 target = all.stream().filter(r -> r.id() == id).findFirst().orElse(null);
@@ -161,7 +142,7 @@ final class BookmarkCommand implements Runnable {
                                     + to
                                     + "'");
                 }
-                for (Retained r : all) {
+                for (SourceBookmarks.Retained r : all) {
                     if (!r.taken().isAfter(at)) {
                         target = r;
                     }
@@ -176,20 +157,8 @@ final class BookmarkCommand implements Runnable {
                 out.flush();
                 return ExitCodes.FAILURE;
             }
-            for (Retained r : all) {
-                if (r.id() > target.id()) {
-                    out.println(
-                            (yes ? "removing " : "would remove ")
-                                    + "checkpoint "
-                                    + r.id()
-                                    + " ("
-                                    + r.taken()
-                                    + ")");
-                    if (yes) {
-                        delete(r.dir());
-                    }
-                }
-            }
+            long keep = target.id();
+            remove(all.stream().filter(r -> r.id() > keep).toList(), yes, out);
             out.println(
                     (yes ? "bookmark rewound: " : "nothing removed (add --yes): ")
                             + "the job resumes from checkpoint "

@@ -70,7 +70,8 @@ class BookmarkCommandITCase {
 
         // the shared test cluster retains one checkpoint (state.checkpoints.num-retained is a
         // cluster setting); two later ones are made by copying it, to rewind over them
-        java.util.List<BookmarkCommand.Retained> kept = BookmarkCommand.retained(jobDir);
+        java.util.List<io.tributary.connectors.s3.SourceBookmarks.Retained> kept =
+                io.tributary.connectors.s3.SourceBookmarks.retained(jobDir);
         assertThat(kept).hasSize(1);
         long target = kept.get(0).id();
         for (long later = target + 1; later <= target + 2; later++) {
@@ -79,14 +80,16 @@ class BookmarkCommandITCase {
                     new org.apache.flink.core.fs.Path(jobDir.resolve("chk-" + later).toUri()),
                     false);
         }
-        java.util.List<BookmarkCommand.Retained> retained = BookmarkCommand.retained(jobDir);
+        java.util.List<io.tributary.connectors.s3.SourceBookmarks.Retained> retained =
+                io.tributary.connectors.s3.SourceBookmarks.retained(jobDir);
         assertThat(retained).hasSize(3);
         CliRun dry =
                 CliRun.of("bookmark", "rewind", jobDir.toString(), "--to", Long.toString(target));
         assertThat(dry.out())
                 .contains("would remove checkpoint " + (target + 1))
                 .contains("would remove checkpoint " + (target + 2));
-        assertThat(BookmarkCommand.retained(jobDir)).hasSize(retained.size());
+        assertThat(io.tributary.connectors.s3.SourceBookmarks.retained(jobDir))
+                .hasSize(retained.size());
         CliRun rewind =
                 CliRun.of(
                         "bookmark",
@@ -96,15 +99,15 @@ class BookmarkCommandITCase {
                         Long.toString(target),
                         "--yes");
         assertThat(rewind.exitCode()).as(rewind.err()).isZero();
-        assertThat(BookmarkCommand.retained(jobDir))
-                .extracting(BookmarkCommand.Retained::id)
+        assertThat(io.tributary.connectors.s3.SourceBookmarks.retained(jobDir))
+                .extracting(io.tributary.connectors.s3.SourceBookmarks.Retained::id)
                 .endsWith(target);
         assertThat(CliRun.of("bookmark", "show", jobDir.toString()).out())
                 .contains("checkpoint " + target + ",");
 
         CliRun reset = CliRun.of("bookmark", "reset", jobDir.toString(), "--yes");
         assertThat(reset.exitCode()).as(reset.err()).isZero();
-        assertThat(BookmarkCommand.retained(jobDir)).isEmpty();
+        assertThat(io.tributary.connectors.s3.SourceBookmarks.retained(jobDir)).isEmpty();
 
         CliRun none = CliRun.of("bookmark", "show", data.toString());
         assertThat(none.exitCode()).isEqualTo(ExitCodes.FAILURE);
