@@ -1,0 +1,161 @@
+package io.tributary.connectors.cdc;
+
+import io.tributary.catalog.model.Column;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.source.SourceRecord;
+import org.apache.flink.cdc.debezium.DebeziumDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns Debezium's records (inside Flink CDC) into {@link ChangeRecord}s. The work that depends
+ * only on a table's Connect schema (column types, value converters, the registry version) is done
+ * once per schema object and cached by identity; per record, only the values are converted. Logs
+ * snapshot progress per table against the estimate from the readiness check.
+ */
+final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<ChangeRecord> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeRecordDeserializer.class);
+    private static final long PROGRESS_EVERY_MS = 10_000;
+
+    private final SchemaTracker tracker;
+    private final Map<String, Long> estimates;
+
+    private transient Map<Schema, Codec> codecs;
+    private transient Map<String, long[]> snapshotRows;
+    private transient long lastProgress;
+
+    ChangeRecordDeserializer(SchemaTracker tracker, Map<String, Long> estimates) {
+        this.tracker = tracker;
+        this.estimates = new HashMap<>(estimates);
+    }
+
+    /** What one Connect schema of a table turns into. */
+    private record Codec(RowShape shape, UnaryOperator<Object>[] converters) {}
+
+    @Override
+    public void deserialize(SourceRecord record, Collector<ChangeRecord> out) {
+        if (!(record.value() instanceof Struct value)
+                || value.schema().field("op") == null
+                || value.schema().field("source") == null) {
+            return; // heartbeats, transaction markers and DDL records carry no row
+        }
+        if (codecs == null) {
+            codecs = new IdentityHashMap<>();
+            snapshotRows = new HashMap<>();
+        }
+        Struct source = value.getStruct("source");
+        ChangeOp op = ChangeOp.ofCode(value.getString("op"));
+        String position = position(source);
+        long commit = commitMillis(source, value);
+        Codec codec = codecs.get(value.schema());
+        if (codec == null) {
+            codec = codec(value.schema(), record.keySchema(), source);
+            codecs.put(value.schema(), codec);
+        }
+        RowShape shape = tracker.resolve(codec.shape, out::collect, position, commit);
+        if (shape != codec.shape) {
+            codec = new Codec(shape, codec.converters);
+            codecs.put(value.schema(), codec);
+        }
+        out.collect(
+                new ChangeRecord(
+                        op,
+                        shape,
+                        row(value.getStruct("before"), codec),
+                        row(value.getStruct("after"), codec),
+                        position,
+                        commit,
+                        null));
+        if (op == ChangeOp.READ) {
+            progress(shape.table().qualified());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Codec codec(Schema envelope, Schema keySchema, Struct source) {
+        Schema row = envelope.field("after").schema();
+        List<Column> columns = new ArrayList<>();
+        UnaryOperator<Object>[] converters = new UnaryOperator[row.fields().size()];
+        for (Field f : row.fields()) {
+            columns.add(new Column(f.name(), ConnectTypes.type(f.schema()), null, List.of()));
+            converters[f.index()] = ConnectTypes.converter(f.schema());
+        }
+        List<String> key = new ArrayList<>();
+        if (keySchema != null && keySchema.type() == Schema.Type.STRUCT) {
+            keySchema.fields().forEach(f -> key.add(f.name()));
+        }
+        Field schemaField = source.schema().field("schema");
+        SourceTable table =
+                new SourceTable(
+                        source.getString("db"),
+                        schemaField == null ? null : source.getString("schema"),
+                        source.getString("table"));
+        return new Codec(new RowShape(table, columns, key, 0), converters);
+    }
+
+    private static Object[] row(Struct s, Codec codec) {
+        if (s == null) {
+            return null;
+        }
+        List<Field> fields = s.schema().fields();
+        Object[] out = new Object[fields.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = codec.converters[i].apply(s.get(fields.get(i)));
+        }
+        return out;
+    }
+
+    private static String position(Struct source) {
+        Schema s = source.schema();
+        if (s.field("file") != null && source.get("file") != null) {
+            return source.getString("file") + ":" + source.get("pos");
+        }
+        if (s.field("lsn") != null && source.get("lsn") != null) {
+            return "lsn:" + source.get("lsn");
+        }
+        return "";
+    }
+
+    private static long commitMillis(Struct source, Struct value) {
+        Object ts = source.get("ts_ms");
+        if (ts instanceof Long l && l > 0) {
+            return l;
+        }
+        Object envelope = value.schema().field("ts_ms") == null ? null : value.get("ts_ms");
+        return envelope instanceof Long l && l > 0 ? l : System.currentTimeMillis();
+    }
+
+    private void progress(String table) {
+        long[] n = snapshotRows.computeIfAbsent(table, t -> new long[1]);
+        n[0]++;
+        long now = System.currentTimeMillis();
+        if (now - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = now;
+            Long estimate = estimates.get(table);
+            LOG.info(
+                    "snapshot of {}: {} rows read by this reader{}",
+                    table,
+                    n[0],
+                    estimate == null || estimate <= 0
+                            ? ""
+                            : " (about " + estimate + " in the table)");
+        }
+    }
+
+    @Override
+    public TypeInformation<ChangeRecord> getProducedType() {
+        return TypeInformation.of(ChangeRecord.class);
+    }
+}

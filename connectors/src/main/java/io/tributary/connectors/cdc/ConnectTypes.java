@@ -1,0 +1,192 @@
+package io.tributary.connectors.cdc;
+
+import io.tributary.catalog.model.DataType;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.function.UnaryOperator;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+
+/**
+ * Maps Debezium's Kafka Connect types (with their logical names) to the catalog's type lattice, and
+ * their values to the Java values a {@link ChangeRecord} holds. Decided once per column and schema,
+ * not per value: {@link #converter} returns the function applied to every value of the column.
+ */
+final class ConnectTypes {
+
+    private static final String DECIMAL = "org.apache.kafka.connect.data.Decimal";
+    private static final String CONNECT_DATE = "org.apache.kafka.connect.data.Date";
+    private static final String CONNECT_TIMESTAMP = "org.apache.kafka.connect.data.Timestamp";
+    private static final String DATE = "io.debezium.time.Date";
+    private static final String TIMESTAMP = "io.debezium.time.Timestamp";
+    private static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
+    private static final String NANO_TIMESTAMP = "io.debezium.time.NanoTimestamp";
+    private static final String ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
+    private static final String TIME = "io.debezium.time.Time";
+    private static final String MICRO_TIME = "io.debezium.time.MicroTime";
+    private static final String NANO_TIME = "io.debezium.time.NanoTime";
+    private static final String VARIABLE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
+
+    private ConnectTypes() {}
+
+    /** The lattice type of a Connect field schema; nullability from {@code isOptional()}. */
+    static DataType type(Schema s) {
+        DataType t = baseType(s);
+        return t.withNullable(s.isOptional());
+    }
+
+    private static DataType baseType(Schema s) {
+        String name = s.name() == null ? "" : s.name();
+        switch (name) {
+            case DECIMAL:
+                {
+                    int scale = Integer.parseInt(s.parameters().getOrDefault("scale", "0"));
+                    String p = s.parameters().get("connect.decimal.precision");
+                    int precision =
+                            p == null ? DataType.Decimal.MAX_PRECISION : Integer.parseInt(p);
+                    if (precision > DataType.Decimal.MAX_PRECISION || scale > precision) {
+                        return prim(DataType.Kind.STRING);
+                    }
+                    return new DataType.Decimal(precision, scale, false);
+                }
+            case DATE:
+            case CONNECT_DATE:
+                return prim(DataType.Kind.DATE);
+            case TIMESTAMP:
+            case MICRO_TIMESTAMP:
+            case NANO_TIMESTAMP:
+            case ZONED_TIMESTAMP:
+            case CONNECT_TIMESTAMP:
+                return prim(DataType.Kind.TIMESTAMP);
+            case TIME:
+            case MICRO_TIME:
+            case NANO_TIME:
+            case VARIABLE_DECIMAL:
+                return prim(DataType.Kind.STRING);
+            default:
+                break;
+        }
+        switch (s.type()) {
+            case BOOLEAN:
+                return prim(DataType.Kind.BOOLEAN);
+            case INT8:
+            case INT16:
+            case INT32:
+                return prim(DataType.Kind.INT);
+            case INT64:
+                return prim(DataType.Kind.BIGINT);
+            case FLOAT32:
+            case FLOAT64:
+                return prim(DataType.Kind.DOUBLE);
+            case BYTES:
+                return prim(DataType.Kind.BINARY);
+            default:
+                // STRING, JSON, UUID, ENUM, SET, geometry, arrays and maps: as text
+                return prim(DataType.Kind.STRING);
+        }
+    }
+
+    private static DataType prim(DataType.Kind k) {
+        return new DataType.Primitive(k, false);
+    }
+
+    /** The function turning this column's Connect values into ChangeRecord values. */
+    static UnaryOperator<Object> converter(Schema s) {
+        String name = s.name() == null ? "" : s.name();
+        DataType t = baseType(s);
+        switch (name) {
+            case DATE:
+                return v -> v == null ? null : LocalDate.ofEpochDay(((Number) v).longValue());
+            case CONNECT_DATE:
+                return v ->
+                        v == null
+                                ? null
+                                : LocalDate.ofInstant(
+                                        ((java.util.Date) v).toInstant(), ZoneOffset.UTC);
+            case TIMESTAMP:
+                return v -> v == null ? null : utc(Instant.ofEpochMilli(((Number) v).longValue()));
+            case MICRO_TIMESTAMP:
+                return v -> v == null ? null : micros(((Number) v).longValue());
+            case NANO_TIMESTAMP:
+                return v ->
+                        v == null ? null : utc(Instant.ofEpochSecond(0, ((Number) v).longValue()));
+            case ZONED_TIMESTAMP:
+                return v -> v == null ? null : utc(OffsetDateTime.parse(v.toString()).toInstant());
+            case CONNECT_TIMESTAMP:
+                return v -> v == null ? null : utc(((java.util.Date) v).toInstant());
+            case TIME:
+                return v ->
+                        v == null
+                                ? null
+                                : LocalTime.ofNanoOfDay(((Number) v).longValue() * 1_000_000L)
+                                        .toString();
+            case MICRO_TIME:
+                return v ->
+                        v == null
+                                ? null
+                                : LocalTime.ofNanoOfDay(((Number) v).longValue() * 1_000L)
+                                        .toString();
+            case NANO_TIME:
+                return v ->
+                        v == null
+                                ? null
+                                : LocalTime.ofNanoOfDay(((Number) v).longValue()).toString();
+            case VARIABLE_DECIMAL:
+                return v -> v == null ? null : variableDecimal((Struct) v);
+            case DECIMAL:
+                if (t instanceof DataType.Decimal) {
+                    return v -> v;
+                }
+                return v -> v == null ? null : ((BigDecimal) v).toPlainString();
+            default:
+                break;
+        }
+        switch (s.type()) {
+            case INT8:
+            case INT16:
+            case INT32:
+                return v -> v == null ? null : ((Number) v).intValue();
+            case FLOAT32:
+            case FLOAT64:
+                return v -> v == null ? null : ((Number) v).doubleValue();
+            case INT64:
+            case BOOLEAN:
+            case STRING:
+                return v -> v;
+            case BYTES:
+                return v -> v instanceof ByteBuffer b ? bytes(b) : v;
+            default:
+                return v -> v == null ? null : v.toString();
+        }
+    }
+
+    private static LocalDateTime utc(Instant i) {
+        return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    private static LocalDateTime micros(long micros) {
+        return utc(
+                Instant.ofEpochSecond(
+                        Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1_000L));
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+
+    private static String variableDecimal(Struct s) {
+        int scale = s.getInt32("scale");
+        byte[] unscaled = s.getBytes("value");
+        return new BigDecimal(new java.math.BigInteger(unscaled), scale).toPlainString();
+    }
+}

@@ -1,0 +1,20 @@
+package io.tributary.connectors.cdc;
+
+import java.io.Serializable;
+
+/**
+ * A captured table as the source database names it: MySQL has a database and a table, PostgreSQL a
+ * database, a schema and a table ({@code schema} is null for MySQL).
+ */
+public record SourceTable(String database, String schema, String table) implements Serializable {
+
+    /** {@code db.table} for MySQL, {@code schema.table} for PostgreSQL: the name users write. */
+    public String qualified() {
+        return (schema == null ? database : schema) + "." + table;
+    }
+
+    @Override
+    public String toString() {
+        return qualified();
+    }
+}

@@ -1,0 +1,60 @@
+package io.tributary.connectors.cdc;
+
+import io.tributary.embedded.SharedServices;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.CloseableIterator;
+
+/** Runs a CDC source on the shared MiniCluster and hands its change records to a test. */
+final class ChangeStream implements AutoCloseable {
+
+    private final CloseableIterator<ChangeRecord> records;
+    private final JobClient job;
+
+    ChangeStream(Source<ChangeRecord, ?, ?> source, int parallelism) throws Exception {
+        Configuration conf = SharedServices.flink().clientConfiguration();
+        conf.setString("execution.checkpointing.interval", "500 ms");
+        conf.setString("restart-strategy.type", "none");
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+        env.setParallelism(parallelism);
+        records =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "cdc")
+                        .setParallelism(parallelism)
+                        .collectAsync();
+        job = env.executeAsync("cdc-test");
+    }
+
+    /** The next {@code n} records (blocks). */
+    List<ChangeRecord> next(int n) {
+        List<ChangeRecord> out = new ArrayList<>();
+        while (out.size() < n && records.hasNext()) {
+            out.add(records.next());
+        }
+        return out;
+    }
+
+    /** Records up to and including the first that matches {@code last} (blocks). */
+    List<ChangeRecord> until(Predicate<ChangeRecord> last) {
+        List<ChangeRecord> out = new ArrayList<>();
+        while (records.hasNext()) {
+            ChangeRecord r = records.next();
+            out.add(r);
+            if (last.test(r)) {
+                return out;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        job.cancel().get();
+        records.close();
+    }
+}
