@@ -149,7 +149,7 @@ public final class AvroTypes {
     }
 
     /** {@code name} if Avro accepts it; otherwise each invalid character replaced by {@code _}. */
-    static String validName(String name) {
+    public static String validName(String name) {
         if (name == null || name.isEmpty()) {
             return "_";
         }

@@ -119,7 +119,8 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
 
     private static String position(Struct source) {
         Schema s = source.schema();
-        if (s.field("file") != null && source.get("file") != null) {
+        Object file = s.field("file") == null ? null : source.get("file");
+        if (file != null && !file.toString().isEmpty()) {
             return source.getString("file") + ":" + source.get("pos");
         }
         if (s.field("lsn") != null && source.get("lsn") != null) {

@@ -20,9 +20,15 @@ import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Stru
  */
 final class ConnectTypes {
 
-    private static final String DECIMAL = "org.apache.kafka.connect.data.Decimal";
-    private static final String CONNECT_DATE = "org.apache.kafka.connect.data.Date";
-    private static final String CONNECT_TIMESTAMP = "org.apache.kafka.connect.data.Timestamp";
+    // from the classes themselves: Flink CDC relocates Kafka Connect, and its logical names with it
+    private static final String DECIMAL =
+            org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Decimal
+                    .LOGICAL_NAME;
+    private static final String CONNECT_DATE =
+            org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Date.LOGICAL_NAME;
+    private static final String CONNECT_TIMESTAMP =
+            org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Timestamp
+                    .LOGICAL_NAME;
     private static final String DATE = "io.debezium.time.Date";
     private static final String TIMESTAMP = "io.debezium.time.Timestamp";
     private static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
@@ -160,7 +166,20 @@ final class ConnectTypes {
             case STRING:
                 return v -> v;
             case BYTES:
-                return v -> v instanceof ByteBuffer b ? bytes(b) : v;
+                return v -> {
+                    if (v == null || v instanceof byte[]) {
+                        return v;
+                    }
+                    if (v instanceof ByteBuffer b) {
+                        return bytes(b);
+                    }
+                    throw new IllegalArgumentException(
+                            "A "
+                                    + v.getClass().getName()
+                                    + " in a binary column of semantic type '"
+                                    + name
+                                    + "', which Tributary does not know");
+                };
             default:
                 return v -> v == null ? null : v.toString();
         }

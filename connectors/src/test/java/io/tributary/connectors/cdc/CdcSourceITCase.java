@@ -43,13 +43,7 @@ class CdcSourceITCase {
         db.createDatabase("cdc_shop");
         try (Connection c = db.connect("cdc_shop");
                 Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS customers");
-            s.execute(
-                    "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL,"
-                            + " credit DECIMAL(10,2), since DATE)");
-            s.execute(
-                    "INSERT INTO customers VALUES (1, 'Ada', 12.50, '2024-01-02'),"
-                            + " (2, 'Grace', NULL, NULL), (3, 'Linus', 3.00, '2024-03-04')");
+            CustomersTable.create(s);
             CdcConnection conn = CdcConnection.parse(db.jdbcUrl("cdc_shop"), null, null);
             var source =
                     CdcSourceBuilder.forConnection(conn)
@@ -106,6 +100,9 @@ class CdcSourceITCase {
             assertThat(ada.get("credit")).isEqualTo(new BigDecimal("12.50"));
             assertThat(ada.get("since")).isEqualTo(LocalDate.of(2024, 1, 2));
             assertThat(ada.key()).containsExactly(1);
+            assertThat(ada.shape().columns())
+                    .extracting(c -> c.type().sql())
+                    .containsExactly("int", "string", "decimal(10,2)", "date");
 
             db.execute("INSERT INTO customers VALUES (4, 'Dan', 1.00, NULL)");
             db.execute("UPDATE customers SET name = 'Ada L.' WHERE id = 1");

@@ -1,0 +1,224 @@
+package io.tributary.connectors.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.catalog.model.Column;
+import io.tributary.catalog.model.DataType;
+import io.tributary.catalog.registry.SchemaRegistryClient;
+import io.tributary.connectors.cdc.ChangeOp;
+import io.tributary.connectors.cdc.ChangeRecord;
+import io.tributary.connectors.cdc.RowShape;
+import io.tributary.connectors.cdc.SourceTable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Reads Debezium envelopes from Kafka (written by Tributary, Debezium Server or Kafka Connect) as
+ * {@link ChangeRecord}s: Avro in the Confluent wire format, the writer schema fetched from the
+ * registry by id (and cached); or JSON, with or without Debezium's schema block. Tombstones (null
+ * values after a delete) carry no change and are skipped; a record that cannot be read fails the
+ * job naming the topic, partition and offset.
+ */
+final class ChangeRecordKafkaDeserializer
+        implements KafkaRecordDeserializationSchema<ChangeRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ChangeFormat format;
+    private final String registryUrl;
+
+    private transient SchemaRegistryClient registry;
+    private transient Map<Integer, Schema> schemas;
+    private transient Map<Integer, GenericDatumReader<GenericRecord>> readers;
+    private transient BinaryDecoder decoder;
+    private transient ObjectMapper json;
+    private transient Map<String, RowShape> shapes;
+
+    ChangeRecordKafkaDeserializer(ChangeFormat format, String registryUrl) {
+        this.format = format;
+        this.registryUrl = registryUrl;
+    }
+
+    private void init() {
+        if (schemas == null) {
+            schemas = new HashMap<>();
+            readers = new HashMap<>();
+            shapes = new HashMap<>();
+            json = new ObjectMapper();
+            if (registryUrl != null) {
+                registry = new SchemaRegistryClient(registryUrl);
+            }
+        }
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ChangeRecord> out)
+            throws IOException {
+        if (record.value() == null) {
+            return;
+        }
+        init();
+        try {
+            ChangeRecord r =
+                    format == ChangeFormat.AVRO
+                            ? avro(record.key(), record.value())
+                            : json(record.key(), record.value());
+            if (r != null) {
+                out.collect(r);
+            }
+        } catch (RuntimeException | IOException e) {
+            throw new IOException(
+                    "Cannot read the Debezium "
+                            + format
+                            + " record at "
+                            + record.topic()
+                            + "/"
+                            + record.partition()
+                            + "@"
+                            + record.offset()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    private ChangeRecord avro(byte[] key, byte[] value) throws IOException {
+        int valueId = schemaId(value);
+        GenericRecord envelope = read(valueId, value);
+        Schema keySchema =
+                key == null || key.length < 5 || key[0] != 0 ? null : schema(schemaId(key));
+        ChangeRecord r = DebeziumAvro.toChange(envelope, keySchema);
+        // one shape object per table and schema ids, so downstream caches hit
+        String id = valueId + "/" + (keySchema == null ? "-" : schemaId(key)) + "/" + r.table();
+        RowShape shape = shapes.computeIfAbsent(id, x -> r.shape());
+        return shape == r.shape() ? r : r.withShape(shape);
+    }
+
+    private static int schemaId(byte[] b) throws IOException {
+        if (b.length < 5 || b[0] != 0) {
+            throw new IOException(
+                    "not in the Confluent wire format (expected magic byte 0 and a schema id)");
+        }
+        return ((b[1] & 0xff) << 24) | ((b[2] & 0xff) << 16) | ((b[3] & 0xff) << 8) | (b[4] & 0xff);
+    }
+
+    private Schema schema(int id) {
+        return schemas.computeIfAbsent(id, i -> new Schema.Parser().parse(registry.schemaById(i)));
+    }
+
+    private GenericRecord read(int id, byte[] value) throws IOException {
+        GenericDatumReader<GenericRecord> reader =
+                readers.computeIfAbsent(id, i -> new GenericDatumReader<>(schema(i)));
+        decoder = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, decoder);
+        return reader.read(null, decoder);
+    }
+
+    private ChangeRecord json(byte[] key, byte[] value) throws IOException {
+        JsonNode n = json.readTree(value);
+        if (n.has("payload") && n.has("schema")) {
+            n = n.get("payload");
+        }
+        if (n == null || n.isNull() || !n.has("op")) {
+            return null;
+        }
+        JsonNode before = n.get("before");
+        JsonNode after = n.get("after");
+        JsonNode row = after != null && !after.isNull() ? after : before;
+        JsonNode source = n.path("source");
+        SourceTable table =
+                new SourceTable(
+                        source.path("db").asText(null),
+                        source.path("schema").isMissingNode() || source.path("schema").isNull()
+                                ? null
+                                : source.path("schema").asText(),
+                        source.path("table").asText(null));
+        List<String> names = new ArrayList<>();
+        row.fieldNames().forEachRemaining(names::add);
+        List<String> keyNames = new ArrayList<>();
+        if (key != null) {
+            JsonNode k = json.readTree(key);
+            if (k.has("payload") && k.has("schema")) {
+                k = k.get("payload");
+            }
+            k.fieldNames().forEachRemaining(keyNames::add);
+        }
+        String id = table + "/" + names + "/" + keyNames;
+        RowShape shape =
+                shapes.computeIfAbsent(
+                        id,
+                        x -> {
+                            List<Column> cols = new ArrayList<>();
+                            for (String c : names) {
+                                cols.add(new Column(c, jsonType(row.get(c)), null, List.of()));
+                            }
+                            return new RowShape(table, cols, keyNames, 0);
+                        });
+        return new ChangeRecord(
+                ChangeOp.ofCode(n.get("op").asText()),
+                shape,
+                values(before, names),
+                values(after, names),
+                source.path("pos").asText(""),
+                source.path("ts_ms").asLong(0),
+                null);
+    }
+
+    private static DataType jsonType(JsonNode v) {
+        DataType.Kind k;
+        if (v == null || v.isNull() || v.isTextual()) {
+            k = DataType.Kind.STRING;
+        } else if (v.isBoolean()) {
+            k = DataType.Kind.BOOLEAN;
+        } else if (v.isIntegralNumber()) {
+            k = DataType.Kind.BIGINT;
+        } else if (v.isNumber()) {
+            k = DataType.Kind.DOUBLE;
+        } else {
+            k = DataType.Kind.STRING;
+        }
+        return new DataType.Primitive(k, true);
+    }
+
+    private static Object[] values(JsonNode row, List<String> names) {
+        if (row == null || row.isNull()) {
+            return null;
+        }
+        Object[] out = new Object[names.size()];
+        Iterator<String> it = names.iterator();
+        for (int i = 0; it.hasNext(); i++) {
+            JsonNode v = row.get(it.next());
+            if (v == null || v.isNull()) {
+                out[i] = null;
+            } else if (v.isBoolean()) {
+                out[i] = v.booleanValue();
+            } else if (v.isIntegralNumber()) {
+                out[i] = v.longValue();
+            } else if (v.isNumber()) {
+                out[i] = v.doubleValue();
+            } else if (v.isTextual()) {
+                out[i] = v.textValue();
+            } else {
+                out[i] = v.toString();
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public TypeInformation<ChangeRecord> getProducedType() {
+        return TypeInformation.of(ChangeRecord.class);
+    }
+}

@@ -1,0 +1,110 @@
+package io.tributary.connectors.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.catalog.model.Column;
+import io.tributary.catalog.model.DataType;
+import io.tributary.connectors.cdc.ChangeOp;
+import io.tributary.connectors.cdc.ChangeRecord;
+import io.tributary.connectors.cdc.RowShape;
+import io.tributary.connectors.cdc.SourceTable;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.Test;
+
+class DebeziumAvroTest {
+
+    static final RowShape SHAPE =
+            new RowShape(
+                    new SourceTable("shop", null, "orders"),
+                    List.of(
+                            new Column(
+                                    "id",
+                                    new DataType.Primitive(DataType.Kind.BIGINT, false),
+                                    null,
+                                    List.of()),
+                            new Column(
+                                    "amount", new DataType.Decimal(10, 2, true), null, List.of()),
+                            new Column(
+                                    "day",
+                                    new DataType.Primitive(DataType.Kind.DATE, true),
+                                    null,
+                                    List.of()),
+                            new Column(
+                                    "at",
+                                    new DataType.Primitive(DataType.Kind.TIMESTAMP, true),
+                                    null,
+                                    List.of()),
+                            new Column(
+                                    "note",
+                                    new DataType.Primitive(DataType.Kind.STRING, true),
+                                    null,
+                                    List.of()),
+                            new Column(
+                                    "blob",
+                                    new DataType.Primitive(DataType.Kind.BINARY, true),
+                                    null,
+                                    List.of())),
+                    List.of("id"),
+                    3);
+
+    @Test
+    void anUpdateSurvivesTheEnvelopeBothWays() throws Exception {
+        Object[] before = {
+            7L,
+            new BigDecimal("12.50"),
+            LocalDate.of(2024, 1, 2),
+            LocalDateTime.of(2024, 1, 2, 3, 4, 5, 6_000_000),
+            "old",
+            new byte[] {1, 2}
+        };
+        Object[] after = before.clone();
+        after[4] = "new";
+        after[1] = null;
+        ChangeRecord r =
+                new ChangeRecord(
+                        ChangeOp.UPDATE, SHAPE, before, after, "mysql-bin.000001:42", 1700L, null);
+        DebeziumAvro.Schemas s = DebeziumAvro.schemas(SHAPE, "t.shop.orders");
+        GenericRecord value = DebeziumAvro.value(s, r, "mysql", "t");
+        GenericRecord key = DebeziumAvro.key(s, r);
+
+        ChangeRecord back = DebeziumAvro.toChange(roundTrip(value), roundTrip(key).getSchema());
+
+        assertThat(back.op()).isEqualTo(ChangeOp.UPDATE);
+        assertThat(back.table()).isEqualTo(SHAPE.table());
+        assertThat(back.before()).isEqualTo(before);
+        assertThat(back.after()).isEqualTo(after);
+        assertThat(back.key()).containsExactly(7L);
+        assertThat(back.position()).isEqualTo("mysql-bin.000001:42");
+        assertThat(back.commitMillis()).isEqualTo(1700L);
+        assertThat(back.shape().sameColumns(SHAPE)).isTrue();
+    }
+
+    @Test
+    void aDecimalWithMoreDigitsThanItsScaleIsAnErrorNotARounding() {
+        Object[] row = {1L, new BigDecimal("1.005"), null, null, null, null};
+        ChangeRecord r = new ChangeRecord(ChangeOp.CREATE, SHAPE, null, row, "", 0L, null);
+        DebeziumAvro.Schemas s = DebeziumAvro.schemas(SHAPE, "t");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> DebeziumAvro.value(s, r, "mysql", "t"))
+                .isInstanceOf(ArithmeticException.class);
+    }
+
+    private static GenericRecord roundTrip(GenericRecord g) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder e = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(g.getSchema()).write(g, e);
+        e.flush();
+        return new GenericDatumReader<GenericRecord>(g.getSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+    }
+}
