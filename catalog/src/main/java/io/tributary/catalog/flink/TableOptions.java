@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The one place that decides which connector options a catalog table carries into Flink SQL: files
- * on S3 or local disk read through Flink's {@code filesystem} connector with the crawled format's
- * options, JDBC tables through {@code jdbc}. A query's {@code OPTIONS} hints go on top of these.
+ * on S3 or local disk read through tributary-s3 with the crawled format's options; JDBC tables
+ * through {@code jdbc} (bounded) or, in continuous mode, as change streams through Flink CDC's
+ * {@code mysql-cdc} / {@code postgres-cdc}. A query's {@code OPTIONS} hints go on top of these.
  */
 final class TableOptions {
 
@@ -26,27 +27,90 @@ final class TableOptions {
         return t.format() != TableFormat.JDBC;
     }
 
+    private static final java.util.regex.Pattern JDBC_URL =
+            java.util.regex.Pattern.compile(
+                    "^jdbc:(mysql|mariadb|postgresql)://([^/:?]+)(?::(\\d+))?/([^?;]*).*$");
+
+    /** A bounded read through Flink's {@code jdbc} connector. */
+    private static void jdbc(
+            CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
+        o.put("connector", "jdbc");
+        o.put("url", t.properties().getOrDefault("jdbc.url", t.location()));
+        String table = t.properties().getOrDefault("jdbc.table", t.name());
+        String container = t.properties().get("jdbc.database");
+        boolean postgres = "postgresql".equals(t.properties().get("classification"));
+        o.put(
+                "table-name",
+                postgres && container != null && !container.equals("public")
+                        ? container + "." + table
+                        : table);
+        credentials(t, catalogOptions, o);
+    }
+
+    /**
+     * The table's change stream (snapshot, then every insert, update and delete) through Flink
+     * CDC's {@code mysql-cdc} or {@code postgres-cdc} connector.
+     */
+    private static void changeStream(
+            CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
+        String url = t.properties().getOrDefault("jdbc.url", t.location());
+        java.util.regex.Matcher m = JDBC_URL.matcher(url == null ? "" : url);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(
+                    "Table "
+                            + t.name()
+                            + " has no JDBC URL a change stream can be read from (jdbc:mysql://,"
+                            + " jdbc:mariadb:// or jdbc:postgresql://)");
+        }
+        boolean postgres = m.group(1).equals("postgresql");
+        String table = t.properties().getOrDefault("jdbc.table", t.name());
+        String container = t.properties().getOrDefault("jdbc.database", m.group(4));
+        o.put("connector", postgres ? "postgres-cdc" : "mysql-cdc");
+        o.put("hostname", m.group(2));
+        o.put("port", m.group(3) != null ? m.group(3) : postgres ? "5432" : "3306");
+        credentials(t, catalogOptions, o);
+        o.put("table-name", table);
+        if (postgres) {
+            o.put("database-name", m.group(4));
+            o.put("schema-name", container);
+            o.put("decoding.plugin.name", "pgoutput");
+            o.put("scan.incremental.snapshot.enabled", "true");
+            if (!t.primaryKey().isEmpty()) {
+                // works whatever the table's REPLICA IDENTITY: Flink restores the before image
+                o.put("changelog-mode", "upsert");
+            }
+            // one slot per table source: two queries on one slot would steal each other's changes
+            String slot =
+                    ("tributary_" + m.group(4) + "_" + container + "_" + table)
+                            .toLowerCase(java.util.Locale.ROOT)
+                            .replaceAll("[^a-z0-9_]", "_");
+            o.put("slot.name", slot.length() > 63 ? slot.substring(0, 63) : slot);
+        } else {
+            o.put("database-name", container);
+            o.put("server-time-zone", "UTC");
+        }
+    }
+
+    private static void credentials(
+            CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
+        String user = t.properties().get("jdbc.user");
+        if (user != null) {
+            o.put("username", user);
+        }
+        String password = catalogOptions.get(TributaryCatalogFactory.JDBC_PASSWORD.key());
+        if (password != null) {
+            o.put("password", password);
+        }
+    }
+
     static Map<String, String> of(CatalogTable t, Map<String, String> catalogOptions) {
         Map<String, String> o = new LinkedHashMap<>();
         switch (t.format()) {
             case JDBC -> {
-                o.put("connector", "jdbc");
-                o.put("url", t.properties().getOrDefault("jdbc.url", t.location()));
-                String table = t.properties().getOrDefault("jdbc.table", t.name());
-                String container = t.properties().get("jdbc.database");
-                boolean postgres = "postgresql".equals(t.properties().get("classification"));
-                o.put(
-                        "table-name",
-                        postgres && container != null && !container.equals("public")
-                                ? container + "." + table
-                                : table);
-                String user = t.properties().get("jdbc.user");
-                if (user != null) {
-                    o.put("username", user);
-                }
-                String password = catalogOptions.get(TributaryCatalogFactory.JDBC_PASSWORD.key());
-                if (password != null) {
-                    o.put("password", password);
+                if ("continuous".equals(catalogOptions.get(SCAN_MODE))) {
+                    changeStream(t, catalogOptions, o);
+                } else {
+                    jdbc(t, catalogOptions, o);
                 }
             }
             case JSON, CSV, PARQUET, AVRO -> {

@@ -55,9 +55,10 @@ public final class TributaryCatalogFactory implements CatalogFactory {
                     .stringType()
                     .defaultValue("bounded")
                     .withDescription(
-                            "How JSON/CSV tables are read: bounded (a query over what is there) or"
-                                    + " continuous (new files as they land); a query's OPTIONS hint"
-                                    + " overrides it.");
+                            "How tables are read: bounded (a query over what is there) or"
+                                    + " continuous (files: new files as they land; MySQL and"
+                                    + " PostgreSQL tables: their change stream through Flink CDC,"
+                                    + " a snapshot then every insert, update and delete).");
 
     public static final ConfigOption<String> S3_ENDPOINT =
             ConfigOptions.key("s3.endpoint")

@@ -185,8 +185,11 @@ public final class CdcReadiness {
                 out,
                 replication && monitor,
                 "the user lacks "
-                        + (replication ? "" : "REPLICATION SLAVE ")
-                        + (monitor ? "" : "REPLICATION CLIENT"),
+                        + (replication
+                                ? "REPLICATION CLIENT"
+                                : monitor
+                                        ? "REPLICATION SLAVE"
+                                        : "REPLICATION SLAVE and REPLICATION CLIENT"),
                 "the user may read the binary log",
                 "GRANT SELECT, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO the user");
     }

@@ -133,12 +133,12 @@ public final class CdcSourceBuilder {
     }
 
     String effectiveSlotName() {
-        if (slotName != null) {
-            return slotName;
-        }
-        return ("tributary_" + connection.database())
-                .toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9_]", "_");
+        return slotName != null ? slotName : defaultSlotName(connection.database());
+    }
+
+    /** The replication slot a PostgreSQL capture of {@code database} uses unless told. */
+    public static String defaultSlotName(String database) {
+        return ("tributary_" + database).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     }
 
     /**

@@ -60,14 +60,8 @@ class CdcSourceITCase {
         pg.createDatabase("cdc_crm");
         try (Connection c = pg.connect("cdc_crm");
                 Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS customers");
-            s.execute(
-                    "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL,"
-                            + " credit DECIMAL(10,2), since DATE)");
+            CustomersTable.create(s);
             s.execute("ALTER TABLE customers REPLICA IDENTITY FULL");
-            s.execute(
-                    "INSERT INTO customers VALUES (1, 'Ada', 12.50, '2024-01-02'),"
-                            + " (2, 'Grace', NULL, NULL), (3, 'Linus', 3.00, '2024-03-04')");
             CdcConnection conn = CdcConnection.parse(pg.jdbcUrl("cdc_crm"), null, "unused");
             var source =
                     CdcSourceBuilder.forConnection(conn)

@@ -3,7 +3,7 @@ package io.tributary.connectors.cdc;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The three-customer MariaDB table the CDC and Kafka tests start from. */
+/** The three-customer table (same SQL on MariaDB and PostgreSQL) the CDC tests start from. */
 public final class CustomersTable {
 
     private CustomersTable() {}

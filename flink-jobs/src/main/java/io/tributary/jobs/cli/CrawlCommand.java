@@ -12,7 +12,6 @@ import io.tributary.catalog.crawler.JdbcCrawler;
 import io.tributary.catalog.crawler.ObjectStore;
 import io.tributary.catalog.crawler.ObjectStores;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +43,7 @@ final class CrawlCommand implements Callable<Integer> {
     @Mixin HomeOption home = new HomeOption();
     @Mixin CatalogAccess access = new CatalogAccess();
     @Mixin S3Access s3 = new S3Access();
+    @Mixin JdbcCredentials credentials = new JdbcCredentials();
 
     @Parameters(index = "0", paramLabel = "LOCATION", description = "What to crawl.")
     String location;
@@ -103,17 +103,6 @@ final class CrawlCommand implements Callable<Integer> {
             description = "Fail without writing when a crawl would make more than N tables.")
     int tableThreshold;
 
-    @Option(names = "--user", paramLabel = "USER", description = "Database user (JDBC).")
-    String user;
-
-    @Option(
-            names = "--password-file",
-            paramLabel = "FILE",
-            description =
-                    "File holding the database password (else $TRIBUTARY_JDBC_PASSWORD; never"
-                            + " on the command line).")
-    Path passwordFile;
-
     @Option(
             names = "--tables",
             paramLabel = "PATTERN",
@@ -151,7 +140,12 @@ final class CrawlCommand implements Callable<Integer> {
                 crawler =
                         new JdbcCrawler(
                                 catalog,
-                                new JdbcCrawler.Source(location, user, password(), schema, tables),
+                                new JdbcCrawler.Source(
+                                        location,
+                                        credentials.user,
+                                        credentials.password(),
+                                        schema,
+                                        tables),
                                 options,
                                 progress);
             } else {
@@ -185,13 +179,6 @@ final class CrawlCommand implements Callable<Integer> {
                 store.close();
             }
         }
-    }
-
-    private String password() throws java.io.IOException {
-        if (passwordFile != null) {
-            return Files.readString(passwordFile).strip();
-        }
-        return System.getenv("TRIBUTARY_JDBC_PASSWORD");
     }
 
     private void print(PrintWriter out, CrawlReport r) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServicesCommand.class,
             CrawlCommand.class,
+            CdcCommand.class,
             CatalogCommand.class,
             QuarantineCommand.class,
             BookmarkCommand.class,
