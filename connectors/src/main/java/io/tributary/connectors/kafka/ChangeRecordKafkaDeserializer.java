@@ -2,8 +2,6 @@ package io.tributary.connectors.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tributary.catalog.model.Column;
-import io.tributary.catalog.model.DataType;
 import io.tributary.catalog.registry.SchemaRegistryClient;
 import io.tributary.connectors.cdc.ChangeOp;
 import io.tributary.connectors.cdc.ChangeRecord;
@@ -12,7 +10,6 @@ import io.tributary.connectors.cdc.SourceTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -46,6 +43,7 @@ final class ChangeRecordKafkaDeserializer
     private transient BinaryDecoder decoder;
     private transient ObjectMapper json;
     private transient Map<String, RowShape> shapes;
+    private transient Map<String, JsonShape> jsonShapes;
 
     ChangeRecordKafkaDeserializer(ChangeFormat format, String registryUrl) {
         this.format = format;
@@ -57,6 +55,7 @@ final class ChangeRecordKafkaDeserializer
             schemas = new HashMap<>();
             readers = new HashMap<>();
             shapes = new HashMap<>();
+            jsonShapes = new HashMap<>();
             json = new ObjectMapper();
             if (registryUrl != null) {
                 registry = new SchemaRegistryClient(registryUrl);
@@ -128,7 +127,9 @@ final class ChangeRecordKafkaDeserializer
 
     private ChangeRecord json(byte[] key, byte[] value) throws IOException {
         JsonNode n = json.readTree(value);
+        JsonNode schema = null;
         if (n.has("payload") && n.has("schema")) {
+            schema = n.get("schema");
             n = n.get("payload");
         }
         if (n == null || n.isNull() || !n.has("op")) {
@@ -145,77 +146,45 @@ final class ChangeRecordKafkaDeserializer
                                 ? null
                                 : source.path("schema").asText(),
                         source.path("table").asText(null));
-        List<String> names = new ArrayList<>();
-        row.fieldNames().forEachRemaining(names::add);
-        List<String> keyNames = new ArrayList<>();
-        if (key != null) {
-            JsonNode k = json.readTree(key);
-            if (k.has("payload") && k.has("schema")) {
-                k = k.get("payload");
-            }
-            k.fieldNames().forEachRemaining(keyNames::add);
+        List<String> keyNames =
+                key == null ? List.of() : DebeziumJson.keyColumns(json.readTree(key));
+        // typed by the schema block when there is one, else by the first row's values
+        String id;
+        if (schema != null) {
+            id = table + "/" + schema + "/" + keyNames;
+        } else {
+            List<String> names = new ArrayList<>();
+            row.fieldNames().forEachRemaining(names::add);
+            id = table + "/" + names + "/" + keyNames;
         }
-        String id = table + "/" + names + "/" + keyNames;
-        RowShape shape =
-                shapes.computeIfAbsent(
+        JsonNode typedBy = schema;
+        JsonShape s =
+                jsonShapes.computeIfAbsent(
                         id,
                         x -> {
-                            List<Column> cols = new ArrayList<>();
-                            for (String c : names) {
-                                cols.add(new Column(c, jsonType(row.get(c)), null, List.of()));
-                            }
-                            return new RowShape(table, cols, keyNames, 0);
+                            DebeziumJson.Row r =
+                                    typedBy != null
+                                            ? DebeziumJson.typed(typedBy)
+                                            : DebeziumJson.inferred(row);
+                            return new JsonShape(new RowShape(table, r.columns(), keyNames, 0), r);
                         });
+        String position = source.path("pos").asText("");
+        if (source.has("file")) {
+            position = source.path("file").asText() + ":" + position;
+        } else if (source.has("lsn")) {
+            position = "lsn:" + source.path("lsn").asText();
+        }
         return new ChangeRecord(
                 ChangeOp.ofCode(n.get("op").asText()),
-                shape,
-                values(before, names),
-                values(after, names),
-                source.path("pos").asText(""),
+                s.shape(),
+                s.row().values(before),
+                s.row().values(after),
+                position,
                 source.path("ts_ms").asLong(0),
                 null);
     }
 
-    private static DataType jsonType(JsonNode v) {
-        DataType.Kind k;
-        if (v == null || v.isNull() || v.isTextual()) {
-            k = DataType.Kind.STRING;
-        } else if (v.isBoolean()) {
-            k = DataType.Kind.BOOLEAN;
-        } else if (v.isIntegralNumber()) {
-            k = DataType.Kind.BIGINT;
-        } else if (v.isNumber()) {
-            k = DataType.Kind.DOUBLE;
-        } else {
-            k = DataType.Kind.STRING;
-        }
-        return new DataType.Primitive(k, true);
-    }
-
-    private static Object[] values(JsonNode row, List<String> names) {
-        if (row == null || row.isNull()) {
-            return null;
-        }
-        Object[] out = new Object[names.size()];
-        Iterator<String> it = names.iterator();
-        for (int i = 0; it.hasNext(); i++) {
-            JsonNode v = row.get(it.next());
-            if (v == null || v.isNull()) {
-                out[i] = null;
-            } else if (v.isBoolean()) {
-                out[i] = v.booleanValue();
-            } else if (v.isIntegralNumber()) {
-                out[i] = v.longValue();
-            } else if (v.isNumber()) {
-                out[i] = v.doubleValue();
-            } else if (v.isTextual()) {
-                out[i] = v.textValue();
-            } else {
-                out[i] = v.toString();
-            }
-        }
-        return out;
-    }
+    private record JsonShape(RowShape shape, DebeziumJson.Row row) {}
 
     @Override
     public TypeInformation<ChangeRecord> getProducedType() {

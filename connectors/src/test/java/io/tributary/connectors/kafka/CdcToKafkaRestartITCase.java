@@ -1,7 +1,6 @@
 package io.tributary.connectors.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -76,27 +74,25 @@ class CdcToKafkaRestartITCase {
                     .as("op of the record the task failed on")
                     .containsExactly("r");
 
-            // 2. streaming: kill the job while a batch of changes is still being written
-            Failures.throttleMicros = 5000;
-            s.execute("UPDATE orders SET qty = qty + 100 WHERE id <= 250");
-            s.execute("INSERT INTO orders SELECT seq, 1 FROM seq_3001_to_3250");
-            long checkpointsBefore = Failures.checkpoints.get();
-            int seenBefore = Failures.seen.get();
-            await().ignoreExceptions()
-                    .atMost(Duration.ofSeconds(60))
-                    .until(
-                            () ->
-                                    Failures.checkpoints.get() > checkpointsBefore + 1
-                                            && Failures.seen.get() > seenBefore + 100);
+            // 2. streaming: a writer changes rows one statement at a time; the job is killed
+            //    while it is still writing, so changes are in flight (read, not yet committed)
+            Failures.throttleMicros = 0;
+            Thread writer = new Thread(() -> changeRowsSlowly(db), "row-writer");
+            writer.start();
+            TopicReader.awaitCommitted(TOPIC, ROWS + 200);
+            boolean writerStillWriting = writer.isAlive();
             first.cancel().get();
             int committedAtKill = TopicReader.awaitCommitted(TOPIC, ROWS).size();
             System.out.println(
                     "cdc restart: " + committedAtKill + " records committed at the kill");
-            assertThat(committedAtKill).as("killed mid-stream").isBetween(ROWS, ROWS + 499);
+            assertThat(writerStillWriting)
+                    .as("the writer was still changing rows when the job was killed")
+                    .isTrue();
+            assertThat(committedAtKill).as("killed mid-stream").isBetween(ROWS + 200, ROWS + 999);
 
-            // 3. rows change while the job is down, then it resumes from its last checkpoint
-            s.execute("UPDATE orders SET qty = qty + 100 WHERE id > 250 AND id <= 500");
-            s.execute("INSERT INTO orders SELECT seq, 1 FROM seq_3251_to_3500");
+            // 3. the writer goes on while the job is down; then it resumes from its checkpoint
+            writer.join(TimeUnit.MINUTES.toMillis(2));
+            assertThat(writerFailure).as("writer").isNull();
             s.execute("INSERT INTO orders VALUES (" + MARKER + ", 0)");
             String restoreFrom = latestCheckpoint(jobId).orElseThrow();
             System.out.println("cdc restart: resuming from " + restoreFrom);
@@ -135,6 +131,22 @@ class CdcToKafkaRestartITCase {
             inserts.add(MARKER);
             assertThat(sorted(byOp.get("c"))).isEqualTo(inserts);
             assertThat(byOp).containsOnlyKeys("r", "u", "c");
+        }
+    }
+
+    private static volatile Throwable writerFailure;
+
+    /** Ids 1..500 each updated once (+100) and ids 3001..3500 inserted, ~10 ms apart. */
+    private static void changeRowsSlowly(MariaDbService db) {
+        try (Connection c = db.connect("eo_shop");
+                Statement w = c.createStatement()) {
+            for (int i = 1; i <= 500; i++) {
+                w.execute("UPDATE orders SET qty = qty + 100 WHERE id = " + i);
+                w.execute("INSERT INTO orders VALUES (" + (ROWS + i) + ", 1)");
+                Thread.sleep(10);
+            }
+        } catch (Throwable t) {
+            writerFailure = t;
         }
     }
 
