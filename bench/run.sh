@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Benchmarks: builds, starts the embedded services, generates the data, runs every contender in
 # alternating order for several rounds, prints medians and ratios, appends them to bench/RESULTS.md.
-#   bench/run.sh [load|crawl|cdc] [--rows N] [--updates M] [--rounds R] [--split-size S] [--files F] [--parallelism P] [--quick]
+#   bench/run.sh [load|crawl|cdc|cdc-warehouse|scale|startup] [--rows N] [--updates M] [--rounds R] [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D] [--files F] [--parallelism P] [--quick]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl bench -am >&2
+# flink-jobs too: the startup scenario launches ./tributary as a user does
+./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl bench,flink-jobs -am >&2
+touch "$ROOT/flink-jobs/target/.tributary-built"
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseG1GC \
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
   --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
   --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED \
-  -Dtributary.plugins.dir="$ROOT/bench/target/plugins" \
+  -Dtributary.plugins.dir="$ROOT/bench/target/plugins" -Dtributary.root="$ROOT" \
   -cp "$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/classpath.txt")" \
   io.tributary.bench.Bench "$@"

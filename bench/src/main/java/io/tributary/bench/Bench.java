@@ -16,8 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code bench/run.sh [load] [--rows N] [--rounds R] [--quick]}: runs a scenario, prints medians
- * and ratios, writes the figures as JSON and appends them to bench/RESULTS.md.
+ * {@code bench/run.sh [load|crawl|cdc|scale|startup] [--rows N] [--rounds R] [--quick]}: runs a
+ * scenario, prints medians and ratios, writes the figures as JSON and appends them to
+ * bench/RESULTS.md.
  */
 public final class Bench {
 
@@ -31,6 +32,9 @@ public final class Bench {
         int parallelism = 2;
         long updates = 200_000L;
         int splitSize = 8096;
+        int rate = 20_000;
+        int loadSeconds = 30;
+        String checkpoint = "1 s";
         boolean rowsGiven = false;
         boolean quick = false;
         Path out = Paths.get("bench");
@@ -42,6 +46,9 @@ public final class Bench {
                 }
                 case "--updates" -> updates = Long.parseLong(args[++i].replace("_", ""));
                 case "--split-size" -> splitSize = Integer.parseInt(args[++i].replace("_", ""));
+                case "--rate" -> rate = Integer.parseInt(args[++i].replace("_", ""));
+                case "--seconds" -> loadSeconds = Integer.parseInt(args[++i]);
+                case "--checkpoint" -> checkpoint = args[++i];
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--files" -> files = Integer.parseInt(args[++i]);
                 case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
@@ -50,10 +57,14 @@ public final class Bench {
                 case "load" -> scenario = "load";
                 case "crawl" -> scenario = "crawl";
                 case "cdc" -> scenario = "cdc";
+                case "scale" -> scenario = "scale";
+                case "cdc-warehouse" -> scenario = "cdc-warehouse";
+                case "startup" -> scenario = "startup";
                 default -> {
                     System.err.println(
-                            "usage: bench/run.sh [load|crawl|cdc] [--rows N] [--updates M] [--rounds R]"
-                                    + " [--split-size S] [--files F] [--parallelism P] [--quick] [--out DIR]");
+                            "usage: bench/run.sh [load|crawl|cdc|cdc-warehouse|scale|startup] [--rows N] [--updates M] [--rounds R]"
+                                    + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
+                                    + " [--files F] [--parallelism P] [--quick] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -67,6 +78,39 @@ public final class Bench {
                 rounds = 1;
             }
             System.exit(runCrawl(files, rounds, quick, out) ? 0 : 1);
+        }
+        if (scenario.equals("cdc-warehouse")) {
+            if (!rowsGiven) {
+                rows = 100_000;
+            }
+            if (quick) {
+                rows = 2_000;
+                rate = 1_000;
+                loadSeconds = 3;
+                rounds = 1;
+            }
+            System.exit(
+                    CdcWarehouseBenchmark.run(
+                                    rows, rate, loadSeconds, checkpoint, rounds, quick, out)
+                            ? 0
+                            : 1);
+        }
+        if (scenario.equals("scale")) {
+            if (!rowsGiven) {
+                rows = 1_000_000; // 1x; 16x is 16M rows, about 2 GB of JSON
+            }
+            if (quick) {
+                rows = 5_000;
+                files = 4;
+            }
+            System.exit(ScaleBenchmark.run(rows, files, parallelism, quick, out) ? 0 : 1);
+        }
+        if (scenario.equals("startup")) {
+            if (quick) {
+                rounds = 1;
+            }
+            Path root = Paths.get(System.getProperty("tributary.root", "."));
+            System.exit(StartupBenchmark.run(root, rounds, quick, out) ? 0 : 1);
         }
         if (scenario.equals("cdc")) {
             if (!rowsGiven) {
@@ -342,7 +386,7 @@ public final class Bench {
     }
 
     /** Writes a result's JSON under results/ and appends its Markdown to RESULTS.md. */
-    private static void append(Path out, String scenario, String json, String md) throws Exception {
+    static void append(Path out, String scenario, String json, String md) throws Exception {
         Path results = out.resolve("results");
         Files.createDirectories(results);
         Files.writeString(
@@ -466,7 +510,27 @@ public final class Bench {
                 StandardOpenOption.APPEND);
     }
 
-    private static String gitCommit() {
+    /** A result document's common fields: scenario, time, commit and machine. */
+    static ObjectNode resultDoc(String scenario) {
+        ObjectNode doc = new ObjectMapper().createObjectNode();
+        doc.put("scenario", scenario);
+        doc.put("at", Instant.now().toString());
+        doc.put("commit", gitCommit());
+        doc.put("machine", machine());
+        return doc;
+    }
+
+    /** The median of some values (NaN when there are none). */
+    static double median(java.util.stream.DoubleStream values) {
+        double[] v = values.sorted().toArray();
+        int n = v.length;
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    static String gitCommit() {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start();
             String c = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -476,7 +540,7 @@ public final class Bench {
         }
     }
 
-    private static String machine() {
+    static String machine() {
         return Runtime.getRuntime().availableProcessors()
                 + " cores, "
                 + (((com.sun.management.OperatingSystemMXBean)
@@ -488,7 +552,7 @@ public final class Bench {
                 + System.getProperty("java.version");
     }
 
-    private static void deleteTree(Path root) {
+    static void deleteTree(Path root) {
         try (var paths = Files.walk(root)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception ignored) {

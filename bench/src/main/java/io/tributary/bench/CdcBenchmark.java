@@ -241,27 +241,12 @@ final class CdcBenchmark {
         String counter = "flink-cdc-" + phase + "-" + System.nanoTime();
         StreamExecutionEnvironment env = environment(snapshot);
         StreamTableEnvironment t = StreamTableEnvironment.create(env);
-        MariaDbService db = services.mariadb();
-        int base = 5400 + ThreadLocalRandom.current().nextInt(0, 1_000_000);
         t.executeSql(
                 "CREATE TABLE orders (id BIGINT, customer_id INT, amount DECIMAL(10,2), note"
                         + " STRING, updated_at TIMESTAMP(3), PRIMARY KEY (id) NOT ENFORCED) WITH ("
-                        + " 'connector' = 'mysql-cdc', 'hostname' = '127.0.0.1', 'port' = '"
-                        + db.port()
-                        + "', 'username' = '"
-                        + MariaDbService.USER
-                        + "', 'password' = '"
-                        + MariaDbService.PASSWORD
-                        + "', 'database-name' = '"
-                        + DB
-                        + "', 'table-name' = 'orders', 'server-time-zone' = 'UTC',"
-                        + " 'scan.incremental.snapshot.chunk.size' = '"
+                        + mysqlCdcOptions(services.mariadb(), DB, "orders")
+                        + ", 'scan.incremental.snapshot.chunk.size' = '"
                         + splitSize
-                        + "',"
-                        + " 'server-id' = '"
-                        + base
-                        + "-"
-                        + (base + 7)
                         + "', "
                         + (snapshot
                                 ? "'scan.startup.mode' = 'snapshot'"
@@ -279,6 +264,26 @@ final class CdcBenchmark {
         long t0 = System.nanoTime();
         JobClient job = env.executeAsync("bench-flink-cdc-" + phase);
         return finish(FLINK_CDC, phase, counter, job, t0);
+    }
+
+    /** The options of a Flink SQL {@code mysql-cdc} table on the embedded MariaDB. */
+    static String mysqlCdcOptions(MariaDbService db, String database, String table) {
+        int base = 5400 + ThreadLocalRandom.current().nextInt(0, 1_000_000);
+        return "'connector' = 'mysql-cdc', 'hostname' = '127.0.0.1', 'port' = '"
+                + db.port()
+                + "', 'username' = '"
+                + MariaDbService.USER
+                + "', 'password' = '"
+                + MariaDbService.PASSWORD
+                + "', 'database-name' = '"
+                + database
+                + "', 'table-name' = '"
+                + table
+                + "', 'server-time-zone' = 'UTC', 'server-id' = '"
+                + base
+                + "-"
+                + (base + 7)
+                + "'";
     }
 
     private static String tributaryKind(Object r) {

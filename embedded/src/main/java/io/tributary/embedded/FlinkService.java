@@ -62,6 +62,8 @@ public final class FlinkService implements EmbeddedService {
     public static FlinkService start(int restPort, int slots, Map<String, String> extraConfig) {
         int port = restPort > 0 ? restPort : Ports.freePort();
         Configuration conf = new Configuration();
+        // the Web UI and `tributary cdc progress` show metrics at most this old (Flink: 10 s)
+        conf.setString("metrics.fetcher.update-interval", "1 s");
         extraConfig.forEach(conf::setString);
         conf.set(RestOptions.BIND_ADDRESS, Ports.LOOPBACK);
         conf.set(RestOptions.ADDRESS, Ports.LOOPBACK);

@@ -142,7 +142,9 @@ public final class CdcSourceBuilder {
     }
 
     /**
-     * Checks the database and builds the source.
+     * Checks the database and builds the source. The source reports its progress per table as
+     * metrics ({@code table.<db>.<table>.snapshotRowsRead}, {@code snapshotRowsEstimated}, {@code
+     * changesStreamed}) that {@code tributary cdc progress} shows.
      *
      * @throws CdcReadiness.NotReady when the database is not set up for capture
      */
@@ -171,9 +173,11 @@ public final class CdcSourceBuilder {
                 new ChangeRecordDeserializer(
                         new SchemaTracker(registryUrl, catalogDatabase, schemaPolicy), estimates);
         String[] regexes = tables.stream().map(CdcReadiness::regex).toArray(String[]::new);
-        return connection.kind() == CdcConnection.Kind.MYSQL
-                ? mysql(deserializer, regexes)
-                : postgres(deserializer, regexes);
+        Source<ChangeRecord, ?, ?> source =
+                connection.kind() == CdcConnection.Kind.MYSQL
+                        ? mysql(deserializer, regexes)
+                        : postgres(deserializer, regexes);
+        return ProgressSource.wrap(source, estimates);
     }
 
     private Source<ChangeRecord, ?, ?> mysql(ChangeRecordDeserializer d, String[] regexes) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
         name = "cdc",
         mixinStandardHelpOptions = true,
         description = "Change data capture from MySQL/MariaDB (binlog) and PostgreSQL (pgoutput).",
-        subcommands = {CdcCommand.Tables.class})
+        subcommands = {CdcCommand.Tables.class, CdcCommand.Progress.class})
 final class CdcCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -168,6 +168,161 @@ final class CdcCommand implements Runnable {
                 t.primaryKey().forEach(key::add);
             }
             return root.toString();
+        }
+    }
+
+    /** {@code tributary cdc progress [job]}: the snapshot of each captured table, rows done. */
+    @Command(
+            name = "progress",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Show how far the capture jobs running on a Flink cluster are: per table, the"
+                        + " snapshot rows read against the database's estimate, and the changes"
+                        + " streamed since.",
+                "Reads the metrics Tributary's CDC source exports through Flink's REST API."
+            })
+    static final class Progress implements Callable<Integer> {
+
+        private static final java.util.regex.Pattern METRIC =
+                java.util.regex.Pattern.compile(
+                        "(?:^|.*\\.)table\\.(.+)\\.(snapshotRowsRead|snapshotRowsEstimated|changesStreamed)$");
+
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Mixin HomeOption home = new HomeOption();
+
+        @Parameters(
+                index = "0",
+                arity = "0..1",
+                paramLabel = "JOB_ID",
+                description = "A job id (default: every running job with a CDC source).")
+        String jobId;
+
+        @Option(
+                names = "--rest",
+                paramLabel = "HOST:PORT",
+                description =
+                        "Flink's REST address (default: the Flink of `tributary services up`).")
+        String rest;
+
+        @Option(names = "--json", description = "Print the progress as JSON.")
+        boolean json;
+
+        /** One table's figures in one job. */
+        record TableProgress(
+                String job,
+                String jobName,
+                String table,
+                long read,
+                long estimated,
+                long streamed) {}
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            FlinkRest flink = FlinkRest.of(rest, home.resolve());
+            List<String> jobs = new ArrayList<>();
+            if (jobId != null) {
+                jobs.add(jobId);
+            } else {
+                for (com.fasterxml.jackson.databind.JsonNode j :
+                        flink.get("/jobs/overview").path("jobs")) {
+                    if (j.path("state").asText().equals("RUNNING")) {
+                        jobs.add(j.path("jid").asText());
+                    }
+                }
+            }
+            List<TableProgress> all = new ArrayList<>();
+            for (String job : jobs) {
+                all.addAll(progress(flink, job));
+            }
+            if (json) {
+                ObjectMapper m = new ObjectMapper();
+                ArrayNode root = m.createArrayNode();
+                for (TableProgress p : all) {
+                    root.add(m.valueToTree(p));
+                }
+                out.println(root);
+            } else if (all.isEmpty()) {
+                out.println(
+                        jobs.isEmpty()
+                                ? "No running jobs on " + flink.base()
+                                : "No CDC source in job(s) " + String.join(", ", jobs));
+            } else {
+                print(out, all);
+            }
+            return ExitCodes.OK;
+        }
+
+        private static List<TableProgress> progress(FlinkRest flink, String job)
+                throws java.io.IOException {
+            com.fasterxml.jackson.databind.JsonNode detail = flink.get("/jobs/" + job);
+            String name = detail.path("name").asText();
+            java.util.Map<String, long[]> byTable = new java.util.TreeMap<>();
+            for (com.fasterxml.jackson.databind.JsonNode v : detail.path("vertices")) {
+                String vertex = v.path("id").asText();
+                List<String> names =
+                        flink.metricNames(job, vertex, id -> METRIC.matcher(id).matches());
+                if (names.isEmpty()) {
+                    continue;
+                }
+                for (com.fasterxml.jackson.databind.JsonNode m :
+                        flink.aggregated(job, vertex, names)) {
+                    java.util.regex.Matcher x = METRIC.matcher(m.path("id").asText());
+                    if (!x.matches()) {
+                        continue;
+                    }
+                    long[] n = byTable.computeIfAbsent(x.group(1), t -> new long[] {0, -1, 0});
+                    switch (x.group(2)) {
+                        case "snapshotRowsRead" -> n[0] += m.path("sum").asLong();
+                        // registered by the first reader only: one estimate per table
+                        case "snapshotRowsEstimated" -> n[1] = m.path("max").asLong();
+                        default -> n[2] += m.path("sum").asLong();
+                    }
+                }
+            }
+            List<TableProgress> out = new ArrayList<>();
+            byTable.forEach(
+                    (table, n) -> out.add(new TableProgress(job, name, table, n[0], n[1], n[2])));
+            return out;
+        }
+
+        private static void print(PrintWriter out, List<TableProgress> all) {
+            int width = Math.max(5, all.stream().mapToInt(p -> p.table().length()).max().orElse(0));
+            String job = null;
+            for (TableProgress p : all) {
+                if (!p.job().equals(job)) {
+                    job = p.job();
+                    out.println("job " + p.job() + " (" + p.jobName() + ")");
+                    out.println(
+                            String.format(
+                                    Locale.ROOT,
+                                    "  %-" + width + "s  %15s  %15s  %6s  %16s",
+                                    "table",
+                                    "snapshot rows",
+                                    "estimated",
+                                    "done",
+                                    "changes streamed"));
+                }
+                String done =
+                        p.estimated() > 0
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%d%%",
+                                        Math.min(100, p.read() * 100 / p.estimated()))
+                                : "-";
+                out.println(
+                        String.format(
+                                Locale.ROOT,
+                                "  %-" + width + "s  %,15d  %15s  %6s  %,16d",
+                                p.table(),
+                                p.read(),
+                                p.estimated() < 0
+                                        ? "?"
+                                        : String.format(Locale.ROOT, "~%,d", p.estimated()),
+                                done,
+                                p.streamed()));
+            }
         }
     }
 }

@@ -1,0 +1,139 @@
+package io.tributary.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The startup scenario: {@code ./tributary demo --once} launched as a user launches it (a new JVM,
+ * empty home folder), timed from the launch to each line the demo prints: services up, job
+ * submitted, first rows in the warehouse, and the whole run to its exit.
+ */
+final class StartupBenchmark {
+
+    /** One launch: seconds from the launch to each milestone (-1 when not seen). */
+    record Run(
+            double servicesUp,
+            double jobSubmitted,
+            double firstRow,
+            double exited,
+            boolean verified) {}
+
+    private final Path root;
+
+    StartupBenchmark(Path root) {
+        this.root = root;
+    }
+
+    Run launch() throws Exception {
+        Path home = Files.createTempDirectory("tributary-startup-");
+        try {
+            ProcessBuilder pb =
+                    new ProcessBuilder(root.resolve("tributary").toString(), "demo", "--once")
+                            .redirectErrorStream(true);
+            pb.environment().put("TRIBUTARY_HOME", home.toString());
+            // built by bench/run.sh; a build is no part of starting
+            pb.environment().put("TRIBUTARY_SKIP_BUILD", "1");
+            long t0 = System.nanoTime();
+            Process p = pb.start();
+            double services = -1;
+            double submitted = -1;
+            double first = -1;
+            boolean ok = false;
+            List<String> lines = new ArrayList<>();
+            try (BufferedReader r =
+                    new BufferedReader(
+                            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    double at = (System.nanoTime() - t0) / 1e9;
+                    lines.add(line);
+                    if (services < 0 && line.contains("Flink Web UI")) {
+                        services = at;
+                    } else if (submitted < 0 && line.contains("submitted; loading")) {
+                        submitted = at;
+                    } else if (first < 0 && line.contains("First rows in the warehouse")) {
+                        first = at;
+                    } else if (line.contains("OK: every sample row is in the warehouse")) {
+                        ok = true;
+                    }
+                }
+            }
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+            }
+            double exited = (System.nanoTime() - t0) / 1e9;
+            ok = ok && p.exitValue() == 0 && first > 0;
+            if (!ok) {
+                lines.forEach(l -> System.out.println("    | " + l));
+            }
+            Run run = new Run(services, submitted, first, exited, ok);
+            System.out.printf(
+                    "  launch -> services up %5.1f s, job submitted %5.1f s, first row %5.1f s,"
+                            + " exit %5.1f s  %s%n",
+                    services, submitted, first, exited, ok ? "demo verified" : "DEMO FAILED");
+            return run;
+        } finally {
+            Bench.deleteTree(home);
+        }
+    }
+
+    static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+        return Bench.median(runs.stream().mapToDouble(f));
+    }
+
+    /** Launches the demo {@code rounds} times; prints and records the medians. */
+    static boolean run(Path root, int rounds, boolean quick, Path out) throws Exception {
+        System.out.printf(
+                "startup: `./tributary demo --once` launched %d time(s), timed from the launch%n",
+                rounds);
+        StartupBenchmark bench = new StartupBenchmark(root);
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            runs.add(bench.launch());
+        }
+        String table =
+                String.format(
+                        java.util.Locale.ROOT,
+                        "| from the launch (median of %d) | seconds |%n|---|---:|%n"
+                                + "| services up (PostgreSQL, MariaDB, S3, Flink) | %.1f |%n"
+                                + "| job submitted | %.1f |%n"
+                                + "| first row in the warehouse | %.1f |%n"
+                                + "| all 5,000 rows checked, services stopped, exit | %.1f |%n",
+                        rounds,
+                        median(runs, Run::servicesUp),
+                        median(runs, Run::jobSubmitted),
+                        median(runs, Run::firstRow),
+                        median(runs, Run::exited));
+        System.out.println();
+        System.out.println(table);
+        boolean ok = runs.stream().allMatch(Run::verified);
+        if (!quick) {
+            com.fasterxml.jackson.databind.ObjectMapper json =
+                    new com.fasterxml.jackson.databind.ObjectMapper();
+            com.fasterxml.jackson.databind.node.ObjectNode doc = Bench.resultDoc("startup");
+            doc.set("runs", json.valueToTree(runs));
+            Bench.append(
+                    out,
+                    "startup",
+                    json.writeValueAsString(doc),
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%n## startup, %s%n%nCommand: `bench/run.sh startup --rounds %d`;"
+                                    + " commit %s; %s; each launch a new JVM with an empty"
+                                    + " TRIBUTARY_HOME (services' binaries already in the local"
+                                    + " Maven repository).%n%n%s",
+                            java.time.Instant.now().toString().substring(0, 16).replace('T', ' '),
+                            rounds,
+                            Bench.gitCommit(),
+                            Bench.machine(),
+                            table));
+        }
+        return ok;
+    }
+}
