@@ -510,6 +510,22 @@ public final class Bench {
                 StandardOpenOption.APPEND);
     }
 
+    /**
+     * Cancels a job and waits until it has ended: Flink CDC keeps one JDBC pool per database server
+     * in the JVM, and a job still closing its pool would close it under the next one.
+     */
+    static void cancelAndWait(org.apache.flink.core.execution.JobClient job) throws Exception {
+        if (!job.getJobStatus().get().isGloballyTerminalState()) {
+            job.cancel().get();
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (!job.getJobStatus().get().isGloballyTerminalState()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(500);
+    }
+
     /** A result document's common fields: scenario, time, commit and machine. */
     static ObjectNode resultDoc(String scenario) {
         ObjectNode doc = new ObjectMapper().createObjectNode();

@@ -313,9 +313,7 @@ final class CdcBenchmark {
         double seconds = seconds(t0);
         Thread.sleep(1000); // anything beyond the expected count would be a duplicate
         long n = count.get();
-        if (!job.getJobStatus().get().isGloballyTerminalState()) {
-            job.cancel().get();
-        }
+        Bench.cancelAndWait(job);
         return report(new Run(contender, phase, n, seconds, n == expected));
     }
 

@@ -164,11 +164,16 @@ final class CdcWarehouseBenchmark {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(contender + ": the snapshot did not arrive");
                 }
+                var client = job.getJobClient().orElseThrow();
+                if (client.getJobStatus().get().isGloballyTerminalState()) {
+                    client.getJobExecutionResult().get(); // throws the job's failure
+                    throw new IllegalStateException(contender + ": the job ended early");
+                }
                 Thread.sleep(200);
             }
             return load(contender, table);
         } finally {
-            job.getJobClient().orElseThrow().cancel().get();
+            Bench.cancelAndWait(job.getJobClient().orElseThrow());
         }
     }
 

@@ -1,0 +1,159 @@
+package io.tributary.connectors.redshift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.connectors.cdc.CdcConnection;
+import io.tributary.connectors.cdc.CdcSourceBuilder;
+import io.tributary.connectors.cdc.ChangeRows;
+import io.tributary.connectors.cdc.CustomersTable;
+import io.tributary.connectors.cdc.SourceTable;
+import io.tributary.embedded.MariaDbService;
+import io.tributary.embedded.SharedServices;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.util.ExceptionUtils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Change records straight into the warehouse: MariaDB → Tributary's CDC source → {@link ChangeRows}
+ * → the exactly-once sink (upsert on the key). The PostgreSQL table follows the MariaDB table
+ * through the snapshot, inserts, updates, a key change and deletes; a column added upstream stops
+ * the job with a message naming it, instead of dropping its values.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class CdcToWarehouseITCase {
+
+    private static final RowType ROW =
+            (RowType)
+                    DataTypes.ROW(
+                                    DataTypes.FIELD("id", DataTypes.INT().notNull()),
+                                    DataTypes.FIELD("name", DataTypes.STRING()),
+                                    DataTypes.FIELD("credit", DataTypes.DECIMAL(10, 2)),
+                                    DataTypes.FIELD("since", DataTypes.DATE()))
+                            .notNull()
+                            .getLogicalType();
+
+    @Test
+    void warehouseFollowsTheSourceTableAndANewColumnStopsTheJobByName() throws Exception {
+        MariaDbService db = SharedServices.mariadb();
+        db.createDatabase("wh_shop");
+        Warehouse wh = new Warehouse("cdc_wh");
+        wh.execute("CREATE SCHEMA IF NOT EXISTS replica");
+        try (Connection c = db.connect("wh_shop");
+                Statement s = c.createStatement()) {
+            CustomersTable.create(s);
+            s.execute(
+                    "INSERT INTO customers SELECT seq, CONCAT('c', seq), seq / 4, NULL FROM"
+                            + " seq_10_to_400");
+
+            Configuration conf = SharedServices.flink().clientConfiguration();
+            conf.setString("execution.checkpointing.interval", "300 ms");
+            conf.setString("restart-strategy.type", "none");
+            StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+            env.setParallelism(2);
+            env.fromSource(
+                            CdcSourceBuilder.forConnection(
+                                            CdcConnection.parse(db.jdbcUrl("wh_shop"), null, null))
+                                    .tables("wh_shop.customers")
+                                    .build(),
+                            WatermarkStrategy.noWatermarks(),
+                            "cdc")
+                    .setParallelism(1)
+                    .flatMap(ChangeRows.of(new SourceTable("wh_shop", null, "customers"), ROW))
+                    .setParallelism(1)
+                    .sinkTo(
+                            RedshiftSink.builder()
+                                    .url(wh.url)
+                                    .table("replica", "customers")
+                                    .rowType(ROW)
+                                    .keys(List.of("id"))
+                                    .build());
+            JobClient job = env.executeAsync("cdc-to-warehouse");
+            try {
+                awaitEqual(wh, s, Duration.ofMinutes(2));
+                assertThat(wh.count("SELECT count(*) FROM replica.customers")).isEqualTo(394);
+
+                s.execute("INSERT INTO customers VALUES (4, 'Barbara', 7.25, '2024-05-06')");
+                s.execute("UPDATE customers SET credit = 99.99, name = 'Ada L.' WHERE id = 1");
+                s.execute("UPDATE customers SET id = 1000 WHERE id = 3"); // a key change
+                s.execute("DELETE FROM customers WHERE id BETWEEN 100 AND 199");
+                s.execute("UPDATE customers SET since = '2025-01-01' WHERE id = 2");
+                awaitEqual(wh, s, Duration.ofMinutes(1));
+                assertThat(wh.rows("SELECT * FROM replica.customers WHERE id IN (1, 3, 1000)"))
+                        .containsExactlyInAnyOrder(
+                                "1|Ada L.|99.99|2024-01-02", "1000|Linus|3.00|2024-03-04");
+
+                s.execute("ALTER TABLE customers ADD COLUMN vip BOOLEAN");
+                s.execute("INSERT INTO customers VALUES (5, 'Edsger', 1.00, NULL, TRUE)");
+                Throwable failure =
+                        await().atMost(Duration.ofMinutes(1))
+                                .until(
+                                        () -> {
+                                            try {
+                                                job.getJobExecutionResult()
+                                                        .get(1, TimeUnit.SECONDS);
+                                                return null;
+                                            } catch (java.util.concurrent.TimeoutException e) {
+                                                return null;
+                                            } catch (Exception e) {
+                                                return e;
+                                            }
+                                        },
+                                        t -> t != null);
+                assertThat(ExceptionUtils.stringifyException(failure))
+                        .contains("has a column this job does not write: 'vip'");
+                assertThat(wh.count("SELECT count(*) FROM replica.customers WHERE id = 5"))
+                        .as("nothing of the new shape written without its column")
+                        .isZero();
+            } finally {
+                if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                    job.cancel().get();
+                }
+            }
+        }
+    }
+
+    private static void awaitEqual(Warehouse wh, Statement source, Duration within) {
+        await().atMost(within)
+                .pollInterval(Duration.ofMillis(300))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                wh.rows(
+                                                        "SELECT id, name, credit, since FROM"
+                                                                + " replica.customers ORDER BY id"))
+                                        .isEqualTo(sourceRows(source)));
+    }
+
+    private static List<String> sourceRows(Statement s) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs =
+                s.executeQuery("SELECT id, name, credit, since FROM customers ORDER BY id")) {
+            while (rs.next()) {
+                out.add(
+                        rs.getString(1)
+                                + "|"
+                                + rs.getString(2)
+                                + "|"
+                                + rs.getString(3)
+                                + "|"
+                                + rs.getString(4));
+            }
+        }
+        return out;
+    }
+}
