@@ -126,7 +126,7 @@ final class StartupBenchmark {
         System.out.println();
         System.out.println(table);
         boolean ok = runs.stream().allMatch(Run::verified);
-        if (!quick) {
+        if (!quick && ok) {
             com.fasterxml.jackson.databind.ObjectMapper json =
                     new com.fasterxml.jackson.databind.ObjectMapper();
             com.fasterxml.jackson.databind.node.ObjectNode doc = Bench.resultDoc("startup");

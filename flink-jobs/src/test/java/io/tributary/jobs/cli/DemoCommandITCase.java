@@ -48,5 +48,25 @@ class DemoCommandITCase {
         assertThat(summary.get("customers").asInt()).isEqualTo(DemoData.CUSTOMERS);
         assertThat(new BigDecimal(summary.get("revenue-in-warehouse").asText()))
                 .isEqualByComparingTo(expectedRevenue);
+        assertThat(summary.get("first-row-seconds").asDouble())
+                .isPositive()
+                .isLessThanOrEqualTo(summary.get("seconds").asDouble());
+
+        // again in the same home, as users re-run it: the earlier files and rows are replaced
+        CliRun again =
+                CliRun.of(
+                        "demo",
+                        "--once",
+                        "--json",
+                        "--files",
+                        "2",
+                        "--rows-per-file",
+                        Integer.toString(rowsPerFile),
+                        "--home",
+                        home.toString());
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        JsonNode second = new ObjectMapper().readTree(again.out());
+        assertThat(second.get("ok").asBoolean()).isTrue();
+        assertThat(second.get("rows-in-warehouse").asLong()).isEqualTo(500);
     }
 }
