@@ -157,10 +157,11 @@ public final class ChangeRows
         return switch (type.getTypeRoot()) {
             case CHAR, VARCHAR -> v -> StringData.fromString(v.toString());
             case BOOLEAN -> v -> v instanceof Boolean b ? b : Boolean.parseBoolean(v.toString());
-            case TINYINT -> v -> ((Number) v).byteValue();
-            case SMALLINT -> v -> ((Number) v).shortValue();
-            case INTEGER -> v -> ((Number) v).intValue();
-            case BIGINT -> v -> ((Number) v).longValue();
+            // never narrowed silently: a value that does not fit fails with the column's name
+            case TINYINT -> v -> (byte) fit(v, Byte.MIN_VALUE, Byte.MAX_VALUE, column, type);
+            case SMALLINT -> v -> (short) fit(v, Short.MIN_VALUE, Short.MAX_VALUE, column, type);
+            case INTEGER -> v -> (int) fit(v, Integer.MIN_VALUE, Integer.MAX_VALUE, column, type);
+            case BIGINT -> v -> fit(v, Long.MIN_VALUE, Long.MAX_VALUE, column, type);
             case FLOAT -> v -> ((Number) v).floatValue();
             case DOUBLE -> v -> ((Number) v).doubleValue();
             case DECIMAL -> {
@@ -188,6 +189,26 @@ public final class ChangeRows
                                     + ", which a change"
                                     + " record does not carry");
         };
+    }
+
+    /** {@code v} as a whole number within [min, max], or a failure naming the column. */
+    private static long fit(Object v, long min, long max, String column, LogicalType type) {
+        long n;
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            n = ((Number) v).longValue();
+        } else {
+            try {
+                n = new BigDecimal(v.toString()).longValueExact();
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "Value " + v + " of column '" + column + "' does not fit " + type, e);
+            }
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(
+                    "Value " + v + " of column '" + column + "' does not fit " + type);
+        }
+        return n;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.tributary.connectors.cdc;
 
-import io.tributary.catalog.CatalogService;
 import io.tributary.catalog.model.AvroTypes;
 import io.tributary.catalog.registry.Registry;
 import io.tributary.catalog.registry.RegistryException;
@@ -52,7 +51,7 @@ final class SchemaTracker implements Serializable {
     }
 
     String subject(SourceTable t) {
-        return CatalogService.subject(namespace(t), t.table());
+        return t.subject(catalogDatabase);
     }
 
     /**

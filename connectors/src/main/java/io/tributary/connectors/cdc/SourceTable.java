@@ -13,6 +13,16 @@ public record SourceTable(String database, String schema, String table) implemen
         return (schema == null ? database : schema) + "." + table;
     }
 
+    /**
+     * The registry subject of this table's schema versions ({@code <namespace>.<table>-value}, the
+     * subject the JDBC crawler registers): the namespace is {@code catalogDatabase}, or the source
+     * database when null.
+     */
+    public String subject(String catalogDatabase) {
+        return io.tributary.catalog.CatalogService.subject(
+                catalogDatabase != null ? catalogDatabase : database, table);
+    }
+
     @Override
     public String toString() {
         return qualified();

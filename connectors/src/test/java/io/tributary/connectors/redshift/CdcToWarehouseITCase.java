@@ -3,6 +3,7 @@ package io.tributary.connectors.redshift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.catalog.registry.RegistryHttpServer;
 import io.tributary.connectors.cdc.CdcConnection;
 import io.tributary.connectors.cdc.CdcSourceBuilder;
 import io.tributary.connectors.cdc.ChangeRows;
@@ -10,6 +11,7 @@ import io.tributary.connectors.cdc.CustomersTable;
 import io.tributary.connectors.cdc.SourceTable;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.SharedServices;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -26,6 +28,7 @@ import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Change records straight into the warehouse: MariaDB → Tributary's CDC source → {@link ChangeRows}
@@ -54,16 +57,10 @@ class CdcToWarehouseITCase {
         wh.execute("CREATE SCHEMA IF NOT EXISTS replica");
         try (Connection c = db.connect("wh_shop");
                 Statement s = c.createStatement()) {
-            CustomersTable.create(s);
-            s.execute(
-                    "INSERT INTO customers SELECT seq, CONCAT('c', seq), seq / 4, NULL FROM"
-                            + " seq_10_to_400");
-
+            customers(s, 400);
             Configuration conf = SharedServices.flink().clientConfiguration();
-            conf.setString("execution.checkpointing.interval", "300 ms");
             conf.setString("restart-strategy.type", "none");
-            StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
-            env.setParallelism(2);
+            StreamExecutionEnvironment env = environment(conf);
             env.fromSource(
                             CdcSourceBuilder.forConnection(
                                             CdcConnection.parse(db.jdbcUrl("wh_shop"), null, null))
@@ -126,7 +123,97 @@ class CdcToWarehouseITCase {
         }
     }
 
+    @Test
+    void aColumnAddedUpstreamWhileTheJobRunsAppearsInTheTargetWithOldRowsNull(@TempDir Path dir)
+            throws Exception {
+        MariaDbService db = SharedServices.mariadb();
+        db.createDatabase("evo_shop");
+        Warehouse wh = new Warehouse("cdc_evo");
+        wh.execute("CREATE SCHEMA IF NOT EXISTS evolved");
+        try (RegistryHttpServer registry = RegistryHttpServer.start(dir, 0);
+                Connection c = db.connect("evo_shop");
+                Statement s = c.createStatement()) {
+            customers(s, 300);
+            Configuration conf = SharedServices.flink().clientConfiguration();
+            conf.setString("restart-strategy.type", "fixed-delay");
+            conf.setString("restart-strategy.fixed-delay.attempts", "5");
+            conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
+            StreamExecutionEnvironment env = environment(conf);
+            env.fromSource(
+                            CdcSourceBuilder.forConnection(
+                                            CdcConnection.parse(db.jdbcUrl("evo_shop"), null, null))
+                                    .tables("evo_shop.customers")
+                                    .registry(registry.url(), null)
+                                    .build(),
+                            WatermarkStrategy.noWatermarks(),
+                            "cdc")
+                    .uid("cdc")
+                    .setParallelism(1)
+                    .sinkTo(
+                            RedshiftChangeSink.builder()
+                                    .url(wh.url)
+                                    .table("evolved", "customers")
+                                    .source(new SourceTable("evo_shop", null, "customers"))
+                                    .registry(registry.url(), null)
+                                    .keys(List.of("id"))
+                                    .build())
+                    .uid("warehouse");
+            JobClient job = env.executeAsync("cdc-schema-evolution");
+            try {
+                awaitEqual(wh, s, "evolved", Duration.ofMinutes(2));
+                s.execute("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
+
+                s.execute("ALTER TABLE customers ADD COLUMN vip BOOLEAN");
+                s.execute("INSERT INTO customers VALUES (5, 'Edsger', 1.00, NULL, TRUE)");
+                s.execute("UPDATE customers SET vip = FALSE WHERE id = 2");
+                s.execute("DELETE FROM customers WHERE id = 10");
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(300))
+                        .ignoreExceptions()
+                        .untilAsserted(
+                                () ->
+                                        assertThat(
+                                                        wh.rows(
+                                                                "SELECT id, name, vip FROM"
+                                                                        + " evolved.customers WHERE"
+                                                                        + " id <= 5 ORDER BY id"))
+                                                .containsExactly(
+                                                        "1|Ada L.|null",
+                                                        "2|Grace|f",
+                                                        "3|Linus|null",
+                                                        "5|Edsger|t"));
+                awaitEqual(wh, s, "evolved", Duration.ofMinutes(1));
+                assertThat(wh.count("SELECT count(*) FROM evolved.customers WHERE vip IS NULL"))
+                        .as("rows loaded before the column existed")
+                        .isEqualTo(292);
+                assertThat(job.getJobStatus().get().isGloballyTerminalState()).isFalse();
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+
+    /** Ada, Grace and Linus, then customers 10..{@code last}. */
+    private static void customers(Statement s, int last) throws Exception {
+        CustomersTable.create(s);
+        s.execute(
+                "INSERT INTO customers SELECT seq, CONCAT('c', seq), seq / 4, NULL FROM seq_10_to_"
+                        + last);
+    }
+
+    /** Checkpoints every 300 ms, parallelism 2. */
+    private static StreamExecutionEnvironment environment(Configuration conf) {
+        conf.setString("execution.checkpointing.interval", "300 ms");
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+        env.setParallelism(2);
+        return env;
+    }
+
     private static void awaitEqual(Warehouse wh, Statement source, Duration within) {
+        awaitEqual(wh, source, "replica", within);
+    }
+
+    private static void awaitEqual(Warehouse wh, Statement source, String schema, Duration within) {
         await().atMost(within)
                 .pollInterval(Duration.ofMillis(300))
                 .ignoreExceptions()
@@ -134,8 +221,9 @@ class CdcToWarehouseITCase {
                         () ->
                                 assertThat(
                                                 wh.rows(
-                                                        "SELECT id, name, credit, since FROM"
-                                                                + " replica.customers ORDER BY id"))
+                                                        "SELECT id, name, credit, since FROM "
+                                                                + schema
+                                                                + ".customers ORDER BY id"))
                                         .isEqualTo(sourceRows(source)));
     }
 
