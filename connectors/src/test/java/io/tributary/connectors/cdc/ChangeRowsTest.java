@@ -30,15 +30,18 @@ class ChangeRowsTest {
                     List.of("id"),
                     1);
 
+    /** V1 with a column added. */
     private static final RowShape V2 =
             new RowShape(
                     CUSTOMERS,
-                    List.of(
-                            new Column("id", new DataType.Primitive(DataType.Kind.INT, false)),
-                            new Column("name", new DataType.Primitive(DataType.Kind.STRING, true)),
-                            new Column("credit", new DataType.Decimal(10, 2, true)),
-                            new Column("since", new DataType.Primitive(DataType.Kind.DATE, true)),
-                            new Column("vip", new DataType.Primitive(DataType.Kind.BOOLEAN, true))),
+                    java.util.stream.Stream.concat(
+                                    V1.columns().stream(),
+                                    java.util.stream.Stream.of(
+                                            new Column(
+                                                    "vip",
+                                                    new DataType.Primitive(
+                                                            DataType.Kind.BOOLEAN, true))))
+                            .toList(),
                     List.of("id"),
                     2);
 
