@@ -214,6 +214,7 @@ public final class RedshiftChangeSink
         private final Collection<RedshiftWriterState> restored;
         private final Forward forward = new Forward();
         private RowShape shape;
+        private RowShape lastSeen;
         private String target;
         private RedshiftWriter delegate;
         private ChangeRows rows;
@@ -244,9 +245,9 @@ public final class RedshiftChangeSink
             if (delegate == null) {
                 start(resolved(r.shape()));
             }
-            if (r.shape().version() > shape.version()) {
+            if (r.shape() != lastSeen) {
                 // new columns, or columns whose type changed (a widened type must widen the
-                // target before its values arrive)
+                // target before its values arrive); older versions are written by name
                 List<String> added = new ArrayList<>();
                 for (Column c : r.shape().columns()) {
                     int i = shape.indexOf(c.name());
@@ -254,7 +255,21 @@ public final class RedshiftChangeSink
                         added.add(c.name() + " " + c.type());
                     }
                 }
-                if (!added.isEmpty()) {
+                int version = r.shape().version();
+                if (!added.isEmpty() && (version == 0 || version == shape.version())) {
+                    throw new IllegalStateException(
+                            "Records of "
+                                    + table
+                                    + " changed their columns ("
+                                    + added
+                                    + ") without a new schema version (version "
+                                    + shape.version()
+                                    + "): give the CDC source the registry this sink reads,"
+                                    + " so every shape is registered, and its schema policy"
+                                    + " 'evolve'");
+                }
+                // an older registered version's extra columns were dropped since: by name
+                if (!added.isEmpty() && version > shape.version()) {
                     throw new SchemaVersionAdvanced(
                             "Table "
                                     + table
@@ -269,6 +284,7 @@ public final class RedshiftChangeSink
                                     + " (nothing of the new version was committed).");
                 }
             }
+            lastSeen = r.shape();
             this.context = ctx;
             try {
                 rows.flatMap(r, forward);

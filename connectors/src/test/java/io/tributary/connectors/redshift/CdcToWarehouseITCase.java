@@ -186,6 +186,14 @@ class CdcToWarehouseITCase {
                 assertThat(wh.count("SELECT count(*) FROM evolved.customers WHERE vip IS NULL"))
                         .as("rows loaded before the column existed")
                         .isEqualTo(292);
+
+                // a widened type: the target column widens before the wider values arrive
+                s.execute("ALTER TABLE customers MODIFY credit DECIMAL(16,2)");
+                s.execute(
+                        "INSERT INTO customers VALUES (6, 'Barbara', 12345678901234.50, NULL, NULL)");
+                awaitEqual(wh, s, "evolved", Duration.ofMinutes(2));
+                assertThat(wh.rows("SELECT credit FROM evolved.customers WHERE id = 6"))
+                        .containsExactly("12345678901234.50");
                 assertThat(job.getJobStatus().get().isGloballyTerminalState()).isFalse();
             } finally {
                 job.cancel().get();
