@@ -99,6 +99,7 @@ final class ProgressSource<S extends SourceSplit, E>
         private final MetricGroup group;
         private final Map<String, Long> estimates;
         private final Map<String, long[]> byTable = new HashMap<>();
+        private final Map<SourceTable, long[]> bySource = new HashMap<>();
 
         Counters(MetricGroup group, Map<String, Long> estimates) {
             this.group = group;
@@ -108,12 +109,22 @@ final class ProgressSource<S extends SourceSplit, E>
 
         void count(ChangeRecord r) {
             switch (r.op()) {
-                case READ -> of(r.table().qualified())[0]++;
-                case CREATE, UPDATE, DELETE -> of(r.table().qualified())[1]++;
+                case READ -> of(r.table())[0]++;
+                case CREATE, UPDATE, DELETE -> of(r.table())[1]++;
                 default -> {
                     // schema changes are counted by the registry, not here
                 }
             }
+        }
+
+        /** By the record's table, without building its name per record. */
+        private long[] of(SourceTable t) {
+            long[] n = bySource.get(t);
+            if (n == null) {
+                n = of(t.qualified());
+                bySource.put(t, n);
+            }
+            return n;
         }
 
         private long[] of(String table) {
