@@ -117,6 +117,15 @@ public final class SourceBookmarks {
         return out;
     }
 
+    /** A job's newest completed checkpoint; empty when the folder or a checkpoint is missing. */
+    public static Optional<Retained> latest(Path jobDir) throws IOException {
+        if (!Files.isDirectory(jobDir)) {
+            return Optional.empty();
+        }
+        List<Retained> all = retained(jobDir);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
     /** The coordinator state, when it is a tributary-s3 enumerator's. */
     private static Optional<S3EnumeratorState> discovery(OperatorState op) {
         if (op.getCoordinatorState() == null) {

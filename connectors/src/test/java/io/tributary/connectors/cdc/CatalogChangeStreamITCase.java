@@ -17,8 +17,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.types.Row;
@@ -84,16 +82,13 @@ class CatalogChangeStreamITCase {
 
     private void changelog(String password, Statement s, String update, String delete)
             throws Exception {
-        Configuration conf = SharedServices.flink().clientConfiguration();
-        conf.setString("execution.checkpointing.interval", "500 ms");
-        conf.setString("parallelism.default", "1");
-        conf.setString("restart-strategy.type", "none");
         TableEnvironment t =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf)
-                                .build());
+                SharedServices.flink()
+                        .streamingTableEnvironment(
+                                java.util.Map.of(
+                                        "execution.checkpointing.interval", "500 ms",
+                                        "parallelism.default", "1",
+                                        "restart-strategy.type", "none"));
         t.executeSql(
                 "CREATE CATALOG lake WITH ('type' = 'tributary', 'store' = '"
                         + home.resolve("catalog")

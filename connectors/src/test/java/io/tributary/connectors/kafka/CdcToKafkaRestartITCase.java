@@ -11,7 +11,6 @@ import io.tributary.connectors.cdc.ChangeRecord;
 import io.tributary.connectors.s3.SourceBookmarks;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.SharedServices;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -184,14 +183,8 @@ class CdcToKafkaRestartITCase {
     }
 
     private Optional<String> latestCheckpoint(String jobId) throws Exception {
-        Path dir = checkpoints.resolve(jobId);
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        List<SourceBookmarks.Retained> all = SourceBookmarks.retained(dir);
-        return all.isEmpty()
-                ? Optional.empty()
-                : Optional.of(all.get(all.size() - 1).dir().toUri().toString());
+        return SourceBookmarks.latest(checkpoints.resolve(jobId))
+                .map(r -> r.dir().toUri().toString());
     }
 
     private static List<Integer> sorted(List<Integer> ids) {

@@ -24,7 +24,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.types.Row;
@@ -145,14 +144,9 @@ class KafkaFanOutITCase {
     }
 
     private static List<String> readWithFlink(String topic, String format, int n) throws Exception {
-        Configuration conf = SharedServices.flink().clientConfiguration();
-        conf.setString("parallelism.default", "1");
         TableEnvironment t =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf)
-                                .build());
+                SharedServices.flink()
+                        .streamingTableEnvironment(java.util.Map.of("parallelism.default", "1"));
         t.executeSql(
                 "CREATE TABLE customers (id INT, name STRING, credit DECIMAL(10,2), since DATE)"
                         + " WITH ('connector' = 'kafka', 'topic' = '"

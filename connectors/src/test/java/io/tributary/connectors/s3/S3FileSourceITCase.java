@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.tributary.connectors.redshift.Warehouse;
 import io.tributary.embedded.S3Service;
 import io.tributary.embedded.SharedServices;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -216,13 +214,7 @@ class S3FileSourceITCase {
     }
 
     private Optional<String> latestCheckpoint(String jobId) throws Exception {
-        Path dir = checkpoints.resolve(jobId);
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        List<SourceBookmarks.Retained> all = SourceBookmarks.retained(dir);
-        return all.isEmpty()
-                ? Optional.empty()
-                : Optional.of(all.get(all.size() - 1).dir().toUri().toString());
+        return SourceBookmarks.latest(checkpoints.resolve(jobId))
+                .map(r -> r.dir().toUri().toString());
     }
 }

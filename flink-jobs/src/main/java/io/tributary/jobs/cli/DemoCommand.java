@@ -144,7 +144,9 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         if (firstRowSeconds < 0) {
+            // the job ended between two looks: its end is when the first rows were seen
             firstRowSeconds = elapsed();
+            say("First rows in the warehouse");
         }
         done.get();
         WarehouseCounts counts = demo.warehouseCounts();
