@@ -48,6 +48,16 @@ public interface CatalogStore extends AutoCloseable {
     /** The partitions of a table, ordered by their values. */
     List<Partition> partitions(String database, String table);
 
+    /**
+     * Records a pipeline run, or its new state (the run history, newest first in {@link #runs}).
+     */
+    void putRun(JobRun run);
+
+    Optional<JobRun> run(String id);
+
+    /** Every recorded run, newest start first. */
+    List<JobRun> runs();
+
     @Override
     void close();
 }

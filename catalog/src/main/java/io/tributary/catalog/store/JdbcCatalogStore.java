@@ -108,6 +108,11 @@ public final class JdbcCatalogStore implements CatalogStore {
                                         + " spec_hash VARCHAR(64) NOT NULL, doc "
                                         + text
                                         + " NOT NULL, PRIMARY KEY (db, tbl, spec_hash))");
+                        s.execute(
+                                "CREATE TABLE IF NOT EXISTS tributary_job_runs (id VARCHAR(200)"
+                                        + " PRIMARY KEY, started_ms BIGINT NOT NULL, doc "
+                                        + text
+                                        + " NOT NULL)");
                     }
                     try (PreparedStatement q =
                             c.prepareStatement(
@@ -452,6 +457,47 @@ public final class JdbcCatalogStore implements CatalogStore {
         } catch (JsonProcessingException e) {
             throw new CatalogException("A catalog entry is not valid JSON: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void putRun(JobRun run) {
+        inTransaction(
+                c -> {
+                    try (PreparedStatement d =
+                                    c.prepareStatement(
+                                            "DELETE FROM tributary_job_runs WHERE id = ?");
+                            PreparedStatement i =
+                                    c.prepareStatement(
+                                            "INSERT INTO tributary_job_runs (id, started_ms, doc)"
+                                                    + " VALUES (?, ?, ?)")) {
+                        d.setString(1, run.id());
+                        d.executeUpdate();
+                        i.setString(1, run.id());
+                        i.setLong(2, run.started().toEpochMilli());
+                        i.setString(3, JobRunJson.of(run).toString());
+                        i.executeUpdate();
+                    }
+                    return null;
+                });
+    }
+
+    @Override
+    public Optional<JobRun> run(String id) {
+        return inTransaction(
+                c ->
+                        docs(c, "SELECT doc FROM tributary_job_runs WHERE id = ?", id).stream()
+                                .map(JobRunJson::from)
+                                .findFirst());
+    }
+
+    @Override
+    public List<JobRun> runs() {
+        return inTransaction(
+                c ->
+                        docs(c, "SELECT doc FROM tributary_job_runs ORDER BY started_ms DESC, id")
+                                .stream()
+                                .map(JobRunJson::from)
+                                .toList());
     }
 
     @Override

@@ -195,4 +195,55 @@ abstract class CatalogStoreContract {
         assertThat(store.table("retail", "sales")).contains(t);
         assertThat(store.partitions("retail", "sales")).containsExactly(partition("2024", 2));
     }
+
+    @Test
+    void runHistoryKeepsEachRunsLatestStateNewestFirst() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-11-29T10:00:00Z");
+        JobRun first =
+                new JobRun(
+                        "shop-1",
+                        "shop",
+                        "/p/shop.yaml",
+                        null,
+                        null,
+                        JobRun.State.STARTING,
+                        t0,
+                        null,
+                        0,
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null);
+        store.putRun(first);
+        JobRun running =
+                first.withJob("abc123", "127.0.0.1:8081")
+                        .withState(JobRun.State.RUNNING, null, null)
+                        .withProgress(2, 17, "file:/cp/abc123/chk-17", t0.plusSeconds(60));
+        store.putRun(running);
+        JobRun second =
+                new JobRun(
+                        "shop-2",
+                        "shop",
+                        "/p/shop.yaml",
+                        "def456",
+                        "127.0.0.1:8081",
+                        JobRun.State.FAILED,
+                        t0.plusSeconds(3600),
+                        t0.plusSeconds(3700),
+                        3,
+                        0,
+                        null,
+                        null,
+                        null,
+                        "file:/cp/abc123/chk-17",
+                        "boom: a 'quoted' reason");
+        store.putRun(second);
+        store.close();
+        store = reopen();
+        assertThat(store.runs()).containsExactly(second, running);
+        assertThat(store.run("shop-1")).contains(running);
+        assertThat(store.run("nope")).isEmpty();
+    }
 }

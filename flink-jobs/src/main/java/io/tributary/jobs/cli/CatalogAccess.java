@@ -47,6 +47,17 @@ final class CatalogAccess {
                             + " the one `services up` runs, else the embedded registry's folder).")
     String registryUrl;
 
+    /**
+     * The catalog store alone (run history, tables): {@code $TRIBUTARY_CATALOG_STORE}, else the
+     * embedded one under {@code home}.
+     */
+    static CatalogStore openStore(Path home) {
+        String spec = System.getenv(STORE_ENV);
+        return spec == null || spec.isBlank()
+                ? CatalogStores.embedded(home.resolve("catalog"))
+                : CatalogStores.open(spec, null, System.getenv(STORE_PASSWORD_ENV));
+    }
+
     /** Opens the catalog; {@code err} hears which registry is used. */
     CatalogService open(Path home, PrintWriter err) {
         String spec = store != null ? store : System.getenv(STORE_ENV);

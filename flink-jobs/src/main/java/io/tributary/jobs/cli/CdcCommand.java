@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.connectors.cdc.CdcConnection;
 import io.tributary.connectors.cdc.CdcReadiness;
 import io.tributary.connectors.cdc.CdcSourceBuilder;
+import io.tributary.jobs.runs.FlinkRest;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -220,7 +221,7 @@ final class CdcCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            FlinkRest flink = FlinkRest.of(rest, home.resolve());
+            FlinkRest flink = ServicesCommand.flinkRest(rest, home.resolve());
             List<String> jobs = new ArrayList<>();
             if (jobId != null) {
                 jobs.add(jobId);

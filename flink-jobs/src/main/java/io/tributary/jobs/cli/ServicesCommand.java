@@ -74,6 +74,27 @@ final class ServicesCommand implements Runnable {
         }
     }
 
+    /**
+     * The Flink REST API at the address given, else the one of the Flink started by {@code
+     * tributary services up} under {@code home}.
+     */
+    static io.tributary.jobs.runs.FlinkRest flinkRest(String given, Path home) {
+        if (given != null && !given.isBlank()) {
+            return new io.tributary.jobs.runs.FlinkRest(given);
+        }
+        Optional<String> url =
+                runningState(home)
+                        .map(s -> s.path("services").path("flink").path("web-ui").asText(""))
+                        .filter(s -> !s.isBlank());
+        return new io.tributary.jobs.runs.FlinkRest(
+                url.orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "No Flink REST address: pass --rest host:port, or start"
+                                                + " the embedded stack with `tributary services"
+                                                + " up`")));
+    }
+
     /** Whether every loopback port a service's endpoints name accepts connections. */
     static boolean answers(JsonNode endpoints) {
         java.util.regex.Matcher m =

@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
             CatalogCommand.class,
             QuarantineCommand.class,
             BookmarkCommand.class,
+            RunCommand.class,
+            StopCommand.class,
+            JobsCommand.class,
             DemoCommand.class
         })
 public final class Tributary implements Runnable {

@@ -1,4 +1,4 @@
-package io.tributary.jobs.cli;
+package io.tributary.jobs.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,17 +9,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Reads a Flink cluster's REST API (the one behind the Web UI): jobs, their vertices and the
  * metrics of those vertices summed or maxed over subtasks.
  */
-final class FlinkRest {
+public final class FlinkRest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,42 +25,37 @@ final class FlinkRest {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    FlinkRest(String base) {
+    public FlinkRest(String base) {
         String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.base = b.contains("://") ? b : "http://" + b;
     }
 
-    /**
-     * The REST address given, else the one of the Flink started by {@code tributary services up}
-     * under {@code home}.
-     */
-    static FlinkRest of(String given, Path home) {
-        if (given != null && !given.isBlank()) {
-            return new FlinkRest(given);
-        }
-        Optional<String> url =
-                ServicesCommand.runningState(home)
-                        .map(s -> s.path("services").path("flink").path("web-ui").asText(""))
-                        .filter(s -> !s.isBlank());
-        return new FlinkRest(
-                url.orElseThrow(
-                        () ->
-                                new IllegalArgumentException(
-                                        "No Flink REST address: pass --rest host:port, or start"
-                                                + " the embedded stack with `tributary services"
-                                                + " up`")));
-    }
-
-    String base() {
+    public String base() {
         return base;
     }
 
-    JsonNode get(String path) throws IOException {
-        HttpRequest request =
+    /** POSTs {@code body} (JSON) and returns the answer; any status but 200/202 is an error. */
+    public JsonNode post(String path, JsonNode body) throws IOException {
+        return send(
+                path,
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build());
+    }
+
+    /** GETs {@code path}; a 404 is an IllegalArgumentException (no such job or vertex). */
+    public JsonNode get(String path) throws IOException {
+        return send(
+                path,
                 HttpRequest.newBuilder(URI.create(base + path))
                         .timeout(Duration.ofSeconds(10))
                         .GET()
-                        .build();
+                        .build());
+    }
+
+    private JsonNode send(String path, HttpRequest request) throws IOException {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -75,14 +68,21 @@ final class FlinkRest {
         if (response.statusCode() == 404) {
             throw new IllegalArgumentException("Flink at " + base + " knows no " + path);
         }
-        if (response.statusCode() != 200) {
-            throw new IOException("Flink at " + base + path + " answered " + response.statusCode());
+        if (response.statusCode() != 200 && response.statusCode() != 202) {
+            throw new IOException(
+                    "Flink at "
+                            + base
+                            + path
+                            + " answered "
+                            + response.statusCode()
+                            + ": "
+                            + response.body().lines().findFirst().orElse(""));
         }
         return JSON.readTree(response.body());
     }
 
     /** A vertex's metric names (aggregated over subtasks) that satisfy {@code filter}. */
-    List<String> metricNames(
+    public List<String> metricNames(
             String jobId, String vertexId, java.util.function.Predicate<String> filter)
             throws IOException {
         List<String> out = new ArrayList<>();
@@ -96,7 +96,8 @@ final class FlinkRest {
     }
 
     /** The metrics summed and maxed over the vertex's subtasks: id → {sum, max}. */
-    JsonNode aggregated(String jobId, String vertexId, List<String> names) throws IOException {
+    public JsonNode aggregated(String jobId, String vertexId, List<String> names)
+            throws IOException {
         StringBuilder get = new StringBuilder();
         for (String n : names) {
             get.append(get.length() == 0 ? "" : ",")

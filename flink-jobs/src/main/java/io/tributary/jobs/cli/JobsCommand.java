@@ -1,0 +1,210 @@
+package io.tributary.jobs.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.JobRun;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tributary jobs list|status|history}: the pipeline runs kept in the catalog store. */
+@Command(
+        name = "jobs",
+        mixinStandardHelpOptions = true,
+        description = "Pipeline runs: the newest per pipeline, one run, or the whole history.",
+        subcommands = {
+            JobsCommand.ListRuns.class,
+            JobsCommand.Status.class,
+            JobsCommand.History.class
+        })
+final class JobsCommand implements Runnable {
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A run by id, else the newest run of the pipeline of that name (a running one first). */
+    static JobRun find(CatalogStore store, String which) {
+        return store.run(which)
+                .or(
+                        () ->
+                                store.runs().stream()
+                                        .filter(r -> r.pipeline().equals(which))
+                                        .min(
+                                                (a, b) ->
+                                                        a.state().ended() == b.state().ended()
+                                                                ? b.started().compareTo(a.started())
+                                                                : a.state().ended() ? 1 : -1))
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "No run or pipeline called '"
+                                                + which
+                                                + "' in the run history (tributary jobs"
+                                                + " history)"));
+    }
+
+    static ObjectNode json(JobRun r) {
+        ObjectNode o = ServicesCommand.JSON.createObjectNode();
+        o.put("id", r.id());
+        o.put("pipeline", r.pipeline());
+        o.put("state", r.state().name());
+        o.put("file", r.file());
+        o.put("flink-job-id", r.flinkJobId());
+        o.put("target", r.target());
+        o.put("started", String.valueOf(r.started()));
+        o.put("ended", r.ended() == null ? null : r.ended().toString());
+        o.put("restarts", r.attempts());
+        o.put("last-checkpoint-id", r.lastCheckpointId());
+        o.put("last-checkpoint", r.lastCheckpoint());
+        o.put(
+                "last-checkpoint-time",
+                r.lastCheckpointTime() == null ? null : r.lastCheckpointTime().toString());
+        o.put("savepoint", r.savepoint());
+        o.put("resumed-from", r.resumedFrom());
+        o.put("error", r.error());
+        return o;
+    }
+
+    static void table(PrintWriter out, List<JobRun> runs) {
+        out.printf(
+                "%-50s %-10s %-20s %-9s %8s %11s%n",
+                "RUN", "STATE", "STARTED", "DURATION", "RESTARTS", "CHECKPOINT");
+        for (JobRun r : runs) {
+            Instant end = r.ended() != null ? r.ended() : Instant.now();
+            Duration d = Duration.between(r.started(), end);
+            out.printf(
+                    "%-50s %-10s %-20s %-9s %8d %11s%n",
+                    r.id(),
+                    r.state(),
+                    r.started().toString().substring(0, 19).replace('T', ' '),
+                    String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart()),
+                    r.attempts(),
+                    r.lastCheckpointId() > 0 ? "#" + r.lastCheckpointId() : "-");
+            if (r.error() != null && r.state() == JobRun.State.FAILED) {
+                out.println("    error: " + r.error());
+            }
+        }
+        out.flush();
+    }
+
+    static void print(PrintWriter out, boolean json, List<JobRun> runs) throws Exception {
+        if (json) {
+            ArrayNode a = ServicesCommand.JSON.createArrayNode();
+            runs.forEach(r -> a.add(json(r)));
+            out.println(ServicesCommand.JSON.writeValueAsString(a));
+            out.flush();
+        } else {
+            table(out, runs);
+        }
+    }
+
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "The newest run of each pipeline.")
+    static final class ListRuns implements Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Option(names = "--json", description = "As JSON.")
+        boolean json;
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CatalogStore store = CatalogAccess.openStore(home.resolve())) {
+                Map<String, JobRun> newest = new LinkedHashMap<>();
+                for (JobRun r : store.runs()) {
+                    newest.putIfAbsent(r.pipeline(), r);
+                }
+                print(spec.commandLine().getOut(), json, List.copyOf(newest.values()));
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(
+            name = "history",
+            mixinStandardHelpOptions = true,
+            description = "Every run, newest first.")
+    static final class History implements Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Option(
+                names = "--pipeline",
+                paramLabel = "NAME",
+                description = "Only this pipeline's runs.")
+        String pipeline;
+
+        @Option(names = "--json", description = "As JSON.")
+        boolean json;
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CatalogStore store = CatalogAccess.openStore(home.resolve())) {
+                List<JobRun> runs =
+                        store.runs().stream()
+                                .filter(r -> pipeline == null || r.pipeline().equals(pipeline))
+                                .toList();
+                print(spec.commandLine().getOut(), json, runs);
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "One run, in full.")
+    static final class Status implements Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Parameters(
+                index = "0",
+                paramLabel = "RUN|PIPELINE",
+                description = "A run id or a pipeline name.")
+        String which;
+
+        @Option(names = "--json", description = "As JSON.")
+        boolean json;
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (CatalogStore store = CatalogAccess.openStore(home.resolve())) {
+                JobRun r = find(store, which);
+                ObjectNode o = json(r);
+                if (json) {
+                    out.println(ServicesCommand.JSON.writeValueAsString(o));
+                } else {
+                    o.fields()
+                            .forEachRemaining(
+                                    f ->
+                                            out.printf(
+                                                    "%-22s %s%n",
+                                                    f.getKey(),
+                                                    f.getValue().isNull()
+                                                            ? "-"
+                                                            : f.getValue().asText()));
+                }
+                out.flush();
+                return ExitCodes.OK;
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.tributary.jobs.definition;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A named view over sources or earlier transforms: either a Flink SQL query ({@code sql}), or a
+ * mapping of one input in Glue's terms: {@code mappings} (ApplyMapping: source column to target
+ * name and type), {@code resolve-choice} (a type per column, the others kept), and a {@code
+ * filter}.
+ */
+public record TransformDef(
+        String name,
+        String sql,
+        String from,
+        List<MappingDef> mappings,
+        Map<String, String> resolveChoice,
+        String filter,
+        Position at,
+        int sqlLine) {
+
+    /**
+     * One ApplyMapping entry: {@code source} column (or expression) as {@code target} of {@code
+     * type}.
+     */
+    public record MappingDef(String source, String target, String type) {}
+}

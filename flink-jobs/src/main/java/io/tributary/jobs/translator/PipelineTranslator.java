@@ -1,0 +1,342 @@
+package io.tributary.jobs.translator;
+
+import io.tributary.jobs.definition.PipelineDef;
+import io.tributary.jobs.definition.PipelineException;
+import io.tributary.jobs.definition.Position;
+import io.tributary.jobs.definition.SettingsDef;
+import io.tributary.jobs.definition.SinkDef;
+import io.tributary.jobs.definition.SourceDef;
+import io.tributary.jobs.definition.TransformDef;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.catalog.Column;
+import org.apache.flink.table.catalog.ResolvedSchema;
+
+/**
+ * Turns a checked pipeline into ONE Flink job: each source becomes a temporary table (or a view on
+ * a catalog table), each transform a temporary view, each sink a temporary table fed by an {@code
+ * INSERT} in one statement set, so all sinks share one job, one checkpoint and one bookmark.
+ *
+ * <pre>
+ *   sources ──▶ CREATE TEMPORARY TABLE / VIEW ──▶ transforms (views) ──▶ INSERT INTO sinks
+ *                                                                         (one StatementSet)
+ * </pre>
+ *
+ * Sink tables take their columns from the resolved schema of what feeds them, so a pipeline never
+ * repeats a schema. The statements are kept (secrets masked) for {@code tributary run --plan}.
+ */
+public final class PipelineTranslator {
+
+    private static final Pattern SQL_POSITION = Pattern.compile("line (\\d+), column (\\d+)");
+
+    private final PipelineDef pipeline;
+    private final Path home;
+    private final List<String> plan = new ArrayList<>();
+
+    /**
+     * @param home {@code $TRIBUTARY_HOME}: the default catalog store of catalog sources
+     */
+    public PipelineTranslator(PipelineDef pipeline, Path home) {
+        this.pipeline = pipeline;
+        this.home = home;
+    }
+
+    /** The Flink configuration of the job: name, parallelism, checkpoints, restarts, state TTL. */
+    public static Map<String, String> jobConfiguration(PipelineDef p, String checkpointsUri) {
+        SettingsDef s = p.settings();
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("pipeline.name", "tributary: " + p.name());
+        conf.put("parallelism.default", Integer.toString(s.parallelism()));
+        conf.put("execution.checkpointing.interval", s.checkpointInterval().toMillis() + " ms");
+        conf.put("execution.checkpointing.mode", "EXACTLY_ONCE");
+        // the bookmark: kept when the job is cancelled or fails for good, so a run resumes from it
+        conf.put("state.checkpoints.dir", checkpointsUri);
+        conf.put(
+                "state.savepoints.dir",
+                checkpointsUri.replaceAll("/checkpoints/?$", "") + "/savepoints");
+        conf.put(
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "RETAIN_ON_CANCELLATION");
+        conf.put("state.checkpoints.num-retained", "3");
+        SettingsDef.RestartDef r = s.restart();
+        conf.put("restart-strategy.type", r.strategy());
+        if (r.strategy().equals("fixed-delay")) {
+            conf.put("restart-strategy.fixed-delay.attempts", Integer.toString(r.attempts()));
+            conf.put("restart-strategy.fixed-delay.delay", r.delay().toMillis() + " ms");
+        } else if (r.strategy().equals("exponential-delay")) {
+            conf.put(
+                    "restart-strategy.exponential-delay.attempts-before-reset-backoff",
+                    Integer.toString(r.attempts()));
+            conf.put(
+                    "restart-strategy.exponential-delay.initial-backoff",
+                    r.delay().toMillis() + " ms");
+        }
+        if (s.stateTtl() != null) {
+            conf.put("table.exec.state.ttl", s.stateTtl().toMillis() + " ms");
+        }
+        conf.putAll(s.flink());
+        return conf;
+    }
+
+    /**
+     * Declares the pipeline's tables and views in {@code env} and returns the statement set whose
+     * {@code execute()} submits the job. A statement Flink refuses becomes a {@link
+     * PipelineException} at the source, transform or sink it came from.
+     */
+    public StatementSet translate(TableEnvironment env) {
+        for (SourceDef s : pipeline.sources()) {
+            source(env, s);
+        }
+        for (TransformDef t : pipeline.transforms()) {
+            transform(env, t);
+        }
+        StatementSet set = env.createStatementSet();
+        for (SinkDef s : pipeline.sinks()) {
+            String table = sink(env, s);
+            String insert = "INSERT INTO " + Sql.id(table) + " SELECT * FROM " + Sql.id(s.from());
+            plan.add(insert + ";");
+            try {
+                set.addInsertSql(insert);
+            } catch (RuntimeException e) {
+                throw new PipelineException(
+                        s.at(), "cannot be fed from '" + s.from() + "': " + rootMessage(e), e);
+            }
+        }
+        return set;
+    }
+
+    /** The statements {@link #translate} ran, secrets masked: what {@code --plan} prints. */
+    public List<String> plan() {
+        return List.copyOf(plan);
+    }
+
+    private void execute(
+            TableEnvironment env,
+            String statement,
+            Map<String, String> options,
+            Position at,
+            int sqlLine) {
+        plan.add(Sql.redacted(statement, options) + ";");
+        try {
+            env.executeSql(statement);
+        } catch (RuntimeException e) {
+            String message = rootMessage(e);
+            Position where = at;
+            Matcher m = SQL_POSITION.matcher(allMessages(e));
+            if (sqlLine > 0 && m.find()) {
+                // the statement's first line is CREATE ... AS, the query starts on the next
+                where =
+                        new Position(
+                                at.file(),
+                                sqlLine + Integer.parseInt(m.group(1)) - 2,
+                                at.key() + ".sql");
+            }
+            throw new PipelineException(where, Sql.redacted(message, options), e);
+        }
+    }
+
+    private void source(TableEnvironment env, SourceDef s) {
+        if (s.type() == SourceDef.SourceType.CATALOG) {
+            catalogSource(env, s);
+            return;
+        }
+        Map<String, String> options = SourceOptions.of(s);
+        StringBuilder ddl =
+                new StringBuilder("CREATE TEMPORARY TABLE ")
+                        .append(Sql.id(s.name()))
+                        .append(" (\n");
+        List<String> parts = new ArrayList<>();
+        s.columns().forEach((c, type) -> parts.add("  " + Sql.id(c) + " " + type));
+        if (!s.primaryKey().isEmpty()) {
+            parts.add(
+                    "  PRIMARY KEY ("
+                            + s.primaryKey().stream().map(Sql::id).collect(Collectors.joining(", "))
+                            + ") NOT ENFORCED");
+        }
+        ddl.append(String.join(",\n", parts)).append("\n)");
+        if (!s.partitionKeys().isEmpty()) {
+            ddl.append(" PARTITIONED BY (")
+                    .append(
+                            s.partitionKeys().stream()
+                                    .map(Sql::id)
+                                    .collect(Collectors.joining(", ")))
+                    .append(")");
+        }
+        ddl.append(" ").append(Sql.with(options));
+        execute(env, ddl.toString(), options, s.at(), 0);
+    }
+
+    private void catalogSource(TableEnvironment env, SourceDef s) {
+        String catalog = "tributary_" + s.name();
+        Map<String, String> options = SourceOptions.catalog(s, home);
+        execute(
+                env,
+                "CREATE CATALOG " + Sql.id(catalog) + " " + Sql.with(options),
+                options,
+                s.at(),
+                0);
+        String[] table = s.setting("table").split("\\.");
+        String view =
+                "CREATE TEMPORARY VIEW "
+                        + Sql.id(s.name())
+                        + " AS SELECT * FROM "
+                        + Sql.id(catalog)
+                        + "."
+                        + Sql.id(table[0])
+                        + "."
+                        + Sql.id(table[1]);
+        execute(env, view, Map.of(), s.at(), 0);
+    }
+
+    private void transform(TableEnvironment env, TransformDef t) {
+        String query;
+        if (t.sql() != null) {
+            query = t.sql().strip();
+            if (query.endsWith(";")) {
+                query = query.substring(0, query.length() - 1);
+            }
+        } else {
+            query = mappingQuery(env, t);
+        }
+        execute(
+                env,
+                "CREATE TEMPORARY VIEW " + Sql.id(t.name()) + " AS\n" + query,
+                Map.of(),
+                t.at(),
+                t.sql() != null ? t.sqlLine() : 0);
+    }
+
+    /** Glue's ApplyMapping / ResolveChoice / Filter as one SELECT over the input. */
+    private String mappingQuery(TableEnvironment env, TransformDef t) {
+        ResolvedSchema input;
+        try {
+            input = env.from(Sql.id(t.from())).getResolvedSchema();
+        } catch (RuntimeException e) {
+            throw new PipelineException(
+                    t.at(), "cannot read '" + t.from() + "': " + rootMessage(e), e);
+        }
+        List<String> names = input.getColumnNames();
+        List<String> select = new ArrayList<>();
+        if (t.mappings().isEmpty()) {
+            for (String c : names) {
+                String type = t.resolveChoice().get(c);
+                select.add(
+                        type == null
+                                ? Sql.id(c)
+                                : "CAST(" + Sql.id(c) + " AS " + type + ") AS " + Sql.id(c));
+            }
+            for (String c : t.resolveChoice().keySet()) {
+                if (!names.contains(c)) {
+                    throw new PipelineException(
+                            t.at().child("resolve-choice", t.at().line()),
+                            "'"
+                                    + c
+                                    + "' is not a column of '"
+                                    + t.from()
+                                    + "' ("
+                                    + String.join(", ", names)
+                                    + ")");
+                }
+            }
+        } else {
+            for (TransformDef.MappingDef m : t.mappings()) {
+                String expr =
+                        names.contains(m.source()) ? Sql.id(m.source()) : "(" + m.source() + ")";
+                String type = m.type() != null ? m.type() : t.resolveChoice().get(m.target());
+                select.add(
+                        (type == null ? expr : "CAST(" + expr + " AS " + type + ")")
+                                + " AS "
+                                + Sql.id(m.target()));
+            }
+        }
+        String q = "SELECT " + String.join(", ", select) + " FROM " + Sql.id(t.from());
+        if (t.filter() != null && !t.filter().isBlank()) {
+            q += " WHERE " + t.filter();
+        }
+        return q;
+    }
+
+    private String sink(TableEnvironment env, SinkDef s) {
+        ResolvedSchema schema;
+        try {
+            schema = env.from(Sql.id(s.from())).getResolvedSchema();
+        } catch (RuntimeException e) {
+            throw new PipelineException(
+                    s.at(), "cannot read '" + s.from() + "': " + rootMessage(e), e);
+        }
+        for (String k : s.keys()) {
+            if (!schema.getColumnNames().contains(k)) {
+                throw new PipelineException(
+                        s.at().child("keys", s.at().line()),
+                        "'"
+                                + k
+                                + "' is not a column of '"
+                                + s.from()
+                                + "' ("
+                                + String.join(", ", schema.getColumnNames())
+                                + ")");
+            }
+        }
+        String table = "sink_" + s.name();
+        List<String> parts = new ArrayList<>();
+        for (Column c : schema.getColumns()) {
+            if (c.isPhysical()) {
+                parts.add(
+                        "  "
+                                + Sql.id(c.getName())
+                                + " "
+                                + c.getDataType()
+                                        .getLogicalType()
+                                        .copy(true)
+                                        .asSerializableString());
+            }
+        }
+        if (!s.keys().isEmpty()) {
+            parts.add(
+                    "  PRIMARY KEY ("
+                            + s.keys().stream().map(Sql::id).collect(Collectors.joining(", "))
+                            + ") NOT ENFORCED");
+        }
+        Map<String, String> options = SinkOptions.of(s);
+        String ddl =
+                "CREATE TEMPORARY TABLE "
+                        + Sql.id(table)
+                        + " (\n"
+                        + String.join(",\n", parts)
+                        + "\n) "
+                        + Sql.with(options);
+        execute(env, ddl, options, s.at(), 0);
+        return table;
+    }
+
+    private static String allMessages(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 100_000; t = t.getCause()) {
+            sb.append(t.getMessage()).append('\n');
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    static String rootMessage(Throwable e) {
+        String message = e.getMessage();
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
+        }
+        return message == null ? e.toString() : message;
+    }
+}

@@ -1,0 +1,65 @@
+package io.tributary.jobs.translator;
+
+import io.tributary.jobs.definition.SinkDef;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The connector options of a pipeline sink: Tributary's exactly-once warehouse sink
+ * (tributary-redshift, PostgreSQL or Redshift by the URL) or Kafka ({@code upsert-kafka} when the
+ * sink has keys). The sink's own {@code options} go on top.
+ */
+final class SinkOptions {
+
+    private SinkOptions() {}
+
+    static Map<String, String> of(SinkDef s) {
+        Map<String, String> o = new LinkedHashMap<>();
+        switch (s.type()) {
+            case WAREHOUSE -> {
+                o.put("connector", "tributary-redshift");
+                o.put("url", s.setting("url"));
+                String[] table = s.setting("table").split("\\.", 2);
+                if (table.length == 2) {
+                    o.put("schema-name", table[0]);
+                    o.put("table-name", table[1]);
+                } else {
+                    o.put("table-name", table[0]);
+                }
+                o.put("sink.mode", s.setting("mode").toUpperCase(java.util.Locale.ROOT));
+                put(o, "username", s.setting("user"));
+                put(o, "password", s.setting("password"));
+                put(o, "sink.staging.path", s.setting("staging-path"));
+                put(o, "redshift.iam-role", s.setting("iam-role"));
+                put(o, "sink.auto-create", s.setting("auto-create"));
+            }
+            case KAFKA -> {
+                boolean upsert = !s.keys().isEmpty();
+                o.put("connector", upsert ? "upsert-kafka" : "kafka");
+                o.put("topic", s.setting("topic"));
+                o.put("properties.bootstrap.servers", s.setting("bootstrap-servers"));
+                String format = s.setting("format");
+                if (upsert) {
+                    o.put("key.format", format);
+                    o.put("value.format", format);
+                } else {
+                    o.put("format", format);
+                    o.put("sink.delivery-guarantee", "exactly-once");
+                    o.put("sink.transactional-id-prefix", "tributary-" + s.name());
+                }
+                if (format.endsWith("confluent")) {
+                    o.put((upsert ? "value." : "") + format + ".url", s.setting("registry-url"));
+                }
+            }
+            default -> throw new IllegalArgumentException(s.type().toString());
+        }
+        o.putAll(s.options());
+        return o;
+    }
+
+    private static void put(Map<String, String> o, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            o.put(key, value);
+        }
+    }
+}

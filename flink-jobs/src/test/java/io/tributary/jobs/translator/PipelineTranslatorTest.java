@@ -1,0 +1,165 @@
+package io.tributary.jobs.translator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.jobs.definition.PipelineDef;
+import io.tributary.jobs.definition.PipelineException;
+import io.tributary.jobs.definition.PipelineParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a pipeline becomes in Flink SQL: the reference example's statements, Glue-style mappings,
+ * secrets kept out of the plan, and a broken query reported at its line in the pipeline file.
+ */
+class PipelineTranslatorTest {
+
+    private static final Map<String, String> VARS =
+            Map.ofEntries(
+                    Map.entry("s3.endpoint", "http://127.0.0.1:9000"),
+                    Map.entry("s3.access-key", "AK"),
+                    Map.entry("s3.secret-key", "very-secret-s3"),
+                    Map.entry("mariadb.host", "127.0.0.1"),
+                    Map.entry("mariadb.port", "3307"),
+                    Map.entry("mariadb.user", "root"),
+                    Map.entry("mariadb.password", "very-secret-db"),
+                    Map.entry("postgres.host", "127.0.0.1"),
+                    Map.entry("postgres.port", "5433"),
+                    Map.entry("postgres.user", "postgres"),
+                    Map.entry("postgres.password", "very-secret-wh"));
+
+    private static PipelineDef parse(String file, String text) {
+        return new PipelineParser(n -> Optional.ofNullable(VARS.get(n))).parse(file, text);
+    }
+
+    private static List<String> plan(PipelineDef p) {
+        TableEnvironment env =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance().inStreamingMode().build());
+        PipelineTranslator t = new PipelineTranslator(p, Paths.get("/tmp/home"));
+        t.translate(env);
+        return t.plan();
+    }
+
+    static Path example() {
+        Path p = Paths.get("").toAbsolutePath();
+        while (!Files.isDirectory(p.resolve("examples"))) {
+            p = p.getParent();
+        }
+        return p.resolve("examples/ecommerce/pipeline.yaml");
+    }
+
+    @Test
+    void theReferencePipelineIsOneJobOfTwoSourcesAJoinAndTheWarehouse() throws Exception {
+        PipelineDef p = parse("pipeline.yaml", Files.readString(example()));
+        String sql = String.join("\n", plan(p));
+        assertThat(sql)
+                .contains("CREATE TEMPORARY TABLE `sales`")
+                .contains("'connector' = 'tributary-s3'")
+                .contains("'path' = 's3://tributary-demo/sales/'")
+                .contains("PARTITIONED BY (`dt`)")
+                .contains("CREATE TEMPORARY TABLE `customers`")
+                .contains("'connector' = 'mysql-cdc'")
+                .contains("'hostname' = '127.0.0.1'")
+                .contains("'database-name' = 'shop'")
+                .contains("PRIMARY KEY (`id`) NOT ENFORCED")
+                .contains("CREATE TEMPORARY VIEW `sales_enriched`")
+                .contains("'connector' = 'tributary-redshift'")
+                .contains("'schema-name' = 'analytics'")
+                .contains("'table-name' = 'sales_enriched'")
+                .contains("'sink.mode' = 'UPSERT'")
+                .contains("`customer_name` VARCHAR(2147483647)")
+                .contains("`amount` DECIMAL(12, 2)")
+                .contains("PRIMARY KEY (`order_id`) NOT ENFORCED")
+                .contains("INSERT INTO `sink_warehouse` SELECT * FROM `sales_enriched`");
+        // the plan is printed: no secret in it
+        assertThat(sql).doesNotContain("very-secret").contains("'password' = '******'");
+        Map<String, String> conf =
+                PipelineTranslator.jobConfiguration(p, "file:/h/jobs/x/checkpoints");
+        assertThat(conf)
+                .containsEntry("pipeline.name", "tributary: ecommerce-sales-enriched")
+                .containsEntry("state.checkpoints.dir", "file:/h/jobs/x/checkpoints")
+                .containsEntry("state.savepoints.dir", "file:/h/jobs/x/savepoints")
+                .containsEntry(
+                        "execution.checkpointing.externalized-checkpoint-retention",
+                        "RETAIN_ON_CANCELLATION")
+                .containsEntry("restart-strategy.type", "fixed-delay")
+                .containsEntry("restart-strategy.fixed-delay.attempts", "5");
+    }
+
+    private static final String MAPPED =
+            """
+            version: 1
+            name: mapped
+            sources:
+              - name: raw
+                type: s3
+                path: s3://b/raw/
+                format: csv
+                columns: {id: STRING, price: STRING, note: STRING}
+            transforms:
+              - name: typed
+                from: raw
+                mappings:
+                  - {source: id, target: order_id, type: BIGINT}
+                  - {source: price, target: price, type: "DECIMAL(10, 2)"}
+                  - {source: "UPPER(note)", target: note_upper}
+                filter: id IS NOT NULL
+              - name: chosen
+                from: raw
+                resolve-choice: {price: DOUBLE}
+            sinks:
+              - name: out
+                type: warehouse
+                from: typed
+                url: jdbc:postgresql://h/db
+                table: t
+              - name: out2
+                type: warehouse
+                from: chosen
+                url: jdbc:postgresql://h/db
+                table: t2
+            """;
+
+    @Test
+    void mappingsResolveChoiceAndFilterBecomeOneSelect() {
+        String sql = String.join("\n", plan(parse("m.yaml", MAPPED)));
+        assertThat(sql)
+                .contains(
+                        "SELECT CAST(`id` AS BIGINT) AS `order_id`, CAST(`price` AS DECIMAL(10, 2)) AS"
+                                + " `price`, (UPPER(note)) AS `note_upper` FROM `raw` WHERE id IS NOT"
+                                + " NULL")
+                .contains("SELECT `id`, CAST(`price` AS DOUBLE) AS `price`, `note` FROM `raw`")
+                .contains("`order_id` BIGINT")
+                .contains("'sink.mode' = 'APPEND'");
+    }
+
+    @Test
+    void aBrokenQueryIsReportedAtItsLineInThePipelineFile() {
+        String broken =
+                MAPPED.replace(
+                        "  - name: chosen\n    from: raw\n    resolve-choice: {price: DOUBLE}\n",
+                        "  - name: chosen\n    sql: |\n      SELECT id,\n             nope\n      FROM `raw`\n");
+        assertThatThrownBy(() -> plan(parse("m.yaml", broken)))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageStartingWith("m.yaml:20: transforms[1].sql: ")
+                .hasMessageContaining("nope");
+    }
+
+    @Test
+    void aSinkKeyMustBeAColumnOfItsInput() {
+        String broken = MAPPED.replace("    table: t\n", "    table: t\n    keys: [id]\n");
+        assertThatThrownBy(() -> plan(parse("m.yaml", broken)))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining(
+                        "sinks[0].keys: 'id' is not a column of 'typed' (order_id, price, note_upper)");
+    }
+}
