@@ -1,21 +1,29 @@
 package io.tributary.jobs.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.CatalogStores;
+import io.tributary.catalog.store.JobRun;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.EmbeddedServices.Kind;
+import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.demo.DemoData;
 import io.tributary.jobs.demo.DemoPipeline;
 import io.tributary.jobs.demo.DemoPipeline.WarehouseCounts;
+import io.tributary.jobs.runs.PipelineRunner;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.table.api.TableResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,15 +31,18 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code tributary demo}: the reference pipeline on the embedded default. Starts the services,
- * writes the sample, runs the job with progress, and keeps new files flowing until Ctrl-C ({@code
- * --once}: stops when the sample is loaded and prints a summary).
+ * {@code tributary demo}: the reference pipeline ({@code examples/ecommerce/pipeline.yaml}) on the
+ * embedded default. Starts the services, writes the sample, runs the pipeline with progress, and
+ * keeps new files and customer changes flowing until Ctrl-C, then stops with a savepoint ({@code
+ * --once}: loads the sample, renames a customer, waits until every order shows it, and prints a
+ * summary).
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description =
-                "Run the e-commerce demo pipeline on the embedded services (S3 JSON -> warehouse).")
+                "Run the reference pipeline (examples/ecommerce) on the embedded services with"
+                        + " sample data: S3 sales JOIN MariaDB customers (CDC) -> warehouse.")
 final class DemoCommand implements Callable<Integer> {
 
     @Mixin HomeOption home;
@@ -68,6 +79,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The customer the --once demo renames while the job runs. */
+    private static final int RENAMED = 7;
+
+    private final Map<Integer, DemoData.Customer> customers = new HashMap<>();
+    private final List<DemoData.Sale> sales = new ArrayList<>();
     private PrintWriter out;
     private long startNanos;
     private double servicesSeconds;
@@ -81,134 +97,222 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = home.resolve().resolve("demo");
         say("Starting embedded services (PostgreSQL, MariaDB, S3, Flink) under %s ...", dir);
         try (EmbeddedServices services =
-                EmbeddedServices.builder(dir)
-                        .with(Kind.POSTGRES, Kind.MARIADB, Kind.S3, Kind.FLINK)
-                        .start()) {
+                        EmbeddedServices.builder(dir)
+                                .with(Kind.POSTGRES, Kind.MARIADB, Kind.S3, Kind.FLINK)
+                                .start();
+                CatalogStore store = CatalogStores.embedded(dir.resolve("catalog"))) {
             servicesSeconds = elapsed();
             say("Flink Web UI: %s", services.flink().webUiUrl());
             DemoPipeline demo = new DemoPipeline(services);
             demo.reset();
             int customers = demo.writeCustomers();
+            DemoData.customers().forEach(c -> this.customers.put(c.id(), c));
             say("Wrote %d customers to MariaDB %s.customers", customers, DemoPipeline.SHOP_DB);
-            long rows = 0;
-            BigDecimal revenue = BigDecimal.ZERO;
             try (S3Client s3 = services.s3().client()) {
                 for (int f = 0; f < files; f++) {
-                    for (DemoData.Sale s : demo.writeSalesFile(s3, f, rowsPerFile)) {
-                        rows++;
-                        revenue = revenue.add(s.amount());
-                    }
+                    sales.addAll(demo.writeSalesFile(s3, f, rowsPerFile));
                 }
             }
             say(
                     "Wrote %d sales files (%d orders) to s3://%s/sales/",
-                    files, rows, DemoPipeline.BUCKET);
-            return once
-                    ? runOnce(demo, services, rows, revenue, customers)
-                    : runContinuously(demo, services, rows);
+                    files, sales.size(), DemoPipeline.BUCKET);
+            PipelineDef pipeline =
+                    demo.pipeline(once ? Duration.ofSeconds(1) : Duration.ofSeconds(5));
+            PipelineRunner runner = new PipelineRunner(pipeline, dir, store, null);
+            PipelineRunner.Submitted job =
+                    runner.submit("127.0.0.1:" + services.flink().restPort(), null, List.of());
+            submittedSeconds = elapsed();
+            say(
+                    "Pipeline %s (%s) submitted as job %s: sales JOIN customers -> %s",
+                    pipeline.name(),
+                    DemoPipeline.PIPELINE,
+                    job.run().flinkJobId(),
+                    DemoPipeline.WAREHOUSE_TABLE);
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<JobRun> watched =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    return runner.watch(job, stop::get, Duration.ofSeconds(1));
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                    throw new IllegalStateException(e);
+                                }
+                            });
+            try {
+                return once
+                        ? runOnce(demo, watched, customers)
+                        : runContinuously(demo, services, watched, stop, dir);
+            } finally {
+                stop.set(true);
+                JobRun last = watched.get(2, TimeUnit.MINUTES);
+                if (!json && last.savepoint() != null) {
+                    say("Stopped with a savepoint: %s", last.savepoint());
+                    say("Run history: tributary jobs history --home %s", dir);
+                }
+            }
         }
     }
 
-    private int runOnce(
-            DemoPipeline demo,
-            EmbeddedServices services,
-            long expectedRows,
-            BigDecimal expectedRevenue,
-            int customers)
+    /** Waits until {@code done} holds; false when the job ended first or time ran out. */
+    private boolean until(
+            Check done, CompletableFuture<JobRun> watched, long deadline, DemoPipeline demo)
             throws Exception {
-        TableResult result = demo.submit(false, Duration.ZERO);
-        JobClient job = result.getJobClient().orElseThrow();
-        submittedSeconds = elapsed();
-        say("Job %s submitted; loading into %s ...", job.getJobID(), DemoPipeline.WAREHOUSE_TABLE);
-        var done = job.getJobExecutionResult();
-        long deadline = System.nanoTime() + timeout.toNanos();
         long lastProgress = 0;
-        while (!done.isDone()) {
-            if (System.nanoTime() > deadline) {
-                job.cancel();
-                throw new IllegalStateException("the demo job did not finish within " + timeout);
+        while (!done.holds()) {
+            if (watched.isDone()) {
+                JobRun r = watched.get();
+                throw new IllegalStateException(
+                        "the demo job ended (" + r.state() + "): " + r.error());
             }
-            // the first rows are looked for every 100 ms (the startup figure), progress every 2 s
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
             if (firstRowSeconds < 0 && demo.warehouseCounts().rows() > 0) {
                 firstRowSeconds = elapsed();
                 say("First rows in the warehouse");
             }
             if (System.nanoTime() - lastProgress >= TimeUnit.SECONDS.toNanos(2)) {
                 lastProgress = System.nanoTime();
-                progress(demo, expectedRows);
+                progress(demo, sales.size());
             }
-            try {
-                done.get(firstRowSeconds < 0 ? 100 : 500, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                // still running: look again
-            }
+            Thread.sleep(firstRowSeconds < 0 ? 100 : 250);
         }
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private int runOnce(DemoPipeline demo, CompletableFuture<JobRun> watched, int customerCount)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        BigDecimal revenue =
+                sales.stream().map(DemoData.Sale::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        boolean loaded =
+                until(
+                        () ->
+                                demo.warehouseCounts().rows() == sales.size()
+                                        && demo.staleRows(customers) == 0,
+                        watched,
+                        deadline,
+                        demo);
         if (firstRowSeconds < 0) {
-            // the job ended between two looks: its end is when the first rows were seen
             firstRowSeconds = elapsed();
-            say("First rows in the warehouse");
         }
-        done.get();
+        double loadedSeconds = elapsed();
+        progress(demo, sales.size());
+        // a customer changes in MariaDB: the change stream carries it into every order of theirs
+        DemoData.Customer before = customers.get(RENAMED);
+        DemoData.Customer after =
+                new DemoData.Customer(RENAMED, before.name() + " (renamed)", before.email(), "NZ");
+        long theirOrders = sales.stream().filter(x -> x.customerId() == RENAMED).count();
+        demo.renameCustomer(RENAMED, after.name(), after.country());
+        customers.put(RENAMED, after);
+        double renamedAt = elapsed();
+        say(
+                "Renamed customer %d in MariaDB to '%s' (%s); %d orders of theirs to update ...",
+                RENAMED, after.name(), after.country(), theirOrders);
+        boolean renamed =
+                loaded
+                        && until(
+                                () ->
+                                        demo.ordersShowing(RENAMED, after.name(), after.country())
+                                                        == theirOrders
+                                                && demo.staleRows(customers) == 0,
+                                watched,
+                                deadline,
+                                demo);
+        double renameSeconds = elapsed() - renamedAt;
+        if (renamed) {
+            say(
+                    "All %d orders of customer %d show the new name and country (%.1f s after the update)",
+                    theirOrders, RENAMED, renameSeconds);
+        }
         WarehouseCounts counts = demo.warehouseCounts();
+        long stale = demo.staleRows(customers);
+        long updated = demo.ordersShowing(RENAMED, after.name(), after.country());
         boolean ok =
-                counts.rows() == expectedRows
-                        && counts.distinctOrders() == expectedRows
-                        && counts.revenue().compareTo(expectedRevenue) == 0;
+                loaded
+                        && renamed
+                        && counts.rows() == sales.size()
+                        && counts.distinctOrders() == sales.size()
+                        && counts.revenue().compareTo(revenue) == 0
+                        && stale == 0;
         double seconds = elapsed();
         if (json) {
             ObjectNode summary = ServicesCommand.JSON.createObjectNode();
             summary.put("ok", ok);
+            summary.put("pipeline", DemoPipeline.PIPELINE);
             summary.put("files", files);
-            summary.put("rows-in", expectedRows);
-            summary.put("customers", customers);
+            summary.put("rows-in", sales.size());
+            summary.put("customers", customerCount);
             summary.put("rows-in-warehouse", counts.rows());
             summary.put("distinct-orders-in-warehouse", counts.distinctOrders());
-            summary.put("revenue-in", expectedRevenue);
+            summary.put("rows-with-stale-customer", stale);
+            summary.put("revenue-in", revenue);
             summary.put("revenue-in-warehouse", counts.revenue());
+            summary.put("renamed-customer-orders", theirOrders);
+            summary.put("renamed-customer-orders-updated", updated);
             summary.put(
                     "warehouse-table",
                     DemoPipeline.WAREHOUSE_DB + "." + DemoPipeline.WAREHOUSE_TABLE);
-            summary.put("seconds", Math.round(seconds * 10) / 10.0);
+            summary.put("seconds", round(seconds));
             // from the command's start (the JVM is already up): services, job, first row
-            summary.put("services-up-seconds", Math.round(servicesSeconds * 10) / 10.0);
-            summary.put("job-submitted-seconds", Math.round(submittedSeconds * 10) / 10.0);
-            summary.put("first-row-seconds", Math.round(firstRowSeconds * 10) / 10.0);
+            summary.put("services-up-seconds", round(servicesSeconds));
+            summary.put("job-submitted-seconds", round(submittedSeconds));
+            summary.put("first-row-seconds", round(firstRowSeconds));
+            summary.put("loaded-seconds", round(loadedSeconds));
+            summary.put("rename-seconds", round(renameSeconds));
             out.println(ServicesCommand.JSON.writeValueAsString(summary));
         } else {
             out.println();
-            out.println("Demo summary");
+            out.println("Demo summary (pipeline " + DemoPipeline.PIPELINE + ")");
             out.printf(
                     "  sales files on S3      %d (s3://%s/sales/)%n", files, DemoPipeline.BUCKET);
-            out.printf("  rows in (files)        %d%n", expectedRows);
+            out.printf("  orders in (files)      %d%n", sales.size());
             out.printf(
-                    "  customers in MariaDB   %d (%s.customers)%n",
-                    customers, DemoPipeline.SHOP_DB);
+                    "  customers (CDC)        %d (MariaDB %s.customers)%n",
+                    customerCount, DemoPipeline.SHOP_DB);
             out.printf(
                     "  rows in warehouse      %d (PostgreSQL %s.%s)%n",
                     counts.rows(), DemoPipeline.WAREHOUSE_DB, DemoPipeline.WAREHOUSE_TABLE);
             out.printf("  distinct order ids     %d%n", counts.distinctOrders());
-            out.printf("  revenue in / loaded    %s / %s%n", expectedRevenue, counts.revenue());
+            out.printf("  revenue in / loaded    %s / %s%n", revenue, counts.revenue());
+            out.printf(
+                    "  customer %d renamed     %d of %d orders show it (%.1f s)%n",
+                    RENAMED, updated, theirOrders, renameSeconds);
+            out.printf("  rows with stale names  %d%n", stale);
             out.printf(
                     "  elapsed                %.1f s (services up %.1f s, job submitted %.1f s,"
-                            + " first rows %.1f s)%n",
-                    seconds, servicesSeconds, submittedSeconds, firstRowSeconds);
+                            + " first rows %.1f s, all loaded %.1f s)%n",
+                    seconds, servicesSeconds, submittedSeconds, firstRowSeconds, loadedSeconds);
             out.println(
                     ok
-                            ? "  result                 OK: every sample row is in the warehouse, once"
+                            ? "  result                 OK: every order once, enriched with its customer's latest values"
                             : "  result                 MISMATCH: the warehouse does not match the sample");
         }
         out.flush();
         return ok ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
-    private int runContinuously(DemoPipeline demo, EmbeddedServices services, long initialRows)
+    private static double round(double seconds) {
+        return Math.round(seconds * 10) / 10.0;
+    }
+
+    private int runContinuously(
+            DemoPipeline demo,
+            EmbeddedServices services,
+            CompletableFuture<JobRun> watched,
+            AtomicBoolean stopJob,
+            Path dir)
             throws Exception {
-        TableResult result = demo.submit(true, Duration.ofSeconds(2));
-        JobClient job = result.getJobClient().orElseThrow();
-        say("Job %s running. New files every %s; Ctrl-C to stop.", job.getJobID(), interval);
         say(
-                "Its bookmark (checkpoints): tributary bookmark show %s",
-                demo.checkpointDir().resolve(job.getJobID().toHexString()));
+                "Running. A new sales file every %s, a customer renamed every 3 files; Ctrl-C to stop.",
+                interval);
+        say("Checkpoints: %s", dir.resolve("jobs"));
         AtomicBoolean stopping = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
@@ -216,43 +320,53 @@ final class DemoCommand implements Callable<Integer> {
                         () -> {
                             stopping.set(true);
                             try {
-                                stopped.await(30, TimeUnit.SECONDS);
+                                stopped.await(60, TimeUnit.SECONDS);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }
                         },
                         "tributary-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        long expected = initialRows;
         int nextFile = files;
         long nextFileAt = System.nanoTime() + interval.toNanos();
         try (S3Client s3 = services.s3().client()) {
-            while (!stopping.get() && !job.getJobExecutionResult().isDone()) {
+            while (!stopping.get() && !watched.isDone()) {
                 if (System.nanoTime() >= nextFileAt) {
-                    expected += demo.writeSalesFile(s3, nextFile++, rowsPerFile).size();
+                    sales.addAll(demo.writeSalesFile(s3, nextFile++, rowsPerFile));
                     nextFileAt = System.nanoTime() + interval.toNanos();
+                    if (nextFile % 3 == 0) {
+                        int id = 1 + (nextFile / 3) % DemoData.CUSTOMERS;
+                        DemoData.Customer c = customers.get(id);
+                        String name =
+                                c.name().replaceAll(" \\(renamed \\d+\\)$", "")
+                                        + " (renamed "
+                                        + nextFile
+                                        + ")";
+                        customers.put(id, demo.renameCustomer(id, name, c.country()));
+                        say("Renamed customer %d to '%s'", id, name);
+                    }
                 }
-                progress(demo, expected);
+                progress(demo, sales.size());
                 Thread.sleep(1000);
             }
         } finally {
-            say("Stopping the job and the services ...");
+            say("Stopping the job with a savepoint, then the services ...");
+            stopJob.set(true);
             try {
-                job.cancel().get(30, TimeUnit.SECONDS);
+                watched.get(60, TimeUnit.SECONDS);
             } catch (Exception e) {
-                // the cluster is going away with the services anyway
+                // reported by the caller
             }
             stopped.countDown();
-        }
-        if (job.getJobExecutionResult().isCompletedExceptionally()) {
-            job.getJobExecutionResult().get();
         }
         return ExitCodes.OK;
     }
 
     private void progress(DemoPipeline demo, long expectedRows) throws Exception {
         WarehouseCounts counts = demo.warehouseCounts();
-        say("warehouse rows %d / %d", counts.rows(), expectedRows);
+        say(
+                "warehouse rows %d / %d, with a stale customer name %d",
+                counts.rows(), expectedRows, demo.staleRows(customers));
     }
 
     private double elapsed() {

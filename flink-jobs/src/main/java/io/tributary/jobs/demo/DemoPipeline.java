@@ -2,33 +2,43 @@ package io.tributary.jobs.demo;
 
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.MariaDbService;
-import io.tributary.embedded.S3Service;
+import io.tributary.jobs.definition.PipelineDef;
+import io.tributary.jobs.definition.PipelineParser;
+import io.tributary.jobs.runs.Variables;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import org.apache.flink.table.api.TableEnvironment;
-import org.apache.flink.table.api.TableResult;
+import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The walking skeleton of the reference pipeline: sales JSON files on S3 into a warehouse table in
- * PostgreSQL through Tributary's S3 source and exactly-once sink, continuously or once. Later
- * issues swap in CDC and the join behind the same command.
+ * The reference pipeline, {@code examples/ecommerce/pipeline.yaml} as shipped, on the embedded
+ * services with a sample: sales JSON files on S3 joined with MariaDB customers read by CDC, into
+ * {@code analytics.sales_enriched} in PostgreSQL through Tributary's exactly-once sink.
  *
  * <pre>
- *   s3://tributary-demo/sales/dt=.../*.json ──▶ tributary-s3 (json) ──▶ tributary-redshift ──▶ analytics.sales
- *   MariaDB shop.customers (sample, read by CDC in the full pipeline)
+ *   s3://tributary-demo/sales/dt=.../*.json ──▶ tributary-s3 ──┐
+ *                                                               ├─▶ JOIN on customer_id ──▶ tributary-redshift ──▶ analytics.sales_enriched
+ *   MariaDB shop.customers ──▶ mysql-cdc (snapshot + binlog) ───┘    (a changelog: renames flow)
  * </pre>
  */
 public final class DemoPipeline {
 
     public static final String BUCKET = "tributary-demo";
     public static final String WAREHOUSE_DB = "warehouse";
-    public static final String WAREHOUSE_TABLE = "analytics.sales";
+    public static final String WAREHOUSE_TABLE = "analytics.sales_enriched";
+
+    /** The pipeline file, shipped with the CLI from examples/. */
+    public static final String PIPELINE = "examples/ecommerce/pipeline.yaml";
+
     public static final String SHOP_DB = "shop";
 
     private final EmbeddedServices services;
@@ -54,12 +64,9 @@ public final class DemoPipeline {
         services.postgres().createDatabase(WAREHOUSE_DB);
         try (Connection c = services.postgres().connect(WAREHOUSE_DB);
                 Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS analytics");
+            // the sink creates it from the pipeline's columns
+            s.execute("DROP TABLE IF EXISTS analytics.sales_enriched");
             s.execute("DROP TABLE IF EXISTS analytics.sales");
-            s.execute(
-                    "CREATE TABLE analytics.sales (order_id bigint PRIMARY KEY, customer_id int NOT"
-                            + " NULL, product text NOT NULL, quantity int NOT NULL, unit_price"
-                            + " numeric(10,2) NOT NULL, ts timestamp(3) NOT NULL, dt date NOT NULL)");
         }
         MariaDbService maria = services.mariadb();
         maria.createDatabase(SHOP_DB);
@@ -101,83 +108,115 @@ public final class DemoPipeline {
         return sales;
     }
 
-    /**
-     * Submits the job to the embedded Flink cluster. {@code continuous} keeps watching the prefix
-     * for new files; otherwise the job ends when the files present are loaded.
-     */
-    public TableResult submit(boolean continuous, Duration monitorInterval) {
-        TableEnvironment env =
-                services.flink()
-                        .streamingTableEnvironment(
-                                java.util.Map.of(
-                                        "pipeline.name",
-                                        "tributary-demo: s3 sales -> " + WAREHOUSE_TABLE,
-                                        // the sink commits once per checkpoint (and at the end)
-                                        "execution.checkpointing.interval",
-                                        continuous ? "5 s" : "1 s",
-                                        // the job's bookmark: kept when it is cancelled, so
-                                        // `tributary bookmark show` reads it and a run resumes
-                                        "state.checkpoints.dir",
-                                        checkpointDir().toUri().toString(),
-                                        "execution.checkpointing.externalized-checkpoint-retention",
-                                        "RETAIN_ON_CANCELLATION"));
-        env.executeSql(
-                "CREATE TABLE sales_files ("
-                        + " order_id BIGINT, customer_id INT, product STRING, quantity INT,"
-                        + " unit_price DECIMAL(10, 2), ts TIMESTAMP(3), dt STRING"
-                        + ") PARTITIONED BY (dt) WITH ("
-                        + " 'connector' = 'tributary-s3',"
-                        + " 'path' = 's3://"
-                        + BUCKET
-                        + "/sales/',"
-                        + " 's3.endpoint' = '"
-                        + services.s3().endpoint()
-                        + "', 's3.path-style' = 'true',"
-                        // the embedded server's fixed loopback keys (see the README), not secrets
-                        + " 's3.access-key' = '"
-                        + S3Service.ACCESS_KEY
-                        + "', 's3.secret-key' = '"
-                        + S3Service.SECRET_KEY
-                        + "',"
-                        + " 'format' = 'json',"
-                        + " 'json.timestamp-format.standard' = 'ISO-8601',"
-                        + " 'json.fail-on-missing-field' = 'false',"
-                        + " 'scan.mode' = '"
-                        + (continuous ? "continuous" : "bounded")
-                        + "', 'scan.interval' = '"
-                        + monitorInterval.toMillis()
-                        + " ms'"
-                        + ")");
-        env.executeSql(
-                "CREATE TABLE warehouse_sales ("
-                        + " order_id BIGINT, customer_id INT, product STRING, quantity INT,"
-                        + " unit_price DECIMAL(10, 2), ts TIMESTAMP(3), dt DATE,"
-                        + " PRIMARY KEY (order_id) NOT ENFORCED"
-                        + ") WITH ("
-                        + " 'connector' = 'tributary-redshift',"
-                        + " 'url' = '"
-                        + services.postgres().jdbcUrl(WAREHOUSE_DB)
-                        + "',"
-                        + " 'schema-name' = 'analytics',"
-                        + " 'table-name' = 'sales')");
-        return env.executeSql(
-                "INSERT INTO warehouse_sales SELECT order_id, customer_id, product, quantity,"
-                        + " unit_price, ts, CAST(dt AS DATE) FROM sales_files");
+    /** The reference pipeline, its variables bound to the embedded services. */
+    public PipelineDef pipeline(Duration checkpointInterval) {
+        String text;
+        try (InputStream in = DemoPipeline.class.getClassLoader().getResourceAsStream(PIPELINE)) {
+            if (in == null) {
+                throw new IllegalStateException(PIPELINE + " is not on the classpath");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Variables vars =
+                Variables.of(
+                        Map.of(
+                                "checkpoint-interval",
+                                checkpointInterval.toMillis() + " ms",
+                                "sales-path",
+                                "s3://" + BUCKET + "/sales/",
+                                "shop-db",
+                                SHOP_DB,
+                                "warehouse-db",
+                                WAREHOUSE_DB),
+                        services.endpoints());
+        return new PipelineParser(vars).parse(PIPELINE, text);
     }
 
-    /** Where the demo job keeps its checkpoints: one folder per job id. */
-    public java.nio.file.Path checkpointDir() {
-        return services.root().resolve("checkpoints");
+    /** Renames a customer and moves them to another country; returns the new values. */
+    public DemoData.Customer renameCustomer(int id, String name, String country)
+            throws SQLException {
+        try (Connection c = services.mariadb().connect(SHOP_DB);
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "UPDATE customers SET name = ?, country = ? WHERE id = ?")) {
+            ps.setString(1, name);
+            ps.setString(2, country);
+            ps.setInt(3, id);
+            ps.executeUpdate();
+        }
+        return new DemoData.Customer(id, name, "", country);
+    }
+
+    /** Rows of the warehouse table whose customer values are {@code name} and {@code country}. */
+    public long ordersShowing(int customerId, String name, String country) throws SQLException {
+        try (Connection c = services.postgres().connect(WAREHOUSE_DB);
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "SELECT count(*) FROM "
+                                        + WAREHOUSE_TABLE
+                                        + " WHERE customer_id = ? AND customer_name = ? AND"
+                                        + " country = ?")) {
+            ps.setInt(1, customerId);
+            ps.setString(2, name);
+            ps.setString(3, country);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Rows of the warehouse table whose customer name or country is not the customer's in {@code
+     * customers}: 0 when every order carries its customer's current values.
+     */
+    public long staleRows(Map<Integer, DemoData.Customer> customers) throws SQLException {
+        long stale = 0;
+        if (!warehouseTableExists()) {
+            return 0;
+        }
+        try (Connection c = services.postgres().connect(WAREHOUSE_DB);
+                Statement s = c.createStatement();
+                var rs =
+                        s.executeQuery(
+                                "SELECT customer_id, customer_name, country, count(*) FROM "
+                                        + WAREHOUSE_TABLE
+                                        + " GROUP BY 1, 2, 3")) {
+            while (rs.next()) {
+                DemoData.Customer cu = customers.get(rs.getInt(1));
+                if (cu == null
+                        || !cu.name().equals(rs.getString(2))
+                        || !cu.country().equals(rs.getString(3))) {
+                    stale += rs.getLong(4);
+                }
+            }
+        }
+        return stale;
+    }
+
+    /** Whether the sink has created the warehouse table yet. */
+    private boolean warehouseTableExists() throws SQLException {
+        try (Connection c = services.postgres().connect(WAREHOUSE_DB);
+                Statement check = c.createStatement();
+                var exists = check.executeQuery("SELECT to_regclass('" + WAREHOUSE_TABLE + "')")) {
+            exists.next();
+            return exists.getString(1) != null;
+        }
     }
 
     /** Rows, distinct order ids and revenue now in the warehouse table. */
     public WarehouseCounts warehouseCounts() throws SQLException {
+        if (!warehouseTableExists()) {
+            return new WarehouseCounts(0, 0, java.math.BigDecimal.ZERO);
+        }
         try (Connection c = services.postgres().connect(WAREHOUSE_DB);
                 Statement s = c.createStatement();
                 var rs =
                         s.executeQuery(
                                 "SELECT count(*), count(DISTINCT order_id),"
-                                        + " coalesce(sum(quantity * unit_price), 0) FROM "
+                                        + " coalesce(sum(amount), 0) FROM "
                                         + WAREHOUSE_TABLE)) {
             rs.next();
             return new WarehouseCounts(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3));

@@ -48,6 +48,11 @@ class DemoCommandITCase {
         assertThat(summary.get("customers").asInt()).isEqualTo(DemoData.CUSTOMERS);
         assertThat(new BigDecimal(summary.get("revenue-in-warehouse").asText()))
                 .isEqualByComparingTo(expectedRevenue);
+        // every order carries its customer's latest values, the renamed one's included
+        assertThat(summary.get("rows-with-stale-customer").asLong()).isZero();
+        assertThat(summary.get("renamed-customer-orders").asLong()).isPositive();
+        assertThat(summary.get("renamed-customer-orders-updated").asLong())
+                .isEqualTo(summary.get("renamed-customer-orders").asLong());
         assertThat(summary.get("first-row-seconds").asDouble())
                 .isPositive()
                 .isLessThanOrEqualTo(summary.get("seconds").asDouble());
@@ -68,5 +73,17 @@ class DemoCommandITCase {
         JsonNode second = new ObjectMapper().readTree(again.out());
         assertThat(second.get("ok").asBoolean()).isTrue();
         assertThat(second.get("rows-in-warehouse").asLong()).isEqualTo(500);
+
+        // both runs are in the run history, stopped with a savepoint
+        CliRun history =
+                CliRun.of("jobs", "history", "--json", "--home", home.resolve("demo").toString());
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        JsonNode runs = new ObjectMapper().readTree(history.out());
+        assertThat(runs).hasSize(2);
+        for (JsonNode r : runs) {
+            assertThat(r.get("pipeline").asText()).isEqualTo("ecommerce-sales-enriched");
+            assertThat(r.get("state").asText()).isEqualTo("STOPPED");
+            assertThat(r.get("savepoint").asText()).contains("savepoint");
+        }
     }
 }
