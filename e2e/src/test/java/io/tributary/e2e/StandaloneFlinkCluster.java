@@ -1,0 +1,222 @@
+package io.tributary.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A real Flink standalone session cluster: a JobManager and a TaskManager, each its own JVM,
+ * started from Flink's jars in the local Maven repository (the test's classpath without Tributary,
+ * its connectors and their clients: those reach the cluster only inside the job jar), bound to
+ * 127.0.0.1 on free ports. {@link #kill()} ends both with SIGKILL, as a lost host would.
+ */
+final class StandaloneFlinkCluster implements AutoCloseable {
+
+    /** What the job jar carries: kept off the cluster's classpath so the test proves it does. */
+    private static final List<String> JOB_JAR_ONLY =
+            List.of(
+                    "/io/tributary/",
+                    "/target/classes",
+                    "/target/test-classes",
+                    "/software/amazon/",
+                    "/io/netty/",
+                    "/org/apache/flink/flink-sql-connector-",
+                    "/org/apache/flink/flink-connector-kafka/",
+                    "/org/apache/kafka/",
+                    "/org/postgresql/",
+                    "/com/amazon/redshift/",
+                    "/com/mysql/",
+                    "/com/h2database/",
+                    "/org/yaml/snakeyaml/",
+                    "/com/fasterxml/jackson/",
+                    "/org/apache/avro/",
+                    "/org/apache/parquet/",
+                    "/org/apache/hadoop/");
+
+    private final Path dir;
+    private final int restPort;
+    private final Process jobManager;
+    private final Process taskManager;
+
+    private StandaloneFlinkCluster(Path dir, int restPort, Process jm, Process tm) {
+        this.dir = dir;
+        this.restPort = restPort;
+        this.jobManager = jm;
+        this.taskManager = tm;
+    }
+
+    static StandaloneFlinkCluster start(Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(dir.resolve("log"));
+        int rest = freePort();
+        List<String> conf =
+                List.of(
+                        "jobmanager.rpc.address: 127.0.0.1",
+                        "jobmanager.rpc.port: " + freePort(),
+                        "jobmanager.bind-host: 127.0.0.1",
+                        "rest.address: 127.0.0.1",
+                        "rest.bind-address: 127.0.0.1",
+                        "rest.port: " + rest,
+                        "blob.server.port: " + freePort(),
+                        "taskmanager.host: 127.0.0.1",
+                        "taskmanager.bind-host: 127.0.0.1",
+                        "taskmanager.numberOfTaskSlots: 2",
+                        "jobmanager.memory.process.size: 800m",
+                        // what bin/taskmanager.sh computes and passes; a TaskManagerRunner started
+                        // directly needs every part spelled out
+                        "taskmanager.cpu.cores: 2",
+                        "taskmanager.memory.framework.heap.size: 128m",
+                        "taskmanager.memory.task.heap.size: 512m",
+                        "taskmanager.memory.managed.size: 64m",
+                        "taskmanager.memory.network.min: 64m",
+                        "taskmanager.memory.network.max: 64m",
+                        "taskmanager.memory.framework.off-heap.size: 128m",
+                        "taskmanager.memory.task.off-heap.size: 0m",
+                        "taskmanager.memory.jvm-metaspace.size: 256m",
+                        "taskmanager.memory.jvm-overhead.min: 192m",
+                        "taskmanager.memory.jvm-overhead.max: 192m",
+                        "heartbeat.timeout: 20000",
+                        "parallelism.default: 1");
+        Files.write(dir.resolve("conf/flink-conf.yaml"), conf, StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("conf/log4j.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = file",
+                        "appender.file.type = File",
+                        "appender.file.name = file",
+                        "appender.file.fileName = ${sys:log.file}",
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n",
+                        ""));
+        Process jm =
+                launch(
+                        dir,
+                        "jobmanager",
+                        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+        Process tm =
+                launch(
+                        dir,
+                        "taskmanager",
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
+        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(dir, rest, jm, tm);
+        cluster.awaitTaskManager();
+        return cluster;
+    }
+
+    private static Process launch(Path dir, String role, String mainClass) throws IOException {
+        String classpath =
+                Arrays.stream(
+                                // surefire runs tests through a manifest-only jar
+                                System.getProperty(
+                                                "surefire.test.class.path",
+                                                System.getProperty("java.class.path"))
+                                        .split(File.pathSeparator))
+                        .filter(e -> JOB_JAR_ONLY.stream().noneMatch(e::contains))
+                        // the reactor's own module jars (flink-jobs/target/tributary-*.jar)
+                        .filter(e -> !Path.of(e).getFileName().toString().startsWith("tributary-"))
+                        .reduce((a, b) -> a + File.pathSeparator + b)
+                        .orElseThrow();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String opens = System.getProperty("tributary.flink.opens", "");
+        if (!opens.isBlank()) {
+            cmd.addAll(Arrays.asList(opens.trim().split("\\s+")));
+        }
+        cmd.add(role.equals("jobmanager") ? "-Xmx512m" : "-Xmx640m");
+        cmd.add("-Dlog.file=" + dir.resolve("log/" + role + ".log"));
+        cmd.add("-Dlog4j.configurationFile=" + dir.resolve("conf/log4j.properties").toUri());
+        cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp-" + role)));
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        cmd.add("--configDir");
+        cmd.add(dir.resolve("conf").toString());
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("log/" + role + ".out").toFile())
+                .start();
+    }
+
+    private void awaitTaskManager() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!jobManager.isAlive() || !taskManager.isAlive()) {
+                throw new IllegalStateException("the cluster died while starting:\n" + logs());
+            }
+            try {
+                String body =
+                        http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                "http://127.0.0.1:"
+                                                                        + restPort
+                                                                        + "/taskmanagers"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body();
+                if (body.contains("\"slotsNumber\"")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the REST endpoint is not up yet
+            }
+            Thread.sleep(300);
+        }
+        throw new IllegalStateException("no TaskManager registered within 2 minutes:\n" + logs());
+    }
+
+    String restAddress() {
+        return "127.0.0.1:" + restPort;
+    }
+
+    /** The last lines of both logs, for a failure message. */
+    String logs() {
+        StringBuilder sb = new StringBuilder();
+        for (String f :
+                List.of("jobmanager.log", "taskmanager.log", "jobmanager.out", "taskmanager.out")) {
+            Path p = dir.resolve("log").resolve(f);
+            try {
+                List<String> lines = Files.exists(p) ? Files.readAllLines(p) : List.of();
+                sb.append("== ").append(f).append('\n');
+                lines.subList(Math.max(0, lines.size() - 40), lines.size())
+                        .forEach(l -> sb.append(l).append('\n'));
+            } catch (IOException e) {
+                sb.append("(unreadable: ").append(e).append(")\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** SIGKILL to both JVMs: no savepoint, no clean cancel, as when the machine dies. */
+    void kill() throws InterruptedException {
+        taskManager.destroyForcibly();
+        jobManager.destroyForcibly();
+        taskManager.waitFor();
+        jobManager.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

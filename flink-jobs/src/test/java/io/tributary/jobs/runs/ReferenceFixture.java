@@ -1,0 +1,208 @@
+package io.tributary.jobs.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tributary.embedded.SharedServices;
+import io.tributary.jobs.definition.PipelineDef;
+import io.tributary.jobs.definition.PipelineParser;
+import io.tributary.jobs.demo.DemoData;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The reference pipeline's world for tests, on the shared embedded services: MariaDB customers,
+ * sales files on S3, the warehouse database, the example pipeline bound to them, and the join
+ * computed independently of Flink to compare the warehouse table with.
+ */
+public final class ReferenceFixture {
+
+    private final String shop;
+    private final String warehouse;
+    private final String bucket;
+    private final int rowsPerFile;
+    private final Map<Integer, DemoData.Customer> customers = new HashMap<>();
+    private final List<DemoData.Sale> sales = new ArrayList<>();
+
+    public ReferenceFixture(String shop, String warehouse, String bucket, int rowsPerFile) {
+        this.shop = shop;
+        this.warehouse = warehouse;
+        this.bucket = bucket;
+        this.rowsPerFile = rowsPerFile;
+    }
+
+    /** Fresh customers table with the sample customers, empty warehouse, the bucket. */
+    public void prepare() throws Exception {
+        SharedServices.mariadb().createDatabase(shop);
+        try (Connection c = SharedServices.mariadb().connect(shop);
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS customers");
+            s.execute(
+                    "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, email"
+                            + " VARCHAR(200) NOT NULL, country CHAR(2) NOT NULL)");
+        }
+        for (DemoData.Customer cu : DemoData.customers()) {
+            upsert(cu);
+        }
+        SharedServices.postgres().createDatabase(warehouse);
+        try (Connection c = SharedServices.postgres().connect(warehouse);
+                Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS analytics CASCADE");
+        }
+        SharedServices.s3().createBucket(bucket);
+    }
+
+    /** examples/ecommerce/pipeline.yaml as shipped, bound to this fixture and {@code vars}. */
+    public PipelineDef pipeline(Map<String, String> vars) {
+        Map<String, Map<String, String>> endpoints = new HashMap<>();
+        endpoints.put("s3", SharedServices.s3().endpoints());
+        endpoints.put("mariadb", SharedServices.mariadb().endpoints());
+        endpoints.put("postgres", SharedServices.postgres().endpoints());
+        Map<String, String> all = new HashMap<>(vars);
+        all.put("sales-path", "s3://" + bucket + "/sales/");
+        all.put("shop-db", shop);
+        all.put("warehouse-db", warehouse);
+        all.putIfAbsent("checkpoint-interval", "1 s");
+        return new PipelineParser(Variables.of(all, endpoints))
+                .parse(examples().resolve("ecommerce/pipeline.yaml"));
+    }
+
+    /** The repository's examples/ folder, found from the working directory up. */
+    public static Path examples() {
+        Path p = Paths.get("").toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("examples"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("no examples/ above " + Paths.get("").toAbsolutePath());
+        }
+        return p.resolve("examples");
+    }
+
+    public void upsert(DemoData.Customer cu) throws Exception {
+        try (Connection c = SharedServices.mariadb().connect(shop);
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "REPLACE INTO customers (id, name, email, country) VALUES (?, ?,"
+                                        + " ?, ?)")) {
+            ps.setInt(1, cu.id());
+            ps.setString(2, cu.name());
+            ps.setString(3, cu.email());
+            ps.setString(4, cu.country());
+            ps.executeUpdate();
+        }
+        customers.put(cu.id(), cu);
+    }
+
+    public void rename(int id, String name, String country) throws Exception {
+        upsert(new DemoData.Customer(id, name, customers.get(id).email(), country));
+    }
+
+    /** Writes sales file number {@code file} of the sample. */
+    public void writeSales(int file) {
+        List<DemoData.Sale> batch = DemoData.salesFile(file, rowsPerFile);
+        put(DemoData.salesKey(file), batch);
+    }
+
+    /** Writes {@code batch} under {@code key} (any partition, any order). */
+    public void put(String key, List<DemoData.Sale> batch) {
+        sales.addAll(batch);
+        try (S3Client s3 = SharedServices.s3().client()) {
+            s3.putObject(
+                    b -> b.bucket(bucket).key(key),
+                    RequestBody.fromString(DemoData.toJsonLines(batch)));
+        }
+    }
+
+    /** The join computed here: every sale with its customer's latest values. */
+    public TreeSet<String> reference() {
+        TreeSet<String> out = new TreeSet<>();
+        for (DemoData.Sale s : sales) {
+            DemoData.Customer c = customers.get(s.customerId());
+            out.add(
+                    String.join(
+                            "|",
+                            Long.toString(s.orderId()),
+                            Integer.toString(s.customerId()),
+                            c.name(),
+                            c.country(),
+                            s.product(),
+                            Integer.toString(s.quantity()),
+                            s.unitPrice().setScale(2, RoundingMode.UNNECESSARY).toPlainString(),
+                            s.amount().setScale(2, RoundingMode.UNNECESSARY).toPlainString(),
+                            s.ts().toString(),
+                            s.ts().toLocalDate().toString()));
+        }
+        return out;
+    }
+
+    /** What analytics.sales_enriched holds, one string per row as {@link #reference()}. */
+    public List<String> warehouse() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = SharedServices.postgres().connect(warehouse);
+                Statement s = c.createStatement()) {
+            ResultSet exists = s.executeQuery("SELECT to_regclass('analytics.sales_enriched')");
+            exists.next();
+            if (exists.getString(1) == null) {
+                return out;
+            }
+            try (ResultSet rs =
+                    s.executeQuery(
+                            "SELECT order_id, customer_id, customer_name, country, product,"
+                                    + " quantity, unit_price, amount, ordered_at, dt FROM"
+                                    + " analytics.sales_enriched")) {
+                while (rs.next()) {
+                    out.add(
+                            String.join(
+                                    "|",
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    rs.getString(5),
+                                    rs.getString(6),
+                                    rs.getBigDecimal(7).toPlainString(),
+                                    rs.getBigDecimal(8).toPlainString(),
+                                    rs.getTimestamp(9).toLocalDateTime().toString(),
+                                    rs.getDate(10).toLocalDate().toString()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Waits until the warehouse table is exactly the reference, no row twice; {@code diagnostics}
+     * is added to the failure (e.g. a cluster's logs).
+     */
+    public void awaitWarehouseEqualsReference(Supplier<String> diagnostics) {
+        TreeSet<String> expected = reference();
+        try {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(
+                            () -> {
+                                List<String> rows = warehouse();
+                                assertThat(rows).doesNotHaveDuplicates();
+                                assertThat(new TreeSet<>(rows)).isEqualTo(expected);
+                            });
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics.get(), e);
+        }
+    }
+}
