@@ -1,0 +1,225 @@
+package io.tributary.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.embedded.S3Service;
+import io.tributary.embedded.SharedServices;
+import io.tributary.jobs.demo.DemoData;
+import io.tributary.jobs.runs.ReferenceFixture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * {@code tributary run}, {@code stop} and {@code jobs} as a user types them: a broken file names
+ * its line and key, {@code --plan} prints the SQL without secrets, a bounded pipeline runs on a
+ * local MiniCluster to SUCCEEDED, and the reference pipeline is submitted to a cluster, stopped
+ * with a savepoint by name from another command, and resumed.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class RunCommandITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir Path home;
+
+    @Test
+    void aBrokenPipelineFileNamesItsLineAndKeyAndExitsNonZero() throws Exception {
+        Path file = home.resolve("broken.yaml");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "version: 1",
+                        "name: broken",
+                        "sources:",
+                        "  - name: orders",
+                        "    type: s3",
+                        "    path: s3://b/orders/",
+                        "    fromat: json",
+                        "    columns: {id: BIGINT}",
+                        "sinks: []",
+                        ""));
+        CliRun run = CliRun.of("run", file.toString(), "--home", home.toString());
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err())
+                .contains(file + ":7: sources[0].fromat: unknown key (did you mean 'format'?)");
+    }
+
+    @Test
+    void theReferencePipelineRunsStopsWithASavepointAndResumes() throws Exception {
+        ReferenceFixture world =
+                new ReferenceFixture("run_shop", "run_warehouse", "run-sales", 100);
+        world.prepare();
+        world.writeSales(0);
+        world.writeSales(1);
+        List<String> args = new ArrayList<>(List.of("--home", home.toString()));
+        vars(args, "sales-path", "s3://run-sales/sales/");
+        vars(args, "shop-db", "run_shop");
+        vars(args, "warehouse-db", "run_warehouse");
+        vars(args, "checkpoint-interval", "1 s");
+        SharedServices.s3().endpoints().forEach((k, v) -> vars(args, "s3." + k, v));
+        SharedServices.mariadb().endpoints().forEach((k, v) -> vars(args, "mariadb." + k, v));
+        SharedServices.postgres().endpoints().forEach((k, v) -> vars(args, "postgres." + k, v));
+        String file = ReferenceFixture.examples().resolve("ecommerce/pipeline.yaml").toString();
+        String target = "127.0.0.1:" + SharedServices.flink().restPort();
+
+        CliRun plan = CliRun.of(with(args, "run", file, "--plan"));
+        assertThat(plan.exitCode()).as(plan.err()).isZero();
+        assertThat(plan.out())
+                .contains("'connector' = 'mysql-cdc'", "INSERT INTO `sink_warehouse`")
+                .doesNotContain(
+                        "'password' = '" + SharedServices.mariadb().endpoints().get("password"),
+                        "'s3.secret-key' = '" + S3Service.SECRET_KEY)
+                .contains("'password' = '******'", "'s3.secret-key' = '******'");
+
+        CompletableFuture<CliRun> running =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                CliRun.of(
+                                        with(
+                                                args,
+                                                "run",
+                                                file,
+                                                "--target",
+                                                target,
+                                                "--poll",
+                                                "PT0.5S")));
+        world.awaitWarehouseEqualsReference(() -> running.isDone() ? running.join().err() : "");
+        world.rename(3, "Alan Renamed", "NZ");
+        world.awaitWarehouseEqualsReference(() -> "");
+
+        CliRun stop = CliRun.of("stop", "ecommerce-sales-enriched", "--home", home.toString());
+        assertThat(stop.exitCode()).as(stop.err()).isZero();
+        assertThat(stop.out()).contains("Savepoint: file:");
+        CliRun first = running.get(2, TimeUnit.MINUTES);
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(first.out()).contains("RUNNING").contains("STOPPED");
+
+        world.writeSales(2);
+        CompletableFuture<CliRun> resumed =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                CliRun.of(
+                                        with(
+                                                args,
+                                                "run",
+                                                file,
+                                                "--target",
+                                                target,
+                                                "--resume",
+                                                "--poll",
+                                                "PT0.5S")));
+        world.awaitWarehouseEqualsReference(() -> resumed.isDone() ? resumed.join().err() : "");
+        assertThat(
+                        CliRun.of("stop", "ecommerce-sales-enriched", "--home", home.toString())
+                                .exitCode())
+                .isZero();
+        assertThat(resumed.get(2, TimeUnit.MINUTES).out()).contains("resumed from file:");
+
+        CliRun history = CliRun.of("jobs", "history", "--json", "--home", home.toString());
+        JsonNode runs = JSON.readTree(history.out());
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(0).get("state").asText()).isEqualTo("STOPPED");
+        assertThat(runs.get(0).get("resumed-from").asText())
+                .isEqualTo(runs.get(1).get("savepoint").asText());
+        CliRun status =
+                CliRun.of("jobs", "status", "ecommerce-sales-enriched", "--home", home.toString());
+        assertThat(status.out()).contains(runs.get(0).get("id").asText()).contains("STOPPED");
+    }
+
+    @Test
+    void aBoundedPipelineRunsOnALocalMiniClusterToSucceeded() throws Exception {
+        SharedServices.s3().createBucket("run-local");
+        try (S3Client s3 = SharedServices.s3().client()) {
+            s3.putObject(
+                    b -> b.bucket("run-local").key("orders/a.json"),
+                    RequestBody.fromString(DemoData.toJsonLines(DemoData.salesFile(0, 300))));
+        }
+        SharedServices.postgres().createDatabase("run_local");
+        Path file = home.resolve("orders.yaml");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "version: 1",
+                        "name: local-orders",
+                        "settings: {checkpoint-interval: 1 s, restart: {strategy: none}}",
+                        "sources:",
+                        "  - name: orders",
+                        "    type: s3",
+                        "    path: s3://run-local/orders/",
+                        "    format: json",
+                        "    mode: bounded",
+                        "    endpoint: ${s3.endpoint}",
+                        "    path-style: true",
+                        "    access-key: " + S3Service.ACCESS_KEY,
+                        "    secret-key: " + S3Service.SECRET_KEY,
+                        "    columns: {order_id: BIGINT, quantity: INT, unit_price: \"DECIMAL(10, 2)\"}",
+                        "transforms:",
+                        "  - name: big",
+                        "    from: orders",
+                        "    mappings:",
+                        "      - {source: order_id, target: id}",
+                        "      - {source: quantity * unit_price, target: total, type: \"DECIMAL(12, 2)\"}",
+                        "    filter: quantity >= 3",
+                        "sinks:",
+                        "  - name: out",
+                        "    type: warehouse",
+                        "    from: big",
+                        "    url: " + SharedServices.postgres().jdbcUrl("run_local"),
+                        "    user: ${postgres.user}",
+                        "    password: ${postgres.password}",
+                        "    table: public.big_orders",
+                        "    keys: [id]",
+                        ""));
+        List<String> args =
+                new ArrayList<>(List.of("run", file.toString(), "--home", home.toString()));
+        vars(args, "s3.endpoint", SharedServices.s3().endpoint());
+        vars(args, "postgres.user", SharedServices.postgres().endpoints().get("user"));
+        vars(args, "postgres.password", SharedServices.postgres().endpoints().get("password"));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("Flink Web UI: http://127.0.0.1:").contains("SUCCEEDED");
+
+        long expected = DemoData.salesFile(0, 300).stream().filter(s -> s.quantity() >= 3).count();
+        try (Connection c = SharedServices.postgres().connect("run_local");
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT count(*), count(DISTINCT id) FROM public.big_orders")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(expected);
+            assertThat(rs.getLong(2)).isEqualTo(expected);
+        }
+        JsonNode list =
+                JSON.readTree(CliRun.of("jobs", "list", "--json", "--home", home.toString()).out());
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(list.get(0).get("ended").asText()).isNotBlank();
+    }
+
+    private static void vars(List<String> args, String name, String value) {
+        args.add("--var");
+        args.add(name + "=" + value);
+    }
+
+    private static String[] with(List<String> base, String... first) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(base);
+        return all.toArray(String[]::new);
+    }
+}
