@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             StopCommand.class,
             JobsCommand.class,
+            SqlCommand.class,
             DemoCommand.class
         })
 public final class Tributary implements Runnable {

@@ -1,0 +1,223 @@
+package io.tributary.jobs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tributary sql}: Flink's own SQL client (or, with {@code --gateway}, the SQL Gateway) in a
+ * JVM with Tributary's connectors on the classpath and the Tributary catalog registered as {@code
+ * tributary} (Flink's file catalog store under {@code $TRIBUTARY_HOME/sql/catalogs}), so {@code
+ * SHOW DATABASES}, {@code SELECT} from crawled tables and {@code INSERT INTO} the warehouse just
+ * work. Jobs run on a local MiniCluster, or on the cluster of {@code --target} / {@code services
+ * up}.
+ */
+@Command(
+        name = "sql",
+        mixinStandardHelpOptions = true,
+        description =
+                "Flink's SQL client with the Tributary catalog and connectors (-f runs a script;"
+                        + " --gateway starts the SQL Gateway instead).")
+final class SqlCommand implements Callable<Integer> {
+
+    @Mixin HomeOption home;
+
+    @Mixin S3Access s3;
+
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "SCRIPT",
+            description = "Run this SQL script and exit.")
+    Path script;
+
+    @Option(
+            names = "--target",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Run jobs on the Flink cluster with this REST address (default: the one of"
+                            + " `services up`, else a local MiniCluster in the client).")
+    String target;
+
+    @Option(
+            names = "--scan-mode",
+            defaultValue = "bounded",
+            description =
+                    "How catalog tables are read: bounded (queries end) or continuous (files as"
+                            + " they land, JDBC tables as change streams). Default ${DEFAULT-VALUE}.")
+    String scanMode;
+
+    @Option(
+            names = "--gateway",
+            description = "Start the SQL Gateway (REST) instead of the client.")
+    boolean gateway;
+
+    @Option(
+            names = "--gateway-port",
+            defaultValue = "0",
+            description = "The gateway's REST port on 127.0.0.1 (default: a free one).")
+    int gatewayPort;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path dir = home.resolve();
+        Path sql = dir.resolve("sql");
+        Path conf = Files.createDirectories(sql.resolve("conf"));
+        Path catalogs = Files.createDirectories(sql.resolve("catalogs"));
+        writeCatalog(dir, catalogs, err);
+        Files.write(conf.resolve("config.yaml"), config(dir, catalogs), StandardCharsets.UTF_8);
+        Path init = sql.resolve("init.sql");
+        Files.writeString(init, "USE CATALOG tributary;\n", StandardCharsets.UTF_8);
+
+        List<String> cmd = java();
+        if (gateway) {
+            int port = gatewayPort > 0 ? gatewayPort : freePort();
+            cmd.add("org.apache.flink.table.gateway.SqlGateway");
+            cmd.add("-Dsql-gateway.endpoint.rest.address=127.0.0.1");
+            cmd.add("-Dsql-gateway.endpoint.rest.bind-address=127.0.0.1");
+            cmd.add("-Dsql-gateway.endpoint.rest.port=" + port);
+            out.println(
+                    "SQL Gateway on http://127.0.0.1:"
+                            + port
+                            + " (catalog 'tributary'); Ctrl-C stops it");
+            out.flush();
+        } else {
+            cmd.add("org.apache.flink.table.client.SqlClient");
+            cmd.add("embedded");
+            cmd.add("-i");
+            cmd.add(init.toString());
+            if (script != null) {
+                if (!Files.isRegularFile(script)) {
+                    throw new IllegalArgumentException("No SQL script at " + script);
+                }
+                cmd.add("-f");
+                cmd.add(script.toAbsolutePath().toString());
+            }
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("FLINK_CONF_DIR", conf.toString());
+        if (script == null) {
+            // interactive: the client owns the terminal
+            pb.inheritIO();
+            return pb.start().waitFor();
+        }
+        pb.redirectErrorStream(true);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        try (InputStream in = p.getInputStream()) {
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.print(new String(buf, 0, n, StandardCharsets.UTF_8));
+                out.flush();
+            }
+        }
+        int rc = p.waitFor();
+        return rc == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /** The Tributary catalog as a file catalog store entry: every session of the client sees it. */
+    private void writeCatalog(Path dir, Path catalogs, PrintWriter err) throws IOException {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("type", "tributary");
+        String store = System.getenv(CatalogAccess.STORE_ENV);
+        options.put(
+                "store",
+                store != null && !store.isBlank() ? store : dir.resolve("catalog").toString());
+        options.put("scan.mode", scanMode);
+        Optional<JsonNode> running = ServicesCommand.runningState(dir);
+        if (s3.endpoint != null) {
+            options.put("s3.endpoint", s3.endpoint);
+            options.put("s3.path-style", "true");
+        } else if (running.isPresent() && running.get().at("/services/s3/endpoint").isTextual()) {
+            JsonNode e = running.get().at("/services/s3");
+            options.put("s3.endpoint", e.get("endpoint").asText());
+            options.put("s3.path-style", "true");
+            // the embedded server's fixed loopback keys, not secrets
+            options.put("s3.access-key", e.path("access-key").asText());
+            options.put("s3.secret-key", e.path("secret-key").asText());
+        }
+        if (s3.region != null) {
+            options.put("s3.region", s3.region);
+        }
+        List<String> lines = new ArrayList<>();
+        options.forEach(
+                (k, v) ->
+                        lines.add(
+                                k + ": \"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\""));
+        Files.write(catalogs.resolve("tributary.yaml"), lines, StandardCharsets.UTF_8);
+    }
+
+    private List<String> config(Path dir, Path catalogs) {
+        List<String> c = new ArrayList<>();
+        String rest = target;
+        if (rest == null) {
+            rest =
+                    ServicesCommand.runningState(dir)
+                            .map(s -> s.at("/services/flink/rest-address").asText(null))
+                            .orElse(null);
+        }
+        if (rest != null) {
+            String[] hp = rest.replaceFirst("^https?://", "").split(":");
+            c.add("execution.target: remote");
+            c.add("rest.address: " + hp[0]);
+            c.add("rest.port: " + hp[1]);
+        } else {
+            c.add("execution.target: local");
+        }
+        // bounded reads give one answer per query (batch); continuous ones a changelog (streaming)
+        c.add("execution.runtime-mode: " + ("continuous".equals(scanMode) ? "streaming" : "batch"));
+        // the exactly-once sink commits on checkpoints (and when a bounded input ends)
+        c.add("execution.checkpointing.interval: 10 s");
+        c.add("parallelism.default: 1");
+        c.add("table.dml-sync: true");
+        c.add("sql-client.execution.result-mode: tableau");
+        c.add("table.catalog-store.kind: file");
+        c.add("table.catalog-store.file.path: " + catalogs.toUri());
+        return c;
+    }
+
+    /** This CLI's JVM again (classpath, opens), for the client or the gateway. */
+    private static List<String> java() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(
+                ProcessHandle.current()
+                        .info()
+                        .command()
+                        .orElse(
+                                Path.of(System.getProperty("java.home"), "bin", "java")
+                                        .toString()));
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        return cmd;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

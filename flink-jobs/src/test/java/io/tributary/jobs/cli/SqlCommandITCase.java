@@ -1,0 +1,95 @@
+package io.tributary.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.embedded.SharedServices;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tributary sql -f}: Flink's SQL client, started by the CLI with the Tributary catalog
+ * registered, queries a crawled table and inserts into the warehouse through the exactly-once sink.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SqlCommandITCase {
+
+    @TempDir Path home;
+    @TempDir Path lake;
+
+    @Test
+    void aScriptQueriesACrawledTableAndLoadsTheWarehouse() throws Exception {
+        Path part = Files.createDirectories(lake.resolve("sales/dt=2026-11-24"));
+        List<String> lines = new ArrayList<>();
+        long items = 0;
+        long loaded = 0;
+        for (int i = 1; i <= 100; i++) {
+            int quantity = i % 5 + 1;
+            items += quantity;
+            loaded += quantity >= 2 ? 1 : 0;
+            lines.add(
+                    String.format(
+                            Locale.ROOT,
+                            "{\"order_id\":%d,\"customer_id\":%d,\"quantity\":%d,\"unit_price\":%.2f}",
+                            i,
+                            i % 7,
+                            quantity,
+                            1.5 * i));
+        }
+        Files.write(part.resolve("part-0.json"), lines);
+        String location = lake.resolve("sales").toUri().toString();
+        CliRun crawl =
+                CliRun.of("crawl", location, "--database", "retail", "--home", home.toString());
+        assertThat(crawl.exitCode()).as(crawl.err()).isZero();
+
+        SharedServices.postgres().createDatabase("sql_wh");
+        Path script = home.resolve("load.sql");
+        Files.writeString(
+                script,
+                String.join(
+                        "\n",
+                        "SHOW DATABASES;",
+                        "SELECT count(*) AS orders, sum(quantity) AS items FROM retail.sales;",
+                        "CREATE TEMPORARY TABLE warehouse_orders (",
+                        "  order_id BIGINT, customer_id INT, amount DECIMAL(12, 2), dt DATE,",
+                        "  PRIMARY KEY (order_id) NOT ENFORCED",
+                        ") WITH (",
+                        "  'connector' = 'tributary-redshift',",
+                        "  'url' = '" + SharedServices.postgres().jdbcUrl("sql_wh") + "',",
+                        "  'schema-name' = 'analytics', 'table-name' = 'orders_from_sql'",
+                        ");",
+                        "INSERT INTO warehouse_orders",
+                        "SELECT order_id, customer_id, CAST(quantity * unit_price AS DECIMAL(12, 2)),",
+                        "       CAST(dt AS DATE)",
+                        "FROM retail.sales WHERE quantity >= 2;",
+                        ""));
+
+        CliRun sql = CliRun.of("sql", "-f", script.toString(), "--home", home.toString());
+        assertThat(sql.exitCode()).as(sql.out()).isZero();
+        assertThat(sql.out())
+                .contains("retail")
+                .containsPattern("\\|\\s+100 \\|\\s+" + items + " \\|")
+                .contains("Complete execution of the SQL update statement");
+
+        try (Connection c = SharedServices.postgres().connect("sql_wh");
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT count(*), count(DISTINCT order_id), min(dt)::text FROM"
+                                        + " analytics.orders_from_sql")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(loaded);
+            assertThat(rs.getLong(2)).isEqualTo(loaded);
+            assertThat(rs.getString(3)).isEqualTo("2026-11-24");
+        }
+    }
+}
