@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             CatalogCommand.class,
             QuarantineCommand.class,
             BookmarkCommand.class,
+            GenerateCommand.class,
             RunCommand.class,
             StopCommand.class,
             JobsCommand.class,

@@ -17,21 +17,24 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code tributary sql -f}: Flink's SQL client, started by the CLI with the Tributary catalog
- * registered, queries a crawled table and inserts into the warehouse through the exactly-once sink.
+ * What users do with a crawled table: {@code tributary sql -f} (Flink's SQL client, started by the
+ * CLI with the Tributary catalog registered) queries it and inserts into the warehouse through the
+ * exactly-once sink; {@code tributary generate} writes a starter pipeline that {@code tributary
+ * run} loads into the warehouse as it stands.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class SqlCommandITCase {
+class CrawledTableCommandsITCase {
 
     @TempDir Path home;
     @TempDir Path lake;
 
-    @Test
-    void aScriptQueriesACrawledTableAndLoadsTheWarehouse() throws Exception {
+    private long items;
+    private long loaded;
+
+    /** 100 orders as JSON lines under a Hive partition, crawled into retail.sales. */
+    private void crawlSales() throws Exception {
         Path part = Files.createDirectories(lake.resolve("sales/dt=2026-11-24"));
         List<String> lines = new ArrayList<>();
-        long items = 0;
-        long loaded = 0;
         for (int i = 1; i <= 100; i++) {
             int quantity = i % 5 + 1;
             items += quantity;
@@ -50,7 +53,57 @@ class SqlCommandITCase {
         CliRun crawl =
                 CliRun.of("crawl", location, "--database", "retail", "--home", home.toString());
         assertThat(crawl.exitCode()).as(crawl.err()).isZero();
+    }
 
+    @Test
+    void generateWritesAPipelineThatLoadsTheTableIntoTheWarehouse() throws Exception {
+        crawlSales();
+        SharedServices.postgres().createDatabase("gen_wh");
+        Path file = home.resolve("generated.yaml");
+        CliRun generate =
+                CliRun.of(
+                        "generate",
+                        "retail.sales",
+                        "--to",
+                        "analytics.sales_copy",
+                        "--mode",
+                        "bounded",
+                        "-o",
+                        file.toString(),
+                        "--home",
+                        home.toString());
+        assertThat(generate.exitCode()).as(generate.err()).isZero();
+        assertThat(Files.readString(file))
+                .contains("type: catalog", "table: \"retail.sales\"", "mappings:")
+                .contains("{source: \"unit_price\", target: \"unit_price\", type: \"DOUBLE\"}")
+                .contains("{source: \"dt\", target: \"dt\", type: \"STRING\"}");
+
+        CliRun run =
+                CliRun.of(
+                        "run",
+                        file.toString(),
+                        "--var",
+                        "warehouse-url=" + SharedServices.postgres().jdbcUrl("gen_wh"),
+                        "--home",
+                        home.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("SUCCEEDED");
+        try (Connection c = SharedServices.postgres().connect("gen_wh");
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT count(*), sum(quantity), count(DISTINCT dt) FROM"
+                                        + " analytics.sales_copy")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(100);
+            assertThat(rs.getLong(2)).isEqualTo(items);
+            assertThat(rs.getLong(3)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aScriptQueriesACrawledTableAndLoadsTheWarehouse() throws Exception {
+        crawlSales();
         SharedServices.postgres().createDatabase("sql_wh");
         Path script = home.resolve("load.sql");
         Files.writeString(
