@@ -212,6 +212,60 @@ class RunCommandITCase {
         assertThat(list.get(0).get("ended").asText()).isNotBlank();
     }
 
+    @Test
+    void aRunPastThePipelinesTimeoutIsCancelledAndRecordedAsTimeout() throws Exception {
+        SharedServices.s3().createBucket("run-timeout");
+        Path file = home.resolve("slow.yaml");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "version: 1",
+                        "name: waits-forever",
+                        "settings: {checkpoint-interval: 1 s, timeout: 4 s}",
+                        "sources:",
+                        "  - name: orders",
+                        "    type: s3",
+                        "    path: s3://run-timeout/nothing-yet/",
+                        "    format: json",
+                        "    endpoint: " + SharedServices.s3().endpoint(),
+                        "    path-style: true",
+                        "    access-key: " + S3Service.ACCESS_KEY,
+                        "    secret-key: " + S3Service.SECRET_KEY,
+                        "    columns: {order_id: BIGINT}",
+                        "sinks:",
+                        "  - name: out",
+                        "    type: warehouse",
+                        "    from: orders",
+                        "    url: " + SharedServices.postgres().jdbcUrl("postgres"),
+                        "    table: public.never_loaded",
+                        ""));
+        CliRun run =
+                CliRun.of(
+                        "run",
+                        file.toString(),
+                        "--target",
+                        "127.0.0.1:" + SharedServices.flink().restPort(),
+                        "--poll",
+                        "PT0.5S",
+                        "--home",
+                        home.toString());
+        assertThat(run.exitCode()).as(run.out()).isEqualTo(ExitCodes.FAILURE);
+        JsonNode status =
+                JSON.readTree(
+                        CliRun.of(
+                                        "jobs",
+                                        "status",
+                                        "waits-forever",
+                                        "--json",
+                                        "--home",
+                                        home.toString())
+                                .out());
+        assertThat(status.get("state").asText()).isEqualTo("TIMEOUT");
+        assertThat(status.get("error").asText()).contains("timeout PT4S");
+        assertThat(status.get("ended").asText()).isNotBlank();
+    }
+
     private static void vars(List<String> args, String name, String value) {
         args.add("--var");
         args.add(name + "=" + value);
