@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -75,8 +76,12 @@ final class BookmarkCommand implements Runnable {
     static final class Reset implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Parameters(paramLabel = "JOB-DIR", description = "The job's checkpoint folder.")
-        Path jobDir;
+        @Mixin HomeOption home;
+
+        @Parameters(
+                paramLabel = "JOB",
+                description = "A pipeline name (tributary run), or a job's checkpoint folder.")
+        String job;
 
         @Option(names = "--yes", description = "Do it (without it, only say what would go).")
         boolean yes;
@@ -84,9 +89,24 @@ final class BookmarkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            java.util.List<SourceBookmarks.Retained> all = SourceBookmarks.retained(jobDir);
-            if (all.isEmpty()) {
-                out.println("no retained checkpoint in " + jobDir + ": nothing to reset");
+            java.util.Optional<PipelineBookmarks> pipeline =
+                    PipelineBookmarks.of(job, home.resolve());
+            java.util.List<SourceBookmarks.Retained> all = new java.util.ArrayList<>();
+            if (pipeline.isPresent()) {
+                for (Path dir : pipeline.get().jobDirs()) {
+                    all.addAll(SourceBookmarks.retained(dir));
+                }
+                for (PipelineBookmarks.Savepoint sp : pipeline.get().savepoints()) {
+                    out.println((yes ? "removing " : "would remove ") + "savepoint " + sp.dir());
+                    if (yes) {
+                        delete(sp.dir());
+                    }
+                }
+            } else {
+                all.addAll(SourceBookmarks.retained(Path.of(job)));
+            }
+            if (all.isEmpty() && (pipeline.isEmpty() || pipeline.get().savepoints().isEmpty())) {
+                out.println("no retained checkpoint for " + job + ": nothing to reset");
                 return ExitCodes.OK;
             }
             remove(all, yes, out);
@@ -107,8 +127,14 @@ final class BookmarkCommand implements Runnable {
     static final class Rewind implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Parameters(paramLabel = "JOB-DIR", description = "The job's checkpoint folder.")
-        Path jobDir;
+        @Mixin HomeOption home;
+
+        @Parameters(
+                paramLabel = "JOB",
+                description =
+                        "A pipeline name (its newest job's checkpoints), or a job's checkpoint"
+                                + " folder.")
+        String job;
 
         @Option(
                 names = "--to",
@@ -126,6 +152,9 @@ final class BookmarkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            java.util.Optional<PipelineBookmarks> pipeline =
+                    PipelineBookmarks.of(job, home.resolve());
+            Path jobDir = pipeline.isPresent() ? pipeline.get().newestJobDir() : Path.of(job);
             java.util.List<SourceBookmarks.Retained> all = SourceBookmarks.retained(jobDir);
             SourceBookmarks.Retained target = null;
             if (to.matches("\\d+")) {
@@ -159,6 +188,18 @@ final class BookmarkCommand implements Runnable {
             }
             long keep = target.id();
             remove(all.stream().filter(r -> r.id() > keep).toList(), yes, out);
+            if (pipeline.isPresent()) {
+                // a later savepoint would be where --resume starts: it goes too
+                for (PipelineBookmarks.Savepoint sp : pipeline.get().savepoints()) {
+                    if (sp.taken().isAfter(target.taken())) {
+                        out.println(
+                                (yes ? "removing " : "would remove ") + "savepoint " + sp.dir());
+                        if (yes) {
+                            delete(sp.dir());
+                        }
+                    }
+                }
+            }
             out.println(
                     (yes ? "bookmark rewound: " : "nothing removed (add --yes): ")
                             + "the job resumes from checkpoint "
@@ -183,8 +224,14 @@ final class BookmarkCommand implements Runnable {
 
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Parameters(paramLabel = "DIR", description = "chk-N, a savepoint, or the job's folder.")
-        Path dir;
+        @Mixin HomeOption home;
+
+        @Parameters(
+                paramLabel = "JOB",
+                description =
+                        "A pipeline name (where its next --resume starts), chk-N, a savepoint, or"
+                                + " a job's folder.")
+        String job;
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -192,6 +239,9 @@ final class BookmarkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            java.util.Optional<PipelineBookmarks> pipeline =
+                    PipelineBookmarks.of(job, home.resolve());
+            Path dir = pipeline.isPresent() ? pipeline.get().resumePoint() : Path.of(job);
             SourceBookmarks.Bookmark b = SourceBookmarks.read(dir);
             if (json) {
                 ObjectNode n = JSON.createObjectNode();

@@ -109,6 +109,15 @@ class RunCommandITCase {
         assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
         assertThat(first.out()).contains("RUNNING").contains("STOPPED");
 
+        // the bookmark, by pipeline name: the savepoint just taken, the sales files listed
+        CliRun bookmark =
+                CliRun.of(
+                        "bookmark", "show", "ecommerce-sales-enriched", "--home", home.toString());
+        assertThat(bookmark.exitCode()).as(bookmark.err()).isZero();
+        assertThat(bookmark.out())
+                .contains("/jobs/ecommerce-sales-enriched/savepoints/savepoint-")
+                .contains("listed up to key dt=2026-11-24/part-00001.json");
+
         world.writeSales(2);
         CompletableFuture<CliRun> resumed =
                 CompletableFuture.supplyAsync(
