@@ -130,6 +130,14 @@ final class RunCommand implements Callable<Integer> {
                                                                 + runner.checkpointsUri()));
             }
             if (target != null) {
+                if (jar == null) {
+                    out.println(
+                            "No --jar: the cluster at "
+                                    + target
+                                    + " must have Tributary's classes (the embedded one does);"
+                                    + " a plain Flink cluster needs the job jar,"
+                                    + " flink-jobs/target/tributary-flink-jobs-*-job.jar");
+                }
                 List<URI> jars = jar == null ? List.of() : List.of(jar.toAbsolutePath().toUri());
                 return watch(runner, runner.submit(target, start, jars), out);
             }

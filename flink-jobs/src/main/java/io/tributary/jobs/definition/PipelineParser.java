@@ -47,6 +47,7 @@ public final class PipelineParser {
                     "restart",
                     "timeout",
                     "bad-records",
+                    "schema-evolution",
                     "state-ttl",
                     "flink");
     private static final Set<String> RESTART = Set.of("strategy", "attempts", "delay");
@@ -104,7 +105,8 @@ public final class PipelineParser {
                             "password",
                             "staging-path",
                             "iam-role",
-                            "auto-create"),
+                            "auto-create",
+                            "schema-evolution"),
                     SinkType.KAFKA,
                     Set.of("topic", "bootstrap-servers", "format", "registry-url"));
 
@@ -190,7 +192,7 @@ public final class PipelineParser {
         }
         List<SinkDef> sinks = new ArrayList<>();
         for (YamlNode s : top.maps("sinks")) {
-            sinks.add(sink(s, names));
+            sinks.add(sink(s, names, settings.schemaEvolution()));
         }
         if (sinks.isEmpty()) {
             throw new PipelineException(
@@ -217,6 +219,7 @@ public final class PipelineParser {
                     new RestartDef("fixed-delay", 3, Duration.ofSeconds(10)),
                     null,
                     "quarantine",
+                    "evolve",
                     null,
                     Map.of());
         }
@@ -252,6 +255,7 @@ public final class PipelineParser {
                 restart,
                 timeout,
                 s.oneOf("bad-records", "quarantine", "quarantine", "fail", "skip-and-count"),
+                s.oneOf("schema-evolution", "evolve", "evolve", "fail"),
                 s.duration("state-ttl", null),
                 Map.copyOf(s.stringMap("flink")));
     }
@@ -493,7 +497,7 @@ public final class PipelineParser {
                 n.valueLine("sql"));
     }
 
-    private SinkDef sink(YamlNode n, Map<String, Position> names) {
+    private SinkDef sink(YamlNode n, Map<String, Position> names, String settingsEvolution) {
         String name = n.required("name");
         String typeText = n.oneOf("type", null, "warehouse", "kafka");
         if (typeText == null) {
@@ -554,6 +558,11 @@ public final class PipelineParser {
                 own.put("format", format);
             }
             default -> throw new IllegalStateException(type.toString());
+        }
+        if (type == SinkType.WAREHOUSE) {
+            own.put(
+                    "schema-evolution",
+                    n.oneOf("schema-evolution", settingsEvolution, "evolve", "fail"));
         }
         return new SinkDef(
                 name,

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The job-wide settings of a pipeline: parallelism, checkpoint interval and where checkpoints are
  * kept (the pipeline's bookmark), restarts, a run timeout, the default bad-record policy of its
- * file sources, idle state retention of joins, and any other Flink option passed through as is.
+ * file sources, what warehouse sinks do when their input gains columns (evolve the table or fail),
+ * idle state retention of joins, and any other Flink option passed through as is.
  *
  * @param checkpoints a folder or {@code s3://} URI; null means {@code
  *     $TRIBUTARY_HOME/jobs/<name>/checkpoints}
@@ -20,6 +21,7 @@ public record SettingsDef(
         RestartDef restart,
         Duration timeout,
         String badRecords,
+        String schemaEvolution,
         Duration stateTtl,
         Map<String, String> flink) {
 

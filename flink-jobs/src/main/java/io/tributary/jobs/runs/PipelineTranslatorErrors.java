@@ -6,6 +6,10 @@ final class PipelineTranslatorErrors {
     private PipelineTranslatorErrors() {}
 
     static String describe(Throwable e) {
+        if (e instanceof io.tributary.jobs.definition.PipelineException) {
+            // already one line, secrets masked; its causes are not
+            return e.getMessage();
+        }
         String message = e.getMessage();
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
             if (t.getMessage() != null) {

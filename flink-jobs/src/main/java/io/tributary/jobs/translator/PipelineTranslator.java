@@ -41,6 +41,9 @@ public final class PipelineTranslator {
     private final Path home;
     private final List<String> plan = new ArrayList<>();
 
+    /** Every option seen, so a secret never reaches an error message or the plan. */
+    private final Map<String, String> secrets = new LinkedHashMap<>();
+
     /**
      * @param home {@code $TRIBUTARY_HOME}: the default catalog store of catalog sources
      */
@@ -107,7 +110,11 @@ public final class PipelineTranslator {
                 set.addInsertSql(insert);
             } catch (RuntimeException e) {
                 throw new PipelineException(
-                        s.at(), "cannot be fed from '" + s.from() + "': " + rootMessage(e), e);
+                        s.at(),
+                        "cannot be fed from '"
+                                + s.from()
+                                + "': "
+                                + Sql.redacted(rootMessage(e), secrets));
             }
         }
         return set;
@@ -124,7 +131,13 @@ public final class PipelineTranslator {
             Map<String, String> options,
             Position at,
             int sqlLine) {
-        plan.add(Sql.redacted(statement, options) + ";");
+        options.forEach(
+                (k, v) -> {
+                    if (Sql.isSecret(k)) {
+                        secrets.put(k + "#" + secrets.size(), v);
+                    }
+                });
+        plan.add(Sql.redacted(statement, secrets) + ";");
         try {
             env.executeSql(statement);
         } catch (RuntimeException e) {
@@ -139,7 +152,8 @@ public final class PipelineTranslator {
                                 sqlLine + Integer.parseInt(m.group(1)) - 2,
                                 at.key() + ".sql");
             }
-            throw new PipelineException(where, Sql.redacted(message, options), e);
+            // no cause: Flink's messages list table options, secrets included
+            throw new PipelineException(where, Sql.redacted(message, secrets));
         }
     }
 
@@ -221,7 +235,8 @@ public final class PipelineTranslator {
             input = env.from(Sql.id(t.from())).getResolvedSchema();
         } catch (RuntimeException e) {
             throw new PipelineException(
-                    t.at(), "cannot read '" + t.from() + "': " + rootMessage(e), e);
+                    t.at(),
+                    "cannot read '" + t.from() + "': " + Sql.redacted(rootMessage(e), secrets));
         }
         List<String> names = input.getColumnNames();
         List<String> select = new ArrayList<>();
@@ -270,7 +285,8 @@ public final class PipelineTranslator {
             schema = env.from(Sql.id(s.from())).getResolvedSchema();
         } catch (RuntimeException e) {
             throw new PipelineException(
-                    s.at(), "cannot read '" + s.from() + "': " + rootMessage(e), e);
+                    s.at(),
+                    "cannot read '" + s.from() + "': " + Sql.redacted(rootMessage(e), secrets));
         }
         for (String k : s.keys()) {
             if (!schema.getColumnNames().contains(k)) {

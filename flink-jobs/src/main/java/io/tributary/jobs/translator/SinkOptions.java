@@ -32,6 +32,11 @@ final class SinkOptions {
                 put(o, "sink.staging.path", s.setting("staging-path"));
                 put(o, "redshift.iam-role", s.setting("iam-role"));
                 put(o, "sink.auto-create", s.setting("auto-create"));
+                // the input gained columns (an edited transform, a resumed job): ALTER or stop
+                put(
+                        o,
+                        "sink.schema-evolution",
+                        s.setting("schema-evolution", "evolve").toUpperCase(java.util.Locale.ROOT));
             }
             case KAFKA -> {
                 boolean upsert = !s.keys().isEmpty();

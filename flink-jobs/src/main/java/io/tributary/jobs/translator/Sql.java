@@ -24,15 +24,20 @@ final class Sql {
                 .collect(Collectors.joining(",\n", "WITH (\n", "\n)"));
     }
 
-    /** The WITH clause with secrets shown as {@code ******}, for plans a user reads. */
-    static String redacted(String statement, Map<String, String> options) {
-        String out = statement;
+    /**
+     * {@code text} with the values of secret options shown as {@code ******}, wherever they appear:
+     * in our WITH clauses and in Flink's errors, which list a table's options as {@code
+     * 'password'='...'}.
+     */
+    static String redacted(String text, Map<String, String> options) {
+        String out = text;
         for (Map.Entry<String, String> e : options.entrySet()) {
-            if (isSecret(e.getKey()) && !e.getValue().isEmpty()) {
-                out =
-                        out.replace(
-                                literal(e.getKey()) + " = " + literal(e.getValue()),
-                                literal(e.getKey()) + " = '******'");
+            String v = e.getValue();
+            if (isSecret(e.getKey()) && !v.isEmpty()) {
+                out = out.replace(literal(v), "'******'");
+                if (v.length() >= 4) {
+                    out = out.replace(v, "******");
+                }
             }
         }
         return out;

@@ -89,7 +89,6 @@ class ReferencePipelineITCase {
             List<JobRun> history = store.runs();
             assertThat(history).hasSize(2);
             assertThat(history.get(0).resumedFrom()).isEqualTo(resumeFrom);
-            assertThat(history.get(1).lastCheckpointId()).isPositive();
             assertThat(history).allSatisfy(r -> assertThat(r.savepoint()).isNotBlank());
         }
     }

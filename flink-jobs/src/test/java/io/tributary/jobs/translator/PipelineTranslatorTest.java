@@ -76,6 +76,7 @@ class PipelineTranslatorTest {
                 .contains("'schema-name' = 'analytics'")
                 .contains("'table-name' = 'sales_enriched'")
                 .contains("'sink.mode' = 'UPSERT'")
+                .contains("'sink.schema-evolution' = 'EVOLVE'")
                 .contains("`customer_name` VARCHAR(2147483647)")
                 .contains("`amount` DECIMAL(12, 2)")
                 .contains("PRIMARY KEY (`order_id`) NOT ENFORCED")
@@ -99,6 +100,7 @@ class PipelineTranslatorTest {
             """
             version: 1
             name: mapped
+            settings: {schema-evolution: fail}
             sources:
               - name: raw
                 type: s3
@@ -139,7 +141,8 @@ class PipelineTranslatorTest {
                                 + " NULL")
                 .contains("SELECT `id`, CAST(`price` AS DOUBLE) AS `price`, `note` FROM `raw`")
                 .contains("`order_id` BIGINT")
-                .contains("'sink.mode' = 'APPEND'");
+                .contains("'sink.mode' = 'APPEND'")
+                .contains("'sink.schema-evolution' = 'FAIL'");
     }
 
     @Test
@@ -150,7 +153,7 @@ class PipelineTranslatorTest {
                         "  - name: chosen\n    sql: |\n      SELECT id,\n             nope\n      FROM `raw`\n");
         assertThatThrownBy(() -> plan(parse("m.yaml", broken)))
                 .isInstanceOf(PipelineException.class)
-                .hasMessageStartingWith("m.yaml:20: transforms[1].sql: ")
+                .hasMessageStartingWith("m.yaml:21: transforms[1].sql: ")
                 .hasMessageContaining("nope");
     }
 
@@ -161,5 +164,38 @@ class PipelineTranslatorTest {
                 .isInstanceOf(PipelineException.class)
                 .hasMessageContaining(
                         "sinks[0].keys: 'id' is not a column of 'typed' (order_id, price, note_upper)");
+    }
+
+    @Test
+    void aConnectorsRefusalNeverShowsASecret() {
+        // mysql-cdc refuses an unknown option when the job is planned; Flink's message lists every
+        // table option, the password included
+        String text =
+                """
+                version: 1
+                name: refused
+                sources:
+                  - name: customers
+                    type: cdc
+                    url: jdbc:mysql://127.0.0.1:1/shop
+                    table: shop.customers
+                    user: etl
+                    password: hunter2-very-secret
+                    columns: {id: INT NOT NULL}
+                    primary-key: [id]
+                    options: {no-such-option: x}
+                sinks:
+                  - name: out
+                    type: warehouse
+                    from: customers
+                    url: jdbc:postgresql://h/db
+                    table: t
+                    keys: [id]
+                """;
+        assertThatThrownBy(() -> plan(parse("r.yaml", text)))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("no-such-option")
+                .hasNoCause()
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
     }
 }
