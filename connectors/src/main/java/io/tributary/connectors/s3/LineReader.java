@@ -7,7 +7,9 @@ import java.util.Arrays;
 /**
  * Lines of bytes with the byte position after each, so a reader can resume at a line start. A line
  * ends at {@code \n} ({@code \r\n} too); a line longer than the limit is consumed whole but only
- * its first bytes are kept, and it is flagged.
+ * its first bytes are kept, and it is flagged. With {@code quoted} records, a line break inside
+ * double quotes (CSV's quoted fields; {@code ""} escapes a quote) continues the record: the lines
+ * are joined with {@code \n}.
  */
 final class LineReader {
 
@@ -16,15 +18,21 @@ final class LineReader {
 
     private final InputStream in;
     private final int maxLine;
+    private final boolean quoted;
     private final byte[] buf = new byte[64 * 1024];
     private int pos;
     private int len;
     private long position;
 
     LineReader(InputStream in, long startPosition, int maxLine) {
+        this(in, startPosition, maxLine, false);
+    }
+
+    LineReader(InputStream in, long startPosition, int maxLine, boolean quoted) {
         this.in = in;
         this.position = startPosition;
         this.maxLine = maxLine;
+        this.quoted = quoted;
     }
 
     long position() {
@@ -38,8 +46,47 @@ final class LineReader {
         return len > 0;
     }
 
-    /** The next line, or null at the end of the stream. */
+    /** The next record: a line, or with quoted records the lines of one record; null at the end. */
     Line next() throws IOException {
+        Line line = physical();
+        if (!quoted || line == null || line.tooLong() || quotes(line.bytes()) % 2 == 0) {
+            return line;
+        }
+        // a quote is open at the line break: the record goes on
+        byte[] record = line.bytes();
+        int open = quotes(record);
+        while (open % 2 != 0) {
+            Line more = physical();
+            if (more == null) {
+                break; // the file ends inside quotes: the record is what there is (a bad record)
+            }
+            int n = record.length + 1 + more.bytes().length;
+            if (n > maxLine || more.tooLong()) {
+                return new Line(
+                        Arrays.copyOf(record, Math.min(record.length, maxLine)), more.next(), true);
+            }
+            byte[] joined = Arrays.copyOf(record, n);
+            joined[record.length] = '\n';
+            System.arraycopy(more.bytes(), 0, joined, record.length + 1, more.bytes().length);
+            record = joined;
+            open += quotes(more.bytes());
+            line = more;
+        }
+        return new Line(record, line.next(), false);
+    }
+
+    private static int quotes(byte[] b) {
+        int n = 0;
+        for (byte x : b) {
+            if (x == '"') {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The next physical line, or null at the end of the stream. */
+    private Line physical() throws IOException {
         byte[] line = null;
         int n = 0;
         boolean tooLong = false;

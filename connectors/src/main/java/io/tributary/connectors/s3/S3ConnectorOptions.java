@@ -92,6 +92,15 @@ public final class S3ConnectorOptions {
                     .defaultValue(MemorySize.parse("16mb"))
                     .withDescription("A longer line is a bad record.");
 
+    public static final ConfigOption<Boolean> SCAN_MULTI_LINE =
+            ConfigOptions.key("scan.multi-line-records")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "A record may span lines inside double quotes (CSV fields holding line"
+                                    + " breaks): lines are joined while a quote is open, and files"
+                                    + " are read whole instead of in byte-range splits.");
+
     public static final ConfigOption<String> SCAN_BAD_RECORDS =
             ConfigOptions.key("scan.bad-records")
                     .stringType()

@@ -38,6 +38,7 @@ public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
                 S3ConnectorOptions.SCAN_HEADER_LINES,
                 S3ConnectorOptions.SCAN_RECORD_LAYOUT,
                 S3ConnectorOptions.SCAN_MAX_LINE,
+                S3ConnectorOptions.SCAN_MULTI_LINE,
                 S3ConnectorOptions.SCAN_BAD_RECORDS,
                 S3ConnectorOptions.SCAN_QUARANTINE_PATH,
                 S3ConnectorOptions.S3_ENDPOINT,

@@ -24,7 +24,8 @@ public record S3SourceConfig(
         BadRecords badRecords,
         String quarantineLocation,
         String bulkFormat,
-        boolean jsonArrays)
+        boolean jsonArrays,
+        boolean multiLine)
         implements Serializable {
 
     /** What a record that cannot be read does. */

@@ -54,7 +54,8 @@ public final class S3SourceConfigs {
                         o.get(S3ConnectorOptions.SCAN_BAD_RECORDS)),
                 o.get(S3ConnectorOptions.SCAN_QUARANTINE_PATH),
                 bulkFormat(o.get(org.apache.flink.table.factories.FactoryUtil.FORMAT)),
-                jsonArrays(o.get(S3ConnectorOptions.SCAN_RECORD_LAYOUT)));
+                jsonArrays(o.get(S3ConnectorOptions.SCAN_RECORD_LAYOUT)),
+                o.get(S3ConnectorOptions.SCAN_MULTI_LINE));
     }
 
     /** {@code avro} or {@code parquet} when the format is read from whole files; else null. */

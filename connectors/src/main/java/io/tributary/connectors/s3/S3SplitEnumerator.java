@@ -129,7 +129,10 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
         assign();
     }
 
-    /** A file's splits: byte ranges of {@code splitSize} when uncompressed, else the whole file. */
+    /**
+     * A file's splits: byte ranges of {@code splitSize} when uncompressed and line by line, else
+     * the whole file.
+     */
     List<S3FileSplit> splits(ObjectInfo f) {
         long mtime = f.lastModified() == null ? 0 : f.lastModified().toEpochMilli();
         List<S3FileSplit> out = new ArrayList<>();
@@ -138,7 +141,9 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
                         || f.size() <= config.splitSize()
                         || config.headerLines() > 0
                         || config.bulkFormat() != null
-                        || config.jsonArrays();
+                        || config.jsonArrays()
+                        // a split boundary could fall inside a quoted line break
+                        || config.multiLine();
         if (whole) {
             out.add(new S3FileSplit(f.key(), f.size(), mtime, 0, f.size(), 0, 0));
             return out;

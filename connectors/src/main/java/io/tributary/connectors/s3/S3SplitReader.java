@@ -407,7 +407,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         }
         if (s.compressed()) {
             stream = new GZIPInputStream(store.openAt(s.key(), 0), 64 * 1024);
-            lines = new LineReader(stream, 0, config.maxLineBytes());
+            lines = new LineReader(stream, 0, config.maxLineBytes(), config.multiLine());
             for (long i = 0; i < s.linesRead(); i++) {
                 lines.next();
             }
@@ -415,11 +415,13 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         }
         if (s.offset() > s.start() || s.start() == 0) {
             stream = store.openAt(s.key(), s.offset());
-            lines = new LineReader(stream, s.offset(), config.maxLineBytes());
+            lines = new LineReader(stream, s.offset(), config.maxLineBytes(), config.multiLine());
         } else {
             // a split starting mid-file begins at the first line that starts inside it
             stream = store.openAt(s.key(), s.start() - 1);
-            lines = new LineReader(stream, s.start() - 1, config.maxLineBytes());
+            lines =
+                    new LineReader(
+                            stream, s.start() - 1, config.maxLineBytes(), config.multiLine());
             lines.skipToLineStart();
         }
     }

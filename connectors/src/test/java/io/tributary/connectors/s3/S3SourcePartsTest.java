@@ -29,8 +29,13 @@ class S3SourcePartsTest {
     }
 
     private static List<String> lines(String text, long start, int max) throws Exception {
+        return lines(text, start, max, false);
+    }
+
+    private static List<String> lines(String text, long start, int max, boolean quoted)
+            throws Exception {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        LineReader r = new LineReader(new ByteArrayInputStream(b), start, max);
+        LineReader r = new LineReader(new ByteArrayInputStream(b), start, max, quoted);
         List<String> out = new ArrayList<>();
         LineReader.Line l;
         while ((l = r.next()) != null) {
@@ -49,6 +54,24 @@ class S3SourcePartsTest {
         assertThat(lines("abcdef\ngh\n", 10, 3)).containsExactly("abc@17!", "gh@20");
         assertThat(lines("", 0, 10)).isEmpty();
         assertThat(lines("\n\n", 0, 10)).containsExactly("@1", "@2");
+    }
+
+    @Test
+    void quotedRecordsGoOnAcrossLineBreaksInsideQuotes() throws Exception {
+        String csv = "id,note\n1,\"two\nlines\"\n2,\"say \"\"hi\"\"\nthen\r\nbye\"\n3,plain\n";
+        assertThat(lines(csv, 0, 100, true))
+                .containsExactly(
+                        "id,note@8",
+                        "1,\"two\nlines\"@22",
+                        "2,\"say \"\"hi\"\"\nthen\nbye\"@47",
+                        "3,plain@55");
+        // without quoted records, the same bytes are lines
+        assertThat(lines(csv, 0, 100, false)).hasSize(7);
+        // a file ending inside quotes ends the record there; a record over the limit is flagged
+        assertThat(lines("1,\"open\nnever closed", 0, 100, true))
+                .containsExactly("1,\"open\nnever closed@20");
+        assertThat(lines("1,\"aaaa\nbbbbbbbb\"\n2,x\n", 0, 10, true))
+                .containsExactly("1,\"aaaa@18!", "2,x@22");
     }
 
     @Test

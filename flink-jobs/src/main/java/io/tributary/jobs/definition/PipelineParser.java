@@ -62,6 +62,7 @@ public final class PipelineParser {
                             "mode",
                             "scan-interval",
                             "rescan-interval",
+                            "multi-line",
                             "partition-keys",
                             "bad-records",
                             "endpoint",

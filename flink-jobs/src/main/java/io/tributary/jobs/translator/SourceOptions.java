@@ -46,6 +46,10 @@ final class SourceOptions {
             // full listings: files landing under keys before the greatest seen (late files)
             o.put("scan.rescan-interval", s.setting("rescan-interval"));
         }
+        if ("true".equalsIgnoreCase(s.setting("multi-line"))) {
+            // CSV fields holding line breaks inside quotes; files are then read whole
+            o.put("scan.multi-line-records", "true");
+        }
         o.put("scan.bad-records", s.setting("bad-records", "quarantine"));
         if (format.equals("json")) {
             // what JSON writers emit (2026-11-24T08:00:00.123); a missing field is NULL
