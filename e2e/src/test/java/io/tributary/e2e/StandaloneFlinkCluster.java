@@ -112,7 +112,20 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         "taskmanager",
                         "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
         StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(dir, rest, jm, tm);
-        cluster.awaitTaskManager();
+        // the JVMs die with the test JVM, whatever way it ends
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    jm.destroyForcibly();
+                                    tm.destroyForcibly();
+                                }));
+        try {
+            cluster.awaitTaskManager();
+        } catch (Exception | Error e) {
+            cluster.kill();
+            throw e;
+        }
         return cluster;
     }
 

@@ -55,6 +55,13 @@ public interface CatalogStore extends AutoCloseable {
 
     Optional<JobRun> run(String id);
 
+    /**
+     * Changes a recorded run atomically, also against other processes (the run's own watcher and a
+     * {@code tributary stop} elsewhere): {@code change} sees the stored run and returns the new
+     * one. Returns the stored result; fails if there is no such run.
+     */
+    JobRun updateRun(String id, java.util.function.UnaryOperator<JobRun> change);
+
     /** Every recorded run, newest start first. */
     List<JobRun> runs();
 

@@ -482,6 +482,34 @@ public final class JdbcCatalogStore implements CatalogStore {
     }
 
     @Override
+    public JobRun updateRun(String id, java.util.function.UnaryOperator<JobRun> change) {
+        return inTransaction(
+                c -> {
+                    JobRun stored;
+                    try (PreparedStatement q =
+                            c.prepareStatement(
+                                    "SELECT doc FROM tributary_job_runs WHERE id = ? FOR UPDATE")) {
+                        q.setString(1, id);
+                        try (ResultSet rs = q.executeQuery()) {
+                            if (!rs.next()) {
+                                throw new CatalogException("No run " + id + " in the run history");
+                            }
+                            stored = JobRunJson.from(parse(rs.getString(1)));
+                        }
+                    }
+                    JobRun next = change.apply(stored);
+                    try (PreparedStatement u =
+                            c.prepareStatement(
+                                    "UPDATE tributary_job_runs SET doc = ? WHERE id = ?")) {
+                        u.setString(1, JobRunJson.of(next).toString());
+                        u.setString(2, id);
+                        u.executeUpdate();
+                    }
+                    return next;
+                });
+    }
+
+    @Override
     public Optional<JobRun> run(String id) {
         return inTransaction(
                 c ->

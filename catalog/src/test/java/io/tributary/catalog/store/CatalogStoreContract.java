@@ -245,5 +245,17 @@ abstract class CatalogStoreContract {
         assertThat(store.runs()).containsExactly(second, running);
         assertThat(store.run("shop-1")).contains(running);
         assertThat(store.run("nope")).isEmpty();
+
+        JobRun stopped =
+                store.updateRun(
+                        "shop-1",
+                        r ->
+                                r.withSavepoint("file:/sp/1")
+                                        .withState(JobRun.State.STOPPED, t0.plusSeconds(90), null));
+        assertThat(stopped.savepoint()).isEqualTo("file:/sp/1");
+        assertThat(store.run("shop-1")).contains(stopped);
+        assertThat(stopped.lastCheckpointId()).isEqualTo(17);
+        assertThatThrownBy(() -> store.updateRun("nope", r -> r))
+                .hasMessageContaining("No run nope");
     }
 }

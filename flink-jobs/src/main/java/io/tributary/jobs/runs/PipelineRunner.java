@@ -202,21 +202,14 @@ public final class PipelineRunner {
             }
             switch (state) {
                 case "FINISHED" -> {
-                    return end(
-                            run,
-                            stored.state() == State.STOPPING || stored.state() == State.STOPPED
-                                    ? State.STOPPED
-                                    : State.SUCCEEDED,
-                            null);
+                    // SUCCEEDED, or STOPPED when a stop with savepoint ended it
+                    return end(run, State.SUCCEEDED, null);
                 }
                 case "FAILED" -> {
                     return end(run, State.FAILED, failure(s));
                 }
                 case "CANCELED" -> {
-                    return end(
-                            run,
-                            stored.state() == State.TIMEOUT ? State.TIMEOUT : State.STOPPED,
-                            "cancelled (no savepoint)");
+                    return end(run, State.STOPPED, "cancelled (no savepoint)");
                 }
                 default -> {
                     if (state.equals("RUNNING") && run.state() == State.STARTING) {
@@ -224,7 +217,8 @@ public final class PipelineRunner {
                     }
                 }
             }
-            store.putRun(merge(stored, run));
+            JobRun mine = run;
+            run = store.updateRun(run.id(), stored2 -> merge(stored2, mine));
             String line =
                     String.format(
                             Locale.ROOT,
@@ -249,7 +243,7 @@ public final class PipelineRunner {
                 say(
                         "%s ran longer than its timeout %s: cancelling (its checkpoints are kept)",
                         run.id(), timeout);
-                store.putRun(run.withState(State.TIMEOUT, null, null));
+                store.updateRun(run.id(), r -> r.withState(State.TIMEOUT, null, null));
                 try {
                     s.client().cancel().get();
                 } catch (Exception e) {
@@ -270,11 +264,32 @@ public final class PipelineRunner {
         return mine;
     }
 
+    /**
+     * Records how the run ended, in one step against a concurrent {@code tributary stop}: a job
+     * that finished or was cancelled while stopping is STOPPED, with the savepoint that stop
+     * recorded.
+     */
     private JobRun end(JobRun run, State state, String error) {
-        JobRun stored = store.run(run.id()).orElse(run);
-        JobRun last = run.withState(state, Instant.now(), error).withSavepoint(stored.savepoint());
-        store.putRun(last);
-        say("Run %s %s%s", run.id(), state, error == null ? "" : ": " + error);
+        JobRun last =
+                store.updateRun(
+                        run.id(),
+                        stored -> {
+                            boolean stopping =
+                                    stored.state() == State.STOPPING
+                                            || stored.state() == State.STOPPED;
+                            State s = state;
+                            String e = error;
+                            if (state != State.FAILED && stopping) {
+                                s = State.STOPPED;
+                                e = null;
+                            } else if (state == State.STOPPED && stored.state() == State.TIMEOUT) {
+                                s = State.TIMEOUT;
+                                e = stored.error();
+                            }
+                            return run.withState(s, Instant.now(), e)
+                                    .withSavepoint(stored.savepoint());
+                        });
+        say("Run %s %s%s", run.id(), last.state(), last.error() == null ? "" : ": " + last.error());
         return last;
     }
 
@@ -333,7 +348,7 @@ public final class PipelineRunner {
      */
     public static String stopWithSavepoint(
             FlinkRest rest, JobRun run, CatalogStore store, Path jobDir) {
-        store.putRun(run.withState(State.STOPPING, null, null));
+        store.updateRun(run.id(), r -> r.withState(State.STOPPING, null, null));
         try {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.put(
@@ -357,15 +372,16 @@ public final class PipelineRunner {
                                         .lines()
                                         .findFirst()
                                         .orElse("unknown");
-                        store.putRun(run.withState(State.RUNNING, null, null));
+                        store.updateRun(run.id(), r -> r.withState(State.RUNNING, null, null));
                         throw new IllegalStateException(
                                 "The savepoint failed, the job keeps running: " + cause);
                     }
                     String location = op.path("location").asText();
-                    JobRun latest = store.run(run.id()).orElse(run);
-                    store.putRun(
-                            latest.withSavepoint(location)
-                                    .withState(State.STOPPED, Instant.now(), null));
+                    store.updateRun(
+                            run.id(),
+                            r ->
+                                    r.withSavepoint(location)
+                                            .withState(State.STOPPED, Instant.now(), null));
                     return location;
                 }
                 Thread.sleep(200);
