@@ -37,6 +37,7 @@ public final class Bench {
         String checkpoint = "1 s";
         boolean rowsGiven = false;
         boolean quick = false;
+        int customers = 10_000;
         Path out = Paths.get("bench");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -60,11 +61,13 @@ public final class Bench {
                 case "scale" -> scenario = "scale";
                 case "cdc-warehouse" -> scenario = "cdc-warehouse";
                 case "startup" -> scenario = "startup";
+                case "pipeline" -> scenario = "pipeline";
+                case "--customers" -> customers = Integer.parseInt(args[++i].replace("_", ""));
                 default -> {
                     System.err.println(
-                            "usage: bench/run.sh [load|crawl|cdc|cdc-warehouse|scale|startup] [--rows N] [--updates M] [--rounds R]"
+                            "usage: bench/run.sh [load|crawl|cdc|cdc-warehouse|scale|startup|pipeline] [--rows N] [--updates M] [--rounds R]"
                                     + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
-                                    + " [--files F] [--parallelism P] [--quick] [--out DIR]");
+                                    + " [--files F] [--customers C] [--parallelism P] [--quick] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -92,6 +95,24 @@ public final class Bench {
             System.exit(
                     CdcWarehouseBenchmark.run(
                                     rows, rate, loadSeconds, checkpoint, rounds, quick, out)
+                            ? 0
+                            : 1);
+        }
+        if (scenario.equals("pipeline")) {
+            if (!rowsGiven) {
+                rows = 1_000_000;
+            }
+            if (files == 40) {
+                files = 20;
+            }
+            if (quick) {
+                rows = 20_000;
+                files = 4;
+                customers = 500;
+                rounds = 1;
+            }
+            System.exit(
+                    PipelineBenchmark.run(rows, files, customers, rounds, checkpoint, quick, out)
                             ? 0
                             : 1);
         }

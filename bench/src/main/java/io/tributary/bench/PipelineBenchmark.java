@@ -1,0 +1,512 @@
+package io.tributary.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.CatalogStores;
+import io.tributary.embedded.EmbeddedServices;
+import io.tributary.embedded.EmbeddedServices.Kind;
+import io.tributary.embedded.PostgresService;
+import io.tributary.jobs.definition.PipelineDef;
+import io.tributary.jobs.definition.PipelineParser;
+import io.tributary.jobs.runs.PipelineRunner;
+import io.tributary.jobs.runs.Variables;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.table.api.TableEnvironment;
+import org.postgresql.PGConnection;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The pipeline scenario: the reference pipeline (examples/ecommerce, as shipped) on a bigger sample
+ * — sales JSON files on S3 joined with MariaDB customers read by CDC, into the warehouse — against
+ * what a user would write instead (the same join in Flink SQL: {@code filesystem} JSON source,
+ * {@code mysql-cdc}, {@code flink-connector-jdbc} upsert sink) and against the floor of the
+ * warehouse side ({@code COPY FROM STDIN} of the already-joined rows). Figures: seconds until every
+ * order is in the warehouse enriched (rows/s), and freshness of a change: from renaming customers
+ * in MariaDB to every one of their orders showing the new name.
+ */
+final class PipelineBenchmark {
+
+    static final String LIMIT = "COPY FROM STDIN of the joined rows (limit)";
+    static final String TRIBUTARY = "tributary run (reference pipeline, exactly-once)";
+    static final String HAND = "Flink SQL: filesystem + mysql-cdc -> jdbc upsert (at-least-once)";
+    private static final String BUCKET = "bench-pipeline";
+    private static final String SHOP = "bench_shop";
+    private static final String[] PRODUCTS = {"espresso-machine", "grinder", "kettle", "mug"};
+
+    /** One contender's run. */
+    record Run(
+            String contender,
+            long rows,
+            double seconds,
+            double renameSeconds,
+            long renamedOrders,
+            boolean verified) {
+        double rowsPerSecond() {
+            return rows / seconds;
+        }
+    }
+
+    private final EmbeddedServices services;
+    private final Path home;
+    private final long rows;
+    private final int files;
+    private final int customers;
+    private final String checkpoint;
+    private final int renamed;
+    private long renamedOrders;
+    private int round;
+
+    private PipelineBenchmark(
+            EmbeddedServices services,
+            Path home,
+            long rows,
+            int files,
+            int customers,
+            String checkpoint) {
+        this.services = services;
+        this.home = home;
+        this.rows = rows;
+        this.files = files;
+        this.customers = customers;
+        this.checkpoint = checkpoint;
+        this.renamed = Math.max(1, customers / 100);
+    }
+
+    static boolean run(
+            long rows,
+            int files,
+            int customers,
+            int rounds,
+            String checkpoint,
+            boolean quick,
+            Path out)
+            throws Exception {
+        System.out.printf(
+                "pipeline: %,d sales rows in %d JSON files on S3 JOIN %,d MariaDB customers (CDC)"
+                        + " -> PostgreSQL, checkpoints every %s, %d round(s)%n",
+                rows, files, customers, checkpoint, rounds);
+        Path work = Files.createTempDirectory("tributary-bench-pipeline-");
+        List<Run> runs = new ArrayList<>();
+        try (EmbeddedServices services =
+                EmbeddedServices.builder(work.resolve("services"))
+                        .with(Kind.POSTGRES, Kind.MARIADB, Kind.S3, Kind.FLINK)
+                        .flinkSlots(4)
+                        .start()) {
+            PipelineBenchmark b =
+                    new PipelineBenchmark(
+                            services, work.resolve("home"), rows, files, customers, checkpoint);
+            b.generate();
+            for (int r = 0; r < rounds; r++) {
+                b.round = r;
+                // alternate the order: neither always runs on a warm JVM
+                List<String> order =
+                        r % 2 == 0
+                                ? List.of(LIMIT, TRIBUTARY, HAND)
+                                : List.of(HAND, TRIBUTARY, LIMIT);
+                for (String c : order) {
+                    runs.add(
+                            switch (c) {
+                                case LIMIT -> b.copyLimit();
+                                case TRIBUTARY -> b.tributary();
+                                default -> b.handWritten();
+                            });
+                }
+            }
+        } finally {
+            Bench.deleteTree(work);
+        }
+        String table = table(runs);
+        System.out.println();
+        System.out.println(table);
+        boolean ok = runs.stream().allMatch(Run::verified);
+        if (!quick) {
+            ObjectNode doc = Bench.resultDoc("pipeline");
+            doc.put("rows", rows);
+            doc.put("files", files);
+            doc.put("customers", customers);
+            doc.put("checkpoint-interval", checkpoint);
+            ArrayNode arr = doc.putArray("runs");
+            for (Run r : runs) {
+                ObjectNode n = arr.addObject();
+                n.put("contender", r.contender());
+                n.put("seconds", r.seconds());
+                n.put("rows-per-second", r.rowsPerSecond());
+                n.put("rename-seconds", r.renameSeconds());
+                n.put("renamed-orders", r.renamedOrders());
+                n.put("verified", r.verified());
+            }
+            Bench.append(
+                    out,
+                    "pipeline",
+                    new ObjectMapper()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(doc),
+                    String.format(
+                            Locale.ROOT,
+                            "%n## pipeline, %s%n%nCommand: `bench/run.sh pipeline --rows %d --files"
+                                    + " %d --customers %d --rounds %d --checkpoint '%s'`; commit %s;"
+                                    + " %s; parallelism 1 (the pipeline's), bench JVM -Xmx1g.%n%n%s",
+                            Instant.now().toString().substring(0, 16).replace('T', ' '),
+                            rows,
+                            files,
+                            customers,
+                            rounds,
+                            checkpoint,
+                            Bench.gitCommit(),
+                            Bench.machine(),
+                            table));
+        }
+        return ok;
+    }
+
+    /** The repository's examples/, from tributary.root or the working directory up. */
+    private static Path examples() {
+        Path p = Path.of(System.getProperty("tributary.root", ".")).toAbsolutePath();
+        while (p != null && !Files.isDirectory(p.resolve("examples"))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("no examples/ folder above the working directory");
+        }
+        return p.resolve("examples");
+    }
+
+    private long customerOf(long order) {
+        return 1 + Math.floorMod(order * 7919L, customers);
+    }
+
+    private static BigDecimal priceOf(long order) {
+        return BigDecimal.valueOf(199 + Math.floorMod(order * 31L, 20_000), 2);
+    }
+
+    private static int quantityOf(long order) {
+        return 1 + (int) (order % 5);
+    }
+
+    private static LocalDateTime tsOf(long order) {
+        return LocalDateTime.of(2026, 11, 24, 8, 0).plusNanos(order * 1_000_000L);
+    }
+
+    /** Sales files on S3 and the customers table; the count of orders the rename touches. */
+    private void generate() throws Exception {
+        long t0 = System.nanoTime();
+        services.s3().createBucket(BUCKET);
+        long perFile = (rows + files - 1) / files;
+        try (S3Client s3 = services.s3().client()) {
+            for (int f = 0; f < files; f++) {
+                long from = f * perFile + 1;
+                long to = Math.min(rows, from + perFile - 1);
+                StringBuilder sb = new StringBuilder((int) ((to - from + 1) * 130));
+                for (long o = from; o <= to; o++) {
+                    sb.append("{\"order_id\":")
+                            .append(o)
+                            .append(",\"customer_id\":")
+                            .append(customerOf(o))
+                            .append(",\"product\":\"")
+                            .append(PRODUCTS[(int) (o % PRODUCTS.length)])
+                            .append("\",\"quantity\":")
+                            .append(quantityOf(o))
+                            .append(",\"unit_price\":")
+                            .append(priceOf(o).toPlainString())
+                            .append(",\"ts\":\"")
+                            .append(tsOf(o))
+                            .append("\"}\n");
+                }
+                String key = String.format(Locale.ROOT, "sales/dt=2026-11-24/part-%05d.json", f);
+                s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(sb.toString()));
+            }
+        }
+        services.mariadb().createDatabase(SHOP);
+        try (Connection c = services.mariadb().connect(SHOP);
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS customers");
+            s.execute(
+                    "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, email"
+                            + " VARCHAR(200) NOT NULL, country CHAR(2) NOT NULL)");
+            s.execute(
+                    "INSERT INTO customers SELECT seq, CONCAT('Customer ', seq),"
+                            + " CONCAT('c', seq, '@example.com'), 'DE' FROM seq_1_to_"
+                            + customers);
+        }
+        for (long o = 1; o <= rows; o++) {
+            if (customerOf(o) <= renamed) {
+                renamedOrders++;
+            }
+        }
+        System.out.printf(
+                "  data ready in %.1f s; the rename touches %d customers, %,d orders%n",
+                (System.nanoTime() - t0) / 1e9, renamed, renamedOrders);
+    }
+
+    /** A fresh warehouse database for one run; the names start as generated. */
+    private String freshWarehouse(String contender, boolean createTable) throws Exception {
+        String db = "bench_pipe_" + contender + "_" + round;
+        services.postgres().createDatabase(db);
+        try (Connection c = services.postgres().connect(db);
+                Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS analytics CASCADE");
+            if (createTable) {
+                s.execute("CREATE SCHEMA analytics");
+                s.execute(
+                        "CREATE TABLE analytics.sales_enriched (order_id bigint PRIMARY KEY,"
+                                + " customer_id int, customer_name text, country text, product"
+                                + " text, quantity int, unit_price numeric(10,2), amount"
+                                + " numeric(12,2), ordered_at timestamp(3), dt date)");
+            }
+        }
+        try (Connection c = services.mariadb().connect(SHOP);
+                Statement s = c.createStatement()) {
+            s.execute("UPDATE customers SET name = CONCAT('Customer ', id) WHERE id <= " + renamed);
+        }
+        return db;
+    }
+
+    private long count(String db, String where) throws Exception {
+        try (Connection c = services.postgres().connect(db);
+                Statement s = c.createStatement()) {
+            ResultSet exists = s.executeQuery("SELECT to_regclass('analytics.sales_enriched')");
+            exists.next();
+            if (exists.getString(1) == null) {
+                return 0;
+            }
+            try (ResultSet rs =
+                    s.executeQuery("SELECT count(*) FROM analytics.sales_enriched " + where)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Loads everything, then renames customers and waits for their orders: the two figures. */
+    private Run measure(String contender, String db, Runnable started) throws Exception {
+        long t0 = System.nanoTime();
+        started.run();
+        long lastSaid = 0;
+        while (count(db, "") < rows) {
+            if (System.nanoTime() - lastSaid > 5e9) {
+                lastSaid = System.nanoTime();
+                System.out.printf("    %s: %,d / %,d rows%n", contender, count(db, ""), rows);
+            }
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        try (Connection c = services.mariadb().connect(SHOP);
+                Statement s = c.createStatement()) {
+            s.execute("UPDATE customers SET name = CONCAT('Renamed ', id) WHERE id <= " + renamed);
+        }
+        String renamedWhere =
+                "WHERE customer_id <= " + renamed + " AND customer_name LIKE 'Renamed %'";
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (count(db, renamedWhere) < renamedOrders && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        double renameSeconds = (System.nanoTime() - t1) / 1e9;
+        boolean ok =
+                count(db, "") == rows
+                        && count(db, renamedWhere) == renamedOrders
+                        && count(db, "WHERE customer_name IS NULL") == 0;
+        Run run = new Run(contender, rows, seconds, renameSeconds, renamedOrders, ok);
+        System.out.printf(
+                "  %-66s %,10.0f rows/s %8.1f s  rename visible in %5.1f s  %s%n",
+                contender,
+                run.rowsPerSecond(),
+                seconds,
+                renameSeconds,
+                ok ? "verified" : "ROWS WRONG");
+        return run;
+    }
+
+    private Run tributary() throws Exception {
+        String db = freshWarehouse("tributary", false);
+        Path dir = home.resolve("round-" + round);
+        Map<String, Map<String, String>> endpoints = services.endpoints();
+        Variables vars =
+                Variables.of(
+                        Map.of(
+                                "sales-path", "s3://" + BUCKET + "/sales/",
+                                "shop-db", SHOP,
+                                "warehouse-db", db,
+                                "checkpoint-interval", checkpoint),
+                        endpoints);
+        PipelineDef pipeline =
+                new PipelineParser(vars).parse(examples().resolve("ecommerce/pipeline.yaml"));
+        try (CatalogStore store = CatalogStores.embedded(dir.resolve("catalog"))) {
+            PipelineRunner runner = new PipelineRunner(pipeline, dir, store, null);
+            PipelineRunner.Submitted[] job = new PipelineRunner.Submitted[1];
+            Run run =
+                    measure(
+                            TRIBUTARY,
+                            db,
+                            () ->
+                                    job[0] =
+                                            runner.submit(
+                                                    "127.0.0.1:" + services.flink().restPort(),
+                                                    null,
+                                                    List.of()));
+            Bench.cancelAndWait(job[0].client());
+            return run;
+        }
+    }
+
+    private Run handWritten() throws Exception {
+        String db = freshWarehouse("flinksql", true);
+        PostgresService pg = services.postgres();
+        TableEnvironment env =
+                services.flink()
+                        .streamingTableEnvironment(
+                                Map.of(
+                                        "parallelism.default",
+                                        "1",
+                                        "execution.checkpointing.interval",
+                                        checkpoint));
+        env.executeSql(
+                "CREATE TABLE sales (order_id BIGINT, customer_id INT, product STRING, quantity"
+                        + " INT, unit_price DECIMAL(10, 2), ts TIMESTAMP(3), dt STRING) PARTITIONED"
+                        + " BY (dt) WITH ('connector' = 'filesystem', 'path' = 's3://"
+                        + BUCKET
+                        + "/sales/', 'format' = 'json', 'json.timestamp-format.standard' ="
+                        + " 'ISO-8601', 'source.monitor-interval' = '2 s')");
+        env.executeSql(
+                "CREATE TABLE customers (id INT NOT NULL, name STRING, email STRING, country"
+                        + " STRING, PRIMARY KEY (id) NOT ENFORCED) WITH ("
+                        + CdcBenchmark.mysqlCdcOptions(services.mariadb(), SHOP, "customers")
+                        + ")");
+        env.executeSql(
+                "CREATE TABLE wh (order_id BIGINT, customer_id INT, customer_name STRING, country"
+                        + " STRING, product STRING, quantity INT, unit_price DECIMAL(10, 2), amount"
+                        + " DECIMAL(12, 2), ordered_at TIMESTAMP(3), dt DATE, PRIMARY KEY"
+                        + " (order_id) NOT ENFORCED) WITH ('connector' = 'jdbc', 'url' = '"
+                        + pg.jdbcUrl(db)
+                        + "', 'table-name' = 'analytics.sales_enriched',"
+                        + " 'sink.buffer-flush.max-rows' = '5000',"
+                        + " 'sink.buffer-flush.interval' = '1 s')");
+        JobClient[] job = new JobClient[1];
+        Run run =
+                measure(
+                        HAND,
+                        db,
+                        () ->
+                                job[0] =
+                                        env.executeSql(
+                                                        "INSERT INTO wh SELECT s.order_id,"
+                                                                + " s.customer_id, c.name,"
+                                                                + " c.country, s.product,"
+                                                                + " s.quantity, s.unit_price,"
+                                                                + " CAST(s.quantity *"
+                                                                + " s.unit_price AS DECIMAL(12,"
+                                                                + " 2)), s.ts, CAST(s.dt AS"
+                                                                + " DATE) FROM sales AS s JOIN"
+                                                                + " customers AS c ON"
+                                                                + " s.customer_id = c.id")
+                                                .getJobClient()
+                                                .orElseThrow());
+        Bench.cancelAndWait(job[0]);
+        return run;
+    }
+
+    /** The warehouse floor: the joined rows, computed here, through one COPY. */
+    private Run copyLimit() throws Exception {
+        String db = freshWarehouse("copy", true);
+        long t0 = System.nanoTime();
+        try (Connection c = services.postgres().connect(db)) {
+            StringBuilder sb = new StringBuilder();
+            long copied = 0;
+            for (long o = 1; o <= rows; o++) {
+                long cu = customerOf(o);
+                BigDecimal price = priceOf(o);
+                int q = quantityOf(o);
+                sb.append(o)
+                        .append(',')
+                        .append(cu)
+                        .append(",Customer ")
+                        .append(cu)
+                        .append(",DE,")
+                        .append(PRODUCTS[(int) (o % PRODUCTS.length)])
+                        .append(',')
+                        .append(q)
+                        .append(',')
+                        .append(price.toPlainString())
+                        .append(',')
+                        .append(price.multiply(BigDecimal.valueOf(q)).toPlainString())
+                        .append(',')
+                        .append(tsOf(o))
+                        .append(",2026-11-24\n");
+                if (sb.length() > 8 << 20 || o == rows) {
+                    copied +=
+                            c.unwrap(PGConnection.class)
+                                    .getCopyAPI()
+                                    .copyIn(
+                                            "COPY analytics.sales_enriched FROM STDIN (FORMAT csv)",
+                                            new StringReader(sb.toString()));
+                    sb.setLength(0);
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            boolean ok = copied == rows;
+            Run run = new Run(LIMIT, rows, seconds, Double.NaN, renamedOrders, ok);
+            System.out.printf(
+                    "  %-66s %,10.0f rows/s %8.1f s%n", LIMIT, run.rowsPerSecond(), seconds);
+            return run;
+        }
+    }
+
+    static String table(List<Run> runs) {
+        Map<String, Double> seconds = new HashMap<>();
+        Map<String, Double> rename = new HashMap<>();
+        for (String c : List.of(LIMIT, TRIBUTARY, HAND)) {
+            seconds.put(
+                    c,
+                    Bench.median(
+                            runs.stream()
+                                    .filter(r -> r.contender().equals(c))
+                                    .mapToDouble(Run::seconds)));
+            rename.put(
+                    c,
+                    Bench.median(
+                            runs.stream()
+                                    .filter(r -> r.contender().equals(c))
+                                    .mapToDouble(Run::renameSeconds)));
+        }
+        long rows = runs.get(0).rows();
+        StringBuilder sb = new StringBuilder();
+        sb.append(
+                "| contender (median) | seconds to load all | rows/s | x COPY limit | x Flink SQL"
+                        + " | rename visible in (s) |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        for (String c : List.of(LIMIT, TRIBUTARY, HAND)) {
+            double s = seconds.get(c);
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %.1f | %,.0f | %.2f | %.2f | %s |%n",
+                            c,
+                            s,
+                            rows / s,
+                            seconds.get(LIMIT) / s,
+                            seconds.get(HAND) / s,
+                            Double.isNaN(rename.get(c))
+                                    ? "-"
+                                    : String.format(Locale.ROOT, "%.1f", rename.get(c))));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,24 @@
+package io.tributary.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipeline benchmark in --quick mode: every contender's warehouse table holds every order once,
+ * enriched, and the renamed customers' orders all show the new name. No speed asserted.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PipelineBenchmarkITCase {
+
+    @TempDir Path out;
+
+    @Test
+    void quickRunLoadsAndRenamesInEveryContendersWarehouse() throws Exception {
+        assertThat(PipelineBenchmark.run(20_000, 4, 500, 1, "1 s", true, out)).isTrue();
+    }
+}
