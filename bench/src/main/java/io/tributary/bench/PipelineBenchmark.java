@@ -377,7 +377,13 @@ final class PipelineBenchmark {
                                         "parallelism.default",
                                         "1",
                                         "execution.checkpointing.interval",
-                                        checkpoint));
+                                        checkpoint,
+                                        // as on any real cluster: the join's state outgrows the
+                                        // JobManager's 5 MB in-memory checkpoint storage
+                                        "state.checkpoints.dir",
+                                        home.resolve("flinksql-checkpoints-" + round)
+                                                .toUri()
+                                                .toString()));
         env.executeSql(
                 "CREATE TABLE sales (order_id BIGINT, customer_id INT, product STRING, quantity"
                         + " INT, unit_price DECIMAL(10, 2), ts TIMESTAMP(3), dt STRING) PARTITIONED"
