@@ -58,6 +58,18 @@ class PipelineTranslatorTest {
     }
 
     @Test
+    void theReferencePipelinesJoinKeepsOneRowPerOrderAndNoSecondCopy() throws Exception {
+        PipelineDef p = parse("pipeline.yaml", Files.readString(example()));
+        TableEnvironment env =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance().inStreamingMode().build());
+        String plan = new PipelineTranslator(p, Paths.get("/tmp/home")).translate(env).explain();
+        // order_id is the sales' key, so the join's result is keyed like the warehouse table
+        System.out.println("PLAN>>" + plan);
+        assertThat(plan).contains("Join(").doesNotContain("SinkMaterializer");
+    }
+
+    @Test
     void theReferencePipelineIsOneJobOfTwoSourcesAJoinAndTheWarehouse() throws Exception {
         PipelineDef p = parse("pipeline.yaml", Files.readString(example()));
         String sql = String.join("\n", plan(p));
