@@ -461,52 +461,12 @@ public final class JdbcCatalogStore implements CatalogStore {
 
     @Override
     public void putRun(JobRun run) {
-        inTransaction(
-                c -> {
-                    try (PreparedStatement d =
-                                    c.prepareStatement(
-                                            "DELETE FROM tributary_job_runs WHERE id = ?");
-                            PreparedStatement i =
-                                    c.prepareStatement(
-                                            "INSERT INTO tributary_job_runs (id, started_ms, doc)"
-                                                    + " VALUES (?, ?, ?)")) {
-                        d.setString(1, run.id());
-                        d.executeUpdate();
-                        i.setString(1, run.id());
-                        i.setLong(2, run.started().toEpochMilli());
-                        i.setString(3, JobRunJson.of(run).toString());
-                        i.executeUpdate();
-                    }
-                    return null;
-                });
+        inTransaction(c -> JobRunRows.put(c, run));
     }
 
     @Override
     public JobRun updateRun(String id, java.util.function.UnaryOperator<JobRun> change) {
-        return inTransaction(
-                c -> {
-                    JobRun stored;
-                    try (PreparedStatement q =
-                            c.prepareStatement(
-                                    "SELECT doc FROM tributary_job_runs WHERE id = ? FOR UPDATE")) {
-                        q.setString(1, id);
-                        try (ResultSet rs = q.executeQuery()) {
-                            if (!rs.next()) {
-                                throw new CatalogException("No run " + id + " in the run history");
-                            }
-                            stored = JobRunJson.from(parse(rs.getString(1)));
-                        }
-                    }
-                    JobRun next = change.apply(stored);
-                    try (PreparedStatement u =
-                            c.prepareStatement(
-                                    "UPDATE tributary_job_runs SET doc = ? WHERE id = ?")) {
-                        u.setString(1, JobRunJson.of(next).toString());
-                        u.setString(2, id);
-                        u.executeUpdate();
-                    }
-                    return next;
-                });
+        return inTransaction(c -> JobRunRows.update(c, id, change));
     }
 
     @Override
