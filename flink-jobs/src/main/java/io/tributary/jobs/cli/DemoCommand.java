@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -314,19 +313,8 @@ final class DemoCommand implements Callable<Integer> {
                 interval);
         say("Checkpoints: %s", dir.resolve("jobs"));
         AtomicBoolean stopping = new AtomicBoolean();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook =
-                new Thread(
-                        () -> {
-                            stopping.set(true);
-                            try {
-                                stopped.await(60, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "tributary-demo-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // Ctrl-C: the job stops with a savepoint while the embedded services are still up
+        Interrupts interrupts = Interrupts.onFirst(() -> stopping.set(true));
         int nextFile = files;
         long nextFileAt = System.nanoTime() + interval.toNanos();
         try (S3Client s3 = services.s3().client()) {
@@ -357,7 +345,7 @@ final class DemoCommand implements Callable<Integer> {
             } catch (Exception e) {
                 // reported by the caller
             }
-            stopped.countDown();
+            interrupts.close();
         }
         return ExitCodes.OK;
     }

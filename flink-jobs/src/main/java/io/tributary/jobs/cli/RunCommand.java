@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
@@ -155,6 +153,7 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** Watches until the job ends; Ctrl-C (or SIGTERM) stops it with a savepoint first. */
     private int watch(PipelineRunner runner, PipelineRunner.Submitted s, PrintWriter out)
             throws InterruptedException {
         out.println(
@@ -164,31 +163,12 @@ final class RunCommand implements Callable<Integer> {
                         + s.run().id());
         out.flush();
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook =
-                new Thread(
-                        () -> {
-                            stop.set(true);
-                            try {
-                                done.await(2, TimeUnit.MINUTES);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "tributary-run-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // Ctrl-C: stop the job with a savepoint while every service is still up, then return
+        try (Interrupts ignored = Interrupts.onFirst(() -> stop.set(true))) {
             JobRun last = runner.watch(s, stop::get, poll);
             return last.state() == JobRun.State.SUCCEEDED || last.state() == JobRun.State.STOPPED
                     ? ExitCodes.OK
                     : ExitCodes.FAILURE;
-        } finally {
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waits for done
-            }
         }
     }
 

@@ -36,6 +36,7 @@ import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a pipeline on a Flink cluster reached over REST (the embedded MiniCluster or any session
@@ -176,7 +177,7 @@ public final class PipelineRunner {
         String lastLine = "";
         long lastSaid = 0;
         while (true) {
-            JobRun stored = store.run(run.id()).orElse(run);
+            JobRun stored = stored(run);
             String state;
             try {
                 JsonNode job = s.rest().get("/jobs/" + run.flinkJobId());
@@ -218,7 +219,12 @@ public final class PipelineRunner {
                 }
             }
             JobRun mine = run;
-            run = store.updateRun(run.id(), stored2 -> merge(stored2, mine));
+            try {
+                run = store.updateRun(run.id(), stored2 -> merge(stored2, mine));
+            } catch (RuntimeException e) {
+                // the store is closing (Ctrl-C): keep watching, the stop below still runs
+                run = merge(stored, mine);
+            }
             String line =
                     String.format(
                             Locale.ROOT,
@@ -237,7 +243,11 @@ public final class PipelineRunner {
                 String savepoint =
                         stopWithSavepoint(s.rest(), run, store, jobDir(home, pipeline.name()));
                 say("Savepoint %s", savepoint);
-                return store.run(run.id()).orElse(run);
+                JobRun last = stored(run);
+                return last.state() == State.STOPPED
+                        ? last
+                        : last.withSavepoint(savepoint)
+                                .withState(State.STOPPED, Instant.now(), null);
             }
             if (System.nanoTime() > deadline) {
                 say(
@@ -252,6 +262,15 @@ public final class PipelineRunner {
                 return end(run, State.TIMEOUT, "ran longer than the pipeline's timeout " + timeout);
             }
             Thread.sleep(poll.toMillis());
+        }
+    }
+
+    /** The run as stored, or {@code run} when the store cannot be read (it is closing). */
+    private JobRun stored(JobRun run) {
+        try {
+            return store.run(run.id()).orElse(run);
+        } catch (RuntimeException e) {
+            return run;
         }
     }
 
@@ -348,7 +367,7 @@ public final class PipelineRunner {
      */
     public static String stopWithSavepoint(
             FlinkRest rest, JobRun run, CatalogStore store, Path jobDir) {
-        store.updateRun(run.id(), r -> r.withState(State.STOPPING, null, null));
+        record(store, run.id(), r -> r.withState(State.STOPPING, null, null));
         try {
             ObjectNode body = JsonNodeFactory.instance.objectNode();
             body.put(
@@ -372,12 +391,13 @@ public final class PipelineRunner {
                                         .lines()
                                         .findFirst()
                                         .orElse("unknown");
-                        store.updateRun(run.id(), r -> r.withState(State.RUNNING, null, null));
+                        record(store, run.id(), r -> r.withState(State.RUNNING, null, null));
                         throw new IllegalStateException(
                                 "The savepoint failed, the job keeps running: " + cause);
                     }
                     String location = op.path("location").asText();
-                    store.updateRun(
+                    record(
+                            store,
                             run.id(),
                             r ->
                                     r.withSavepoint(location)
@@ -398,6 +418,21 @@ public final class PipelineRunner {
     }
 
     /**
+     * Records a change of a run being stopped; when the store is already gone (a JVM stopping on
+     * Ctrl-C closes the embedded H2 store in its own shutdown hook), the savepoint is still taken:
+     * {@link #resumePoint()} finds it in the pipeline's savepoints folder.
+     */
+    private static void record(
+            CatalogStore store, String id, java.util.function.UnaryOperator<JobRun> change) {
+        try {
+            store.updateRun(id, change);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(PipelineRunner.class)
+                    .warn("Could not record run {} in the run history: {}", id, e.getMessage());
+        }
+    }
+
+    /**
      * Where {@code --resume} starts: the newest of the last run's savepoint and the retained
      * checkpoints (the run history's last one, and those under a local checkpoint folder).
      */
@@ -412,6 +447,21 @@ public final class PipelineRunner {
             }
             if (r.lastCheckpoint() != null && r.lastCheckpointTime() != null) {
                 candidates.put(r.lastCheckpoint(), r.lastCheckpointTime());
+            }
+        }
+        Path savepoints = jobDir(home, pipeline.name()).resolve("savepoints");
+        if (Files.isDirectory(savepoints)) {
+            try (Stream<Path> sp = Files.list(savepoints)) {
+                for (Path p : (Iterable<Path>) sp::iterator) {
+                    Path md = p.resolve("_metadata");
+                    boolean known =
+                            candidates.keySet().stream()
+                                    .anyMatch(k -> k.startsWith("file:") && sameFile(k, p));
+                    if (Files.exists(md) && !known) {
+                        candidates.put(
+                                p.toUri().toString(), Files.getLastModifiedTime(md).toInstant());
+                    }
+                }
             }
         }
         URI uri = URI.create(checkpointsUri());
@@ -439,6 +489,14 @@ public final class PipelineRunner {
             }
         }
         return existing.stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+    }
+
+    private static boolean sameFile(String uri, Path p) {
+        try {
+            return Paths.get(URI.create(uri)).normalize().equals(p.toAbsolutePath().normalize());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private void say(String format, Object... args) {
