@@ -129,25 +129,20 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return cluster;
     }
 
-    private static Process launch(Path dir, String role, String mainClass) throws IOException {
-        String classpath =
-                Arrays.stream(
-                                // surefire runs tests through a manifest-only jar
-                                System.getProperty(
-                                                "surefire.test.class.path",
-                                                System.getProperty("java.class.path"))
-                                        .split(File.pathSeparator))
-                        .filter(e -> JOB_JAR_ONLY.stream().noneMatch(e::contains))
-                        // the reactor's own module jars (flink-jobs/target/tributary-*.jar)
-                        .filter(e -> !Path.of(e).getFileName().toString().startsWith("tributary-"))
-                        .reduce((a, b) -> a + File.pathSeparator + b)
-                        .orElseThrow();
+    /** The java of this JVM with Flink's opens, for the cluster's and a client's processes. */
+    static List<String> java() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String opens = System.getProperty("tributary.flink.opens", "");
         if (!opens.isBlank()) {
             cmd.addAll(Arrays.asList(opens.trim().split("\\s+")));
         }
+        return cmd;
+    }
+
+    private static Process launch(Path dir, String role, String mainClass) throws IOException {
+        String classpath = flinkClasspath();
+        List<String> cmd = java();
         cmd.add(role.equals("jobmanager") ? "-Xmx512m" : "-Xmx640m");
         cmd.add("-Dlog.file=" + dir.resolve("log/" + role + ".log"));
         cmd.add("-Dlog4j.configurationFile=" + dir.resolve("conf/log4j.properties").toUri());
@@ -161,6 +156,29 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("log/" + role + ".out").toFile())
                 .start();
+    }
+
+    /**
+     * The classpath of Flink's processes here: the test's, without Tributary, its connectors and
+     * their clients (those reach the cluster only inside the job jar).
+     */
+    static String flinkClasspath() {
+        return Arrays.stream(
+                        // surefire runs tests through a manifest-only jar
+                        System.getProperty(
+                                        "surefire.test.class.path",
+                                        System.getProperty("java.class.path"))
+                                .split(File.pathSeparator))
+                .filter(e -> JOB_JAR_ONLY.stream().noneMatch(e::contains))
+                // the reactor's own module jars (flink-jobs/target/tributary-*.jar)
+                .filter(e -> !Path.of(e).getFileName().toString().startsWith("tributary-"))
+                .reduce((a, b) -> a + File.pathSeparator + b)
+                .orElseThrow();
+    }
+
+    /** The cluster's configuration folder (flink-conf.yaml), as FLINK_CONF_DIR for a client. */
+    Path confDir() {
+        return dir.resolve("conf");
     }
 
     private void awaitTaskManager() throws Exception {
