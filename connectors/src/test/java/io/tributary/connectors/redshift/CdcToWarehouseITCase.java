@@ -162,6 +162,11 @@ class CdcToWarehouseITCase {
             try {
                 awaitEqual(wh, s, "evolved", Duration.ofMinutes(2));
                 s.execute("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
+                // the update committed (so a checkpoint after it holds a binlog offset past it)
+                // before the DDL: a restore with the new schema must not replay an older row
+                // image (the open Flink CDC bug in docs/cdc.md needs a DML and a DDL inside one
+                // checkpoint interval)
+                awaitEqual(wh, s, "evolved", Duration.ofMinutes(1));
 
                 s.execute("ALTER TABLE customers ADD COLUMN vip BOOLEAN");
                 s.execute("INSERT INTO customers VALUES (5, 'Edsger', 1.00, NULL, TRUE)");
