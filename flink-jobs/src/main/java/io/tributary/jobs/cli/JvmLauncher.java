@@ -13,7 +13,10 @@ final class JvmLauncher {
 
     private JvmLauncher() {}
 
-    static Process start(List<String> cliArgs, Path log) throws IOException {
+    /**
+     * This JVM again: its java, JVM options (Flink's opens) and classpath; a main class follows.
+     */
+    static List<String> java() {
         String java =
                 ProcessHandle.current()
                         .info()
@@ -29,6 +32,11 @@ final class JvmLauncher {
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
+        return cmd;
+    }
+
+    static Process start(List<String> cliArgs, Path log) throws IOException {
+        List<String> cmd = java();
         cmd.add(Tributary.class.getName());
         cmd.addAll(cliArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd);

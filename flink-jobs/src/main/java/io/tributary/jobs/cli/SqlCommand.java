@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,9 +86,10 @@ final class SqlCommand implements Callable<Integer> {
         Path init = sql.resolve("init.sql");
         Files.writeString(init, "USE CATALOG tributary;\n", StandardCharsets.UTF_8);
 
-        List<String> cmd = java();
+        List<String> cmd = JvmLauncher.java();
         if (gateway) {
-            int port = gatewayPort > 0 ? gatewayPort : freePort();
+            int port =
+                    gatewayPort > 0 ? gatewayPort : io.tributary.embedded.internal.Ports.freePort();
             cmd.add("org.apache.flink.table.gateway.SqlGateway");
             cmd.add("-Dsql-gateway.endpoint.rest.address=127.0.0.1");
             cmd.add("-Dsql-gateway.endpoint.rest.bind-address=127.0.0.1");
@@ -192,32 +192,5 @@ final class SqlCommand implements Callable<Integer> {
         c.add("table.catalog-store.kind: file");
         c.add("table.catalog-store.file.path: " + catalogs.toUri());
         return c;
-    }
-
-    /** This CLI's JVM again (classpath, opens), for the client or the gateway. */
-    private static List<String> java() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(
-                ProcessHandle.current()
-                        .info()
-                        .command()
-                        .orElse(
-                                Path.of(System.getProperty("java.home"), "bin", "java")
-                                        .toString()));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        return cmd;
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s =
-                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -179,8 +179,9 @@ public final class PipelineRunner {
         while (true) {
             JobRun stored = stored(run);
             String state;
+            JsonNode job = null;
             try {
-                JsonNode job = s.rest().get("/jobs/" + run.flinkJobId());
+                job = s.rest().get("/jobs/" + run.flinkJobId());
                 state = job.path("state").asText();
                 run =
                         progress(
@@ -234,7 +235,7 @@ public final class PipelineRunner {
                             run.lastCheckpointId() > 0 ? "#" + run.lastCheckpointId() : "none yet");
             if (!line.equals(lastLine)
                     || System.nanoTime() - lastSaid > Duration.ofSeconds(30).toNanos()) {
-                say("%s  %s", run.id(), line + rows(s));
+                say("%s  %s", run.id(), line + rows(job));
                 lastLine = line;
                 lastSaid = System.nanoTime();
             }
@@ -334,20 +335,18 @@ public final class PipelineRunner {
                 restarts, run.lastCheckpointId(), run.lastCheckpoint(), run.lastCheckpointTime());
     }
 
-    /** Records read by the job's sources (what the first vertices sent on). */
-    private static String rows(Submitted s) {
-        try {
-            JsonNode job = s.rest().get("/jobs/" + s.run().flinkJobId());
-            long read = 0;
-            for (JsonNode v : job.path("vertices")) {
-                if (v.path("name").asText().startsWith("Source:")) {
-                    read += v.path("metrics").path("write-records").asLong();
-                }
-            }
-            return "  records from sources " + read;
-        } catch (IOException | RuntimeException e) {
+    /** Records read by the job's sources (what the first vertices sent on), from its details. */
+    private static String rows(JsonNode job) {
+        if (job == null) {
             return "";
         }
+        long read = 0;
+        for (JsonNode v : job.path("vertices")) {
+            if (v.path("name").asText().startsWith("Source:")) {
+                read += v.path("metrics").path("write-records").asLong();
+            }
+        }
+        return "  records from sources " + read;
     }
 
     private static String failure(Submitted s) {
