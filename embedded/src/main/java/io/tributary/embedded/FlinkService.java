@@ -1,6 +1,7 @@
 package io.tributary.embedded;
 
 import io.tributary.embedded.internal.Ports;
+import io.tributary.embedded.metrics.PrometheusEndpointReporterFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -45,13 +46,19 @@ public final class FlinkService implements EmbeddedService {
 
     private final MiniCluster cluster;
     private final URI restAddress;
+
+    /** The Prometheus endpoint's port, unless {@code extraConfig} sets it. */
+    public static final String PROMETHEUS_PORT = "metrics.reporter.prom.port";
+
     private final int slots;
+    private final int prometheusPort;
     private volatile boolean closed;
 
-    private FlinkService(MiniCluster cluster, URI restAddress, int slots) {
+    private FlinkService(MiniCluster cluster, URI restAddress, int slots, int prometheusPort) {
         this.cluster = cluster;
         this.restAddress = restAddress;
         this.slots = slots;
+        this.prometheusPort = prometheusPort;
     }
 
     /**
@@ -64,7 +71,14 @@ public final class FlinkService implements EmbeddedService {
         Configuration conf = new Configuration();
         // the Web UI and `tributary cdc progress` show metrics at most this old (Flink: 10 s)
         conf.setString("metrics.fetcher.update-interval", "1 s");
+        // every job's metrics for Prometheus, on 127.0.0.1 (docs/operations.md)
+        conf.setString(
+                "metrics.reporter.prom.factory.class",
+                PrometheusEndpointReporterFactory.class.getName());
+        conf.setString("metrics.reporter.prom.host", Ports.LOOPBACK);
+        conf.setString(PROMETHEUS_PORT, Integer.toString(Ports.freePort()));
         extraConfig.forEach(conf::setString);
+        int prometheusPort = Integer.parseInt(conf.getString(PROMETHEUS_PORT, "0"));
         conf.set(RestOptions.BIND_ADDRESS, Ports.LOOPBACK);
         conf.set(RestOptions.ADDRESS, Ports.LOOPBACK);
         conf.set(RestOptions.PORT, port);
@@ -86,9 +100,13 @@ public final class FlinkService implements EmbeddedService {
                         .build();
         MiniCluster cluster = new MiniCluster(mcc);
         try {
-            LOG.info("Starting Flink MiniCluster, Web UI on http://127.0.0.1:{}", port);
+            LOG.info(
+                    "Starting Flink MiniCluster, Web UI on http://127.0.0.1:{}, Prometheus metrics"
+                            + " on http://127.0.0.1:{}/metrics",
+                    port,
+                    prometheusPort);
             cluster.start();
-            return new FlinkService(cluster, cluster.getRestAddress().get(), slots);
+            return new FlinkService(cluster, cluster.getRestAddress().get(), slots, prometheusPort);
         } catch (Exception e) {
             try {
                 cluster.close();
@@ -155,6 +173,11 @@ public final class FlinkService implements EmbeddedService {
         return "http://" + Ports.LOOPBACK + ":" + restAddress.getPort();
     }
 
+    /** Where Prometheus scrapes every job of this cluster (text format). */
+    public String prometheusUrl() {
+        return "http://" + Ports.LOOPBACK + ":" + prometheusPort + "/metrics";
+    }
+
     public MiniCluster miniCluster() {
         return cluster;
     }
@@ -196,6 +219,7 @@ public final class FlinkService implements EmbeddedService {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("web-ui", webUiUrl());
         e.put("rest-address", Ports.LOOPBACK + ":" + restAddress.getPort());
+        e.put("prometheus", prometheusUrl());
         e.put("slots", Integer.toString(slots));
         return e;
     }

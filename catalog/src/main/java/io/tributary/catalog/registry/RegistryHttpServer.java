@@ -40,9 +40,17 @@ public final class RegistryHttpServer implements AutoCloseable {
 
     /** Serves the registry kept in {@code dir} on 127.0.0.1:{@code port} (0: a free port). */
     public static RegistryHttpServer start(Path dir, int port) {
+        return start(dir, "127.0.0.1", port);
+    }
+
+    /**
+     * Serves the registry kept in {@code dir} on {@code host}:{@code port}: another address than
+     * 127.0.0.1 only inside a private network (a container's), since the API has no authentication.
+     */
+    public static RegistryHttpServer start(Path dir, String host, int port) {
         SchemaRegistry registry = SchemaRegistry.open(dir);
         try {
-            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+            HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
             RegistryHttpServer s = new RegistryHttpServer(registry, http);
             http.createContext("/", s::handle);
             http.setExecutor(
@@ -65,6 +73,24 @@ public final class RegistryHttpServer implements AutoCloseable {
 
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * {@code java -cp <job jar>:<flink lib>/* io.tributary.catalog.registry.RegistryHttpServer
+     * <dir> [host] [port]}: the registry as a server of its own (docker/compose.yaml); default
+     * 127.0.0.1:8085.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 1 || args.length > 3) {
+            System.err.println("usage: RegistryHttpServer <dir> [host] [port]");
+            System.exit(2);
+        }
+        String host = args.length > 1 ? args[1] : "127.0.0.1";
+        int port = args.length > 2 ? Integer.parseInt(args[2]) : 8085;
+        RegistryHttpServer server = start(Path.of(args[0]), host, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        System.out.println("Schema registry on http://" + host + ":" + port);
+        Thread.currentThread().join();
     }
 
     public SchemaRegistry registry() {

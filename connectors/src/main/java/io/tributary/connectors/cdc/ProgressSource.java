@@ -23,21 +23,27 @@ import org.apache.flink.metrics.MetricGroup;
 
 /**
  * A CDC source with progress metrics per captured table, in the source's own metric group: {@code
- * table.<db>.<table>.snapshotRowsRead} (rows of the initial snapshot emitted by this reader),
- * {@code table.<db>.<table>.changesStreamed} (inserts, updates and deletes after it) and, on the
- * first reader, {@code table.<db>.<table>.snapshotRowsEstimated} (the database's row estimate when
- * the job was built). Flink CDC's MySQL reader exports no per-table figures; this wrapper adds them
- * for both databases without touching the records. {@code tributary cdc progress} reads them.
+ * database.<db>.table.<table>.snapshotRowsRead} (rows of the initial snapshot emitted by this
+ * reader), {@code ...changesStreamed} (inserts, updates and deletes after it) and, on the first
+ * reader, {@code ...snapshotRowsEstimated} (the database's row estimate when the job was built),
+ * {@code ...schemaVersion} (the registry version the table's rows now carry: it moves when a change
+ * of columns is registered) and, for the reader, {@code changeLagMs} (how long after its commit in
+ * the database the newest change was emitted: the reader's lag behind the binlog or WAL, in time).
+ * Flink CDC's MySQL reader exports no per-table figures; this wrapper adds them for both databases
+ * without touching the records. {@code tributary cdc progress} reads them.
  */
 final class ProgressSource<S extends SourceSplit, E>
         implements Source<ChangeRecord, S, E>, ResultTypeQueryable<ChangeRecord> {
 
     private static final long serialVersionUID = 1L;
 
+    static final String DATABASE_GROUP = "database";
     static final String TABLE_GROUP = "table";
     static final String SNAPSHOT_ROWS_READ = "snapshotRowsRead";
     static final String SNAPSHOT_ROWS_ESTIMATED = "snapshotRowsEstimated";
     static final String CHANGES_STREAMED = "changesStreamed";
+    static final String SCHEMA_VERSION = "schemaVersion";
+    static final String CHANGE_LAG = "changeLagMs";
 
     private final Source<ChangeRecord, S, E> delegate;
     private final HashMap<String, Long> estimates;
@@ -100,19 +106,27 @@ final class ProgressSource<S extends SourceSplit, E>
         private final Map<String, Long> estimates;
         private final Map<String, long[]> byTable = new HashMap<>();
         private final Map<SourceTable, long[]> bySource = new HashMap<>();
+        private volatile long changeLag = -1;
 
         Counters(MetricGroup group, Map<String, Long> estimates) {
             this.group = group;
             this.estimates = estimates;
+            group.gauge(CHANGE_LAG, () -> changeLag);
             estimates.keySet().forEach(this::of);
         }
 
         void count(ChangeRecord r) {
             switch (r.op()) {
                 case READ -> of(r.table())[0]++;
-                case CREATE, UPDATE, DELETE -> of(r.table())[1]++;
+                case CREATE, UPDATE, DELETE -> {
+                    of(r.table())[1]++;
+                    if (r.commitMillis() > 0) {
+                        changeLag = Math.max(0, System.currentTimeMillis() - r.commitMillis());
+                    }
+                }
+                case SCHEMA -> of(r.table())[2] = r.schemaVersion();
                 default -> {
-                    // schema changes are counted by the registry, not here
+                    // nothing to count
                 }
             }
         }
@@ -130,18 +144,19 @@ final class ProgressSource<S extends SourceSplit, E>
         private long[] of(String table) {
             long[] n = byTable.get(table);
             if (n == null) {
-                long[] counts = new long[2];
-                // one group per name part: Flink's REST API turns dots inside a group name into
-                // underscores, so "shop.orders" as one group would read back as "shop_orders"
+                long[] counts = new long[3];
+                // key-value groups: labels database and table in Prometheus, one metric name for
+                // every table; in the REST API "database.<db>.table.<table>.<metric>" (a dot inside
+                // one group name would read back as an underscore)
                 int dot = table.indexOf('.');
                 MetricGroup g =
                         dot < 0
-                                ? group.addGroup(TABLE_GROUP).addGroup(table)
-                                : group.addGroup(TABLE_GROUP)
-                                        .addGroup(table.substring(0, dot))
-                                        .addGroup(table.substring(dot + 1));
+                                ? group.addGroup(TABLE_GROUP, table)
+                                : group.addGroup(DATABASE_GROUP, table.substring(0, dot))
+                                        .addGroup(TABLE_GROUP, table.substring(dot + 1));
                 g.gauge(SNAPSHOT_ROWS_READ, () -> counts[0]);
                 g.gauge(CHANGES_STREAMED, () -> counts[1]);
+                g.gauge(SCHEMA_VERSION, () -> counts[2]);
                 Long estimate = estimates.get(table);
                 if (estimate != null) {
                     g.gauge(SNAPSHOT_ROWS_ESTIMATED, () -> estimate);

@@ -13,6 +13,8 @@ package io.tributary.connectors.redshift;
  * @param rows how many staged rows (changes, before dedupe)
  * @param columns the columns the rows were staged with: a committable restored into a newer version
  *     of the pipeline (say, with an added column) is applied with the columns it has
+ * @param newestEventTime the greatest event time (epoch ms) among the rows, from the sink's
+ *     freshness column; {@link #NO_EVENT_TIME} without one
  */
 public record RedshiftCommittable(
         String jobId,
@@ -21,9 +23,25 @@ public record RedshiftCommittable(
         long checkpointId,
         String stagedLocation,
         long rows,
-        java.util.List<String> columns) {
+        java.util.List<String> columns,
+        long newestEventTime) {
+
+    /** No event time known for the rows. */
+    public static final long NO_EVENT_TIME = Long.MIN_VALUE;
 
     public RedshiftCommittable {
         columns = java.util.List.copyOf(columns);
+    }
+
+    /** Rows without a known event time. */
+    public RedshiftCommittable(
+            String jobId,
+            String sinkName,
+            int subtask,
+            long checkpointId,
+            String stagedLocation,
+            long rows,
+            java.util.List<String> columns) {
+        this(jobId, sinkName, subtask, checkpointId, stagedLocation, rows, columns, NO_EVENT_TIME);
     }
 }

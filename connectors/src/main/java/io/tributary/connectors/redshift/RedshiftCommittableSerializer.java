@@ -9,7 +9,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 public final class RedshiftCommittableSerializer
         implements SimpleVersionedSerializer<RedshiftCommittable> {
 
-    private static final int VERSION = 1;
+    /** 2 added the newest event time; version 1 is still read (as unknown). */
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -29,12 +30,13 @@ public final class RedshiftCommittableSerializer
         for (String column : c.columns()) {
             out.writeUTF(column);
         }
+        out.writeLong(c.newestEventTime());
         return out.getCopyOfBuffer();
     }
 
     @Override
     public RedshiftCommittable deserialize(int version, byte[] bytes) throws IOException {
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IOException(
                     "Unknown RedshiftCommittable version "
                             + version
@@ -54,7 +56,8 @@ public final class RedshiftCommittableSerializer
         for (int i = 0; i < n; i++) {
             columns.add(in.readUTF());
         }
+        long newestEventTime = version >= 2 ? in.readLong() : RedshiftCommittable.NO_EVENT_TIME;
         return new RedshiftCommittable(
-                jobId, sinkName, subtask, checkpointId, location, rows, columns);
+                jobId, sinkName, subtask, checkpointId, location, rows, columns, newestEventTime);
     }
 }

@@ -48,6 +48,8 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
     private final Counter replaysAcknowledged;
     private final DescriptiveStatisticsHistogram commitMillis;
     private volatile long lastCommittedCheckpoint = -1;
+    private volatile long lastCommitTime = -1;
+    private volatile long newestCommittedEventTime = RedshiftCommittable.NO_EVENT_TIME;
     private Connection connection;
     private boolean prepared;
 
@@ -59,6 +61,11 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
         this.commitMillis =
                 metrics.histogram("commitLatencyMs", new DescriptiveStatisticsHistogram(500));
         metrics.gauge("lastCommittedCheckpoint", () -> lastCommittedCheckpoint);
+        // -1 until this committer has committed rows (a restarted job starts over)
+        metrics.gauge(
+                "lastCommitAgeMs",
+                () -> lastCommitTime < 0 ? -1L : System.currentTimeMillis() - lastCommitTime);
+        metrics.gauge("freshnessMs", this::freshnessMillis);
     }
 
     @Override
@@ -183,6 +190,12 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
         commitMillis.update(millis);
         rowsCommitted.inc(c.rows());
         lastCommittedCheckpoint = c.checkpointId();
+        if (c.rows() > 0) {
+            lastCommitTime = System.currentTimeMillis();
+        }
+        if (c.newestEventTime() > newestCommittedEventTime) {
+            newestCommittedEventTime = c.newestEventTime();
+        }
         LOG.debug(
                 "Committed checkpoint {} of subtask {} ({} staged rows) in {} ms",
                 c.checkpointId(),
@@ -190,6 +203,18 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                 c.rows(),
                 millis);
         return true;
+    }
+
+    /**
+     * How old the newest data in the target is: now minus the greatest event time committed (with a
+     * freshness column), else minus the last commit that brought rows; -1 before either.
+     */
+    long freshnessMillis() {
+        long now = System.currentTimeMillis();
+        if (newestCommittedEventTime != RedshiftCommittable.NO_EVENT_TIME) {
+            return Math.max(0, now - newestCommittedEventTime);
+        }
+        return lastCommitTime < 0 ? -1 : now - lastCommitTime;
     }
 
     /**

@@ -145,6 +145,16 @@ public final class RedshiftConnectorOptions {
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription("Timeout for opening a database connection.");
 
+    public static final ConfigOption<String> FRESHNESS_COLUMN =
+            ConfigOptions.key("sink.freshness-column")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A TIMESTAMP or TIMESTAMP_LTZ column holding each row's event time"
+                                    + " (TIMESTAMP read as UTC): metric freshnessMs is now minus the"
+                                    + " newest value committed. Without it, freshnessMs is the time"
+                                    + " since the last commit that brought rows.");
+
     /** What to do when the target table lacks columns the sink writes. */
     public enum SchemaEvolution {
         EVOLVE,

@@ -45,6 +45,7 @@ public final class RedshiftDynamicTableFactory implements DynamicTableSinkFactor
                 RedshiftConnectorOptions.POST_ACTIONS,
                 RedshiftConnectorOptions.STAGING_BUFFER_BYTES,
                 RedshiftConnectorOptions.CONNECT_TIMEOUT,
+                RedshiftConnectorOptions.FRESHNESS_COLUMN,
                 FactoryUtil.SINK_PARALLELISM);
     }
 

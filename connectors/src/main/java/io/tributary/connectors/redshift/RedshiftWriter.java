@@ -17,6 +17,7 @@ import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 import org.apache.flink.types.RowKind;
 
 /**
@@ -34,6 +35,7 @@ final class RedshiftWriter
     private final CsvRowEncoder encoder;
     private final Counter recordsSent;
     private final Counter recordsSkipped;
+    private final Counter bytesSent;
 
     /**
      * The checkpoint the rows now being written belong to (at least; see class Javadoc of the
@@ -43,6 +45,9 @@ final class RedshiftWriter
 
     private Stager.Batch batch;
     private long seq;
+    private final int freshnessColumn;
+    private final int freshnessPrecision;
+    private long newestEventTime = RedshiftCommittable.NO_EVENT_TIME;
 
     RedshiftWriter(
             SinkSpec spec, WriterInitContext context, Collection<RedshiftWriterState> restored)
@@ -52,7 +57,13 @@ final class RedshiftWriter
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.encoder = CsvRowEncoder.of(spec);
         this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
+        this.bytesSent = context.metricGroup().getNumBytesSendCounter();
         this.recordsSkipped = context.metricGroup().counter("updateBeforeRecordsSkipped");
+        this.freshnessColumn = spec.freshnessColumn();
+        this.freshnessPrecision =
+                freshnessColumn < 0
+                        ? 0
+                        : LogicalTypeChecks.getPrecision(spec.types().get(freshnessColumn));
         OptionalLong restoredId = context.getRestoredCheckpointId();
         long last = restoredId.orElse(0L);
         for (RedshiftWriterState s : restored) {
@@ -99,9 +110,18 @@ final class RedshiftWriter
             batch = stager.open(checkpointId);
             seq = 0;
         }
+        int before = batch.buffer().length();
         encoder.encode(row, op, seq++, batch.buffer());
+        bytesSent.inc(Math.max(0, batch.buffer().length() - before));
         batch.maybeFlush();
         recordsSent.inc();
+        if (freshnessColumn >= 0 && op == 'U' && !row.isNullAt(freshnessColumn)) {
+            // TIMESTAMP is read as UTC; TIMESTAMP_LTZ is an instant already
+            long t = row.getTimestamp(freshnessColumn, freshnessPrecision).getMillisecond();
+            if (t > newestEventTime) {
+                newestEventTime = t;
+            }
+        }
     }
 
     @Override
@@ -118,8 +138,10 @@ final class RedshiftWriter
                         checkpointId,
                         location,
                         seq,
-                        spec.columns());
+                        spec.columns(),
+                        newestEventTime);
         batch = null;
+        newestEventTime = RedshiftCommittable.NO_EVENT_TIME;
         return List.of(c);
     }
 

@@ -10,8 +10,6 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.util.UserCodeClassLoader;
 
 /**
@@ -106,10 +104,13 @@ public final class S3FileSource<T>
                         }
                     });
         }
-        Counter quarantined =
-                context.metricGroup()
-                        .counter("numRecordsQuarantined", new ThreadSafeSimpleCounter());
-        return new S3SourceReader<>(config, decoder, bulk, enricher, context, quarantined);
+        return new S3SourceReader<>(
+                config,
+                decoder,
+                bulk,
+                enricher,
+                context,
+                new S3ReaderMetrics(context.metricGroup()));
     }
 
     @Override

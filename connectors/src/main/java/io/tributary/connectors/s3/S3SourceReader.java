@@ -7,7 +7,6 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
 import org.apache.flink.connector.base.source.reader.SingleThreadMultiplexSourceReaderBase;
-import org.apache.flink.metrics.Counter;
 
 /**
  * Reads the splits the enumerator assigns, one after another, asking for the next when one is done.
@@ -49,7 +48,7 @@ final class S3SourceReader<T>
             S3FileSource.BulkDecoder<T> bulk,
             S3FileSource.RecordEnricher<T> enricher,
             SourceReaderContext context,
-            Counter quarantined) {
+            S3ReaderMetrics metrics) {
         super(
                 () ->
                         new S3SplitReader<>(
@@ -58,7 +57,7 @@ final class S3SourceReader<T>
                                 bulk,
                                 enricher,
                                 new Quarantine(config.quarantine(), config.s3()),
-                                quarantined),
+                                metrics),
                 new Emitter<>(),
                 new Configuration(),
                 context);

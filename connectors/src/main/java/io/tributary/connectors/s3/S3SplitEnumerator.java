@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.metrics.groups.SplitEnumeratorMetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,12 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
     private boolean listedOnce;
     private volatile String startAfter;
     private volatile boolean fullDue;
+
+    // figures for the metric reporter's thread, refreshed on the coordinator thread
+    private volatile int pendingFiles;
+    private volatile int pendingSplits;
+    private final Counter filesDiscovered;
+    private final Counter listingFailures;
 
     /** A listing done on the worker thread. */
     private record Listing(List<ObjectInfo> files, boolean full, long startedAt) {}
@@ -57,6 +66,13 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
         }
         startAfter = discovery.startAfter();
         fullDue = discovery.fullListingDue(System.currentTimeMillis());
+        // files found but not yet handed to a reader, and what the listings found and missed
+        SplitEnumeratorMetricGroup metrics = context.metricGroup();
+        metrics.gauge("pendingFiles", () -> pendingFiles);
+        metrics.gauge("pendingSplits", () -> pendingSplits);
+        this.filesDiscovered = metrics.counter("filesDiscovered", new ThreadSafeSimpleCounter());
+        this.listingFailures = metrics.counter("listingFailures", new ThreadSafeSimpleCounter());
+        refreshFigures();
     }
 
     @Override
@@ -96,6 +112,7 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
     private void onListing(Listing listing, Throwable error) {
         if (error != null) {
             // S3 unreachable for a while: the next scan retries; a bounded read cannot finish
+            listingFailures.inc();
             LOG.warn("Listing {} failed; retrying at the next scan", config.location(), error);
             if (!config.continuous()) {
                 context.callAsync(this::list, this::onListing);
@@ -117,6 +134,7 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
         for (ObjectInfo f : fresh) {
             pending.addAll(splits(f));
         }
+        filesDiscovered.inc(fresh.size());
         listedOnce = true;
         if (!fresh.isEmpty()) {
             LOG.info(
@@ -174,6 +192,16 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
                 break;
             }
         }
+        refreshFigures();
+    }
+
+    private void refreshFigures() {
+        Set<String> keys = new java.util.HashSet<>();
+        for (S3FileSplit split : pending) {
+            keys.add(split.key());
+        }
+        pendingFiles = keys.size();
+        pendingSplits = pending.size();
     }
 
     @Override

@@ -17,7 +17,6 @@ import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
-import org.apache.flink.metrics.Counter;
 
 /**
  * Reads the lines of its splits on the fetcher thread and decodes each with the table's format. A
@@ -42,7 +41,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     private static final com.fasterxml.jackson.databind.ObjectMapper ARRAY_JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
     private final Quarantine quarantine;
-    private final Counter quarantined;
+    private final S3ReaderMetrics metrics;
     private final Deque<S3FileSplit> splits = new ArrayDeque<>();
 
     private S3FileSplit current;
@@ -56,14 +55,14 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             S3FileSource.BulkDecoder<T> bulk,
             S3FileSource.RecordEnricher<T> enricher,
             Quarantine quarantine,
-            Counter quarantined) {
+            S3ReaderMetrics metrics) {
         this.config = config;
         this.store = config.open();
         this.decoder = decoder;
         this.bulk = bulk;
         this.enricher = enricher;
         this.quarantine = quarantine;
-        this.quarantined = quarantined;
+        this.metrics = metrics;
     }
 
     @Override
@@ -97,6 +96,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                         lineNo,
                         start,
                         null,
+                        S3ReaderMetrics.Reason.CORRUPT_FILE,
                         "corrupt or truncated gzip after line " + lineNo + ": " + e.getMessage());
                 return flush(out, id, batch, true);
             }
@@ -122,6 +122,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                         lineNo,
                         start,
                         bytes,
+                        S3ReaderMetrics.Reason.LINE_TOO_LONG,
                         "line longer than scan.max-line-bytes ("
                                 + config.maxLineBytes()
                                 + " bytes)");
@@ -133,6 +134,10 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                 continue;
             }
             String problem = utf8Problem(bytes);
+            S3ReaderMetrics.Reason why =
+                    problem == null
+                            ? S3ReaderMetrics.Reason.UNPARSEABLE
+                            : S3ReaderMetrics.Reason.INVALID_UTF8;
             T record = null;
             if (problem == null) {
                 try {
@@ -145,7 +150,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                 }
             }
             if (problem != null) {
-                bad(lineNo, start, bytes, problem);
+                bad(lineNo, start, bytes, why, problem);
             }
             batch.add(new Line<>(record, next, lineNo));
         }
@@ -229,7 +234,8 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         return b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
     }
 
-    private void bad(long line, long offset, byte[] raw, String reason) throws IOException {
+    private void bad(long line, long offset, byte[] raw, S3ReaderMetrics.Reason why, String reason)
+            throws IOException {
         String file = store.uri(current.key());
         String where =
                 config.bulkFormat() != null
@@ -256,7 +262,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                             reason);
             case SKIP_AND_COUNT -> {}
         }
-        quarantined.inc();
+        metrics.quarantined(why);
     }
 
     /**
@@ -277,7 +283,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
 
     private WholeFileRecords openWhole(S3FileSplit s) throws IOException {
         if (config.jsonArrays()) {
-            InputStream in = store.openAt(s.key(), 0);
+            InputStream in = metrics.counted(store.openAt(s.key(), 0));
             stream = s.compressed() ? new GZIPInputStream(in, 64 * 1024) : in;
             com.fasterxml.jackson.core.JsonParser p = ARRAY_JSON.getFactory().createParser(stream);
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
@@ -303,7 +309,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         if (config.bulkFormat().equals("avro")) {
             org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord> in =
                     new org.apache.avro.file.DataFileStream<>(
-                            store.openAt(s.key(), 0),
+                            metrics.counted(store.openAt(s.key(), 0)),
                             new org.apache.avro.generic.GenericDatumReader<>());
             return new WholeFileRecords() {
                 @Override
@@ -354,6 +360,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                         lineNo + 1,
                         -1,
                         null,
+                        S3ReaderMetrics.Reason.CORRUPT_FILE,
                         (config.jsonArrays()
                                         ? "malformed JSON array after element "
                                         : "corrupt " + wholeFileKind() + " after record ")
@@ -380,7 +387,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                         item instanceof byte[] json
                                 ? json
                                 : String.valueOf(item).getBytes(StandardCharsets.UTF_8);
-                bad(lineNo, -1, raw, reason(e));
+                bad(lineNo, -1, raw, S3ReaderMetrics.Reason.UNPARSEABLE, reason(e));
             }
             batch.add(new Line<>(record, 0, lineNo));
         }
@@ -400,13 +407,18 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                     throw e;
                 }
                 // not a readable file of this kind: one quarantine entry, then the next split
-                bad(0, -1, null, "not a readable " + wholeFileKind() + ": " + reason(e));
+                bad(
+                        0,
+                        -1,
+                        null,
+                        S3ReaderMetrics.Reason.CORRUPT_FILE,
+                        "not a readable " + wholeFileKind() + ": " + reason(e));
                 records = () -> null;
             }
             return;
         }
         if (s.compressed()) {
-            stream = new GZIPInputStream(store.openAt(s.key(), 0), 64 * 1024);
+            stream = new GZIPInputStream(metrics.counted(store.openAt(s.key(), 0)), 64 * 1024);
             lines = new LineReader(stream, 0, config.maxLineBytes(), config.multiLine());
             for (long i = 0; i < s.linesRead(); i++) {
                 lines.next();
@@ -414,11 +426,11 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             return;
         }
         if (s.offset() > s.start() || s.start() == 0) {
-            stream = store.openAt(s.key(), s.offset());
+            stream = metrics.counted(store.openAt(s.key(), s.offset()));
             lines = new LineReader(stream, s.offset(), config.maxLineBytes(), config.multiLine());
         } else {
             // a split starting mid-file begins at the first line that starts inside it
-            stream = store.openAt(s.key(), s.start() - 1);
+            stream = metrics.counted(store.openAt(s.key(), s.start() - 1));
             lines =
                     new LineReader(
                             stream, s.start() - 1, config.maxLineBytes(), config.multiLine());

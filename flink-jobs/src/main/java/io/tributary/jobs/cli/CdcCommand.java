@@ -186,7 +186,8 @@ final class CdcCommand implements Runnable {
 
         private static final java.util.regex.Pattern METRIC =
                 java.util.regex.Pattern.compile(
-                        "(?:^|.*\\.)table\\.(.+)\\.(snapshotRowsRead|snapshotRowsEstimated|changesStreamed)$");
+                        "(?:^|.*?\\.)(?:database\\.([^.]+)\\.)?table\\.(.+)\\."
+                                + "(snapshotRowsRead|snapshotRowsEstimated|changesStreamed)$");
 
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -273,8 +274,9 @@ final class CdcCommand implements Runnable {
                     if (!x.matches()) {
                         continue;
                     }
-                    long[] n = byTable.computeIfAbsent(x.group(1), t -> new long[] {0, -1, 0});
-                    switch (x.group(2)) {
+                    String table = x.group(1) == null ? x.group(2) : x.group(1) + "." + x.group(2);
+                    long[] n = byTable.computeIfAbsent(table, t -> new long[] {0, -1, 0});
+                    switch (x.group(3)) {
                         case "snapshotRowsRead" -> n[0] += m.path("sum").asLong();
                         // registered by the first reader only: one estimate per table
                         case "snapshotRowsEstimated" -> n[1] = m.path("max").asLong();

@@ -102,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
                 CatalogStore store = CatalogStores.embedded(dir.resolve("catalog"))) {
             servicesSeconds = elapsed();
             say("Flink Web UI: %s", services.flink().webUiUrl());
+            say("Prometheus metrics: %s", services.flink().prometheusUrl());
             DemoPipeline demo = new DemoPipeline(services);
             demo.reset();
             int customers = demo.writeCustomers();

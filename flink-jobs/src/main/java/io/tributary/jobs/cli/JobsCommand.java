@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.JobRun;
+import io.tributary.jobs.runs.FlinkRest;
+import io.tributary.jobs.runs.JobFigures;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tributary jobs list|status|history}: the pipeline runs kept in the catalog store. */
+/**
+ * {@code tributary jobs list|status|history|watch}: the pipeline runs kept in the catalog store,
+ * and a live view of a running one.
+ */
 @Command(
         name = "jobs",
         mixinStandardHelpOptions = true,
@@ -25,7 +30,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             JobsCommand.ListRuns.class,
             JobsCommand.Status.class,
-            JobsCommand.History.class
+            JobsCommand.History.class,
+            JobsCommand.Watch.class
         })
 final class JobsCommand implements Runnable {
 
@@ -205,6 +211,145 @@ final class JobsCommand implements Runnable {
                 out.flush();
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    @Command(
+            name = "watch",
+            mixinStandardHelpOptions = true,
+            description =
+                    "A refreshing view of a running pipeline: records in and out, rows committed,"
+                            + " freshness, quarantine, pending files, CDC lag, checkpoints (the"
+                            + " figures Prometheus scrapes).")
+    static final class Watch implements Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Parameters(
+                index = "0",
+                paramLabel = "RUN|PIPELINE",
+                description = "A run id or a pipeline name.")
+        String which;
+
+        @Option(
+                names = "--interval",
+                defaultValue = "PT2S",
+                description = "Time between refreshes (default ${DEFAULT-VALUE}).")
+        Duration interval;
+
+        @Option(
+                names = "--count",
+                defaultValue = "0",
+                description = "Stop after this many views (default: until the job ends).")
+        int count;
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            JobRun run;
+            try (CatalogStore store = CatalogAccess.openStore(home.resolve())) {
+                run = find(store, which);
+            }
+            if (run.flinkJobId() == null || run.target() == null) {
+                throw new IllegalArgumentException(
+                        "Run " + run.id() + " has no Flink job yet (state " + run.state() + ")");
+            }
+            FlinkRest rest = new FlinkRest(run.target());
+            // a terminal redraws in place; a pipe or a file gets one view after the other
+            boolean redraw = System.console() != null && count != 1;
+            for (int n = 1; ; n++) {
+                JobFigures f = JobFigures.read(rest, run.flinkJobId());
+                if (redraw) {
+                    out.print("\033[H\033[2J");
+                }
+                render(out, run, f);
+                out.flush();
+                boolean ended =
+                        !f.state().equals("RUNNING")
+                                && !f.state().equals("CREATED")
+                                && !f.state().equals("RESTARTING")
+                                && !f.state().equals("INITIALIZING");
+                if (ended || (count > 0 && n >= count)) {
+                    return ExitCodes.OK;
+                }
+                Thread.sleep(interval.toMillis());
+            }
+        }
+
+        static void render(PrintWriter out, JobRun run, JobFigures f) {
+            out.printf(
+                    "%s  run %s  Flink job %s at %s  %s  %s%n",
+                    run.pipeline(),
+                    run.id(),
+                    run.flinkJobId(),
+                    run.target(),
+                    f.state(),
+                    Instant.now().toString().substring(11, 19));
+            out.printf("%-64s %14s %14s %10s%n", "VERTEX", "RECORDS IN", "RECORDS OUT", "OUT/S");
+            for (JobFigures.Vertex v : f.vertices()) {
+                String name = v.name().length() > 64 ? v.name().substring(0, 61) + "..." : v.name();
+                out.printf(
+                        "%-64s %,14d %,14d %,10.1f%n",
+                        name, v.recordsIn(), v.recordsOut(), v.outPerSecond());
+            }
+            out.printf(
+                    "warehouse    rows committed %,d · freshness %s · commit p50 %s · last"
+                            + " committed checkpoint %s%n",
+                    f.rowsCommitted(),
+                    millis(f.freshnessMs()),
+                    millis(f.commitLatencyP50Ms()),
+                    f.lastCommittedCheckpoint() < 0 ? "-" : "#" + f.lastCommittedCheckpoint());
+            StringBuilder reasons = new StringBuilder();
+            f.quarantinedByReason()
+                    .forEach(
+                            (reason, n) -> {
+                                if (n > 0) {
+                                    reasons.append(reasons.length() == 0 ? " (" : ", ")
+                                            .append(reason)
+                                            .append(' ')
+                                            .append(n);
+                                }
+                            });
+            if (reasons.length() > 0) {
+                reasons.append(')');
+            }
+            out.printf(
+                    "s3           pending files %s · quarantined %,d%s%n",
+                    f.pendingFiles() < 0 ? "-" : String.format("%,d", f.pendingFiles()),
+                    f.quarantined(),
+                    reasons);
+            StringBuilder versions = new StringBuilder();
+            f.schemaVersions()
+                    .forEach(
+                            (table, v) ->
+                                    versions.append(versions.length() == 0 ? "" : ", ")
+                                            .append(table)
+                                            .append(" v")
+                                            .append(v));
+            out.printf(
+                    "cdc          lag %s · schema versions %s%n",
+                    millis(f.cdcLagMs()), versions.length() == 0 ? "-" : versions);
+            out.printf(
+                    "checkpoints  %,d completed · %,d failed · last took %s%n",
+                    f.checkpointsCompleted(), f.checkpointsFailed(), millis(f.lastCheckpointMs()));
+        }
+
+        private static String millis(long ms) {
+            if (ms < 0) {
+                return "-";
+            }
+            if (ms < 10_000) {
+                return ms + " ms";
+            }
+            double s = ms / 1000.0;
+            return s < 120
+                    ? String.format("%.1f s", s)
+                    : s < 7200
+                            ? String.format("%.1f min", s / 60)
+                            : s < 172_800
+                                    ? String.format("%.1f h", s / 3600)
+                                    : String.format("%.1f d", s / 86_400);
         }
     }
 }

@@ -143,6 +143,7 @@ final class RunCommand implements Callable<Integer> {
             try (EmbeddedServices services =
                     EmbeddedServices.builder(dir.resolve("run")).with(Kind.FLINK).start()) {
                 out.println("Flink Web UI: " + services.flink().webUiUrl());
+                out.println("Prometheus metrics: " + services.flink().prometheusUrl());
                 String rest = "127.0.0.1:" + services.flink().restPort();
                 return watch(runner, runner.submit(rest, start, List.of()), out);
             }

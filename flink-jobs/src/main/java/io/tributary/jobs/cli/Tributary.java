@@ -32,6 +32,10 @@ public final class Tributary implements Runnable {
         if (System.getProperty("tributary.log.dir") == null) {
             System.setProperty("tributary.log.dir", homeFrom(args).resolve("logs").toString());
         }
+        // java.util.logging (Flink CDC's binlog client) goes where everything else goes: the log
+        // file, and the console for errors only
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.exit(commandLine().execute(args));
     }
 

@@ -70,7 +70,8 @@ final class EndpointParser {
                             "staging-path",
                             "iam-role",
                             "auto-create",
-                            "schema-evolution"),
+                            "schema-evolution",
+                            "freshness-column"),
                     SinkType.KAFKA,
                     Set.of("topic", "bootstrap-servers", "format", "registry-url"));
 

@@ -32,6 +32,8 @@ final class SinkOptions {
                 put(o, "sink.staging.path", s.setting("staging-path"));
                 put(o, "redshift.iam-role", s.setting("iam-role"));
                 put(o, "sink.auto-create", s.setting("auto-create"));
+                // event time of the rows: the freshness metric (now - newest committed)
+                put(o, "sink.freshness-column", s.setting("freshness-column"));
                 // the input gained columns (an edited transform, a resumed job): ALTER or stop
                 put(
                         o,

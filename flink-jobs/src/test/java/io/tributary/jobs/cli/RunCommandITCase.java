@@ -202,7 +202,10 @@ class RunCommandITCase {
         vars(args, "postgres.password", SharedServices.postgres().endpoints().get("password"));
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("Flink Web UI: http://127.0.0.1:").contains("SUCCEEDED");
+        assertThat(run.out())
+                .contains("Flink Web UI: http://127.0.0.1:")
+                .containsPattern("Prometheus metrics: http://127\\.0\\.0\\.1:[0-9]+/metrics")
+                .contains("SUCCEEDED");
 
         long expected = DemoData.salesFile(0, 300).stream().filter(s -> s.quantity() >= 3).count();
         try (Connection c = SharedServices.postgres().connect("run_local");

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.RowType;
 
 /**
@@ -44,6 +45,7 @@ public final class SinkSpec implements Serializable {
     private final List<String> postActions;
     private final int bufferBytes;
     private final int connectTimeoutSeconds;
+    private final int freshnessColumn;
 
     public SinkSpec(ReadableConfig options, RowType rowType, List<String> keys) {
         this.url = required(options, URL.key(), options.get(URL));
@@ -97,6 +99,36 @@ public final class SinkSpec implements Serializable {
         this.postActions = List.copyOf(options.get(POST_ACTIONS));
         this.bufferBytes = options.get(STAGING_BUFFER_BYTES);
         this.connectTimeoutSeconds = (int) options.get(CONNECT_TIMEOUT).toSeconds();
+        this.freshnessColumn =
+                options.getOptional(FRESHNESS_COLUMN)
+                        .map(c -> freshnessColumnIndex(rowType, c))
+                        .orElse(-1);
+    }
+
+    private static int freshnessColumnIndex(RowType rowType, String column) {
+        int i = rowType.getFieldNames().indexOf(column);
+        if (i < 0) {
+            throw new IllegalArgumentException(
+                    "'"
+                            + FRESHNESS_COLUMN.key()
+                            + "' names '"
+                            + column
+                            + "', which is not a column of the sink: "
+                            + rowType.getFieldNames());
+        }
+        LogicalTypeRoot root = rowType.getTypeAt(i).getTypeRoot();
+        if (root != LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE
+                && root != LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE) {
+            throw new IllegalArgumentException(
+                    "'"
+                            + FRESHNESS_COLUMN.key()
+                            + "' names '"
+                            + column
+                            + "' of type "
+                            + rowType.getTypeAt(i)
+                            + "; it must be a TIMESTAMP or TIMESTAMP_LTZ column");
+        }
+        return i;
     }
 
     private static String required(ReadableConfig options, String key, String value) {
@@ -187,6 +219,11 @@ public final class SinkSpec implements Serializable {
 
     public List<String> postActions() {
         return postActions;
+    }
+
+    /** The position of the event-time column for the freshness metric, or -1. */
+    public int freshnessColumn() {
+        return freshnessColumn;
     }
 
     public int bufferBytes() {

@@ -1,0 +1,51 @@
+package io.tributary.connectors.redshift;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tributary.connectors.redshift.internal.SinkSpec;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.types.logical.RowType;
+import org.junit.jupiter.api.Test;
+
+/** {@code sink.freshness-column}: a timestamp column of the sink, or a clear refusal. */
+class SinkSpecFreshnessTest {
+
+    private static final RowType ROW =
+            (RowType)
+                    DataTypes.ROW(
+                                    DataTypes.FIELD("order_id", DataTypes.BIGINT().notNull()),
+                                    DataTypes.FIELD("ordered_at", DataTypes.TIMESTAMP(3)),
+                                    DataTypes.FIELD("paid_at", DataTypes.TIMESTAMP_LTZ(6)),
+                                    DataTypes.FIELD("product", DataTypes.STRING()))
+                            .notNull()
+                            .getLogicalType();
+
+    private static SinkSpec spec(String column) {
+        Configuration o = new Configuration();
+        o.setString("url", "jdbc:postgresql://127.0.0.1:5432/wh");
+        o.setString("table-name", "sales");
+        if (column != null) {
+            o.setString("sink.freshness-column", column);
+        }
+        return new SinkSpec(o, ROW, List.of("order_id"));
+    }
+
+    @Test
+    void aTimestampColumnIsTheEventTime() {
+        assertThat(spec("ordered_at").freshnessColumn()).isEqualTo(1);
+        assertThat(spec("paid_at").freshnessColumn()).isEqualTo(2);
+        assertThat(spec(null).freshnessColumn()).isEqualTo(-1);
+    }
+
+    @Test
+    void anUnknownOrNonTimestampColumnIsRefusedByName() {
+        assertThatThrownBy(() -> spec("shipped_at"))
+                .hasMessageContaining("'shipped_at', which is not a column of the sink");
+        assertThatThrownBy(() -> spec("product"))
+                .hasMessageContaining("'product' of type STRING")
+                .hasMessageContaining("TIMESTAMP or TIMESTAMP_LTZ");
+    }
+}
