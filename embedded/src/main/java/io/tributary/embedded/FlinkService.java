@@ -54,6 +54,9 @@ public final class FlinkService implements EmbeddedService {
     private final int prometheusPort;
     private volatile boolean closed;
 
+    /** The index of the TaskManager now running: Flink keeps terminated ones in its list. */
+    private int liveTaskManager;
+
     private FlinkService(MiniCluster cluster, URI restAddress, int slots, int prometheusPort) {
         this.cluster = cluster;
         this.restAddress = restAddress;
@@ -171,6 +174,17 @@ public final class FlinkService implements EmbeddedService {
 
     public String webUiUrl() {
         return "http://" + Ports.LOOPBACK + ":" + restAddress.getPort();
+    }
+
+    /**
+     * Kills the TaskManager (every task on it fails at once, as when its machine goes away) and
+     * starts a fresh one with the same slots: jobs restart from their last checkpoint (fault
+     * tests).
+     */
+    public synchronized void replaceTaskManager() throws Exception {
+        cluster.terminateTaskManager(liveTaskManager).get();
+        cluster.startTaskManager();
+        liveTaskManager++;
     }
 
     /** Where Prometheus scrapes every job of this cluster (text format). */

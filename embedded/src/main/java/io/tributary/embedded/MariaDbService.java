@@ -104,6 +104,23 @@ public final class MariaDbService implements EmbeddedService {
         }
     }
 
+    /**
+     * Stops the server and starts it again on the same port with the same data (binary log
+     * included), after {@code downtime}: what an RDS reboot looks like to clients (fault tests).
+     */
+    public synchronized void restart(java.time.Duration downtime) {
+        try {
+            db.stop();
+            Thread.sleep(downtime.toMillis());
+            db.start();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("MariaDB did not restart on port " + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public String name() {
         return "mariadb";

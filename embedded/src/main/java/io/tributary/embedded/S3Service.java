@@ -1,5 +1,6 @@
 package io.tributary.embedded;
 
+import io.tributary.embedded.internal.CommittedObjectsOnly;
 import io.tributary.embedded.internal.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +39,7 @@ public final class S3Service implements EmbeddedService {
     /** A bucket every instance has from the start, for users of the embedded default. */
     public static final String DEFAULT_BUCKET = "tributary";
 
-    private final S3Proxy proxy;
+    private S3Proxy proxy;
     private final BlobStoreContext context;
     private final int port;
     private final Path dataDir;
@@ -66,22 +67,10 @@ public final class S3Service implements EmbeddedService {
                         .credentials("identity", "credential")
                         .overrides(overrides)
                         .build(BlobStoreContext.class);
-        S3Proxy proxy =
-                S3Proxy.builder()
-                        .blobStore(context.getBlobStore())
-                        .endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + actualPort))
-                        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                        .build();
+        S3Proxy proxy;
         try {
             LOG.info("Starting S3 server on 127.0.0.1:{} with data in {}", actualPort, dataDir);
-            proxy.start();
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!"STARTED".equals(proxy.getState())) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("S3 server state: " + proxy.getState());
-                }
-                Thread.sleep(20);
-            }
+            proxy = launch(context, actualPort);
         } catch (Exception e) {
             context.close();
             throw new IllegalStateException("S3 server did not start on port " + actualPort, e);
@@ -89,6 +78,41 @@ public final class S3Service implements EmbeddedService {
         S3Service service = new S3Service(proxy, context, actualPort, dataDir);
         service.createBucket(DEFAULT_BUCKET);
         return service;
+    }
+
+    private static S3Proxy launch(BlobStoreContext context, int port) throws Exception {
+        S3Proxy proxy =
+                S3Proxy.builder()
+                        .blobStore(new CommittedObjectsOnly(context.getBlobStore()))
+                        .endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + port))
+                        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                        .build();
+        proxy.start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!"STARTED".equals(proxy.getState())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("S3 server state: " + proxy.getState());
+            }
+            Thread.sleep(20);
+        }
+        return proxy;
+    }
+
+    /**
+     * The server goes away for {@code downtime} (connections refused), then answers again on the
+     * same port with the same objects: an S3 outage as clients see it (fault tests).
+     */
+    public synchronized void outage(java.time.Duration downtime) {
+        try {
+            proxy.stop();
+            Thread.sleep(downtime.toMillis());
+            proxy = launch(context, port);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("S3 server did not come back on port " + port, e);
+        }
     }
 
     @Override

@@ -26,7 +26,9 @@ final class S3ReaderMetrics {
         /** A line longer than {@code scan.max-line-bytes}. */
         LINE_TOO_LONG("line_too_long"),
         /** A corrupt or truncated gzip, Avro, Parquet or JSON-array file. */
-        CORRUPT_FILE("corrupt_file");
+        CORRUPT_FILE("corrupt_file"),
+        /** A listed file deleted before it was read whole: what was not read of it. */
+        FILE_VANISHED("file_vanished");
 
         final String label;
 

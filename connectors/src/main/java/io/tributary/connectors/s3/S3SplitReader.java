@@ -73,7 +73,23 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             if (current == null) {
                 return out.build();
             }
-            open(current);
+            try {
+                open(current);
+            } catch (IOException | RuntimeException e) {
+                if (!vanished(e)) {
+                    throw e;
+                }
+                // deleted after it was listed (or while the job was down): a restart would find
+                // it gone again, so it is recorded and the reader moves on
+                bad(
+                        current.linesRead(),
+                        current.offset(),
+                        null,
+                        S3ReaderMetrics.Reason.FILE_VANISHED,
+                        "the file is no longer there (deleted after it was listed): " + reason(e));
+                finish(out);
+                return out.build();
+            }
         }
         String id = current.splitId();
         List<Line<T>> batch = new ArrayList<>(BATCH);
@@ -166,6 +182,20 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             finish(out);
         }
         return out.build();
+    }
+
+    /** Whether the object is gone: S3 answers 404 for it, or the file no longer exists. */
+    static boolean vanished(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof software.amazon.awssdk.services.s3.model.NoSuchKeyException
+                    || t instanceof java.nio.file.NoSuchFileException
+                    || t instanceof java.io.FileNotFoundException
+                    || (t instanceof software.amazon.awssdk.services.s3.model.S3Exception s3
+                            && s3.statusCode() == 404)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -85,8 +85,16 @@ public final class PipelineRunner {
                 .toString();
     }
 
-    /** A submitted run: its record and the client of its Flink job. */
-    public record Submitted(JobRun run, JobClient client, FlinkRest rest, List<String> plan) {}
+    /**
+     * A submitted run: its record, the client of its Flink job, and how its secrets are masked in
+     * what is shown of it (the job's errors).
+     */
+    public record Submitted(
+            JobRun run,
+            JobClient client,
+            FlinkRest rest,
+            List<String> plan,
+            java.util.function.UnaryOperator<String> redact) {}
 
     /**
      * Translates and submits the pipeline to the cluster at {@code restAddress} ({@code
@@ -155,7 +163,8 @@ public final class PipelineRunner {
                     run.flinkJobId(),
                     restAddress,
                     resumeFrom == null ? "" : " (resumed from " + resumeFrom + ")");
-            return new Submitted(run, client, new FlinkRest(restAddress), translator.plan());
+            return new Submitted(
+                    run, client, new FlinkRest(restAddress), translator.plan(), translator::redact);
         } catch (RuntimeException e) {
             store.putRun(
                     run.withState(
@@ -354,7 +363,21 @@ public final class PipelineRunner {
             JsonNode ex = s.rest().get("/jobs/" + s.run().flinkJobId() + "/exceptions");
             String root = ex.path("root-exception").asText("");
             String first = root.lines().findFirst().orElse("");
-            return first.isBlank() ? "the job failed (see the Flink Web UI)" : first;
+            if (first.isBlank()) {
+                return "the job failed (see the Flink Web UI)";
+            }
+            // "Recovery is suppressed ..." says that it gave up, the innermost cause says why
+            String cause =
+                    root.lines()
+                            .filter(l -> l.startsWith("Caused by: "))
+                            .reduce((a, b) -> b)
+                            .map(l -> l.substring("Caused by: ".length()))
+                            .orElse(null);
+            return s.redact()
+                    .apply(
+                            cause == null || cause.equals(first)
+                                    ? first
+                                    : first + "; caused by " + cause);
         } catch (IOException | RuntimeException e) {
             return "the job failed and its cluster no longer answers: " + e.getMessage();
         }

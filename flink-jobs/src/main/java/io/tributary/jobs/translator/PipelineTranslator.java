@@ -120,6 +120,11 @@ public final class PipelineTranslator {
         return set;
     }
 
+    /** {@code text} with the values of the pipeline's secret options as {@code ******}. */
+    public String redact(String text) {
+        return Sql.redacted(text, secrets);
+    }
+
     /** The statements {@link #translate} ran, secrets masked: what {@code --plan} prints. */
     public List<String> plan() {
         return List.copyOf(plan);

@@ -95,6 +95,10 @@ final class SourceOptions {
             o.put("database-name", table[0]);
             o.put("table-name", table[1]);
             o.put("server-time-zone", "UTC");
+            // a rebooted database (RDS maintenance, a failover) is noticed and reconnected to
+            // within
+            // seconds, not Debezium's default minute
+            o.put("debezium.connect.keep.alive.interval.ms", "5000");
             o.put("scan.startup.mode", latest ? "latest-offset" : "initial");
             put(o, "server-id", s.setting("server-id"));
         }

@@ -69,17 +69,26 @@ public final class ReferenceFixture {
 
     /** examples/ecommerce/pipeline.yaml as shipped, bound to this fixture and {@code vars}. */
     public PipelineDef pipeline(Map<String, String> vars) {
-        Map<String, Map<String, String>> endpoints = new HashMap<>();
-        endpoints.put("s3", SharedServices.s3().endpoints());
-        endpoints.put("mariadb", SharedServices.mariadb().endpoints());
-        endpoints.put("postgres", SharedServices.postgres().endpoints());
+        return pipeline(vars, examples().resolve("ecommerce/pipeline.yaml"));
+    }
+
+    /** The variables that bind the reference pipeline to this fixture, and {@code vars}. */
+    public Map<String, String> variables(Map<String, String> vars) {
         Map<String, String> all = new HashMap<>(vars);
         all.put("sales-path", "s3://" + bucket + "/sales/");
         all.put("shop-db", shop);
         all.put("warehouse-db", warehouse);
         all.putIfAbsent("checkpoint-interval", "1 s");
-        return new PipelineParser(Variables.of(all, endpoints))
-                .parse(examples().resolve("ecommerce/pipeline.yaml"));
+        return all;
+    }
+
+    /** {@code file} (the reference pipeline, or an edited copy), bound to this fixture. */
+    public PipelineDef pipeline(Map<String, String> vars, Path file) {
+        Map<String, Map<String, String>> endpoints = new HashMap<>();
+        endpoints.put("s3", SharedServices.s3().endpoints());
+        endpoints.put("mariadb", SharedServices.mariadb().endpoints());
+        endpoints.put("postgres", SharedServices.postgres().endpoints());
+        return new PipelineParser(Variables.of(variables(vars), endpoints)).parse(file);
     }
 
     /** The repository's examples/ folder, found from the working directory up. */

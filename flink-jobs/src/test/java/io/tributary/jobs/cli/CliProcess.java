@@ -1,0 +1,30 @@
+package io.tributary.jobs.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The CLI in a JVM of its own (this one's java, options and test classpath), as a user runs it. */
+final class CliProcess {
+
+    private CliProcess() {}
+
+    /** Starts {@code tributary <args>} with {@code env} added to its environment. */
+    static Process start(List<String> args, Map<String, String> env, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(JvmLauncher.java());
+        // under surefire java.class.path is the booter jar; the tests' classpath is this one
+        cmd.set(
+                cmd.size() - 1,
+                System.getProperty("surefire.test.class.path", cmd.get(cmd.size() - 1)));
+        cmd.add(Tributary.class.getName());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return pb.start();
+    }
+}
