@@ -25,7 +25,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 final class YamlNode {
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)(:-([^}]*))?}");
+    /** {@code ${name}}, {@code ${name:-default}}, or {@code ${file:/path}} (a file's content). */
+    private static final Pattern VARIABLE =
+            Pattern.compile("\\$\\{(?:file:([^}]+)|([A-Za-z0-9_.-]+)(:-([^}]*))?)}");
 
     private final Node node;
     private final Position at;
@@ -261,9 +263,13 @@ final class YamlNode {
         Matcher m = VARIABLE.matcher(value);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
-            String name = m.group(1);
+            if (m.group(1) != null) {
+                m.appendReplacement(sb, Matcher.quoteReplacement(fileContent(m.group(1), where)));
+                continue;
+            }
+            String name = m.group(2);
             Optional<String> v = variables.apply(name);
-            if (v.isEmpty() && m.group(2) == null) {
+            if (v.isEmpty() && m.group(3) == null) {
                 throw new PipelineException(
                         where,
                         "variable ${"
@@ -274,10 +280,34 @@ final class YamlNode {
                                 + " (tributary services up) for postgres.*, mariadb.*, s3.*,"
                                 + " kafka.*");
             }
-            m.appendReplacement(sb, Matcher.quoteReplacement(v.orElse(m.group(3))));
+            m.appendReplacement(sb, Matcher.quoteReplacement(v.orElse(m.group(4))));
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /**
+     * A secret kept in a file (a Docker or Kubernetes secret mount): its content without the
+     * trailing line break. The message names the file, never what it holds.
+     */
+    private static String fileContent(String path, Position where) {
+        try {
+            String text =
+                    java.nio.file.Files.readString(
+                            java.nio.file.Path.of(path.trim()),
+                            java.nio.charset.StandardCharsets.UTF_8);
+            return text.endsWith("\r\n")
+                    ? text.substring(0, text.length() - 2)
+                    : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new PipelineException(
+                    where,
+                    "${file:"
+                            + path
+                            + "} cannot be read ("
+                            + e.getClass().getSimpleName()
+                            + "); it should hold the value, e.g. a mounted secret");
+        }
     }
 
     private static String nearest(String key, Set<String> allowed) {

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The CLI in a JVM of its own (this one's java, options and test classpath), as a user runs it. */
+/**
+ * The CLI in a JVM of its own (this one's java, options and test classpath) with its own logging
+ * setup, as a user runs it.
+ */
 final class CliProcess {
 
     private CliProcess() {}
@@ -18,6 +21,9 @@ final class CliProcess {
         cmd.set(
                 cmd.size() - 1,
                 System.getProperty("surefire.test.class.path", cmd.get(cmd.size() - 1)));
+        // the CLI's own logging (src/main/resources/log4j2.xml: errors on the console, everything
+        // in <home>/logs), not the tests' log4j2-test.xml that comes first on this classpath
+        cmd.add(cmd.size() - 2, "-Dlog4j2.configurationFile=log4j2.xml");
         cmd.add(Tributary.class.getName());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -174,6 +174,20 @@ class PipelineParserTest {
     }
 
     @Test
+    void aSecretIsReadFromAFileAndAMissingFileIsNamedWithoutContent(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path secret = dir.resolve("db-password");
+        java.nio.file.Files.writeString(secret, "s3cr3t-from-file\n");
+        PipelineDef p = parse(VALID.replace("${DB_PASSWORD:-changeme}", "${file:" + secret + "}"));
+        assertThat(p.sources().get(1).setting("password")).isEqualTo("s3cr3t-from-file");
+        fails(
+                VALID.replace("${DB_PASSWORD:-changeme}", "${file:" + dir.resolve("nope") + "}"),
+                23,
+                "sources[1].password",
+                "${file:" + dir.resolve("nope") + "} cannot be read (NoSuchFileException)");
+    }
+
+    @Test
     void anUndefinedVariableIsNamed() {
         fails(
                 VALID.replace("s3://${bucket}/", "s3://${lake_bucket}/"),
