@@ -44,12 +44,11 @@ public final class FlinkService implements EmbeddedService {
     /** System property naming the Flink plugins folder; falls back to FLINK_PLUGINS_DIR. */
     public static final String PLUGINS_DIR_PROPERTY = "tributary.plugins.dir";
 
-    private final MiniCluster cluster;
-    private final URI restAddress;
-
-    /** The Prometheus endpoint's port, unless {@code extraConfig} sets it. */
+    /** The Prometheus endpoint's port: a free one, unless {@code extraConfig} sets it. */
     public static final String PROMETHEUS_PORT = "metrics.reporter.prom.port";
 
+    private final MiniCluster cluster;
+    private final URI restAddress;
     private final int slots;
     private final int prometheusPort;
     private volatile boolean closed;
@@ -81,7 +80,9 @@ public final class FlinkService implements EmbeddedService {
         conf.setString("metrics.reporter.prom.host", Ports.LOOPBACK);
         conf.setString(PROMETHEUS_PORT, Integer.toString(Ports.freePort()));
         extraConfig.forEach(conf::setString);
-        int prometheusPort = Integer.parseInt(conf.getString(PROMETHEUS_PORT, "0"));
+        String promPort = conf.getString(PROMETHEUS_PORT, "");
+        // a range ("9249-9260") is the reporter's to pick from: the URL then names its first port
+        int prometheusPort = Integer.parseInt(promPort.split("-", 2)[0].trim());
         conf.set(RestOptions.BIND_ADDRESS, Ports.LOOPBACK);
         conf.set(RestOptions.ADDRESS, Ports.LOOPBACK);
         conf.set(RestOptions.PORT, port);

@@ -250,6 +250,12 @@ public final class Crawler implements CatalogCrawler {
 
     private String rootName() {
         String loc = store.location();
+        if (loc.startsWith("file:")) {
+            // the folder's own name, not its URI form ("Sales%20Q4" for "Sales Q4")
+            java.nio.file.Path folder =
+                    java.nio.file.Path.of(java.net.URI.create(loc)).getFileName();
+            return folder == null ? "root" : folder.toString();
+        }
         String path = loc.substring(loc.indexOf("://") + 3);
         path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         String name = path.substring(path.lastIndexOf('/') + 1);

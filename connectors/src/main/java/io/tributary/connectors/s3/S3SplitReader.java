@@ -448,7 +448,24 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             return;
         }
         if (s.compressed()) {
-            stream = new GZIPInputStream(metrics.counted(store.openAt(s.key(), 0)), 64 * 1024);
+            InputStream raw = metrics.counted(store.openAt(s.key(), 0));
+            try {
+                stream = new GZIPInputStream(raw, 64 * 1024);
+            } catch (IOException e) {
+                raw.close();
+                if (storageFailure(e)) {
+                    throw e;
+                }
+                // not gzip at all (a bad header): one quarantine entry, then the next split
+                bad(
+                        0,
+                        -1,
+                        null,
+                        S3ReaderMetrics.Reason.CORRUPT_FILE,
+                        "not a readable gzip file: " + reason(e));
+                records = () -> null;
+                return;
+            }
             lines = new LineReader(stream, 0, config.maxLineBytes(), config.multiLine());
             for (long i = 0; i < s.linesRead(); i++) {
                 lines.next();

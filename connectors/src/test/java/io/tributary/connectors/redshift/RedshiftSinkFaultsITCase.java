@@ -181,7 +181,8 @@ class RedshiftSinkFaultsITCase {
                     .isEmpty();
         }
         System.out.printf(
-                "faults (staged as %s): %d task failures injected + 1 PostgreSQL restart; %d changes,"
+                "reliability: warehouse sink (staged as %s): %d task failures injected + 1 PostgreSQL"
+                        + " restart; %d changes,"
                         + " %d rows compared, 0 lost, 0 duplicated%n",
                 staging, FailingChanges.INJECTED.get(), CHANGES, actual.size());
     }
@@ -241,7 +242,8 @@ class RedshiftSinkFaultsITCase {
         assertThat(wh.count("SELECT min(v) FROM faults.appended")).isZero();
         assertThat(wh.count("SELECT max(v) FROM faults.appended")).isEqualTo(CHANGES - 1);
         System.out.printf(
-                "faults (append, staged as %s): %d task failures injected; %d events, each exactly"
+                "reliability: warehouse sink (append, staged as %s): %d task failures injected; %d"
+                        + " events, each exactly"
                         + " once%n",
                 staging, FailingChanges.INJECTED.get(), CHANGES);
     }

@@ -251,6 +251,14 @@ final class JobsCommand implements Runnable {
             try (CatalogStore store = CatalogAccess.openStore(home.resolve())) {
                 run = find(store, which);
             }
+            if (run.state().ended()) {
+                out.printf(
+                        "Run %s ended %s (%s); nothing to watch. tributary jobs status %s shows"
+                                + " it.%n",
+                        run.id(), run.ended(), run.state(), run.id());
+                out.flush();
+                return ExitCodes.OK;
+            }
             if (run.flinkJobId() == null || run.target() == null) {
                 throw new IllegalArgumentException(
                         "Run " + run.id() + " has no Flink job yet (state " + run.state() + ")");

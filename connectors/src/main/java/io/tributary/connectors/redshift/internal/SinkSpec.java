@@ -82,6 +82,10 @@ public final class SinkSpec implements Serializable {
             }
         }
         this.dialect = WarehouseDialect.forUrl(url);
+        // names the warehouse cannot hold as they are (NUL, longer than it allows) are refused
+        // when the job is built, not by its tasks after it started
+        dialect.qualified(target);
+        rowType.getFieldNames().forEach(dialect::quote);
         this.autoCreate = options.get(AUTO_CREATE);
         this.evolution = options.get(SCHEMA_EVOLUTION);
         this.stagingPath = options.getOptional(STAGING_PATH).orElse(null);

@@ -10,8 +10,11 @@ import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.types.logical.RowType;
 import org.junit.jupiter.api.Test;
 
-/** {@code sink.freshness-column}: a timestamp column of the sink, or a clear refusal. */
-class SinkSpecFreshnessTest {
+/**
+ * What the sink refuses when the job is built: a freshness column that is not a timestamp, names
+ * the warehouse would truncate.
+ */
+class SinkSpecTest {
 
     private static final RowType ROW =
             (RowType)
@@ -38,6 +41,27 @@ class SinkSpecFreshnessTest {
         assertThat(spec("ordered_at").freshnessColumn()).isEqualTo(1);
         assertThat(spec("paid_at").freshnessColumn()).isEqualTo(2);
         assertThat(spec(null).freshnessColumn()).isEqualTo(-1);
+    }
+
+    @Test
+    void aNameThePostgresWarehouseWouldTruncateIsRefusedBeforeAnythingRuns() {
+        String longName = "c".repeat(200);
+        RowType row =
+                (RowType)
+                        DataTypes.ROW(
+                                        DataTypes.FIELD("id", DataTypes.INT().notNull()),
+                                        DataTypes.FIELD(longName, DataTypes.STRING()))
+                                .notNull()
+                                .getLogicalType();
+        Configuration o = new Configuration();
+        o.setString("url", "jdbc:postgresql://127.0.0.1:5432/wh");
+        o.setString("table-name", "events");
+        assertThatThrownBy(() -> new SinkSpec(o, row, List.of("id")))
+                .hasMessageContaining("is 200 bytes; postgres allows 63")
+                .hasMessageContaining("Rename it in the pipeline");
+        o.setString("table-name", "t".repeat(64));
+        assertThatThrownBy(() -> new SinkSpec(o, ROW, List.of("order_id")))
+                .hasMessageContaining("is 64 bytes");
     }
 
     @Test
