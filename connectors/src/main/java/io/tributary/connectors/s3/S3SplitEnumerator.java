@@ -36,6 +36,9 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
     private volatile String startAfter;
     private volatile boolean fullDue;
 
+    /** How many of {@link #pending}'s splits each file has: pending files without a scan. */
+    private final java.util.Map<String, Integer> splitsPerFile = new java.util.HashMap<>();
+
     // figures for the metric reporter's thread, refreshed on the coordinator thread
     private volatile int pendingFiles;
     private volatile int pendingSplits;
@@ -61,7 +64,7 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
             discovery.horizon = restored.horizon();
             discovery.lastFullListing = restored.lastFullListing();
             discovery.recent.putAll(restored.recent());
-            pending.addAll(restored.pending());
+            restored.pending().forEach(split -> addPending(split, false));
             listedOnce = restored.lastFullListing() != 0;
         }
         startAfter = discovery.startAfter();
@@ -132,7 +135,7 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
             fresh = List.of();
         }
         for (ObjectInfo f : fresh) {
-            pending.addAll(splits(f));
+            splits(f).forEach(split -> addPending(split, false));
         }
         filesDiscovered.inc(fresh.size());
         listedOnce = true;
@@ -181,7 +184,7 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
                 it.remove();
                 continue;
             }
-            S3FileSplit split = pending.poll();
+            S3FileSplit split = pollPending();
             if (split != null) {
                 context.assignSplit(split, subtask);
                 it.remove();
@@ -196,12 +199,26 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
     }
 
     private void refreshFigures() {
-        Set<String> keys = new java.util.HashSet<>();
-        for (S3FileSplit split : pending) {
-            keys.add(split.key());
-        }
-        pendingFiles = keys.size();
+        pendingFiles = splitsPerFile.size();
         pendingSplits = pending.size();
+    }
+
+    /** Every change of {@link #pending} goes through here and {@link #pollPending}. */
+    private void addPending(S3FileSplit split, boolean first) {
+        if (first) {
+            pending.addFirst(split);
+        } else {
+            pending.addLast(split);
+        }
+        splitsPerFile.merge(split.key(), 1, Integer::sum);
+    }
+
+    private S3FileSplit pollPending() {
+        S3FileSplit split = pending.poll();
+        if (split != null) {
+            splitsPerFile.computeIfPresent(split.key(), (k, n) -> n > 1 ? n - 1 : null);
+        }
+        return split;
     }
 
     @Override
@@ -212,7 +229,7 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
 
     @Override
     public void addSplitsBack(List<S3FileSplit> splits, int subtaskId) {
-        splits.forEach(pending::addFirst);
+        splits.forEach(split -> addPending(split, true));
         assign();
     }
 

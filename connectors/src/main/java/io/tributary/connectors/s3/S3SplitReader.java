@@ -424,6 +424,12 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         return flush(out, id, batch, false);
     }
 
+    /** A file that cannot be read at all: one quarantine entry, then the next split. */
+    private void unreadable(String why) throws IOException {
+        bad(0, -1, null, S3ReaderMetrics.Reason.CORRUPT_FILE, why);
+        records = () -> null;
+    }
+
     private void open(S3FileSplit s) throws IOException {
         lineNo = s.linesRead();
         if (config.jsonArrays() || config.bulkFormat() != null) {
@@ -436,14 +442,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                 if (storageFailure(e)) {
                     throw e;
                 }
-                // not a readable file of this kind: one quarantine entry, then the next split
-                bad(
-                        0,
-                        -1,
-                        null,
-                        S3ReaderMetrics.Reason.CORRUPT_FILE,
-                        "not a readable " + wholeFileKind() + ": " + reason(e));
-                records = () -> null;
+                unreadable("not a readable " + wholeFileKind() + ": " + reason(e));
             }
             return;
         }
@@ -456,14 +455,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                 if (storageFailure(e)) {
                     throw e;
                 }
-                // not gzip at all (a bad header): one quarantine entry, then the next split
-                bad(
-                        0,
-                        -1,
-                        null,
-                        S3ReaderMetrics.Reason.CORRUPT_FILE,
-                        "not a readable gzip file: " + reason(e));
-                records = () -> null;
+                unreadable("not a readable gzip file (bad header): " + reason(e));
                 return;
             }
             lines = new LineReader(stream, 0, config.maxLineBytes(), config.multiLine());
