@@ -14,15 +14,25 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
  * S3Proxy's filesystem store writes an object to {@code <key>-<uuid>} beside its key and moves it
  * into place when the upload ends, and lists such files meanwhile: a reader could see an object
  * that is half written and gone a moment later. S3 itself never lists an upload in flight, so the
- * embedded server hides them too.
+ * embedded server hides such names while they are young (10 s): an object that really is named
+ * {@code <something>-<uuid>} (Kinesis Firehose names its files so) shows up 10 s late, not never.
  */
 public final class CommittedObjectsOnly extends ForwardingBlobStore {
+
+    private static final long YOUNG_MILLIS = 10_000;
+
+    private final long youngMillis;
 
     private static final Pattern IN_FLIGHT =
             Pattern.compile(".*-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
     public CommittedObjectsOnly(BlobStore delegate) {
+        this(delegate, YOUNG_MILLIS);
+    }
+
+    CommittedObjectsOnly(BlobStore delegate, long youngMillis) {
         super(delegate);
+        this.youngMillis = youngMillis;
     }
 
     @Override
@@ -35,11 +45,16 @@ public final class CommittedObjectsOnly extends ForwardingBlobStore {
         return committed(super.list(container, options));
     }
 
-    private static PageSet<? extends StorageMetadata> committed(
-            PageSet<? extends StorageMetadata> page) {
+    private PageSet<? extends StorageMetadata> committed(PageSet<? extends StorageMetadata> page) {
         List<StorageMetadata> kept = new ArrayList<>(page.size());
+        long now = System.currentTimeMillis();
         for (StorageMetadata m : page) {
-            if (m.getName() == null || !IN_FLIGHT.matcher(m.getName()).matches()) {
+            boolean inFlight =
+                    m.getName() != null
+                            && IN_FLIGHT.matcher(m.getName()).matches()
+                            && (m.getLastModified() == null
+                                    || now - m.getLastModified().getTime() < youngMillis);
+            if (!inFlight) {
                 kept.add(m);
             }
         }
