@@ -70,33 +70,7 @@ class HostileNamesITCase {
                         "--home",
                         home.toString());
         assertThat(crawl.exitCode()).as(crawl.out() + crawl.err()).isZero();
-        CliRun describe =
-                CliRun.of(
-                        "catalog",
-                        "describe",
-                        "hostile." + TABLE,
-                        "--json",
-                        "--home",
-                        home.toString());
-        assertThat(describe.exitCode())
-                .as(
-                        describe.err()
-                                + crawl.out()
-                                + CliRun.of(
-                                                "catalog",
-                                                "tables",
-                                                "hostile",
-                                                "--home",
-                                                home.toString())
-                                        .out())
-                .isZero();
-        JsonNode described = JSON.readTree(describe.out());
-        for (JsonNode c : described.path("columns")) {
-            names.add(c.path("name").asText());
-        }
-        for (JsonNode c : described.path("partitionKeys")) {
-            names.add(c.path("name").asText());
-        }
+        names.addAll(columnsInCatalog("hostile." + TABLE));
         List<String> expected =
                 List.of(
                         "select",
@@ -210,19 +184,7 @@ class HostileNamesITCase {
                         "--home",
                         home.toString());
         assertThat(jdbc.exitCode()).as(jdbc.out() + jdbc.err()).isZero();
-        CliRun order =
-                CliRun.of(
-                        "catalog",
-                        "describe",
-                        "hostile_shop.order",
-                        "--json",
-                        "--home",
-                        home.toString());
-        assertThat(order.exitCode()).as(order.out() + order.err()).isZero();
-        List<String> mysqlNames = new ArrayList<>();
-        for (JsonNode c : JSON.readTree(order.out()).path("columns")) {
-            mysqlNames.add(c.path("name").asText());
-        }
+        List<String> mysqlNames = columnsInCatalog("hostile_shop.order");
         assertThat(mysqlNames)
                 .containsExactly(
                         "select",
@@ -237,5 +199,30 @@ class HostileNamesITCase {
                 "reliability: hostile names: %d names crawled and loaded verbatim (one 200-byte name"
                         + " refused by name until renamed), canary alive%n",
                 tried);
+    }
+
+    /** The table's columns then partition keys, as {@code tributary catalog describe} has them. */
+    private List<String> columnsInCatalog(String table) throws Exception {
+        CliRun describe =
+                CliRun.of("catalog", "describe", table, "--json", "--home", home.toString());
+        assertThat(describe.exitCode())
+                .as(
+                        describe.err()
+                                + CliRun.of(
+                                                "catalog",
+                                                "tables",
+                                                table.substring(0, table.indexOf('.')),
+                                                "--home",
+                                                home.toString())
+                                        .out())
+                .isZero();
+        JsonNode described = JSON.readTree(describe.out());
+        List<String> out = new ArrayList<>();
+        for (String part : List.of("columns", "partitionKeys")) {
+            for (JsonNode c : described.path(part)) {
+                out.add(c.path("name").asText());
+            }
+        }
+        return out;
     }
 }

@@ -87,15 +87,7 @@ class OperationsITCase {
             String rest = "127.0.0.1:" + SharedServices.flink().restPort();
             PipelineRunner.Submitted run = runner.submit(rest, null, List.of());
             AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<JobRun> watched =
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    return runner.watch(run, stop::get, Duration.ofMillis(500));
-                                } catch (InterruptedException e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
+            CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, run, stop);
             // Tributary's own CDC source on the same table (what `RedshiftChangeSink` jobs read):
             // its schema versions and change lag
             JobClient cdc = cdcJob(registry.url());

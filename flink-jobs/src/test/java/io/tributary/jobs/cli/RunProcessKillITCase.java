@@ -3,15 +3,12 @@ package io.tributary.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tributary.embedded.SharedServices;
 import io.tributary.jobs.runs.ReferenceFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -43,7 +40,8 @@ class RunProcessKillITCase {
         }
         Path file = ReferenceFixture.examples().resolve("ecommerce/pipeline.yaml");
         Path log1 = home.resolve("run-1.log");
-        Process first = run(List.of("run", file.toString(), "--home", home.toString()), log1);
+        Process first =
+                run(world, List.of("run", file.toString(), "--home", home.toString()), log1);
         Path checkpoints = home.resolve("jobs").resolve(PIPELINE).resolve("checkpoints");
         try {
             await().atMost(Duration.ofMinutes(2))
@@ -66,7 +64,10 @@ class RunProcessKillITCase {
 
         Path log2 = home.resolve("run-2.log");
         Process second =
-                run(List.of("run", file.toString(), "--resume", "--home", home.toString()), log2);
+                run(
+                        world,
+                        List.of("run", file.toString(), "--resume", "--home", home.toString()),
+                        log2);
         try {
             world.awaitWarehouseEqualsReference(
                     () ->
@@ -98,19 +99,8 @@ class RunProcessKillITCase {
         }
     }
 
-    private static Process run(List<String> args, Path log) throws IOException {
-        return CliProcess.start(args, variables(), log);
-    }
-
-    private static Map<String, String> variables() {
-        Map<String, String> v = new HashMap<>();
-        SharedServices.s3().endpoints().forEach((k, x) -> v.put("s3." + k, x));
-        SharedServices.mariadb().endpoints().forEach((k, x) -> v.put("mariadb." + k, x));
-        SharedServices.postgres().endpoints().forEach((k, x) -> v.put("postgres." + k, x));
-        v.put("sales-path", "s3://kill-sales/sales/");
-        v.put("shop-db", "kill_shop");
-        v.put("warehouse-db", "kill_warehouse");
-        v.put("checkpoint-interval", "1 s");
-        return v;
+    private static Process run(ReferenceFixture world, List<String> args, Path log)
+            throws IOException {
+        return CliProcess.start(args, world.environment(), log);
     }
 }

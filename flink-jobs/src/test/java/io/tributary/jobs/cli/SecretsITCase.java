@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,17 +84,10 @@ class SecretsITCase {
         Path file = home.resolve("pipeline.yaml");
         Files.writeString(file, edited);
 
-        Map<String, String> env = new HashMap<>();
-        SharedServices.s3().endpoints().forEach((k, v) -> env.put("s3." + k, v));
-        SharedServices.mariadb().endpoints().forEach((k, v) -> env.put("mariadb." + k, v));
-        SharedServices.postgres().endpoints().forEach((k, v) -> env.put("postgres." + k, v));
+        Map<String, String> env = world.environment();
         env.put("mariadb.user", "secret_reader");
         env.put("mariadb.password", mariadbSecret);
         env.put("postgres.user", "secret_writer");
-        env.put("sales-path", "s3://secret-sales/sales/");
-        env.put("shop-db", "secret_shop");
-        env.put("warehouse-db", "secret_warehouse");
-        env.put("checkpoint-interval", "1 s");
 
         Map<String, String> seen = new LinkedHashMap<>(); // where -> what it showed
         Path log = home.resolve("run.log");

@@ -170,15 +170,7 @@ class ReferenceFaultsITCase {
         String rest = "127.0.0.1:" + SharedServices.flink().restPort();
         PipelineRunner.Submitted s = runner.submit(rest, null, List.of());
         AtomicBoolean stop = new AtomicBoolean();
-        CompletableFuture<JobRun> watched =
-                CompletableFuture.supplyAsync(
-                        () -> {
-                            try {
-                                return runner.watch(s, stop::get, Duration.ofMillis(500));
-                            } catch (InterruptedException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        });
+        CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, s, stop);
         return new Run(runner, store, stop, watched);
     }
 }

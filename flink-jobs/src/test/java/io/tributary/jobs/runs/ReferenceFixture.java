@@ -82,13 +82,29 @@ public final class ReferenceFixture {
         return all;
     }
 
-    /** {@code file} (the reference pipeline, or an edited copy), bound to this fixture. */
-    public PipelineDef pipeline(Map<String, String> vars, Path file) {
+    /**
+     * Everything the reference pipeline's {@code ${...}} need, as a CLI process's environment: the
+     * embedded services' endpoints ({@code s3.endpoint}, {@code mariadb.password}, ...) and this
+     * fixture's variables; nothing on a command line.
+     */
+    public Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        endpoints().forEach((service, e) -> e.forEach((k, v) -> env.put(service + "." + k, v)));
+        env.putAll(variables(Map.of()));
+        return env;
+    }
+
+    private static Map<String, Map<String, String>> endpoints() {
         Map<String, Map<String, String>> endpoints = new HashMap<>();
         endpoints.put("s3", SharedServices.s3().endpoints());
         endpoints.put("mariadb", SharedServices.mariadb().endpoints());
         endpoints.put("postgres", SharedServices.postgres().endpoints());
-        return new PipelineParser(Variables.of(variables(vars), endpoints)).parse(file);
+        return endpoints;
+    }
+
+    /** {@code file} (the reference pipeline, or an edited copy), bound to this fixture. */
+    public PipelineDef pipeline(Map<String, String> vars, Path file) {
+        return new PipelineParser(Variables.of(variables(vars), endpoints())).parse(file);
     }
 
     /** The repository's examples/ folder, found from the working directory up. */
@@ -213,5 +229,20 @@ public final class ReferenceFixture {
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(e.getMessage() + "\n" + diagnostics.get(), e);
         }
+    }
+
+    /** Watches a submitted run on another thread until {@code stop} is set or the job ends. */
+    public static java.util.concurrent.CompletableFuture<io.tributary.catalog.store.JobRun> watch(
+            PipelineRunner runner,
+            PipelineRunner.Submitted s,
+            java.util.concurrent.atomic.AtomicBoolean stop) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return runner.watch(s, stop::get, Duration.ofMillis(500));
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
     }
 }

@@ -11,7 +11,6 @@ import io.tributary.jobs.demo.DemoData;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +50,7 @@ class ReferencePipelineITCase {
             // sales
             PipelineRunner.Submitted first = runner.submit(rest, null, List.of());
             AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<JobRun> watched = watch(runner, first, stop);
+            CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, first, stop);
             world.awaitWarehouseEqualsReference(() -> "");
             world.rename(7, "Alan Renamed", "NZ");
             world.upsert(new DemoData.Customer(51, "New Customer", "new@example.com", "CL"));
@@ -81,7 +80,7 @@ class ReferencePipelineITCase {
             assertThat(resumeFrom).isEqualTo(stopped.savepoint());
             PipelineRunner.Submitted second = runner.submit(rest, resumeFrom, List.of());
             AtomicBoolean stop2 = new AtomicBoolean();
-            CompletableFuture<JobRun> watched2 = watch(runner, second, stop2);
+            CompletableFuture<JobRun> watched2 = ReferenceFixture.watch(runner, second, stop2);
             world.awaitWarehouseEqualsReference(() -> "");
             stop2.set(true);
             assertThat(watched2.get(2, TimeUnit.MINUTES).state()).isEqualTo(JobRun.State.STOPPED);
@@ -91,17 +90,5 @@ class ReferencePipelineITCase {
             assertThat(history.get(0).resumedFrom()).isEqualTo(resumeFrom);
             assertThat(history).allSatisfy(r -> assertThat(r.savepoint()).isNotBlank());
         }
-    }
-
-    private static CompletableFuture<JobRun> watch(
-            PipelineRunner runner, PipelineRunner.Submitted s, AtomicBoolean stop) {
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return runner.watch(s, stop::get, Duration.ofMillis(500));
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
     }
 }
