@@ -58,14 +58,27 @@ final class AvroRowDecoder implements Serializable {
             byName.put(original != null ? original : f.name(), f);
         }
         List<RowType.RowField> fields = type.getFields();
+        int matched = 0;
         for (int i = 0; i < fields.size(); i++) {
             RowType.RowField target = fields.get(i);
             Schema.Field source = byName.get(target.getName());
             if (source == null) {
                 continue; // a column this file does not have
             }
+            matched++;
             try {
                 row.setField(i, value(record.get(source.pos()), source.schema(), target.getType()));
+            } catch (ClassCastException e) {
+                throw new IllegalArgumentException(
+                        "column '"
+                                + target.getName()
+                                + "' ("
+                                + target.getType()
+                                + "): the file holds "
+                                + source.schema().toString().replace('"', '\'')
+                                + " values, this one is "
+                                + abbreviate(record.get(source.pos())),
+                        e);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(
                         "column '"
@@ -77,7 +90,31 @@ final class AvroRowDecoder implements Serializable {
                         e);
             }
         }
+        if (matched == 0 && !fields.isEmpty()) {
+            throw new NoCommonColumns(
+                    "the file's columns "
+                            + byName.keySet()
+                            + " share none with the table's "
+                            + type.getFieldNames());
+        }
         return row;
+    }
+
+    private static String abbreviate(Object v) {
+        String s = String.valueOf(v);
+        return "'" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'";
+    }
+
+    /**
+     * A record with none of the table's columns: a file of another table (or a renamed schema),
+     * which would otherwise read as rows of nulls.
+     */
+    static final class NoCommonColumns extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        NoCommonColumns(String message) {
+            super(message);
+        }
     }
 
     private static Object value(

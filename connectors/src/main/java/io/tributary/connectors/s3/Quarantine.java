@@ -14,8 +14,10 @@ import java.util.HexFormat;
 
 /**
  * Where bad records go, one JSON object each: the file, the line and byte position, the raw text
- * (at most {@value #MAX_RAW} bytes), the reason and when. An entry's name is derived from its file
- * and position, so a record met again after a restart replaces its entry instead of doubling it.
+ * (at most {@value #MAX_RAW} bytes), the kind of problem (the metric's {@code reason} label:
+ * unparseable, invalid_utf8, ...), the reason in words and when. An entry's name is derived from
+ * its file and position, so a record met again after a restart replaces its entry instead of
+ * doubling it.
  */
 public final class Quarantine implements AutoCloseable {
 
@@ -29,11 +31,13 @@ public final class Quarantine implements AutoCloseable {
     }
 
     /** Records one bad record. */
-    void put(String file, long line, long offset, byte[] raw, String reason) throws IOException {
+    void put(String file, long line, long offset, byte[] raw, String kind, String reason)
+            throws IOException {
         ObjectNode n = JSON.createObjectNode();
         n.put("file", file);
         n.put("line", line);
         n.put("offset", offset);
+        n.put("kind", kind);
         n.put("reason", reason);
         int kept = raw == null ? 0 : Math.min(raw.length, MAX_RAW);
         n.put("raw", raw == null ? "" : new String(raw, 0, kept, StandardCharsets.UTF_8));

@@ -27,6 +27,8 @@ final class S3ReaderMetrics {
         LINE_TOO_LONG("line_too_long"),
         /** A corrupt or truncated gzip, Avro, Parquet or JSON-array file. */
         CORRUPT_FILE("corrupt_file"),
+        /** An Avro or Parquet file sharing no column with the table: the whole file. */
+        SCHEMA_MISMATCH("schema_mismatch"),
         /** A listed file deleted before it was read whole: what was not read of it. */
         FILE_VANISHED("file_vanished");
 

@@ -158,7 +158,10 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             if (problem == null) {
                 try {
                     record = decoder.deserialize(bytes);
-                    if (record != null && enricher != null) {
+                    if (record == null) {
+                        // a JSON null: no record, and not a blank line either
+                        problem = "the line holds no record";
+                    } else if (enricher != null) {
                         record = enricher.enrich(record, current.key());
                     }
                 } catch (IOException | RuntimeException e) {
@@ -289,6 +292,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                             current.compressed() || current.start() == 0 ? line : -1,
                             current.compressed() ? -1 : offset,
                             raw,
+                            why.label,
                             reason);
             case SKIP_AND_COUNT -> {}
         }
@@ -409,9 +413,25 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                         item instanceof byte[] json
                                 ? decoder.deserialize(json)
                                 : bulk.decode((org.apache.avro.generic.GenericRecord) item);
-                if (record != null && enricher != null) {
+                if (record == null) {
+                    bad(
+                            lineNo,
+                            -1,
+                            item instanceof byte[] json ? json : null,
+                            S3ReaderMetrics.Reason.UNPARSEABLE,
+                            "the element holds no record");
+                } else if (enricher != null) {
                     record = enricher.enrich(record, current.key());
                 }
+            } catch (AvroRowDecoder.NoCommonColumns e) {
+                // every record of a file has the file's schema: one entry for the whole file
+                bad(
+                        0,
+                        -1,
+                        null,
+                        S3ReaderMetrics.Reason.SCHEMA_MISMATCH,
+                        "schema mismatch, the file is not read: " + e.getMessage());
+                return flush(out, id, batch, true);
             } catch (IOException | RuntimeException e) {
                 byte[] raw =
                         item instanceof byte[] json

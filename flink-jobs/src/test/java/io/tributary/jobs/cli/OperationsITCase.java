@@ -167,6 +167,7 @@ class OperationsITCase {
                         .containsEntry("invalid_utf8", 1.0)
                         .containsEntry("corrupt_file", 0.0)
                         .containsEntry("line_too_long", 0.0)
+                        .containsEntry("schema_mismatch", 0.0)
                         .containsEntry("file_vanished", 0.0);
                 // files pending were seen during the burst, none are left
                 assertThat(pendingSeen).as("pending files during the burst").isPositive();
