@@ -40,19 +40,24 @@ public final class RegistryHttpServer implements AutoCloseable {
 
     /** Serves the registry kept in {@code dir} on 127.0.0.1:{@code port} (0: a free port). */
     public static RegistryHttpServer start(Path dir, int port) {
-        return start(dir, "127.0.0.1", port);
+        return start(dir, "127.0.0.1", port, null);
     }
 
     /**
-     * Serves the registry kept in {@code dir} on {@code host}:{@code port}: another address than
-     * 127.0.0.1 only inside a private network (a container's), since the API has no authentication.
+     * Serves the registry kept in {@code dir} on {@code host}:{@code port}. With a {@code token},
+     * every request must give it ({@link TokenAccess}: HTTP Basic, any user name); bound beyond
+     * loopback, a token is required.
      */
-    public static RegistryHttpServer start(Path dir, String host, int port) {
+    public static RegistryHttpServer start(Path dir, String host, int port, String token) {
+        TokenAccess.requireTokenBeyondLoopback("The schema registry", host, token);
         SchemaRegistry registry = SchemaRegistry.open(dir);
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
             RegistryHttpServer s = new RegistryHttpServer(registry, http);
-            http.createContext("/", s::handle);
+            var context = http.createContext("/", s::handle);
+            if (token != null && !token.isBlank()) {
+                context.setAuthenticator(TokenAccess.authenticator("schema-registry", token));
+            }
             http.setExecutor(
                     Executors.newFixedThreadPool(
                             4,
@@ -78,7 +83,9 @@ public final class RegistryHttpServer implements AutoCloseable {
     /**
      * {@code java -cp <job jar>:<flink lib>/* io.tributary.catalog.registry.RegistryHttpServer
      * <dir> [host] [port]}: the registry as a server of its own (docker/compose.yaml); default
-     * 127.0.0.1:8085.
+     * 127.0.0.1:8085. The token comes from {@code TRIBUTARY_REGISTRY_TOKEN} or the file {@code
+     * TRIBUTARY_REGISTRY_TOKEN_FILE} names, never from the command line; any other host than
+     * loopback needs one.
      */
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 1 || args.length > 3) {
@@ -87,9 +94,22 @@ public final class RegistryHttpServer implements AutoCloseable {
         }
         String host = args.length > 1 ? args[1] : "127.0.0.1";
         int port = args.length > 2 ? Integer.parseInt(args[2]) : 8085;
-        RegistryHttpServer server = start(Path.of(args[0]), host, port);
+        String token = TokenAccess.registryTokenFromEnvironment();
+        RegistryHttpServer server;
+        try {
+            server = start(Path.of(args[0]), host, port, token);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        System.out.println("Schema registry on http://" + host + ":" + port);
+        System.out.println(
+                "Schema registry on http://"
+                        + host
+                        + ":"
+                        + port
+                        + (token == null ? " (no token: loopback only)" : " (token required)"));
         Thread.currentThread().join();
     }
 

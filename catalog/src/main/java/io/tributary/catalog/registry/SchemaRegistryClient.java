@@ -29,8 +29,21 @@ public final class SchemaRegistryClient implements Registry {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+    private final String authorization;
+
+    /**
+     * A client of the registry at {@code url}, with the token of {@link
+     * TokenAccess#registryTokenFromEnvironment()} if the environment holds one.
+     */
     public SchemaRegistryClient(String url) {
+        this(url, TokenAccess.registryTokenFromEnvironment());
+    }
+
+    /** A client sending {@code token} (null: none) as HTTP Basic credentials. */
+    public SchemaRegistryClient(String url, String token) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.authorization =
+                token == null || token.isBlank() ? null : TokenAccess.authorization(token);
     }
 
     /** Registers an Avro schema under {@code subject}; returns its id. */
@@ -136,6 +149,9 @@ public final class SchemaRegistryClient implements Registry {
                         .timeout(Duration.ofSeconds(30))
                         .header("Accept", CONTENT_TYPE)
                         .header("Content-Type", CONTENT_TYPE);
+        if (authorization != null) {
+            req.header("Authorization", authorization);
+        }
         try {
             req.method(
                     method,
@@ -151,7 +167,19 @@ public final class SchemaRegistryClient implements Registry {
                         resp.statusCode(),
                         json.path("error_code").asInt(resp.statusCode()),
                         json.path("message")
-                                .asText("HTTP " + resp.statusCode() + " from " + url + path));
+                                .asText(
+                                        "HTTP "
+                                                + resp.statusCode()
+                                                + " from "
+                                                + url
+                                                + path
+                                                + (resp.statusCode() == 401
+                                                        ? ": the registry wants a token ("
+                                                                + TokenAccess.REGISTRY_TOKEN_ENV
+                                                                + (authorization == null
+                                                                        ? ", none given)"
+                                                                        : ", not the one given)")
+                                                        : "")));
             }
             return json;
         } catch (IOException e) {

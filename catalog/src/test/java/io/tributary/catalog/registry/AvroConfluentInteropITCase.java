@@ -36,7 +36,9 @@ class AvroConfluentInteropITCase {
     void flinksAvroConfluentFormatRegistersAndReadsThroughTheRegistry() throws Exception {
         KafkaService kafka = SharedServices.kafka();
         kafka.createTopic("orders-avro", 1);
-        try (RegistryHttpServer registry = RegistryHttpServer.start(dir, 0)) {
+        // with a token: the Confluent client inside the format sends it as Basic credentials
+        String token = "interop-token-" + System.nanoTime();
+        try (RegistryHttpServer registry = RegistryHttpServer.start(dir, "127.0.0.1", 0, token)) {
             TableEnvironment env =
                     SharedServices.flink()
                             .streamingTableEnvironment(Map.of("parallelism.default", "1"));
@@ -45,6 +47,9 @@ class AvroConfluentInteropITCase {
                             + kafka.bootstrapServers()
                             + "', 'format' = 'avro-confluent', 'avro-confluent.url' = '"
                             + registry.url()
+                            + "', 'avro-confluent.basic-auth.credentials-source' = 'USER_INFO',"
+                            + " 'avro-confluent.basic-auth.user-info' = 'flink:"
+                            + token
                             + "'";
             env.executeSql(
                     "CREATE TABLE orders_out (order_id BIGINT, customer STRING, amount DECIMAL(10, 2))"
@@ -56,7 +61,7 @@ class AvroConfluentInteropITCase {
                                     + " (3, CAST(NULL AS STRING), 0.50)")
                     .await(2, TimeUnit.MINUTES);
 
-            SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
+            SchemaRegistryClient client = new SchemaRegistryClient(registry.url(), token);
             assertThat(client.subjects()).containsExactly("orders-avro-value");
             SchemaRegistry.Version v1 = client.version("orders-avro-value", "latest");
             assertThat(v1.version()).isEqualTo(1);

@@ -17,6 +17,48 @@ class RegistryHttpServerITCase {
     static final String V3_BAD = AvroCompatibilityTest.V2_REQUIRED_EMAIL.toString();
 
     @Test
+    void withATokenEveryCallerMustGiveItAndBeyondLoopbackOneIsRequired() throws Exception {
+        assertThatThrownBy(() -> RegistryHttpServer.start(dir, "0.0.0.0", 0, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("beyond this machine")
+                .hasMessageContaining(TokenAccess.REGISTRY_TOKEN_ENV);
+        assertThatThrownBy(() -> RegistryHttpServer.start(dir, "0.0.0.0", 0, " "))
+                .isInstanceOf(IllegalArgumentException.class);
+        String token = "t0k-" + System.nanoTime();
+        try (RegistryHttpServer server = RegistryHttpServer.start(dir, "127.0.0.1", 0, token)) {
+            assertThat(new SchemaRegistryClient(server.url(), token).register("s-value", V1))
+                    .isPositive();
+            assertThatThrownBy(() -> new SchemaRegistryClient(server.url(), null).subjects())
+                    .isInstanceOf(RegistryException.class)
+                    .hasMessageContaining("401")
+                    .hasMessageContaining("wants a token");
+            assertThatThrownBy(() -> new SchemaRegistryClient(server.url(), "wrong").subjects())
+                    .hasMessageContaining("not the one given");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI subjects = java.net.URI.create(server.url() + "/subjects");
+            assertThat(
+                            http.send(
+                                            java.net.http.HttpRequest.newBuilder(subjects).build(),
+                                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                                    .statusCode())
+                    .isEqualTo(401);
+            // any user name, the token as the password (Confluent's basic.auth.user.info)
+            String basic =
+                    "Basic "
+                            + java.util.Base64.getEncoder()
+                                    .encodeToString(("anyone:" + token).getBytes());
+            java.net.http.HttpResponse<String> ok =
+                    http.send(
+                            java.net.http.HttpRequest.newBuilder(subjects)
+                                    .header("Authorization", basic)
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo("[\"s-value\"]");
+        }
+    }
+
+    @Test
     void versionsIdsAndCompatibilityLikeConfluentsRegistry() {
         try (RegistryHttpServer server = RegistryHttpServer.start(dir, 0)) {
             SchemaRegistryClient client = new SchemaRegistryClient(server.url());
