@@ -2,6 +2,7 @@ package io.tributary.embedded;
 
 import io.tributary.embedded.internal.Ports;
 import io.tributary.embedded.internal.Processes;
+import io.tributary.embedded.internal.SelfSignedCertificate;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,11 +34,14 @@ public final class PostgresService implements EmbeddedService {
     private EmbeddedPostgres postgres;
     private final int port;
     private final Path dataDir;
+    private final SelfSignedCertificate tls;
 
-    private PostgresService(EmbeddedPostgres postgres, int port, Path dataDir) {
+    private PostgresService(
+            EmbeddedPostgres postgres, int port, Path dataDir, SelfSignedCertificate tls) {
         this.postgres = postgres;
         this.port = port;
         this.dataDir = dataDir;
+        this.tls = tls;
     }
 
     /**
@@ -45,13 +49,34 @@ public final class PostgresService implements EmbeddedService {
      * on a free port when {@code port} is 0.
      */
     public static PostgresService start(Path dataDir, int port) {
+        return start(dataDir, port, null);
+    }
+
+    /**
+     * Starts PostgreSQL that accepts TLS connections only (pg_hba {@code hostssl}), with {@code
+     * tls}'s certificate and key: a stand-in for RDS with {@code rds.force_ssl} or Redshift with
+     * {@code require_ssl}. Clients verify it with the certificate as their root.
+     */
+    public static PostgresService startWithTls(Path dataDir, int port, SelfSignedCertificate tls) {
+        return start(dataDir, port, java.util.Objects.requireNonNull(tls));
+    }
+
+    private static PostgresService start(Path dataDir, int port, SelfSignedCertificate tls) {
         int actualPort = port > 0 ? port : Ports.freePort();
         try {
             Files.createDirectories(dataDir);
             Processes.stopStale(dataDir.resolve("postmaster.pid"), "postgres");
-            LOG.info("Starting PostgreSQL on 127.0.0.1:{} with data in {}", actualPort, dataDir);
-            EmbeddedPostgres pg = launch(dataDir, actualPort);
-            return new PostgresService(pg, actualPort, dataDir);
+            LOG.info(
+                    "Starting PostgreSQL on 127.0.0.1:{} with data in {}{}",
+                    actualPort,
+                    dataDir,
+                    tls == null ? "" : " (TLS only)");
+            EmbeddedPostgres pg = launch(dataDir, actualPort, tls);
+            PostgresService service = new PostgresService(pg, actualPort, dataDir, tls);
+            if (tls != null) {
+                service.requireTls(pg);
+            }
+            return service;
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "PostgreSQL did not start on 127.0.0.1:"
@@ -63,9 +88,31 @@ public final class PostgresService implements EmbeddedService {
         }
     }
 
-    private static EmbeddedPostgres launch(Path dataDir, int port) throws IOException {
-        return EmbeddedPostgres.builder()
-                .setPort(port)
+    /** Leaves only {@code hostssl} lines in pg_hba.conf: a plain TCP connection is refused. */
+    private void requireTls(EmbeddedPostgres pg) throws IOException {
+        Files.writeString(
+                dataDir.resolve("pg_hba.conf"),
+                "# written by PostgresService.startWithTls: TLS connections only\n"
+                        + "local all all trust\n"
+                        + "hostssl all all 127.0.0.1/32 trust\n"
+                        + "hostssl replication all 127.0.0.1/32 trust\n");
+        try (Connection c = pg.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IOException("Could not reload pg_hba.conf", e);
+        }
+    }
+
+    private static EmbeddedPostgres launch(Path dataDir, int port, SelfSignedCertificate tls)
+            throws IOException {
+        EmbeddedPostgres.Builder b = EmbeddedPostgres.builder();
+        if (tls != null) {
+            b.setServerConfig("ssl", "on")
+                    .setServerConfig("ssl_cert_file", tls.certificate().toString())
+                    .setServerConfig("ssl_key_file", tls.privateKey().toString());
+        }
+        return b.setPort(port)
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(true)
@@ -87,7 +134,7 @@ public final class PostgresService implements EmbeddedService {
         try {
             postgres.close();
             Thread.sleep(downtime.toMillis());
-            postgres = launch(dataDir, port);
+            postgres = launch(dataDir, port, tls);
         } catch (IOException e) {
             throw new UncheckedIOException("PostgreSQL did not restart on port " + port, e);
         } catch (InterruptedException e) {
@@ -123,7 +170,15 @@ public final class PostgresService implements EmbeddedService {
                 + "/"
                 + database
                 + "?user="
-                + USER;
+                + USER
+                + (tls == null
+                        ? ""
+                        : "&sslmode=verify-full&sslrootcert=" + tls.certificate().toString());
+    }
+
+    /** The certificate clients verify the server with, if it takes TLS connections only. */
+    public java.util.Optional<SelfSignedCertificate> tls() {
+        return java.util.Optional.ofNullable(tls);
     }
 
     public String jdbcUrl() {

@@ -35,6 +35,25 @@ public final class RedshiftConnectorOptions {
                     .noDefaultValue()
                     .withDescription("Database password (never logged).");
 
+    public static final ConfigOption<String> SSL_MODE =
+            ConfigOptions.key("ssl.mode")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "TLS to the warehouse (the driver's sslmode): disable, allow, prefer,"
+                                    + " require, verify-ca or verify-full. verify-full checks the"
+                                    + " server's certificate and host name; without it, the"
+                                    + " driver's default (or the URL's sslmode) applies.");
+
+    public static final ConfigOption<String> SSL_ROOT_CERT =
+            ConfigOptions.key("ssl.root-cert")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "PEM file of the certificate authority the server's certificate must"
+                                    + " chain to (the driver's sslrootcert), on every TaskManager;"
+                                    + " for verify-ca and verify-full.");
+
     public static final ConfigOption<String> SCHEMA_NAME =
             ConfigOptions.key("schema-name")
                     .stringType()

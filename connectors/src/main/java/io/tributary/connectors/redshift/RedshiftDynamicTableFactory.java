@@ -45,6 +45,8 @@ public final class RedshiftDynamicTableFactory implements DynamicTableSinkFactor
                 RedshiftConnectorOptions.POST_ACTIONS,
                 RedshiftConnectorOptions.STAGING_BUFFER_BYTES,
                 RedshiftConnectorOptions.CONNECT_TIMEOUT,
+                RedshiftConnectorOptions.SSL_MODE,
+                RedshiftConnectorOptions.SSL_ROOT_CERT,
                 RedshiftConnectorOptions.FRESHNESS_COLUMN,
                 FactoryUtil.SINK_PARALLELISM);
     }

@@ -38,7 +38,16 @@ final class EndpointParser {
                             "access-key",
                             "secret-key"),
                     SourceType.CDC,
-                    Set.of("url", "table", "user", "password", "startup", "server-id", "slot"),
+                    Set.of(
+                            "url",
+                            "table",
+                            "user",
+                            "password",
+                            "startup",
+                            "server-id",
+                            "slot",
+                            "ssl-mode",
+                            "ssl-root-cert"),
                     SourceType.KAFKA,
                     Set.of(
                             "topic",
@@ -71,7 +80,9 @@ final class EndpointParser {
                             "iam-role",
                             "auto-create",
                             "schema-evolution",
-                            "freshness-column"),
+                            "freshness-column",
+                            "ssl-mode",
+                            "ssl-root-cert"),
                     SinkType.KAFKA,
                     Set.of("topic", "bootstrap-servers", "format", "registry-url"));
 
@@ -145,6 +156,15 @@ final class EndpointParser {
                                     + "' needs its database (MySQL) or schema (PostgreSQL): db.table");
                 }
                 n.oneOf("startup", "initial", "initial", "latest");
+                sslMode(n);
+                if (!url.startsWith("jdbc:postgresql:") && n.string("ssl-root-cert").isPresent()) {
+                    throw new PipelineException(
+                            n.keyAt("ssl-root-cert"),
+                            "is for PostgreSQL sources (a PEM file); MySQL's clients trust a Java"
+                                    + " truststore: give it under options as"
+                                    + " debezium.database.ssl.truststore and"
+                                    + " jdbc.properties.trustCertificateKeyStoreUrl");
+                }
                 needColumns(n, columns, type);
                 if (primaryKey.isEmpty()) {
                     throw new PipelineException(
@@ -239,6 +259,19 @@ final class EndpointParser {
         }
     }
 
+    /** TLS to a database: libpq's sslmode names, for PostgreSQL, Redshift and MySQL alike. */
+    private static void sslMode(YamlNode n) {
+        n.oneOf(
+                "ssl-mode",
+                null,
+                "disable",
+                "allow",
+                "prefer",
+                "require",
+                "verify-ca",
+                "verify-full");
+    }
+
     static SinkDef sink(YamlNode n, Map<String, Position> names, String settingsEvolution) {
         String name = n.required("name");
         String typeText = n.oneOf("type", null, "warehouse", "kafka");
@@ -275,6 +308,7 @@ final class EndpointParser {
                                     + url.replaceAll("\\?.*", "")
                                     + "' is not a jdbc:postgresql:// or jdbc:redshift:// URL");
                 }
+                sslMode(n);
                 String table = n.required("table");
                 if (table.split("\\.").length > 2) {
                     throw new PipelineException(

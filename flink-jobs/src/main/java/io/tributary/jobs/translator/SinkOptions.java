@@ -34,6 +34,9 @@ final class SinkOptions {
                 put(o, "sink.auto-create", s.setting("auto-create"));
                 // event time of the rows: the freshness metric (now - newest committed)
                 put(o, "sink.freshness-column", s.setting("freshness-column"));
+                // TLS: the driver's sslmode and the CA file the server's certificate chains to
+                put(o, "ssl.mode", s.setting("ssl-mode"));
+                put(o, "ssl.root-cert", s.setting("ssl-root-cert"));
                 // the input gained columns (an edited transform, a resumed job): ALTER or stop
                 put(
                         o,

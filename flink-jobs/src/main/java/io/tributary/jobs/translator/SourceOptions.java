@@ -91,6 +91,10 @@ final class SourceOptions {
                                     .replaceAll("[^a-z0-9_]", "_"));
             o.put("slot.name", slot.length() > 63 ? slot.substring(0, 63) : slot);
             o.put("scan.startup.mode", latest ? "latest-offset" : "initial");
+            // TLS for the snapshot and the replication connection (Debezium's database.ssl*)
+            String ssl = s.setting("ssl-mode");
+            put(o, "debezium.database.sslmode", ssl == null ? null : ssl.toLowerCase(Locale.ROOT));
+            put(o, "debezium.database.sslrootcert", s.setting("ssl-root-cert"));
         } else {
             o.put("database-name", table[0]);
             o.put("table-name", table[1]);
@@ -101,6 +105,22 @@ final class SourceOptions {
             o.put("debezium.connect.keep.alive.interval.ms", "5000");
             o.put("scan.startup.mode", latest ? "latest-offset" : "initial");
             put(o, "server-id", s.setting("server-id"));
+            String ssl = s.setting("ssl-mode");
+            if (ssl != null) {
+                ssl = ssl.toLowerCase(Locale.ROOT);
+                // libpq's names to MySQL's: the binlog client's and Connector/J's
+                String mysql =
+                        switch (ssl) {
+                            case "disable" -> "disabled";
+                            case "prefer", "allow" -> "preferred";
+                            case "require" -> "required";
+                            case "verify-ca" -> "verify_ca";
+                            case "verify-full" -> "verify_identity";
+                            default -> throw new IllegalArgumentException("ssl-mode " + ssl);
+                        };
+                o.put("debezium.database.ssl.mode", mysql);
+                o.put("jdbc.properties.sslMode", mysql.toUpperCase(Locale.ROOT));
+            }
         }
     }
 

@@ -79,6 +79,74 @@ class PipelineTranslatorTest {
     }
 
     @Test
+    void tlsSettingsReachEveryDriverUnderItsOwnName() throws Exception {
+        String text =
+                """
+                version: 1
+                name: tls
+                sources:
+                  - name: pg
+                    type: cdc
+                    url: jdbc:postgresql://db.internal:5432/shop
+                    table: public.customers
+                    user: etl
+                    password: x
+                    ssl-mode: VERIFY-FULL
+                    ssl-root-cert: /etc/ssl/rds-ca.pem
+                    columns: {id: INT NOT NULL}
+                    primary-key: [id]
+                  - name: my
+                    type: cdc
+                    url: jdbc:mysql://db.internal:3306/shop
+                    table: shop.orders
+                    user: etl
+                    password: x
+                    ssl-mode: verify-ca
+                    columns: {id: INT NOT NULL}
+                    primary-key: [id]
+                sinks:
+                  - name: out
+                    type: warehouse
+                    from: pg
+                    url: jdbc:postgresql://wh.internal/db
+                    ssl-mode: verify-full
+                    ssl-root-cert: /etc/ssl/wh-ca.pem
+                    table: t
+                    keys: [id]
+                  - name: out2
+                    type: warehouse
+                    from: my
+                    url: jdbc:postgresql://wh.internal/db
+                    table: t2
+                    keys: [id]
+                """;
+        String sql = String.join("\n", plan(parse("tls.yaml", text)));
+        assertThat(sql)
+                .contains("'debezium.database.sslmode' = 'verify-full'")
+                .contains("'debezium.database.sslrootcert' = '/etc/ssl/rds-ca.pem'")
+                .contains("'debezium.database.ssl.mode' = 'verify_ca'")
+                .contains("'jdbc.properties.sslMode' = 'VERIFY_CA'")
+                .contains("'ssl.mode' = 'verify-full'")
+                .contains("'ssl.root-cert' = '/etc/ssl/wh-ca.pem'");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "bad.yaml",
+                                        text.replace("ssl-mode: verify-ca", "ssl-mode: sure")))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("'sure' is not one of disable, allow, prefer, require");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "bad.yaml",
+                                        text.replace(
+                                                "ssl-mode: verify-ca",
+                                                "ssl-mode: verify-ca\n    ssl-root-cert: /ca.pem")))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("truststore");
+    }
+
+    @Test
     void theReferencePipelineIsOneJobOfTwoSourcesAJoinAndTheWarehouse() throws Exception {
         PipelineDef p = parse("pipeline.yaml", Files.readString(example()));
         String sql = String.join("\n", plan(p));

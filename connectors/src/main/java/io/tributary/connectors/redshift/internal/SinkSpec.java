@@ -29,6 +29,8 @@ public final class SinkSpec implements Serializable {
     private final String url;
     private final String username;
     private final String password;
+    private final String sslMode;
+    private final String sslRootCert;
     private final TableId target;
     private final TableId bookmarks;
     private final String sinkName;
@@ -51,6 +53,8 @@ public final class SinkSpec implements Serializable {
         this.url = required(options, URL.key(), options.get(URL));
         this.username = options.getOptional(USERNAME).orElse(null);
         this.password = options.getOptional(PASSWORD).orElse(null);
+        this.sslMode = options.getOptional(SSL_MODE).map(SinkSpec::sslMode).orElse(null);
+        this.sslRootCert = options.getOptional(SSL_ROOT_CERT).orElse(null);
         this.target =
                 new TableId(
                         options.get(SCHEMA_NAME),
@@ -135,6 +139,21 @@ public final class SinkSpec implements Serializable {
         return i;
     }
 
+    private static String sslMode(String mode) {
+        String m = mode.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+                .contains(m)) {
+            throw new IllegalArgumentException(
+                    "'"
+                            + SSL_MODE.key()
+                            + "' is '"
+                            + mode
+                            + "'; it takes disable, allow, prefer, require, verify-ca or"
+                            + " verify-full");
+        }
+        return m;
+    }
+
     private static String required(ReadableConfig options, String key, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("Option '" + key + "' is required");
@@ -152,6 +171,13 @@ public final class SinkSpec implements Serializable {
             props.setProperty("password", password);
         }
         props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+        if (sslMode != null) {
+            // both drivers (pgjdbc, Redshift's) take libpq's sslmode and sslrootcert
+            props.setProperty("sslmode", sslMode);
+        }
+        if (sslRootCert != null) {
+            props.setProperty("sslrootcert", sslRootCert);
+        }
         props.setProperty("ApplicationName", "tributary-sink");
         return DriverManager.getConnection(url, props);
     }
