@@ -36,13 +36,15 @@ public final class KafkaService implements EmbeddedService {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaService.class);
 
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
+    private final KafkaConfig config;
     private final int port;
     private final Path logDir;
     private volatile boolean closed;
 
-    private KafkaService(KafkaRaftServer server, int port, Path logDir) {
+    private KafkaService(KafkaRaftServer server, KafkaConfig config, int port, Path logDir) {
         this.server = server;
+        this.config = config;
         this.port = port;
         this.logDir = logDir;
     }
@@ -86,7 +88,7 @@ public final class KafkaService implements EmbeddedService {
             LOG.info("Starting Kafka (KRaft) on 127.0.0.1:{} with log in {}", brokerPort, logDir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM, Option.empty());
             server.startup();
-            KafkaService service = new KafkaService(server, brokerPort, logDir);
+            KafkaService service = new KafkaService(server, config, brokerPort, logDir);
             service.awaitReady();
             return service;
         } catch (IOException e) {
@@ -122,6 +124,29 @@ public final class KafkaService implements EmbeddedService {
             close();
             throw new IllegalStateException("Kafka did not become ready on port " + port, e);
         }
+    }
+
+    /**
+     * Stops the broker and starts it again on the same ports with the same log, after {@code
+     * downtime}: what a broker restart (a rolling upgrade, an MSK patch) looks like to clients
+     * (fault tests).
+     */
+    public synchronized void restart(java.time.Duration downtime) {
+        if (closed) {
+            throw new IllegalStateException("Kafka is closed");
+        }
+        server.shutdown();
+        server.awaitShutdown();
+        try {
+            Thread.sleep(downtime.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        LOG.info("Restarting Kafka (KRaft) on 127.0.0.1:{}", port);
+        server = new KafkaRaftServer(config, Time.SYSTEM, Option.empty());
+        server.startup();
+        awaitReady();
     }
 
     @Override
