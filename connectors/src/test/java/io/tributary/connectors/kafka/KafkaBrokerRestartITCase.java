@@ -16,8 +16,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -160,25 +158,18 @@ class KafkaBrokerRestartITCase {
         // the topic: every key read once in the snapshot, every change once
         int expected = ROWS + CHANGES * 2 + CHANGES / 4 + 1;
         List<ConsumerRecord<byte[], byte[]>> all = TopicReader.awaitCommitted(topic, expected);
-        ObjectMapper json = new ObjectMapper();
-        Map<String, List<Integer>> byOp = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : all) {
-            JsonNode e = json.readTree(r.value());
-            JsonNode row = e.get("after").isNull() ? e.get("before") : e.get("after");
-            byOp.computeIfAbsent(e.get("op").asText(), k -> new ArrayList<>())
-                    .add(row.get("id").asInt());
-        }
+        Map<String, List<Integer>> byOp = TopicReader.idsByOp(all);
         assertThat(all).as("changes on the topic").hasSize(expected);
-        assertThat(sorted(byOp.get("r"))).isEqualTo(range(1, ROWS));
-        assertThat(sorted(byOp.get("u"))).isEqualTo(range(1, CHANGES));
-        List<Integer> inserts = range(ROWS + 1, ROWS + CHANGES);
+        assertThat(byOp.get("r")).isEqualTo(TopicReader.range(1, ROWS));
+        assertThat(byOp.get("u")).isEqualTo(TopicReader.range(1, CHANGES));
+        List<Integer> inserts = TopicReader.range(ROWS + 1, ROWS + CHANGES);
         inserts.add(MARKER);
-        assertThat(sorted(byOp.get("c"))).isEqualTo(inserts);
+        assertThat(byOp.get("c")).isEqualTo(inserts);
         List<Integer> deletes = new ArrayList<>();
         for (int i = 4; i <= CHANGES; i += 4) {
             deletes.add(ROWS / 2 + i);
         }
-        assertThat(sorted(byOp.get("d"))).isEqualTo(deletes);
+        assertThat(byOp.get("d")).isEqualTo(deletes);
         int compared = wh.rows("SELECT id FROM public.orders").size();
         System.out.printf(
                 "reliability: Kafka broker restart (down 5 s) between CDC → Kafka (exactly-once)"
@@ -230,20 +221,6 @@ class KafkaBrokerRestartITCase {
             while (rs.next()) {
                 out.add(rs.getInt(1) + "|" + rs.getInt(2));
             }
-        }
-        return out;
-    }
-
-    private static List<Integer> sorted(List<Integer> ids) {
-        List<Integer> out = new ArrayList<>(ids == null ? List.of() : ids);
-        Collections.sort(out);
-        return out;
-    }
-
-    private static List<Integer> range(int from, int to) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = from; i <= to; i++) {
-            out.add(i);
         }
         return out;
     }

@@ -1,10 +1,16 @@
 package io.tributary.connectors.kafka;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.embedded.SharedServices;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -31,6 +37,33 @@ final class TopicReader {
             }
             // anything committed right behind
             c.poll(Duration.ofMillis(500)).forEach(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * The ids of Debezium JSON change records by op ("r", "c", "u", "d"), each list sorted: one
+     * entry per record, so a record written twice shows twice.
+     */
+    static Map<String, List<Integer>> idsByOp(List<ConsumerRecord<byte[], byte[]>> records)
+            throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, List<Integer>> byOp = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode e = json.readTree(r.value());
+            JsonNode row = e.get("after").isNull() ? e.get("before") : e.get("after");
+            byOp.computeIfAbsent(e.get("op").asText(), k -> new ArrayList<>())
+                    .add(row.get("id").asInt());
+        }
+        byOp.values().forEach(Collections::sort);
+        return byOp;
+    }
+
+    /** {@code from}..{@code to}, inclusive. */
+    static List<Integer> range(int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            out.add(i);
         }
         return out;
     }
