@@ -1,6 +1,7 @@
 package io.tributary.embedded;
 
 import io.tributary.embedded.internal.Ports;
+import io.tributary.embedded.internal.SelfSignedCertificate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,24 +43,95 @@ public final class KafkaService implements EmbeddedService {
     private final Path logDir;
     private volatile boolean closed;
 
-    private KafkaService(KafkaRaftServer server, KafkaConfig config, int port, Path logDir) {
+    /** What a client needs to talk to the broker (security settings), beside the bootstrap. */
+    private final Map<String, String> clientSecurity;
+
+    private KafkaService(
+            KafkaRaftServer server,
+            KafkaConfig config,
+            int port,
+            Path logDir,
+            Map<String, String> clientSecurity) {
         this.server = server;
         this.config = config;
         this.port = port;
         this.logDir = logDir;
+        this.clientSecurity = clientSecurity;
     }
 
     /** Starts a broker with its log in {@code logDir}, on {@code port} or a free port when 0. */
     public static KafkaService start(Path logDir, int port) {
+        return start(logDir, port, null, null, null);
+    }
+
+    /**
+     * Starts a broker whose clients must use SASL_SSL: TLS with {@code tls}'s certificate (PEM, for
+     * 127.0.0.1) and SASL PLAIN with {@code user}/{@code password}, as Amazon MSK or Confluent
+     * Cloud ask. The broker talks to itself over the same listener.
+     */
+    public static KafkaService startSaslSsl(
+            Path logDir, int port, SelfSignedCertificate tls, String user, String password) {
+        return start(
+                logDir,
+                port,
+                java.util.Objects.requireNonNull(tls),
+                java.util.Objects.requireNonNull(user),
+                java.util.Objects.requireNonNull(password));
+    }
+
+    private static String jaasValue(String v) {
+        return '"' + v.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private static KafkaService start(
+            Path logDir, int port, SelfSignedCertificate tls, String user, String password) {
         int brokerPort = port > 0 ? port : Ports.freePort();
         int controllerPort = Ports.freePort();
+        String protocol = tls == null ? "PLAINTEXT" : "SASL_SSL";
+        Map<String, String> clientSecurity = new LinkedHashMap<>();
         Properties props = new Properties();
+        if (tls != null) {
+            String jaas =
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username="
+                            + jaasValue(user)
+                            + " password="
+                            + jaasValue(password)
+                            + " user_"
+                            + user
+                            + "="
+                            + jaasValue(password)
+                            + ";";
+            try {
+                props.put("listener.name.sasl_ssl.plain.sasl.jaas.config", jaas);
+                props.put("sasl.enabled.mechanisms", "PLAIN");
+                props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+                props.put("ssl.keystore.type", "PEM");
+                props.put("ssl.keystore.certificate.chain", Files.readString(tls.certificate()));
+                props.put("ssl.keystore.key", Files.readString(tls.privateKey()));
+                props.put("ssl.truststore.type", "PEM");
+                props.put("ssl.truststore.certificates", Files.readString(tls.certificate()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            clientSecurity.put("security.protocol", "SASL_SSL");
+            clientSecurity.put("sasl.mechanism", "PLAIN");
+            clientSecurity.put(
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username="
+                            + jaasValue(user)
+                            + " password="
+                            + jaasValue(password)
+                            + ";");
+            clientSecurity.put("ssl.truststore.type", "PEM");
+            clientSecurity.put("ssl.truststore.location", tls.certificate().toString());
+        }
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + Ports.LOOPBACK + ":" + controllerPort);
         props.put(
                 "listeners",
-                "PLAINTEXT://"
+                protocol
+                        + "://"
                         + Ports.LOOPBACK
                         + ":"
                         + brokerPort
@@ -67,10 +139,12 @@ public final class KafkaService implements EmbeddedService {
                         + Ports.LOOPBACK
                         + ":"
                         + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + Ports.LOOPBACK + ":" + brokerPort);
+        props.put("advertised.listeners", protocol + "://" + Ports.LOOPBACK + ":" + brokerPort);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put(
+                "listener.security.protocol.map",
+                protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", protocol);
         props.put("log.dirs", logDir.toString());
         props.put("num.partitions", "1");
         props.put("offsets.topic.replication.factor", "1");
@@ -88,7 +162,9 @@ public final class KafkaService implements EmbeddedService {
             LOG.info("Starting Kafka (KRaft) on 127.0.0.1:{} with log in {}", brokerPort, logDir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM, Option.empty());
             server.startup();
-            KafkaService service = new KafkaService(server, config, brokerPort, logDir);
+            KafkaService service =
+                    new KafkaService(
+                            server, config, brokerPort, logDir, Map.copyOf(clientSecurity));
             service.awaitReady();
             return service;
         } catch (IOException e) {
@@ -165,7 +241,16 @@ public final class KafkaService implements EmbeddedService {
     public Admin admin() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.putAll(clientSecurity);
         return Admin.create(p);
+    }
+
+    /**
+     * The settings a client needs beside {@code bootstrap.servers}: none for the plain broker;
+     * SASL_SSL, the mechanism, the JAAS login and the PEM truststore for a secured one.
+     */
+    public Map<String, String> clientSecurity() {
+        return clientSecurity;
     }
 
     /** Creates a topic of its own for a test or a demo (no-op when it exists). */

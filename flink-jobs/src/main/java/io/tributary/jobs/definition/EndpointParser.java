@@ -55,7 +55,12 @@ final class EndpointParser {
                             "format",
                             "registry-url",
                             "startup",
-                            "group-id"),
+                            "group-id",
+                            "security-protocol",
+                            "sasl-mechanism",
+                            "sasl-username",
+                            "sasl-password",
+                            "ssl-root-cert"),
                     SourceType.CATALOG,
                     Set.of(
                             "table",
@@ -84,7 +89,16 @@ final class EndpointParser {
                             "ssl-mode",
                             "ssl-root-cert"),
                     SinkType.KAFKA,
-                    Set.of("topic", "bootstrap-servers", "format", "registry-url"));
+                    Set.of(
+                            "topic",
+                            "bootstrap-servers",
+                            "format",
+                            "registry-url",
+                            "security-protocol",
+                            "sasl-mechanism",
+                            "sasl-username",
+                            "sasl-password",
+                            "ssl-root-cert"));
 
     private EndpointParser() {}
 
@@ -175,6 +189,7 @@ final class EndpointParser {
             case KAFKA -> {
                 n.required("topic");
                 n.required("bootstrap-servers");
+                kafkaSecurity(n);
                 String format =
                         n.oneOf(
                                 "format",
@@ -272,6 +287,20 @@ final class EndpointParser {
                 "verify-full");
     }
 
+    /** A Kafka endpoint's security: the protocol and SASL mechanism names Kafka knows. */
+    static void kafkaSecurity(YamlNode n) {
+        n.oneOf("security-protocol", null, "plaintext", "ssl", "sasl_plaintext", "sasl_ssl");
+        n.oneOf("sasl-mechanism", null, "plain", "scram-sha-256", "scram-sha-512");
+        if (n.string("sasl-username").isPresent() != n.string("sasl-password").isPresent()) {
+            throw new PipelineException(
+                    n.keyAt(
+                            n.string("sasl-username").isPresent()
+                                    ? "sasl-username"
+                                    : "sasl-password"),
+                    "needs sasl-username and sasl-password together");
+        }
+    }
+
     static SinkDef sink(YamlNode n, Map<String, Position> names, String settingsEvolution) {
         String name = n.required("name");
         String typeText = n.oneOf("type", null, "warehouse", "kafka");
@@ -326,6 +355,7 @@ final class EndpointParser {
             case KAFKA -> {
                 n.required("topic");
                 n.required("bootstrap-servers");
+                kafkaSecurity(n);
                 String format =
                         n.oneOf("format", "json", "json", "avro-confluent", "debezium-json");
                 if (format.endsWith("confluent")) {

@@ -56,10 +56,14 @@ final class SinkOptions {
                     o.put("format", format);
                     o.put("sink.delivery-guarantee", "exactly-once");
                     o.put("sink.transactional-id-prefix", "tributary-" + s.name());
+                    // Flink's default (1 h) is over a broker's default transaction.max.timeout.ms
+                    // (15 min, MSK's too): the producer would be refused at its first transaction
+                    o.put("properties.transaction.timeout.ms", "900000");
                 }
                 if (format.endsWith("confluent")) {
                     o.put((upsert ? "value." : "") + format + ".url", s.setting("registry-url"));
                 }
+                KafkaSecurityOptions.put(s::setting, o);
             }
             default -> throw new IllegalArgumentException(s.type().toString());
         }

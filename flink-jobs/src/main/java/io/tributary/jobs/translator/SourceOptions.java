@@ -142,6 +142,7 @@ final class SourceOptions {
                     default -> "earliest-offset";
                 });
         o.put("properties.group.id", s.setting("group-id", "tributary-" + s.name()));
+        KafkaSecurityOptions.put(s::setting, o);
     }
 
     /** A catalog registered for one catalog source, continuous unless the source says bounded. */

@@ -147,6 +147,47 @@ class PipelineTranslatorTest {
     }
 
     @Test
+    void kafkaSecurityBecomesClientPropertiesWithThePasswordMasked() throws Exception {
+        String text =
+                """
+                version: 1
+                name: msk
+                sources:
+                  - name: orders
+                    type: kafka
+                    topic: orders
+                    bootstrap-servers: b-1.msk.internal:9096
+                    format: json
+                    security-protocol: sasl_ssl
+                    sasl-mechanism: scram-sha-512
+                    sasl-username: etl
+                    sasl-password: pa"ss\\word-very-secret
+                    ssl-root-cert: /etc/ssl/msk-ca.pem
+                    columns: {id: INT}
+                sinks:
+                  - name: out
+                    type: kafka
+                    from: orders
+                    topic: out
+                    bootstrap-servers: b-1.msk.internal:9096
+                    security-protocol: ssl
+                """;
+        String sql = String.join("\n", plan(parse("msk.yaml", text)));
+        assertThat(sql)
+                .contains("'properties.security.protocol' = 'SASL_SSL'")
+                .contains("'properties.sasl.mechanism' = 'SCRAM-SHA-512'")
+                .contains("'properties.ssl.truststore.type' = 'PEM'")
+                .contains("'properties.ssl.truststore.location' = '/etc/ssl/msk-ca.pem'")
+                .contains("'properties.security.protocol' = 'SSL'")
+                .contains("'properties.transaction.timeout.ms' = '900000'")
+                .doesNotContain("very-secret");
+        assertThatThrownBy(
+                        () -> parse("bad.yaml", text.replaceAll("(?m)^ *sasl-password:.*\n", "")))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("needs sasl-username and sasl-password together");
+    }
+
+    @Test
     void theReferencePipelineIsOneJobOfTwoSourcesAJoinAndTheWarehouse() throws Exception {
         PipelineDef p = parse("pipeline.yaml", Files.readString(example()));
         String sql = String.join("\n", plan(p));
