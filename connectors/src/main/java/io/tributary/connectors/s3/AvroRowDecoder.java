@@ -75,7 +75,7 @@ final class AvroRowDecoder implements Serializable {
                                 + "' ("
                                 + target.getType()
                                 + "): the file holds "
-                                + source.schema().toString().replace('"', '\'')
+                                + typeName(source.schema())
                                 + " values, this one is "
                                 + abbreviate(record.get(source.pos())),
                         e);
@@ -98,6 +98,23 @@ final class AvroRowDecoder implements Serializable {
                             + type.getFieldNames());
         }
         return row;
+    }
+
+    /** An Avro type in a few words: "string", "long", "null|string", "record Ship". */
+    private static String typeName(Schema schema) {
+        if (schema.getType() == Schema.Type.UNION) {
+            StringBuilder b = new StringBuilder();
+            for (Schema branch : schema.getTypes()) {
+                b.append(b.length() == 0 ? "" : "|").append(typeName(branch));
+            }
+            return b.toString();
+        }
+        if (schema.getLogicalType() != null) {
+            return schema.getLogicalType().getName();
+        }
+        return schema.getType() == Schema.Type.RECORD
+                ? "record " + schema.getName()
+                : schema.getType().getName();
     }
 
     private static String abbreviate(Object v) {
