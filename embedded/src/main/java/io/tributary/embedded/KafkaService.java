@@ -91,18 +91,16 @@ public final class KafkaService implements EmbeddedService {
         Map<String, String> clientSecurity = new LinkedHashMap<>();
         Properties props = new Properties();
         if (tls != null) {
-            String jaas =
+            // the login the broker and its clients give; the broker also lists the user
+            String login =
                     "org.apache.kafka.common.security.plain.PlainLoginModule required username="
                             + jaasValue(user)
                             + " password="
-                            + jaasValue(password)
-                            + " user_"
-                            + user
-                            + "="
-                            + jaasValue(password)
-                            + ";";
+                            + jaasValue(password);
             try {
-                props.put("listener.name.sasl_ssl.plain.sasl.jaas.config", jaas);
+                props.put(
+                        "listener.name.sasl_ssl.plain.sasl.jaas.config",
+                        login + " user_" + user + "=" + jaasValue(password) + ";");
                 props.put("sasl.enabled.mechanisms", "PLAIN");
                 props.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
                 props.put("ssl.keystore.type", "PEM");
@@ -115,13 +113,7 @@ public final class KafkaService implements EmbeddedService {
             }
             clientSecurity.put("security.protocol", "SASL_SSL");
             clientSecurity.put("sasl.mechanism", "PLAIN");
-            clientSecurity.put(
-                    "sasl.jaas.config",
-                    "org.apache.kafka.common.security.plain.PlainLoginModule required username="
-                            + jaasValue(user)
-                            + " password="
-                            + jaasValue(password)
-                            + ";");
+            clientSecurity.put("sasl.jaas.config", login + ";");
             clientSecurity.put("ssl.truststore.type", "PEM");
             clientSecurity.put("ssl.truststore.location", tls.certificate().toString());
         }

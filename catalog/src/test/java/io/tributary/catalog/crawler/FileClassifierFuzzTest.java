@@ -3,6 +3,7 @@ package io.tributary.catalog.crawler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.tributary.embedded.internal.ByteMutations;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class FileClassifierFuzzTest {
         int refused = 0;
         for (int i = 0; i < ROUNDS; i++) {
             int k = random.nextInt(valid.size());
-            byte[] mutated = mutate(valid.get(k), random);
+            byte[] mutated = ByteMutations.mutate(valid.get(k), random);
             String key = "round-" + i + "-" + names[k];
             Files.write(dir.resolve(key), mutated);
             ObjectInfo info = new ObjectInfo(key, mutated.length, Instant.now());
@@ -87,42 +88,6 @@ class FileClassifierFuzzTest {
                         + " reason, 0 crashes, 0 hangs%n",
                 ROUNDS, classified, refused);
         assertThat(classified + refused).isEqualTo(ROUNDS);
-    }
-
-    private static byte[] mutate(byte[] in, Random r) {
-        byte[] b = in.clone();
-        int n = 1 + r.nextInt(4);
-        for (int m = 0; m < n && b.length > 0; m++) {
-            int at = r.nextInt(b.length);
-            switch (r.nextInt(5)) {
-                case 0 -> b[at] = (byte) r.nextInt(256); // a byte flipped
-                case 1 -> b = java.util.Arrays.copyOf(b, at); // cut short
-                case 2 -> { // a run doubled
-                    int len = Math.min(b.length - at, 1 + r.nextInt(64));
-                    byte[] out = new byte[b.length + len];
-                    System.arraycopy(b, 0, out, 0, at + len);
-                    System.arraycopy(b, at, out, at + len, b.length - at);
-                    b = out;
-                }
-                case 3 -> { // junk inserted
-                    byte[] junk = new byte[1 + r.nextInt(32)];
-                    r.nextBytes(junk);
-                    byte[] out = new byte[b.length + junk.length];
-                    System.arraycopy(b, 0, out, 0, at);
-                    System.arraycopy(junk, 0, out, at, junk.length);
-                    System.arraycopy(b, at, out, at + junk.length, b.length - at);
-                    b = out;
-                }
-                default -> { // a run removed
-                    int len = Math.min(b.length - at, 1 + r.nextInt(64));
-                    byte[] out = new byte[b.length - len];
-                    System.arraycopy(b, 0, out, 0, at);
-                    System.arraycopy(b, at + len, out, at, b.length - at - len);
-                    b = out;
-                }
-            }
-        }
-        return b;
     }
 
     private List<byte[]> validFiles() throws Exception {

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The Kafka broker restarted while changes flow through it: MariaDB → CDC → Kafka (exactly-once) in
  * one job, Kafka (read_committed, {@code debezium-json}) → the warehouse in another. Both jobs
- * recover on their own; afterwards the topic holds every change exactly once and the warehouse
- * equals the MariaDB table by key and content.
+ * carry on without help (the Kafka clients wait for the broker; a failure would restart them from
+ * their checkpoints, and the figure line says how many they had); afterwards the topic holds every
+ * change exactly once and the warehouse equals the MariaDB table by key and content.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class KafkaBrokerRestartITCase {

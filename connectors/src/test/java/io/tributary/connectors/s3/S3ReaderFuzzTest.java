@@ -3,6 +3,7 @@ package io.tributary.connectors.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.tributary.embedded.internal.ByteMutations;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ class S3ReaderFuzzTest {
         long quarantined = 0;
         for (int i = 0; i < ROUNDS; i++) {
             int k = random.nextInt(valid.length);
-            byte[] mutated = mutate(valid[k], random);
+            byte[] mutated = ByteMutations.mutate(valid[k], random);
             String format = k == 1 ? "csv" : "json";
             Path folder = Files.createDirectories(dir.resolve("round-" + i));
             String key = "f" + suffix[k];
@@ -162,36 +163,5 @@ class S3ReaderFuzzTest {
             g.write(b);
         }
         return out.toByteArray();
-    }
-
-    private static byte[] mutate(byte[] in, Random r) {
-        byte[] b = in.clone();
-        int n = 1 + r.nextInt(4);
-        for (int m = 0; m < n && b.length > 0; m++) {
-            int at = r.nextInt(b.length);
-            switch (r.nextInt(6)) {
-                case 0 -> b[at] = (byte) r.nextInt(256);
-                case 1 -> b = java.util.Arrays.copyOf(b, at);
-                case 2 -> b[at] = '\n';
-                case 3 -> b[at] = '"';
-                case 4 -> {
-                    byte[] junk = new byte[1 + r.nextInt(32)];
-                    r.nextBytes(junk);
-                    byte[] out = new byte[b.length + junk.length];
-                    System.arraycopy(b, 0, out, 0, at);
-                    System.arraycopy(junk, 0, out, at, junk.length);
-                    System.arraycopy(b, at, out, at + junk.length, b.length - at);
-                    b = out;
-                }
-                default -> {
-                    int len = Math.min(b.length - at, 1 + r.nextInt(64));
-                    byte[] out = new byte[b.length - len];
-                    System.arraycopy(b, 0, out, 0, at);
-                    System.arraycopy(b, at + len, out, at, b.length - at - len);
-                    b = out;
-                }
-            }
-        }
-        return b;
     }
 }

@@ -21,10 +21,12 @@ final class KafkaSecurityOptions {
             o.put("properties.security.protocol", protocol.toUpperCase(Locale.ROOT));
         }
         String mechanism = setting.apply("sasl-mechanism");
-        String user = setting.apply("sasl-username");
+        String m = mechanism == null ? "PLAIN" : mechanism.toUpperCase(Locale.ROOT);
+        String user = setting.apply("sasl-username"); // with sasl-password: the parser asks both
         if (mechanism != null || user != null) {
-            String m = mechanism == null ? "PLAIN" : mechanism.toUpperCase(Locale.ROOT);
             o.put("properties.sasl.mechanism", m);
+        }
+        if (user != null) {
             String module =
                     m.equals("PLAIN")
                             ? "org.apache.kafka.common.security.plain.PlainLoginModule"
@@ -33,7 +35,7 @@ final class KafkaSecurityOptions {
                     "properties.sasl.jaas.config",
                     module
                             + " required username="
-                            + quoted(user == null ? "" : user)
+                            + quoted(user)
                             + " password="
                             + quoted(setting.apply("sasl-password"))
                             + ";");

@@ -130,16 +130,10 @@ class HostileNamesITCase {
                 }
             }
             assertThat(columns)
-                    .containsExactly(
-                            "select",
-                            "a\"b",
-                            "semi;colon",
-                            "back`tick",
-                            "ünïcödé",
-                            "Mixed Case",
-                            "-- comment",
-                            "long_column",
-                            "région");
+                    .containsExactlyElementsOf(
+                            expected.stream()
+                                    .map(n -> n.equals(LONG) ? "long_column" : n)
+                                    .toList());
             List<String> rows = new ArrayList<>();
             try (ResultSet rs =
                     s.executeQuery(
