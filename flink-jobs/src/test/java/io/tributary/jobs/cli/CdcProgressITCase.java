@@ -83,7 +83,7 @@ class CdcProgressITCase {
                                     return t != null && t.get("read").asLong() == ROWS;
                                 });
                 System.out.println("snapshot rows read, as cdc progress showed them: " + seen);
-                assertThat(seen).as("progress only grows").isSorted();
+                assertNeverFallsBack(seen);
                 assertThat(seen)
                         .as("progress seen part-way through the snapshot")
                         .anyMatch(n -> n > 0 && n < ROWS);
@@ -109,6 +109,28 @@ class CdcProgressITCase {
             } finally {
                 job.cancel().get();
             }
+        }
+    }
+
+    /**
+     * The counter never restarts nor falls back below a figure shown before the previous one. Not
+     * strictly sorted: on a MiniCluster (the embedded Flink) the JobManager and the TaskManager
+     * share one metric registry, and Flink's REST metric fetcher applies both dumps of it in
+     * whichever order they arrive, so one reading can show the earlier dump of the same fetch
+     * (seen: ..., 963, 1114, 1113, ...). A figure from an earlier fetch is never shown after a
+     * later one: each fetch starts once the previous one is done.
+     */
+    static void assertNeverFallsBack(List<Long> seen) {
+        List<Long> distinct = new ArrayList<>();
+        for (Long n : seen) {
+            if (distinct.isEmpty() || !distinct.get(distinct.size() - 1).equals(n)) {
+                distinct.add(n);
+            }
+        }
+        for (int i = 2; i < distinct.size(); i++) {
+            assertThat(distinct.get(i))
+                    .as("progress only grows (one step back at most): %s", seen)
+                    .isGreaterThanOrEqualTo(distinct.get(i - 2));
         }
     }
 
