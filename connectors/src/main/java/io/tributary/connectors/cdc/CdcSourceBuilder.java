@@ -177,7 +177,7 @@ public final class CdcSourceBuilder {
                 connection.kind() == CdcConnection.Kind.MYSQL
                         ? mysql(deserializer, regexes)
                         : postgres(deserializer, regexes);
-        return ProgressSource.wrap(source, estimates);
+        return ProgressSource.wrap(source, estimates, tables);
     }
 
     private Source<ChangeRecord, ?, ?> mysql(ChangeRecordDeserializer d, String[] regexes) {

@@ -1,5 +1,6 @@
 package io.tributary.connectors.cdc;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import org.apache.flink.api.connector.source.SourceSplit;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.cdc.connectors.base.source.meta.split.SourceSplitBase;
+import org.apache.flink.cdc.connectors.mysql.source.split.MySqlSplit;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.MetricGroup;
@@ -28,7 +31,8 @@ import org.apache.flink.metrics.MetricGroup;
  * reader, {@code ...snapshotRowsEstimated} (the database's row estimate when the job was built),
  * {@code ...schemaVersion} (the registry version the table's rows now carry: it moves when a change
  * of columns is registered) and, for the reader, {@code changeLagMs} (how long after its commit in
- * the database the newest change was emitted: the reader's lag behind the binlog or WAL, in time).
+ * the database the newest change was emitted: the reader's lag behind the binlog or WAL, in time)
+ * and {@code streaming} (1 once the reader has the binlog or WAL split: every snapshot is done).
  * Flink CDC's MySQL reader exports no per-table figures; this wrapper adds them for both databases
  * without touching the records. {@code tributary cdc progress} reads them.
  */
@@ -44,18 +48,26 @@ final class ProgressSource<S extends SourceSplit, E>
     static final String CHANGES_STREAMED = "changesStreamed";
     static final String SCHEMA_VERSION = "schemaVersion";
     static final String CHANGE_LAG = "changeLagMs";
+    static final String STREAMING = "streaming";
 
     private final Source<ChangeRecord, S, E> delegate;
     private final HashMap<String, Long> estimates;
+    private final ArrayList<String> tables;
 
-    private ProgressSource(Source<ChangeRecord, S, E> delegate, Map<String, Long> estimates) {
+    private ProgressSource(
+            Source<ChangeRecord, S, E> delegate, Map<String, Long> estimates, List<String> tables) {
         this.delegate = delegate;
         this.estimates = new HashMap<>(estimates);
+        this.tables = new ArrayList<>(tables);
     }
 
+    /**
+     * @param estimates row estimates per table, from the readiness check
+     * @param tables the tables the source captures, as given (named in its errors)
+     */
     static <S extends SourceSplit, E> Source<ChangeRecord, S, E> wrap(
-            Source<ChangeRecord, S, E> source, Map<String, Long> estimates) {
-        return new ProgressSource<>(source, estimates);
+            Source<ChangeRecord, S, E> source, Map<String, Long> estimates, List<String> tables) {
+        return new ProgressSource<>(source, estimates, tables);
     }
 
     @Override
@@ -92,7 +104,7 @@ final class ProgressSource<S extends SourceSplit, E>
                 new Counters(
                         context.metricGroup(),
                         context.getIndexOfSubtask() == 0 ? estimates : Map.of());
-        return new Reader<>(delegate.createReader(context), counters);
+        return new Reader<>(delegate.createReader(context), counters, tables);
     }
 
     @Override
@@ -107,11 +119,13 @@ final class ProgressSource<S extends SourceSplit, E>
         private final Map<String, long[]> byTable = new HashMap<>();
         private final Map<SourceTable, long[]> bySource = new HashMap<>();
         private volatile long changeLag = -1;
+        private volatile int streaming;
 
         Counters(MetricGroup group, Map<String, Long> estimates) {
             this.group = group;
             this.estimates = estimates;
             group.gauge(CHANGE_LAG, () -> changeLag);
+            group.gauge(STREAMING, () -> streaming);
             estimates.keySet().forEach(this::of);
         }
 
@@ -173,12 +187,14 @@ final class ProgressSource<S extends SourceSplit, E>
             implements SourceReader<ChangeRecord, S> {
         private final SourceReader<ChangeRecord, S> delegate;
         private final Counters counters;
+        private final List<String> tables;
         private ReaderOutput<ChangeRecord> lastOutput;
         private CountingOutput counting;
 
-        Reader(SourceReader<ChangeRecord, S> delegate, Counters counters) {
+        Reader(SourceReader<ChangeRecord, S> delegate, Counters counters, List<String> tables) {
             this.delegate = delegate;
             this.counters = counters;
+            this.tables = tables;
         }
 
         @Override
@@ -192,7 +208,11 @@ final class ProgressSource<S extends SourceSplit, E>
                 lastOutput = output;
                 counting = new CountingOutput(output, counters);
             }
-            return delegate.pollNext(counting);
+            try {
+                return delegate.pollNext(counting);
+            } catch (Exception e) {
+                throw ColumnsChangedBeforeStreaming.explain(e, tables);
+            }
         }
 
         @Override
@@ -207,6 +227,12 @@ final class ProgressSource<S extends SourceSplit, E>
 
         @Override
         public void addSplits(List<S> splits) {
+            for (S split : splits) {
+                if (split instanceof MySqlSplit m && m.isBinlogSplit()
+                        || split instanceof SourceSplitBase b && b.isStreamSplit()) {
+                    counters.streaming = 1;
+                }
+            }
             delegate.addSplits(splits);
         }
 

@@ -189,6 +189,10 @@ final class CdcCommand implements Runnable {
                         "(?:^|.*?\\.)(?:database\\.([^.]+)\\.)?table\\.(.+)\\."
                                 + "(snapshotRowsRead|snapshotRowsEstimated|changesStreamed)$");
 
+        /** The reader-level flag: 1 once a reader has the binlog/WAL split. */
+        private static final java.util.regex.Pattern STREAMING =
+                java.util.regex.Pattern.compile("(?:^|.*\\.)streaming$");
+
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Mixin HomeOption home = new HomeOption();
@@ -210,14 +214,18 @@ final class CdcCommand implements Runnable {
         @Option(names = "--json", description = "Print the progress as JSON.")
         boolean json;
 
-        /** One table's figures in one job. */
+        /**
+         * One table's figures in one job; {@code streaming} is the job's capture: past the snapshot
+         * of every table, reading the binlog or WAL.
+         */
         record TableProgress(
                 String job,
                 String jobName,
                 String table,
                 long read,
                 long estimated,
-                long streamed) {}
+                long streamed,
+                boolean streaming) {}
 
         @Override
         public Integer call() throws Exception {
@@ -261,16 +269,27 @@ final class CdcCommand implements Runnable {
             com.fasterxml.jackson.databind.JsonNode detail = flink.get("/jobs/" + job);
             String name = detail.path("name").asText();
             java.util.Map<String, long[]> byTable = new java.util.TreeMap<>();
+            boolean streaming = false;
             for (com.fasterxml.jackson.databind.JsonNode v : detail.path("vertices")) {
                 String vertex = v.path("id").asText();
                 List<String> names =
-                        flink.metricNames(job, vertex, id -> METRIC.matcher(id).matches());
+                        flink.metricNames(
+                                job,
+                                vertex,
+                                id ->
+                                        METRIC.matcher(id).matches()
+                                                || STREAMING.matcher(id).matches());
                 if (names.isEmpty()) {
                     continue;
                 }
                 for (com.fasterxml.jackson.databind.JsonNode m :
                         flink.aggregated(job, vertex, names)) {
-                    java.util.regex.Matcher x = METRIC.matcher(m.path("id").asText());
+                    String id = m.path("id").asText();
+                    if (STREAMING.matcher(id).matches()) {
+                        streaming |= m.path("max").asLong() > 0;
+                        continue;
+                    }
+                    java.util.regex.Matcher x = METRIC.matcher(id);
                     if (!x.matches()) {
                         continue;
                     }
@@ -285,8 +304,10 @@ final class CdcCommand implements Runnable {
                 }
             }
             List<TableProgress> out = new ArrayList<>();
+            boolean phase = streaming;
             byTable.forEach(
-                    (table, n) -> out.add(new TableProgress(job, name, table, n[0], n[1], n[2])));
+                    (table, n) ->
+                            out.add(new TableProgress(job, name, table, n[0], n[1], n[2], phase)));
             return out;
         }
 
@@ -296,7 +317,15 @@ final class CdcCommand implements Runnable {
             for (TableProgress p : all) {
                 if (!p.job().equals(job)) {
                     job = p.job();
-                    out.println("job " + p.job() + " (" + p.jobName() + ")");
+                    out.println(
+                            "job "
+                                    + p.job()
+                                    + " ("
+                                    + p.jobName()
+                                    + "): "
+                                    + (p.streaming()
+                                            ? "streaming changes (every snapshot done)"
+                                            : "snapshot"));
                     out.println(
                             String.format(
                                     Locale.ROOT,

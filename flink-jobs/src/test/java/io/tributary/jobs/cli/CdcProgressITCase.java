@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code tributary cdc progress} against a capture job running on the embedded Flink: the snapshot
- * rows read per table grow to the table's size next to the database's estimate, then the changes
- * streamed are counted.
+ * rows read per table grow to the table's size next to the database's estimate, then the job shows
+ * as streaming and the changes streamed are counted.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CdcProgressITCase {
@@ -72,13 +72,18 @@ class CdcProgressITCase {
             String rest = SharedServices.flink().webUiUrl();
             try {
                 List<Long> seen = new ArrayList<>();
+                List<Boolean> streamingPartWay = new ArrayList<>();
                 await().atMost(Duration.ofMinutes(2))
                         .pollInterval(Duration.ofMillis(300))
                         .until(
                                 () -> {
                                     JsonNode t = table(rest, jobId);
                                     if (t != null) {
-                                        seen.add(t.get("read").asLong());
+                                        long read = t.get("read").asLong();
+                                        seen.add(read);
+                                        if (read > 0 && read < ROWS) {
+                                            streamingPartWay.add(t.get("streaming").asBoolean());
+                                        }
                                     }
                                     return t != null && t.get("read").asLong() == ROWS;
                                 });
@@ -87,6 +92,10 @@ class CdcProgressITCase {
                 assertThat(seen)
                         .as("progress seen part-way through the snapshot")
                         .anyMatch(n -> n > 0 && n < ROWS);
+                assertThat(streamingPartWay)
+                        .as("not streaming while the snapshot is read")
+                        .isNotEmpty()
+                        .containsOnly(false);
                 JsonNode done = table(rest, jobId);
                 assertThat(done.get("estimated").asLong())
                         .as("the database's estimate")
@@ -99,12 +108,19 @@ class CdcProgressITCase {
                 await().atMost(Duration.ofMinutes(1))
                         .pollInterval(Duration.ofMillis(300))
                         .until(() -> table(rest, jobId).get("streamed").asLong() == 6);
+                assertThat(table(rest, jobId).get("streaming").asBoolean())
+                        .as("streaming once the changes arrive")
+                        .isTrue();
 
                 CliRun text = CliRun.of("cdc", "progress", "--rest", rest);
                 System.out.println(text.out());
                 assertThat(text.exitCode()).as(text.err()).isZero();
                 assertThat(text.out())
-                        .contains("job " + jobId + " (cdc-progress)")
+                        .contains(
+                                "job "
+                                        + jobId
+                                        + " (cdc-progress): streaming changes (every snapshot"
+                                        + " done)")
                         .containsPattern("progress_shop\\.items +2,000 +~[\\d,]+ +\\d+% +6\\b");
             } finally {
                 job.cancel().get();
