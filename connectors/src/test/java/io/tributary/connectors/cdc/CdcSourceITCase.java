@@ -2,6 +2,7 @@ package io.tributary.connectors.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.tributary.catalog.registry.RegistryHttpServer;
 import io.tributary.catalog.registry.SchemaRegistryClient;
@@ -12,6 +13,7 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +116,10 @@ class CdcSourceITCase {
             assertThat(stream).allSatisfy(r -> assertThat(r.position()).isNotEmpty());
             assertThat(stream.get(1).commitMillis())
                     .isGreaterThan(System.currentTimeMillis() - 120_000);
+            // the reader holds the binlog / WAL split: what `tributary cdc progress` shows
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(changes::streaming, n -> n == 1);
 
             db.execute("ALTER TABLE customers ADD COLUMN email VARCHAR(128)");
             db.execute("INSERT INTO customers VALUES (5, 'Eve', NULL, NULL, 'eve@example.com')");
