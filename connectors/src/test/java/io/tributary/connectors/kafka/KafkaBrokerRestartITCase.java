@@ -3,16 +3,11 @@ package io.tributary.connectors.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tributary.connectors.cdc.CdcConnection;
-import io.tributary.connectors.cdc.CdcSourceBuilder;
 import io.tributary.connectors.redshift.Warehouse;
 import io.tributary.embedded.KafkaService;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.SharedServices;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -49,69 +40,17 @@ class KafkaBrokerRestartITCase {
 
     private final Warehouse wh = new Warehouse("kb_wh");
 
-    private static Configuration conf() {
-        Configuration conf = SharedServices.flink().clientConfiguration();
-        conf.setString("execution.checkpointing.interval", "300 ms");
-        conf.setString("restart-strategy.type", "fixed-delay");
-        conf.setString("restart-strategy.fixed-delay.attempts", "100");
-        conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
-        return conf;
-    }
-
     @Test
     void aBrokerRestartLosesAndDoublesNothingOnTheTopicOrInTheWarehouse() throws Exception {
         MariaDbService db = SharedServices.mariadb();
         KafkaService kafka = SharedServices.kafka();
-        db.createDatabase("kb_shop");
+        KafkaPipelines.orders(db, "kb_shop", ROWS);
         kafka.createTopic(topic, 1);
         wh.execute("DROP TABLE IF EXISTS public.orders");
-        try (Connection c = db.connect("kb_shop");
-                Statement s = c.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS orders");
-            s.execute("CREATE TABLE orders (id INT PRIMARY KEY, qty INT NOT NULL)");
-            s.execute(
-                    "INSERT INTO orders SELECT seq, seq % 7 FROM seq_1_to_"
-                            + ROWS
-                            + " ORDER BY seq");
-        }
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf());
-        env.setParallelism(1);
-        env.fromSource(
-                        CdcSourceBuilder.forConnection(
-                                        CdcConnection.parse(db.jdbcUrl("kb_shop"), null, null))
-                                .tables("kb_shop.orders")
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "cdc")
-                .sinkTo(
-                        KafkaChanges.sink(kafka.bootstrapServers())
-                                .topicPrefix(prefix)
-                                .json()
-                                .build());
-        JobClient toKafka = env.executeAsync("cdc-to-kafka-broker-restart");
-        TableEnvironment t =
-                TableEnvironment.create(
-                        org.apache.flink.table.api.EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf())
-                                .build());
-        t.executeSql(
-                "CREATE TABLE changes (id INT, qty INT, PRIMARY KEY (id) NOT ENFORCED) WITH ("
-                        + " 'connector' = 'kafka', 'topic' = '"
-                        + topic
-                        + "', 'properties.bootstrap.servers' = '"
-                        + kafka.bootstrapServers()
-                        + "', 'properties.group.id' = '"
-                        + prefix
-                        + "',"
-                        + " 'properties.isolation.level' = 'read_committed',"
-                        + " 'scan.startup.mode' = 'earliest-offset', 'format' = 'debezium-json')");
-        t.executeSql(
-                "CREATE TABLE orders (id INT, qty INT, PRIMARY KEY (id) NOT ENFORCED) WITH ("
-                        + " 'connector' = 'tributary-redshift', 'url' = '"
-                        + wh.url
-                        + "', 'schema-name' = 'public', 'table-name' = 'orders')");
-        TableResult toWarehouse = t.executeSql("INSERT INTO orders SELECT id, qty FROM changes");
+        JobClient toKafka =
+                KafkaPipelines.cdcToKafka(
+                        db, "kb_shop", prefix, null, "cdc-to-kafka-broker-restart");
+        TableResult toWarehouse = KafkaPipelines.kafkaToWarehouse(topic, prefix, wh, "qty", null);
         long restartedAt;
         long caughtUp;
         String restarts;
@@ -133,24 +72,16 @@ class KafkaBrokerRestartITCase {
                     Statement s = c.createStatement()) {
                 s.execute("INSERT INTO orders VALUES (" + MARKER + ", 0)");
             }
-            TreeSet<String> source = source(db);
+            TreeSet<String> source = KafkaPipelines.source(db, "kb_shop");
             await().atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofMillis(500))
                     .ignoreExceptions()
-                    .until(
-                            () ->
-                                    new TreeSet<>(wh.rows("SELECT id, qty FROM public.orders"))
-                                            .equals(source));
+                    .until(() -> KafkaPipelines.warehouse(wh).equals(source));
             caughtUp = System.nanoTime();
             restarts =
-                    restarts(toKafka.getJobID().toHexString())
+                    KafkaPipelines.restarts(toKafka)
                             + "/"
-                            + restarts(
-                                    toWarehouse
-                                            .getJobClient()
-                                            .orElseThrow()
-                                            .getJobID()
-                                            .toHexString());
+                            + KafkaPipelines.restarts(toWarehouse.getJobClient().orElseThrow());
         } finally {
             toWarehouse.getJobClient().orElseThrow().cancel().get();
             toKafka.cancel().get();
@@ -180,21 +111,6 @@ class KafkaBrokerRestartITCase {
                 all.size(), compared, (caughtUp - restartedAt) / 1e9, restarts);
     }
 
-    /** The failures the job recovered from so far: its exception history, from the REST API. */
-    private static String restarts(String jobId) throws Exception {
-        java.net.http.HttpResponse<String> r =
-                java.net.http.HttpClient.newHttpClient()
-                        .send(
-                                java.net.http.HttpRequest.newBuilder(
-                                                SharedServices.flink()
-                                                        .restAddress()
-                                                        .resolve("/jobs/" + jobId + "/exceptions"))
-                                        .build(),
-                                java.net.http.HttpResponse.BodyHandlers.ofString());
-        JsonNode n = new ObjectMapper().readTree(r.body());
-        return Integer.toString(n.path("exceptionHistory").path("entries").size());
-    }
-
     private static volatile Throwable writerFailure;
 
     /** Ids 1..400 updated (+100), 2001..2400 inserted, every 4th a delete from 1004 on. */
@@ -212,17 +128,5 @@ class KafkaBrokerRestartITCase {
         } catch (Throwable t) {
             writerFailure = t;
         }
-    }
-
-    private static TreeSet<String> source(MariaDbService db) throws Exception {
-        TreeSet<String> out = new TreeSet<>();
-        try (Connection c = db.connect("kb_shop");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, qty FROM orders")) {
-            while (rs.next()) {
-                out.add(rs.getInt(1) + "|" + rs.getInt(2));
-            }
-        }
-        return out;
     }
 }

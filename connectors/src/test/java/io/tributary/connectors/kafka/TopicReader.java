@@ -22,6 +22,16 @@ final class TopicReader {
 
     /** Every committed record of {@code topic}, polling until {@code atLeast} arrived. */
     static List<ConsumerRecord<byte[], byte[]>> awaitCommitted(String topic, int atLeast) {
+        return readCommitted(topic, atLeast, Duration.ofDays(1));
+    }
+
+    /**
+     * Every committed record of {@code topic}, polling until {@code atLeast} arrived or {@code
+     * within} passed.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(
+            String topic, int atLeast, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", SharedServices.kafka().bootstrapServers());
         p.setProperty("isolation.level", "read_committed");
@@ -32,7 +42,7 @@ final class TopicReader {
         try (KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
-            while (out.size() < atLeast) {
+            while (out.size() < atLeast && System.nanoTime() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(out::add);
             }
             // anything committed right behind
