@@ -6,13 +6,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A captured MySQL table's columns changed after its snapshot was read and before the capture
- * started streaming. Flink CDC 3.5 starts reading the binlog from the snapshot's position with the
- * table's columns as they are when streaming starts, so the row changes made before the {@code
- * ALTER TABLE} no longer fit and Debezium stops ("Data row is smaller than a column index, internal
- * schema representation is probably out of sync with real database schema"). Every restore starts
- * from a position before the change again, so the job fails at once, without restarts, with what to
- * do. A column changed once the capture streams is followed (a new schema version).
+ * A captured MySQL table's columns changed after its snapshot was read (or after the startup
+ * timestamp of a capture without a snapshot) and before the capture started streaming. Flink CDC
+ * 3.5 starts reading the binlog from that position with the table's columns as they are when
+ * streaming starts, so the row changes made before the {@code ALTER TABLE} no longer fit and
+ * Debezium stops ("Data row is smaller than a column index, internal schema representation is
+ * probably out of sync with real database schema"). Every restore starts from a position before the
+ * change again, so the job fails at once, without restarts, with what to do. A column changed once
+ * the capture streams is followed (a new schema version).
  */
 public final class ColumnsChangedBeforeStreaming extends java.io.IOException {
 
@@ -46,7 +47,8 @@ public final class ColumnsChangedBeforeStreaming extends java.io.IOException {
                 new ColumnsChangedBeforeStreaming(
                         "The columns of a captured table ("
                                 + String.join(", ", tables)
-                                + ") changed after its snapshot was read and before the capture"
+                                + ") changed after the binlog position this capture reads from"
+                                + " (the end of its snapshot, or its startup time) and before it"
                                 + " started streaming: Flink CDC reads the row changes made before"
                                 + " the ALTER TABLE with the columns the table has now, and they"
                                 + " no longer fit (Debezium: "

@@ -89,7 +89,8 @@ class ColumnsChangedBeforeStreamingITCase {
                                 System.out.println(why.getMessage());
                                 assertThat(why.getMessage())
                                         .contains("gap_shop.customers")
-                                        .contains("changed after its snapshot was read")
+                                        .contains(
+                                                "changed after the binlog position this capture reads from")
                                         .contains("Data row is smaller than a column index")
                                         .contains("start the capture again from a new snapshot");
                             });
