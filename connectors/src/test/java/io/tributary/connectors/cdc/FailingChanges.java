@@ -1,5 +1,6 @@
 package io.tributary.connectors.cdc;
 
+import io.tributary.embedded.SharedServices;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
@@ -7,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * Passes change records on and fails its task at a random record of each attempt (the {@code
@@ -34,6 +36,19 @@ public final class FailingChanges extends RichMapFunction<ChangeRecord, ChangeRe
         this.from = from;
         this.spread = spread;
         INJECTED.put(name, new AtomicInteger());
+    }
+
+    /**
+     * The embedded Flink's client configuration for a job with injected failures: checkpoints every
+     * 300 ms, a restart 500 ms after each failure, up to 100.
+     */
+    public static Configuration jobConfiguration() {
+        Configuration conf = SharedServices.flink().clientConfiguration();
+        conf.setString("execution.checkpointing.interval", "300 ms");
+        conf.setString("restart-strategy.type", "fixed-delay");
+        conf.setString("restart-strategy.fixed-delay.attempts", "100");
+        conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
+        return conf;
     }
 
     /** Failures injected so far by the instances named {@code name}. */

@@ -1,12 +1,18 @@
 package io.tributary.connectors.cdc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Changes {@code orders(id, qty)} (ids 1..rows to start with) one statement at a time until
@@ -38,6 +44,24 @@ public final class OrdersWriter implements Runnable {
     /** Why the writer stopped on its own, or null. */
     public Throwable failure() {
         return failure;
+    }
+
+    /**
+     * Writes on a thread of its own until {@code done} holds (polled every 200 ms, at most {@code
+     * within}), then stops; fails when the writer stopped on its own or {@code done} never held.
+     */
+    public void writeUntil(BooleanSupplier done, Duration within) throws InterruptedException {
+        Thread writing = new Thread(this, "row-writer");
+        writing.start();
+        try {
+            await().atMost(within)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> failure != null || done.getAsBoolean());
+        } finally {
+            stop();
+            writing.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        assertThat(failure).as("writer").isNull();
     }
 
     /** Statements made so far. */

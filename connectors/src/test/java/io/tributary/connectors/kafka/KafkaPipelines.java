@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.connectors.cdc.CdcConnection;
 import io.tributary.connectors.cdc.CdcSourceBuilder;
 import io.tributary.connectors.cdc.ChangeRecord;
+import io.tributary.connectors.cdc.FailingChanges;
 import io.tributary.connectors.redshift.Warehouse;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.SharedServices;
@@ -17,7 +18,6 @@ import java.sql.Statement;
 import java.util.TreeSet;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,15 +33,6 @@ import org.apache.flink.table.functions.UserDefinedFunction;
 final class KafkaPipelines {
 
     private KafkaPipelines() {}
-
-    static Configuration conf() {
-        Configuration conf = SharedServices.flink().clientConfiguration();
-        conf.setString("execution.checkpointing.interval", "300 ms");
-        conf.setString("restart-strategy.type", "fixed-delay");
-        conf.setString("restart-strategy.fixed-delay.attempts", "100");
-        conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
-        return conf;
-    }
 
     /** Creates {@code orders} with ids 1..rows. */
     static void orders(MariaDbService db, String database, int rows) throws Exception {
@@ -68,7 +59,8 @@ final class KafkaPipelines {
             MapFunction<ChangeRecord, ChangeRecord> between,
             String name)
             throws Exception {
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf());
+        StreamExecutionEnvironment env =
+                new StreamExecutionEnvironment(FailingChanges.jobConfiguration());
         env.setParallelism(1);
         DataStream<ChangeRecord> changes =
                 env.fromSource(
@@ -99,7 +91,7 @@ final class KafkaPipelines {
                 TableEnvironment.create(
                         org.apache.flink.table.api.EnvironmentSettings.newInstance()
                                 .inStreamingMode()
-                                .withConfiguration(conf())
+                                .withConfiguration(FailingChanges.jobConfiguration())
                                 .build());
         if (function != null) {
             t.createTemporarySystemFunction("fn", function);

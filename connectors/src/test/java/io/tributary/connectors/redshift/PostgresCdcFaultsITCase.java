@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
@@ -60,12 +59,8 @@ class PostgresCdcFaultsITCase {
             s.execute("DROP TABLE IF EXISTS orders");
             s.execute("CREATE TABLE orders (id INT PRIMARY KEY, qty INT NOT NULL)");
             s.execute("INSERT INTO orders SELECT g, g % 7 FROM generate_series(1, " + ROWS + ") g");
-            Configuration conf = SharedServices.flink().clientConfiguration();
-            conf.setString("execution.checkpointing.interval", "300 ms");
-            conf.setString("restart-strategy.type", "fixed-delay");
-            conf.setString("restart-strategy.fixed-delay.attempts", "100");
-            conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
-            StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+            StreamExecutionEnvironment env =
+                    new StreamExecutionEnvironment(FailingChanges.jobConfiguration());
             env.setParallelism(1);
             env.fromSource(
                             CdcSourceBuilder.forConnection(
@@ -88,20 +83,11 @@ class PostgresCdcFaultsITCase {
                                     .build());
             JobClient job = env.executeAsync("postgres-cdc-task-failures");
             OrdersWriter writer = new OrdersWriter(() -> pg.connect("pf_crm"), ROWS, seed);
-            Thread writing = new Thread(writer, "row-writer");
             TreeSet<String> source;
             try {
-                writing.start();
-                await().atMost(Duration.ofMinutes(4))
-                        .pollInterval(Duration.ofMillis(200))
-                        .until(
-                                () ->
-                                        writer.failure() != null
-                                                || FailingChanges.injected("pg-to-warehouse")
-                                                        >= FAILURES);
-                writer.stop();
-                writing.join(TimeUnit.MINUTES.toMillis(1));
-                assertThat(writer.failure()).as("writer").isNull();
+                writer.writeUntil(
+                        () -> FailingChanges.injected("pg-to-warehouse") >= FAILURES,
+                        Duration.ofMinutes(4));
                 s.execute("INSERT INTO orders VALUES (" + MARKER + ", 0)");
                 source = rows(s, "SELECT id, qty FROM orders");
                 await().atMost(Duration.ofMinutes(2))
@@ -113,7 +99,6 @@ class PostgresCdcFaultsITCase {
                                                 .equals(source));
                 assertThat(job.getJobStatus().get().isGloballyTerminalState()).isFalse();
             } finally {
-                writer.stop();
                 job.cancel().get();
                 // the job's slot would keep WAL for the rest of this JVM's tests
                 await().atMost(Duration.ofSeconds(30))
