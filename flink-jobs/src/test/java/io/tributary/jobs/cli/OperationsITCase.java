@@ -92,7 +92,7 @@ class OperationsITCase {
             // its schema versions and change lag
             JobClient cdc = cdcJob(registry.url());
             try {
-                world.awaitWarehouseEqualsReference(() -> "");
+                world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(run));
                 Scrape before =
                         awaitScrape(
                                 prometheus,
@@ -126,7 +126,7 @@ class OperationsITCase {
                 }
                 sql.execute("ALTER TABLE customers ADD COLUMN tier VARCHAR(10)");
                 sql.execute("UPDATE customers SET tier = 'gold' WHERE id = 12");
-                world.awaitWarehouseEqualsReference(() -> "");
+                world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(run));
 
                 Scrape after =
                         awaitScrape(

@@ -100,7 +100,7 @@ class RunCommandITCase {
                                                 "PT0.5S")));
         world.awaitWarehouseEqualsReference(() -> running.isDone() ? running.join().err() : "");
         world.rename(3, "Alan Renamed", "NZ");
-        world.awaitWarehouseEqualsReference(() -> "");
+        world.awaitWarehouseEqualsReference(() -> running.isDone() ? running.join().err() : "");
 
         CliRun stop = CliRun.of("stop", "ecommerce-sales-enriched", "--home", home.toString());
         assertThat(stop.exitCode()).as(stop.err()).isZero();

@@ -44,10 +44,19 @@ class RunProcessKillITCase {
                 run(world, List.of("run", file.toString(), "--home", home.toString()), log1);
         Path checkpoints = home.resolve("jobs").resolve(PIPELINE).resolve("checkpoints");
         try {
-            await().atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofMillis(300))
-                    .failFast(() -> !first.isAlive())
-                    .until(() -> world.warehouse().size() >= 900 && retained(checkpoints));
+            try {
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(300))
+                        .failFast(() -> !first.isAlive())
+                        .until(() -> world.warehouse().size() >= 900 && retained(checkpoints));
+            } catch (org.awaitility.core.TerminalFailureException e) {
+                throw new AssertionError(
+                        "tributary run ended (exit code "
+                                + first.exitValue()
+                                + ") before its first checkpoint:\n"
+                                + String.join("\n", JvmLauncher.tail(log1, 40)),
+                        e);
+            }
             // more work in flight when the process dies
             world.writeSales(3);
             world.rename(4, "Renamed Before Kill", "NZ");

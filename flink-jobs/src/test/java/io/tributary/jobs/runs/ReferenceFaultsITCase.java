@@ -56,7 +56,8 @@ class ReferenceFaultsITCase {
                 SharedServices.flink().replaceTaskManager();
             }
             world.writeSales(file);
-            world.awaitWarehouseEqualsReference(() -> "seed " + seed);
+            world.awaitWarehouseEqualsReference(
+                    () -> "seed " + seed + "; " + ReferenceFixture.jobDiagnostics(run.submitted()));
             report(FAILURES + " TaskManager losses (seed " + seed + ")", world, run.stop());
         } finally {
             run.stopQuietly();
@@ -71,14 +72,19 @@ class ReferenceFaultsITCase {
         world.writeSales(0);
         Run run = start(world);
         try {
-            world.awaitWarehouseEqualsReference(() -> "");
+            world.awaitWarehouseEqualsReference(
+                    () -> ReferenceFixture.jobDiagnostics(run.submitted()));
 
             // MariaDB goes away for 3 s; a change made right after it is back
             SharedServices.mariadb().restart(Duration.ofSeconds(3));
             world.rename(5, "After Restart", "IS");
             world.writeSales(1);
             long t0 = System.nanoTime();
-            world.awaitWarehouseEqualsReference(() -> "after the MariaDB restart");
+            world.awaitWarehouseEqualsReference(
+                    () ->
+                            "after the MariaDB restart"
+                                    + "; "
+                                    + ReferenceFixture.jobDiagnostics(run.submitted()));
             String mariadb = seconds(t0);
 
             // the S3 server refuses connections for 8 s while a file waits to be read
@@ -86,7 +92,11 @@ class ReferenceFaultsITCase {
             SharedServices.s3().outage(Duration.ofSeconds(8));
             world.writeSales(3);
             t0 = System.nanoTime();
-            world.awaitWarehouseEqualsReference(() -> "after the S3 outage");
+            world.awaitWarehouseEqualsReference(
+                    () ->
+                            "after the S3 outage"
+                                    + "; "
+                                    + ReferenceFixture.jobDiagnostics(run.submitted()));
             String s3 = seconds(t0);
 
             // the warehouse restarts for 3 s while rows are staged and committed
@@ -95,7 +105,11 @@ class ReferenceFaultsITCase {
             SharedServices.postgres().restart(Duration.ofSeconds(3));
             world.writeSales(5);
             t0 = System.nanoTime();
-            world.awaitWarehouseEqualsReference(() -> "after the PostgreSQL restart");
+            world.awaitWarehouseEqualsReference(
+                    () ->
+                            "after the PostgreSQL restart"
+                                    + "; "
+                                    + ReferenceFixture.jobDiagnostics(run.submitted()));
             String postgres = seconds(t0);
             report(
                     "MariaDB restart (caught up in "
@@ -129,6 +143,7 @@ class ReferenceFaultsITCase {
     /** A running pipeline with its watcher; stop() takes a savepoint. */
     private record Run(
             PipelineRunner runner,
+            PipelineRunner.Submitted submitted,
             CatalogStore store,
             AtomicBoolean stopping,
             CompletableFuture<JobRun> watched) {
@@ -171,6 +186,6 @@ class ReferenceFaultsITCase {
         PipelineRunner.Submitted s = runner.submit(rest, null, List.of());
         AtomicBoolean stop = new AtomicBoolean();
         CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, s, stop);
-        return new Run(runner, store, stop, watched);
+        return new Run(runner, s, store, stop, watched);
     }
 }

@@ -1,8 +1,8 @@
 package io.tributary.jobs.runs;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.embedded.SharedServices;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
@@ -217,18 +217,82 @@ public final class ReferenceFixture {
      */
     public void awaitWarehouseEqualsReference(Supplier<String> diagnostics) {
         TreeSet<String> expected = reference();
+        List<String> last = new ArrayList<>();
         try {
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(500))
-                    .untilAsserted(
+                    .until(
                             () -> {
                                 List<String> rows = warehouse();
-                                assertThat(rows).doesNotHaveDuplicates();
-                                assertThat(new TreeSet<>(rows)).isEqualTo(expected);
+                                last.clear();
+                                last.addAll(rows);
+                                return rows.size() == expected.size()
+                                        && new TreeSet<>(rows).equals(expected);
                             });
-        } catch (AssertionError | RuntimeException e) {
-            throw new AssertionError(e.getMessage() + "\n" + diagnostics.get(), e);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "the warehouse is not the reference after 2 minutes: "
+                            + difference(expected, last)
+                            + "\n"
+                            + diagnostics.get(),
+                    e);
         }
+    }
+
+    /**
+     * What a warehouse table differs in from the reference, in a few lines: counts, rows twice, the
+     * first rows missing and unexpected (a changed row shows as one of each).
+     */
+    static String difference(TreeSet<String> expected, List<String> rows) {
+        TreeSet<String> actual = new TreeSet<>(rows);
+        TreeSet<String> missing = new TreeSet<>(expected);
+        missing.removeAll(actual);
+        TreeSet<String> unexpected = new TreeSet<>(actual);
+        unexpected.removeAll(expected);
+        StringBuilder b =
+                new StringBuilder()
+                        .append(rows.size())
+                        .append(" rows (")
+                        .append(rows.size() - actual.size())
+                        .append(" twice), ")
+                        .append(expected.size())
+                        .append(" expected; ")
+                        .append(missing.size())
+                        .append(" missing, ")
+                        .append(unexpected.size())
+                        .append(" unexpected");
+        missing.stream().limit(10).forEach(r -> b.append("\n  missing    ").append(r));
+        unexpected.stream().limit(10).forEach(r -> b.append("\n  unexpected ").append(r));
+        return b.toString();
+    }
+
+    /**
+     * A submitted job's state and every failure in its exception history (first line and innermost
+     * cause), for a failure message: what the warehouse alone cannot say.
+     */
+    public static String jobDiagnostics(PipelineRunner.Submitted s) {
+        String job = s.run().flinkJobId();
+        StringBuilder b = new StringBuilder("job ").append(job);
+        try {
+            b.append(' ').append(s.rest().get("/jobs/" + job).path("state").asText("?"));
+            JsonNode ex = s.rest().get("/jobs/" + job + "/exceptions");
+            for (JsonNode e : ex.path("exceptionHistory").path("entries")) {
+                String trace = e.path("stacktrace").asText("");
+                String cause =
+                        trace.lines()
+                                .filter(l -> l.startsWith("Caused by: "))
+                                .reduce((x, y) -> y)
+                                .orElse("");
+                b.append("\n  failure at ")
+                        .append(java.time.Instant.ofEpochMilli(e.path("timestamp").asLong()))
+                        .append(": ")
+                        .append(trace.lines().findFirst().orElse(""))
+                        .append(cause.isEmpty() ? "" : " / " + cause);
+            }
+        } catch (Exception e) {
+            b.append(" (the cluster did not answer: ").append(e).append(')');
+        }
+        return b.toString();
     }
 
     /** Watches a submitted run on another thread until {@code stop} is set or the job ends. */

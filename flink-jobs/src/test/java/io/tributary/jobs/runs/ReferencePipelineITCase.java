@@ -51,7 +51,7 @@ class ReferencePipelineITCase {
             PipelineRunner.Submitted first = runner.submit(rest, null, List.of());
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, first, stop);
-            world.awaitWarehouseEqualsReference(() -> "");
+            world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(first));
             world.rename(7, "Alan Renamed", "NZ");
             world.upsert(new DemoData.Customer(51, "New Customer", "new@example.com", "CL"));
             world.writeSales(3);
@@ -65,7 +65,7 @@ class ReferencePipelineITCase {
                                     2,
                                     new BigDecimal("19.90"),
                                     DemoData.DAY.plusDays(1).atTime(9, 30))));
-            world.awaitWarehouseEqualsReference(() -> "");
+            world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(first));
             stop.set(true);
             JobRun stopped = watched.get(2, TimeUnit.MINUTES);
             assertThat(stopped.state()).isEqualTo(JobRun.State.STOPPED);
@@ -81,7 +81,7 @@ class ReferencePipelineITCase {
             PipelineRunner.Submitted second = runner.submit(rest, resumeFrom, List.of());
             AtomicBoolean stop2 = new AtomicBoolean();
             CompletableFuture<JobRun> watched2 = ReferenceFixture.watch(runner, second, stop2);
-            world.awaitWarehouseEqualsReference(() -> "");
+            world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(second));
             stop2.set(true);
             assertThat(watched2.get(2, TimeUnit.MINUTES).state()).isEqualTo(JobRun.State.STOPPED);
 
