@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * One instance of each service per JVM, started on first use and stopped when the JVM exits: what
- * tests share. Each test takes its own database, bucket or topic on it.
+ * tests share. Each test takes its own database, bucket or topic on it. Their data (a few hundred
+ * MB per JVM) is deleted when the JVM exits, unless {@code -Dtributary.keep-services=true}.
  */
 public final class SharedServices {
 
@@ -52,10 +53,34 @@ public final class SharedServices {
                 Path base = Paths.get(System.getProperty("java.io.tmpdir"));
                 Files.createDirectories(base);
                 root = Files.createTempDirectory(base, "tributary-services-");
+                if (!Boolean.getBoolean("tributary.keep-services")) {
+                    Path dir = root;
+                    Runtime.getRuntime()
+                            .addShutdownHook(
+                                    new Thread(
+                                            () -> stopAndDelete(dir), "shared-services-cleanup"));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return root;
+    }
+
+    /**
+     * Stops the services (waiting for their own shutdown hook if it runs), then deletes {@code
+     * dir}.
+     */
+    private static void stopAndDelete(Path dir) {
+        java.util.List<EmbeddedServices> started;
+        synchronized (SharedServices.class) {
+            started = new java.util.ArrayList<>(STARTED.values());
+        }
+        started.forEach(EmbeddedServices::close);
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a leftover temp folder is all that remains
+        }
     }
 }
