@@ -31,10 +31,11 @@ import org.apache.flink.types.Row;
 
 /**
  * The CDC scenario from MariaDB: the initial snapshot of N rows and a backlog of M updates in the
- * binary log, read by Tributary's CDC source and by a plain Flink CDC SQL table ({@code 'connector'
- * = 'mysql-cdc'}), both into the same counting sink in the same MiniCluster; beside them what the
- * database gives a single reader with no Flink at all (one JDBC full scan; the binlog client
- * decoding the same events).
+ * binary log, read by Tributary's CDC source, by a plain Flink CDC SQL table ({@code 'connector' =
+ * 'mysql-cdc'}) and by the same table through {@code tributary-cdc} (what pipelines use: the cost
+ * of its progress counting), all into the same counting sink in the same MiniCluster; beside them
+ * what the database gives a single reader with no Flink at all (one JDBC full scan; the binlog
+ * client decoding the same events).
  */
 final class CdcBenchmark {
 
@@ -42,6 +43,7 @@ final class CdcBenchmark {
     static final String BINLOG = "binlog client, rows decoded (limit)";
     static final String TRIBUTARY = "Tributary CDC source";
     static final String FLINK_CDC = "Flink CDC SQL (mysql-cdc)";
+    static final String TRIBUTARY_SQL = "Tributary SQL (tributary-cdc)";
     static final String DB = "bench_cdc";
 
     /** One contender's run of one phase. */
@@ -144,9 +146,11 @@ final class CdcBenchmark {
                 () -> round.add(scan()),
                 () -> round.add(tributary("snapshot")),
                 () -> round.add(flinkCdc("snapshot")),
+                () -> round.add(tributarySql("snapshot")),
                 () -> round.add(binlog()),
                 () -> round.add(tributary("stream")),
-                () -> round.add(flinkCdc("stream"))
+                () -> round.add(flinkCdc("stream")),
+                () -> round.add(tributarySql("stream"))
             };
             if (r % 2 == 1) {
                 java.util.Collections.reverse(java.util.Arrays.asList(steps));
@@ -237,14 +241,32 @@ final class CdcBenchmark {
     }
 
     Run flinkCdc(String phase) throws Exception {
+        return sql(FLINK_CDC, mysqlCdcOptions(services.mariadb(), DB, "orders"), phase);
+    }
+
+    /**
+     * The same table through {@code tributary-cdc}: Flink CDC's source with Tributary's progress
+     * counting and error translation around it (what pipelines and the catalog use).
+     */
+    Run tributarySql(String phase) throws Exception {
+        return sql(
+                TRIBUTARY_SQL,
+                mysqlCdcOptions(services.mariadb(), DB, "orders")
+                        .replace(
+                                "'connector' = 'mysql-cdc'",
+                                "'connector' = 'tributary-cdc', 'database-type' = 'mysql'"),
+                phase);
+    }
+
+    private Run sql(String contender, String options, String phase) throws Exception {
         boolean snapshot = phase.equals("snapshot");
-        String counter = "flink-cdc-" + phase + "-" + System.nanoTime();
+        String counter = contender + "-" + phase + "-" + System.nanoTime();
         StreamExecutionEnvironment env = environment(snapshot);
         StreamTableEnvironment t = StreamTableEnvironment.create(env);
         t.executeSql(
                 "CREATE TABLE orders (id BIGINT, customer_id INT, amount DECIMAL(10,2), note"
                         + " STRING, updated_at TIMESTAMP(3), PRIMARY KEY (id) NOT ENFORCED) WITH ("
-                        + mysqlCdcOptions(services.mariadb(), DB, "orders")
+                        + options
                         + ", 'scan.incremental.snapshot.chunk.size' = '"
                         + splitSize
                         + "', "
@@ -262,8 +284,8 @@ final class CdcBenchmark {
                                 snapshot ? "+I" : "+U",
                                 r -> ((Row) r).getKind().shortString()));
         long t0 = System.nanoTime();
-        JobClient job = env.executeAsync("bench-flink-cdc-" + phase);
-        return finish(FLINK_CDC, phase, counter, job, t0);
+        JobClient job = env.executeAsync("bench-" + contender + "-" + phase);
+        return finish(contender, phase, counter, job, t0);
     }
 
     /** The options of a Flink SQL {@code mysql-cdc} table on the embedded MariaDB. */
