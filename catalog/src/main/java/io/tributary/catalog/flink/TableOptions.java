@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * The one place that decides which connector options a catalog table carries into Flink SQL: files
  * on S3 or local disk read through tributary-s3 with the crawled format's options; JDBC tables
- * through {@code jdbc} (bounded) or, in continuous mode, as change streams through Flink CDC's
- * {@code mysql-cdc} / {@code postgres-cdc}. A query's {@code OPTIONS} hints go on top of these.
+ * through {@code jdbc} (bounded) or, in continuous mode, as change streams through {@code
+ * tributary-cdc} (Flink CDC's {@code mysql-cdc} / {@code postgres-cdc} with Tributary's snapshot
+ * progress and errors). A query's {@code OPTIONS} hints go on top of these.
  */
 final class TableOptions {
 
@@ -48,8 +49,8 @@ final class TableOptions {
     }
 
     /**
-     * The table's change stream (snapshot, then every insert, update and delete) through Flink
-     * CDC's {@code mysql-cdc} or {@code postgres-cdc} connector.
+     * The table's change stream (snapshot, then every insert, update and delete) through {@code
+     * tributary-cdc}: Flink CDC's {@code mysql-cdc} or {@code postgres-cdc} connector.
      */
     private static void changeStream(
             CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
@@ -65,7 +66,8 @@ final class TableOptions {
         boolean postgres = m.group(1).equals("postgresql");
         String table = t.properties().getOrDefault("jdbc.table", t.name());
         String container = t.properties().getOrDefault("jdbc.database", m.group(4));
-        o.put("connector", postgres ? "postgres-cdc" : "mysql-cdc");
+        o.put("connector", "tributary-cdc");
+        o.put("database-type", postgres ? "postgres" : "mysql");
         o.put("hostname", m.group(2));
         o.put("port", m.group(3) != null ? m.group(3) : postgres ? "5432" : "3306");
         credentials(t, catalogOptions, o);

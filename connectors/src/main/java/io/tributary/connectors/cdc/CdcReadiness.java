@@ -254,6 +254,25 @@ public final class CdcReadiness {
                         + " max_replication_slots and restart");
     }
 
+    /**
+     * The row estimates of {@code tables} (named as for {@link #check}) on an open connection to a
+     * {@code kind} database {@code database}: what the snapshot progress is measured against.
+     */
+    static Map<String, Long> estimates(
+            Connection c, CdcConnection.Kind kind, String database, List<String> tables)
+            throws SQLException {
+        List<TableInfo> found = new ArrayList<>();
+        List<Finding> notUsed = new ArrayList<>();
+        for (String t : tables) {
+            if (kind == CdcConnection.Kind.MYSQL) {
+                mysqlTables(c, t, found, notUsed);
+            } else {
+                postgresTables(c, database, t, found, notUsed);
+            }
+        }
+        return new Report(null, List.of(), found).estimates();
+    }
+
     private static void mysqlTables(
             Connection c, String pattern, List<TableInfo> out, List<Finding> findings)
             throws SQLException {

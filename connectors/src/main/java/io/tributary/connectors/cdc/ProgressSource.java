@@ -34,10 +34,12 @@ import org.apache.flink.metrics.MetricGroup;
  * the database the newest change was emitted: the reader's lag behind the binlog or WAL, in time)
  * and {@code streaming} (1 once the reader has the binlog or WAL split: every snapshot is done).
  * Flink CDC's MySQL reader exports no per-table figures; this wrapper adds them for both databases
- * without touching the records. {@code tributary cdc progress} reads them.
+ * without touching the records. {@code tributary cdc progress} reads them. It wraps the {@link
+ * ChangeRecord} sources {@link CdcSourceBuilder} builds and the {@code RowData} sources of the
+ * {@code tributary-cdc} table connector alike: a {@link Tally} says how a record counts.
  */
-final class ProgressSource<S extends SourceSplit, E>
-        implements Source<ChangeRecord, S, E>, ResultTypeQueryable<ChangeRecord> {
+final class ProgressSource<T, S extends SourceSplit, E>
+        implements Source<T, S, E>, ResultTypeQueryable<T> {
 
     private static final long serialVersionUID = 1L;
 
@@ -50,14 +52,73 @@ final class ProgressSource<S extends SourceSplit, E>
     static final String CHANGE_LAG = "changeLagMs";
     static final String STREAMING = "streaming";
 
-    private final Source<ChangeRecord, S, E> delegate;
-    private final HashMap<String, Long> estimates;
+    /** How one record counts: a snapshot row, a change, a schema version, of which table. */
+    interface Tally<T> extends java.io.Serializable {
+        /**
+         * Counts {@code record}; {@code streaming} is whether this reader holds the binlog/WAL
+         * split (the record is then a change, not a snapshot row).
+         */
+        void count(T record, boolean streaming, Counters counters);
+    }
+
+    /** Tributary's own change records: they say their operation, table and commit time. */
+    static final Tally<ChangeRecord> CHANGE_RECORDS =
+            (r, streaming, c) -> {
+                switch (r.op()) {
+                    case READ -> c.snapshotRow(r.table());
+                    case CREATE, UPDATE, DELETE -> c.change(r.table(), r.commitMillis());
+                    case SCHEMA -> c.schemaVersion(r.table(), r.schemaVersion());
+                    default -> {
+                        // nothing to count
+                    }
+                }
+            };
+
+    /**
+     * The rows of a table source reading one table ({@code table}): before the binlog/WAL split
+     * every row is a snapshot row, after it a change (an update's old image not counted twice).
+     */
+    static Tally<org.apache.flink.table.data.RowData> rowsOf(String table) {
+        return (row, streaming, c) -> {
+            switch (row.getRowKind()) {
+                case UPDATE_BEFORE -> {
+                    // the same change as its UPDATE_AFTER
+                }
+                default -> {
+                    if (streaming) {
+                        c.change(table, 0);
+                    } else {
+                        c.snapshotRow(table);
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * The database's row estimate per table, asked for by the first reader when it starts (nothing
+     * when it cannot be had: the progress then shows rows read without a share).
+     */
+    interface Estimates extends java.io.Serializable {
+        Map<String, Long> get();
+    }
+
+    private final Source<T, S, E> delegate;
+    private final TypeInformation<T> type;
+    private final Tally<T> tally;
+    private final Estimates estimates;
     private final ArrayList<String> tables;
 
     private ProgressSource(
-            Source<ChangeRecord, S, E> delegate, Map<String, Long> estimates, List<String> tables) {
+            Source<T, S, E> delegate,
+            TypeInformation<T> type,
+            Tally<T> tally,
+            Estimates estimates,
+            List<String> tables) {
         this.delegate = delegate;
-        this.estimates = new HashMap<>(estimates);
+        this.type = type;
+        this.tally = tally;
+        this.estimates = estimates;
         this.tables = new ArrayList<>(tables);
     }
 
@@ -67,7 +128,26 @@ final class ProgressSource<S extends SourceSplit, E>
      */
     static <S extends SourceSplit, E> Source<ChangeRecord, S, E> wrap(
             Source<ChangeRecord, S, E> source, Map<String, Long> estimates, List<String> tables) {
-        return new ProgressSource<>(source, estimates, tables);
+        HashMap<String, Long> known = new HashMap<>(estimates);
+        return new ProgressSource<>(
+                source,
+                TypeInformation.of(ChangeRecord.class),
+                CHANGE_RECORDS,
+                () -> known,
+                tables);
+    }
+
+    /**
+     * {@code source} (of type {@code type}) with progress counted by {@code tally}; see {@link
+     * #wrap(Source, Map, List)}.
+     */
+    static <T, S extends SourceSplit, E> Source<T, S, E> wrap(
+            Source<T, S, E> source,
+            TypeInformation<T> type,
+            Tally<T> tally,
+            Estimates estimates,
+            List<String> tables) {
+        return new ProgressSource<>(source, type, tally, estimates, tables);
     }
 
     @Override
@@ -98,18 +178,17 @@ final class ProgressSource<S extends SourceSplit, E>
     }
 
     @Override
-    public SourceReader<ChangeRecord, S> createReader(SourceReaderContext context)
-            throws Exception {
+    public SourceReader<T, S> createReader(SourceReaderContext context) throws Exception {
         Counters counters =
                 new Counters(
                         context.metricGroup(),
-                        context.getIndexOfSubtask() == 0 ? estimates : Map.of());
-        return new Reader<>(delegate.createReader(context), counters, tables);
+                        context.getIndexOfSubtask() == 0 ? estimates.get() : Map.of());
+        return new Reader<>(delegate.createReader(context), tally, counters, tables);
     }
 
     @Override
-    public TypeInformation<ChangeRecord> getProducedType() {
-        return TypeInformation.of(ChangeRecord.class);
+    public TypeInformation<T> getProducedType() {
+        return type;
     }
 
     /** Counts per table, registered as gauges the first time a table is seen. */
@@ -129,19 +208,32 @@ final class ProgressSource<S extends SourceSplit, E>
             estimates.keySet().forEach(this::of);
         }
 
-        void count(ChangeRecord r) {
-            switch (r.op()) {
-                case READ -> of(r.table())[0]++;
-                case CREATE, UPDATE, DELETE -> {
-                    of(r.table())[1]++;
-                    if (r.commitMillis() > 0) {
-                        changeLag = Math.max(0, System.currentTimeMillis() - r.commitMillis());
-                    }
-                }
-                case SCHEMA -> of(r.table())[2] = r.schemaVersion();
-                default -> {
-                    // nothing to count
-                }
+        void snapshotRow(SourceTable t) {
+            of(t)[0]++;
+        }
+
+        void snapshotRow(String table) {
+            of(table)[0]++;
+        }
+
+        /** A change committed at {@code commitMillis} (0 when not known). */
+        void change(SourceTable t, long commitMillis) {
+            of(t)[1]++;
+            lag(commitMillis);
+        }
+
+        void change(String table, long commitMillis) {
+            of(table)[1]++;
+            lag(commitMillis);
+        }
+
+        void schemaVersion(SourceTable t, long version) {
+            of(t)[2] = version;
+        }
+
+        private void lag(long commitMillis) {
+            if (commitMillis > 0) {
+                changeLag = Math.max(0, System.currentTimeMillis() - commitMillis);
             }
         }
 
@@ -183,16 +275,21 @@ final class ProgressSource<S extends SourceSplit, E>
     }
 
     /** The delegate's reader, its output counted on the way out. */
-    private static final class Reader<S extends SourceSplit>
-            implements SourceReader<ChangeRecord, S> {
-        private final SourceReader<ChangeRecord, S> delegate;
+    private static final class Reader<T, S extends SourceSplit> implements SourceReader<T, S> {
+        private final SourceReader<T, S> delegate;
+        private final Tally<T> tally;
         private final Counters counters;
         private final List<String> tables;
-        private ReaderOutput<ChangeRecord> lastOutput;
-        private CountingOutput counting;
+        private ReaderOutput<T> lastOutput;
+        private CountingOutput<T> counting;
 
-        Reader(SourceReader<ChangeRecord, S> delegate, Counters counters, List<String> tables) {
+        Reader(
+                SourceReader<T, S> delegate,
+                Tally<T> tally,
+                Counters counters,
+                List<String> tables) {
             this.delegate = delegate;
+            this.tally = tally;
             this.counters = counters;
             this.tables = tables;
         }
@@ -203,10 +300,10 @@ final class ProgressSource<S extends SourceSplit, E>
         }
 
         @Override
-        public InputStatus pollNext(ReaderOutput<ChangeRecord> output) throws Exception {
+        public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
             if (output != lastOutput) {
                 lastOutput = output;
-                counting = new CountingOutput(output, counters);
+                counting = new CountingOutput<>(output, tally, counters);
             }
             try {
                 return delegate.pollNext(counting);
@@ -269,24 +366,26 @@ final class ProgressSource<S extends SourceSplit, E>
     }
 
     /** Counts what passes; per-split outputs are counted too. */
-    private static class CountingSourceOutput implements SourceOutput<ChangeRecord> {
-        private final SourceOutput<ChangeRecord> out;
+    private static class CountingSourceOutput<T> implements SourceOutput<T> {
+        private final SourceOutput<T> out;
+        final Tally<T> tally;
         final Counters counters;
 
-        CountingSourceOutput(SourceOutput<ChangeRecord> out, Counters counters) {
+        CountingSourceOutput(SourceOutput<T> out, Tally<T> tally, Counters counters) {
             this.out = out;
+            this.tally = tally;
             this.counters = counters;
         }
 
         @Override
-        public void collect(ChangeRecord record) {
-            counters.count(record);
+        public void collect(T record) {
+            tally.count(record, counters.streaming == 1, counters);
             out.collect(record);
         }
 
         @Override
-        public void collect(ChangeRecord record, long timestamp) {
-            counters.count(record);
+        public void collect(T record, long timestamp) {
+            tally.count(record, counters.streaming == 1, counters);
             out.collect(record, timestamp);
         }
 
@@ -306,18 +405,19 @@ final class ProgressSource<S extends SourceSplit, E>
         }
     }
 
-    private static final class CountingOutput extends CountingSourceOutput
-            implements ReaderOutput<ChangeRecord> {
-        private final ReaderOutput<ChangeRecord> readerOutput;
+    private static final class CountingOutput<T> extends CountingSourceOutput<T>
+            implements ReaderOutput<T> {
+        private final ReaderOutput<T> readerOutput;
 
-        CountingOutput(ReaderOutput<ChangeRecord> out, Counters counters) {
-            super(out, counters);
+        CountingOutput(ReaderOutput<T> out, Tally<T> tally, Counters counters) {
+            super(out, tally, counters);
             this.readerOutput = out;
         }
 
         @Override
-        public SourceOutput<ChangeRecord> createOutputForSplit(String splitId) {
-            return new CountingSourceOutput(readerOutput.createOutputForSplit(splitId), counters);
+        public SourceOutput<T> createOutputForSplit(String splitId) {
+            return new CountingSourceOutput<>(
+                    readerOutput.createOutputForSplit(splitId), tally, counters);
         }
 
         @Override

@@ -103,8 +103,14 @@ class CatalogChangeStreamITCase {
             }
             assertThat(rows)
                     .containsExactlyInAnyOrder("+I[1, Ada]", "+I[2, Grace]", "+I[3, Linus]");
-            // the snapshot is done once its rows are out and a checkpoint passed
-            Thread.sleep(1500);
+            // the catalog's change streams are tributary-cdc tables: their progress says when
+            // the snapshot is done
+            org.apache.flink.api.common.JobID job = result.getJobClient().orElseThrow().getJobID();
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(200))
+                    .until(() -> JobMetrics.get(job, ProgressSource.STREAMING, "max"), n -> n == 1);
+            assertThat(JobMetrics.get(job, "snapshotRowsRead", "sum")).isEqualTo(3);
             s.execute(update);
             s.execute(delete);
             rows.clear();

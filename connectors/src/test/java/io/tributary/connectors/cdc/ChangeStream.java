@@ -1,11 +1,6 @@
 package io.tributary.connectors.cdc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.embedded.SharedServices;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -62,34 +57,7 @@ final class ChangeStream implements AutoCloseable {
      * shows it now; -1 before it shows.
      */
     long streaming() throws Exception {
-        String jobPath = "/jobs/" + job.getJobID().toHexString();
-        for (JsonNode v : rest(jobPath).path("vertices")) {
-            String metrics = jobPath + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
-            for (JsonNode m : rest(metrics)) {
-                String id = m.path("id").asText();
-                if (id.endsWith("." + ProgressSource.STREAMING)) {
-                    JsonNode values =
-                            rest(
-                                    metrics
-                                            + "?agg=max&get="
-                                            + java.net.URLEncoder.encode(
-                                                    id, java.nio.charset.StandardCharsets.UTF_8));
-                    return values.path(0).path("max").asLong(-1);
-                }
-            }
-        }
-        return -1;
-    }
-
-    private static JsonNode rest(String path) throws Exception {
-        HttpResponse<String> r =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                SharedServices.flink().restAddress().resolve(path))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(r.body());
+        return JobMetrics.get(job.getJobID(), ProgressSource.STREAMING, "max");
     }
 
     @Override

@@ -42,9 +42,7 @@ class ColumnsChangedBeforeStreamingITCase {
         try (Connection c = db.connect("gap_shop");
                 Statement s = c.createStatement()) {
             CustomersTable.create(s);
-            s.execute(
-                    "INSERT INTO customers SELECT seq, CONCAT('c', seq), seq / 4, NULL"
-                            + " FROM seq_10_to_1200");
+            CustomersTable.addMariaDbRows(s, 1200);
             EMITTED.set(0);
             Configuration conf = SharedServices.flink().clientConfiguration();
             conf.setString("execution.checkpointing.interval", "300 ms");
@@ -65,37 +63,46 @@ class ColumnsChangedBeforeStreamingITCase {
                     .map(new Throttle())
                     .sinkTo(new DiscardingSink<>());
             JobClient job = env.executeAsync("columns-changed-before-streaming");
-            // the snapshot split's rows are emitted once its SELECT and high watermark are done:
-            // the update and the column below come after the snapshot, before streaming
-            await().atMost(Duration.ofMinutes(1))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> EMITTED.get() > 0);
-            s.execute("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
-            s.execute("ALTER TABLE customers ADD COLUMN vip BOOLEAN");
-            assertThat(EMITTED.get()).as("still in the snapshot").isLessThan(1194);
-
-            assertThatThrownBy(() -> job.getJobExecutionResult().get(2, TimeUnit.MINUTES))
-                    .satisfies(
-                            e -> {
-                                assertThat(
-                                                ExceptionUtils.findThrowable(
-                                                        e, SuppressRestartsException.class))
-                                        .as("not restarted into the same failure")
-                                        .isPresent();
-                                ColumnsChangedBeforeStreaming why =
-                                        ExceptionUtils.findThrowable(
-                                                        e, ColumnsChangedBeforeStreaming.class)
-                                                .orElseThrow(() -> new AssertionError(e));
-                                System.out.println(why.getMessage());
-                                assertThat(why.getMessage())
-                                        .contains("gap_shop.customers")
-                                        .contains(
-                                                "changed after the binlog position this capture reads from")
-                                        .contains("Data row is smaller than a column index")
-                                        .contains("start the capture again from a new snapshot");
-                            });
-            assertThat(EMITTED.get()).as("the whole snapshot was emitted").isEqualTo(1194);
+            changeColumnsInTheWindowThenExpectTheWayOut(s, job, EMITTED, "gap_shop.customers");
         }
+    }
+
+    /**
+     * Once the first of the 1,194 snapshot rows is past the throttle (the snapshot split's SELECT
+     * and high watermark are done), an update and a new column: after the snapshot, before
+     * streaming. The job then fails once, without restarts, naming the table and the way out, after
+     * emitting the whole snapshot.
+     */
+    static void changeColumnsInTheWindowThenExpectTheWayOut(
+            Statement s, JobClient job, AtomicLong emitted, String table) throws Exception {
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> emitted.get() > 0);
+        s.execute("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
+        s.execute("ALTER TABLE customers ADD COLUMN vip BOOLEAN");
+        assertThat(emitted.get()).as("still in the snapshot").isLessThan(1194);
+
+        assertThatThrownBy(() -> job.getJobExecutionResult().get(2, TimeUnit.MINUTES))
+                .satisfies(
+                        e -> {
+                            assertThat(
+                                            ExceptionUtils.findThrowable(
+                                                    e, SuppressRestartsException.class))
+                                    .as("not restarted into the same failure")
+                                    .isPresent();
+                            ColumnsChangedBeforeStreaming why =
+                                    ExceptionUtils.findThrowable(
+                                                    e, ColumnsChangedBeforeStreaming.class)
+                                            .orElseThrow(() -> new AssertionError(e));
+                            System.out.println(why.getMessage());
+                            assertThat(why.getMessage())
+                                    .contains(table)
+                                    .contains(
+                                            "changed after the binlog position this capture reads from")
+                                    .contains("Data row is smaller than a column index")
+                                    .contains("start the capture again from a new snapshot");
+                        });
+        assertThat(emitted.get()).as("the whole snapshot was emitted").isEqualTo(1194);
     }
 
     /** 4 ms per record; snapshot rows counted. */

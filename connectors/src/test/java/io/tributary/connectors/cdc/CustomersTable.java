@@ -18,4 +18,11 @@ public final class CustomersTable {
                 "INSERT INTO customers VALUES (1, 'Ada', 12.50, '2024-01-02'),"
                         + " (2, 'Grace', NULL, NULL), (3, 'Linus', 3.00, '2024-03-04')");
     }
+
+    /** Adds customers 10 to {@code last} (MariaDB's sequence engine) to the table. */
+    public static void addMariaDbRows(Statement s, int last) throws SQLException {
+        s.execute(
+                "INSERT INTO customers SELECT seq, CONCAT('c', seq), seq / 4, NULL FROM seq_10_to_"
+                        + last);
+    }
 }

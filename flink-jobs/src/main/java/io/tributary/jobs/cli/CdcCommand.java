@@ -180,7 +180,8 @@ final class CdcCommand implements Runnable {
                 "Show how far the capture jobs running on a Flink cluster are: per table, the"
                         + " snapshot rows read against the database's estimate, and the changes"
                         + " streamed since.",
-                "Reads the metrics Tributary's CDC source exports through Flink's REST API."
+                "Reads the metrics Tributary's CDC sources export (pipelines' cdc sources and"
+                        + " tributary-cdc tables, CDC jobs to the warehouse) through Flink's REST API."
             })
     static final class Progress implements Callable<Integer> {
 
@@ -215,8 +216,8 @@ final class CdcCommand implements Runnable {
         boolean json;
 
         /**
-         * One table's figures in one job; {@code streaming} is the job's capture: past the snapshot
-         * of every table, reading the binlog or WAL.
+         * One table's figures in one job; {@code streaming}: the source that reads it is past the
+         * snapshot of every table it captures, reading the binlog or WAL (columns may change now).
          */
         record TableProgress(
                 String job,
@@ -268,8 +269,9 @@ final class CdcCommand implements Runnable {
                 throws java.io.IOException {
             com.fasterxml.jackson.databind.JsonNode detail = flink.get("/jobs/" + job);
             String name = detail.path("name").asText();
+            // per table: rows read, estimate, changes streamed, and whether the source reading it
+            // streams (each CDC source of a pipeline is a vertex of its own, in its own phase)
             java.util.Map<String, long[]> byTable = new java.util.TreeMap<>();
-            boolean streaming = false;
             for (com.fasterxml.jackson.databind.JsonNode v : detail.path("vertices")) {
                 String vertex = v.path("id").asText();
                 List<String> names =
@@ -282,6 +284,8 @@ final class CdcCommand implements Runnable {
                 if (names.isEmpty()) {
                     continue;
                 }
+                boolean streaming = false;
+                java.util.Set<String> tables = new java.util.HashSet<>();
                 for (com.fasterxml.jackson.databind.JsonNode m :
                         flink.aggregated(job, vertex, names)) {
                     String id = m.path("id").asText();
@@ -294,7 +298,8 @@ final class CdcCommand implements Runnable {
                         continue;
                     }
                     String table = x.group(1) == null ? x.group(2) : x.group(1) + "." + x.group(2);
-                    long[] n = byTable.computeIfAbsent(table, t -> new long[] {0, -1, 0});
+                    tables.add(table);
+                    long[] n = byTable.computeIfAbsent(table, t -> new long[] {0, -1, 0, 1});
                     switch (x.group(3)) {
                         case "snapshotRowsRead" -> n[0] += m.path("sum").asLong();
                         // registered by the first reader only: one estimate per table
@@ -302,13 +307,30 @@ final class CdcCommand implements Runnable {
                         default -> n[2] += m.path("sum").asLong();
                     }
                 }
+                for (String table : tables) {
+                    if (!streaming) {
+                        byTable.get(table)[3] = 0;
+                    }
+                }
             }
             List<TableProgress> out = new ArrayList<>();
-            boolean phase = streaming;
             byTable.forEach(
                     (table, n) ->
-                            out.add(new TableProgress(job, name, table, n[0], n[1], n[2], phase)));
+                            out.add(
+                                    new TableProgress(
+                                            job, name, table, n[0], n[1], n[2], n[3] == 1)));
             return out;
+        }
+
+        /** The phase of a job's capture: every source streaming, none, or some. */
+        private static String phase(List<TableProgress> all, String job) {
+            long tables = all.stream().filter(p -> p.job().equals(job)).count();
+            long streaming = all.stream().filter(p -> p.job().equals(job) && p.streaming()).count();
+            return streaming == tables
+                    ? "streaming changes (every snapshot done)"
+                    : streaming == 0
+                            ? "snapshot"
+                            : "snapshot of " + (tables - streaming) + " of " + tables + " tables";
         }
 
         private static void print(PrintWriter out, List<TableProgress> all) {
@@ -318,14 +340,7 @@ final class CdcCommand implements Runnable {
                 if (!p.job().equals(job)) {
                     job = p.job();
                     out.println(
-                            "job "
-                                    + p.job()
-                                    + " ("
-                                    + p.jobName()
-                                    + "): "
-                                    + (p.streaming()
-                                            ? "streaming changes (every snapshot done)"
-                                            : "snapshot"));
+                            "job " + p.job() + " (" + p.jobName() + "): " + phase(all, p.job()));
                     out.println(
                             String.format(
                                     Locale.ROOT,

@@ -9,9 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The connector options of a pipeline source: tributary-s3 for files, Flink CDC's mysql-cdc or
- * postgres-cdc for change streams, Flink's kafka connector, or a Tributary catalog. The source's
- * own {@code options} go on top, so anything the connector takes can be set.
+ * The connector options of a pipeline source: tributary-s3 for files, tributary-cdc (Flink CDC's
+ * mysql-cdc or postgres-cdc with Tributary's snapshot progress and errors) for change streams,
+ * Flink's kafka connector, or a Tributary catalog. The source's own {@code options} go on top, so
+ * anything the connector takes can be set.
  */
 final class SourceOptions {
 
@@ -70,7 +71,8 @@ final class SourceOptions {
         }
         boolean postgres = m.group(1).equals("postgresql");
         String[] table = s.setting("table").split("\\.", 2);
-        o.put("connector", postgres ? "postgres-cdc" : "mysql-cdc");
+        o.put("connector", "tributary-cdc");
+        o.put("database-type", postgres ? "postgres" : "mysql");
         o.put("hostname", m.group(2));
         o.put("port", m.group(3) != null ? m.group(3) : postgres ? "5432" : "3306");
         put(o, "username", s.setting("user"));

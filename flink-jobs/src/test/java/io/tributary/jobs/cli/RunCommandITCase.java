@@ -80,7 +80,7 @@ class RunCommandITCase {
         CliRun plan = CliRun.of(with(args, "run", file, "--plan"));
         assertThat(plan.exitCode()).as(plan.err()).isZero();
         assertThat(plan.out())
-                .contains("'connector' = 'mysql-cdc'", "INSERT INTO `sink_warehouse`")
+                .contains("'database-type' = 'mysql'", "INSERT INTO `sink_warehouse`")
                 .doesNotContain(
                         "'password' = '" + SharedServices.mariadb().endpoints().get("password"),
                         "'s3.secret-key' = '" + S3Service.SECRET_KEY)
