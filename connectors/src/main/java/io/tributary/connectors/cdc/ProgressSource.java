@@ -28,15 +28,16 @@ import org.apache.flink.metrics.MetricGroup;
  * A CDC source with progress metrics per captured table, in the source's own metric group: {@code
  * database.<db>.table.<table>.snapshotRowsRead} (rows of the initial snapshot emitted by this
  * reader), {@code ...changesStreamed} (inserts, updates and deletes after it) and, on the first
- * reader, {@code ...snapshotRowsEstimated} (the database's row estimate when the job was built),
- * {@code ...schemaVersion} (the registry version the table's rows now carry: it moves when a change
- * of columns is registered) and, for the reader, {@code changeLagMs} (how long after its commit in
- * the database the newest change was emitted: the reader's lag behind the binlog or WAL, in time)
- * and {@code streaming} (1 once the reader has the binlog or WAL split: every snapshot is done).
- * Flink CDC's MySQL reader exports no per-table figures; this wrapper adds them for both databases
- * without touching the records. {@code tributary cdc progress} reads them. It wraps the {@link
- * ChangeRecord} sources {@link CdcSourceBuilder} builds and the {@code RowData} sources of the
- * {@code tributary-cdc} table connector alike: a {@link Tally} says how a record counts.
+ * reader, {@code ...snapshotRowsEstimated} (the database's row estimate), {@code ...schemaVersion}
+ * (the registry version the table's rows now carry: it moves when a change of columns is
+ * registered) and, for the reader, {@code changeLagMs} (how long after its commit in the database
+ * the newest change was emitted: the reader's lag behind the binlog or WAL, in time), these two
+ * only once known, and {@code streaming} (1 once the reader has the binlog or WAL split: every
+ * snapshot is done). Flink CDC's MySQL reader exports no per-table figures; this wrapper adds them
+ * for both databases without touching the records. {@code tributary cdc progress} reads them. It
+ * wraps the {@link ChangeRecord} sources {@link CdcSourceBuilder} builds and the {@code RowData}
+ * sources of the {@code tributary-cdc} table connector alike: a {@link Tally} says how a record
+ * counts.
  */
 final class ProgressSource<T, S extends SourceSplit, E>
         implements Source<T, S, E>, ResultTypeQueryable<T> {
@@ -191,11 +192,15 @@ final class ProgressSource<T, S extends SourceSplit, E>
         return type;
     }
 
-    /** Counts per table, registered as gauges the first time a table is seen. */
+    /**
+     * Counts per table, registered as gauges the first time a table is seen; a table's schema
+     * version and the reader's change lag only once known (rows of a SQL table carry neither).
+     */
     static final class Counters {
         private final MetricGroup group;
         private final Map<String, Long> estimates;
         private final Map<String, long[]> byTable = new HashMap<>();
+        private final Map<String, MetricGroup> groups = new HashMap<>();
         private final Map<SourceTable, long[]> bySource = new HashMap<>();
         private volatile long changeLag = -1;
         private volatile int streaming;
@@ -203,7 +208,6 @@ final class ProgressSource<T, S extends SourceSplit, E>
         Counters(MetricGroup group, Map<String, Long> estimates) {
             this.group = group;
             this.estimates = estimates;
-            group.gauge(CHANGE_LAG, () -> changeLag);
             group.gauge(STREAMING, () -> streaming);
             estimates.keySet().forEach(this::of);
         }
@@ -228,11 +232,19 @@ final class ProgressSource<T, S extends SourceSplit, E>
         }
 
         void schemaVersion(SourceTable t, long version) {
-            of(t)[2] = version;
+            long[] n = of(t);
+            if (n[3] == 0) {
+                n[3] = 1;
+                groups.get(t.qualified()).gauge(SCHEMA_VERSION, () -> n[2]);
+            }
+            n[2] = version;
         }
 
         private void lag(long commitMillis) {
             if (commitMillis > 0) {
+                if (changeLag < 0) {
+                    group.gauge(CHANGE_LAG, () -> changeLag);
+                }
                 changeLag = Math.max(0, System.currentTimeMillis() - commitMillis);
             }
         }
@@ -250,7 +262,8 @@ final class ProgressSource<T, S extends SourceSplit, E>
         private long[] of(String table) {
             long[] n = byTable.get(table);
             if (n == null) {
-                long[] counts = new long[3];
+                // rows read, changes, schema version, whether the version is registered
+                long[] counts = new long[4];
                 // key-value groups: labels database and table in Prometheus, one metric name for
                 // every table; in the REST API "database.<db>.table.<table>.<metric>" (a dot inside
                 // one group name would read back as an underscore)
@@ -262,12 +275,12 @@ final class ProgressSource<T, S extends SourceSplit, E>
                                         .addGroup(TABLE_GROUP, table.substring(dot + 1));
                 g.gauge(SNAPSHOT_ROWS_READ, () -> counts[0]);
                 g.gauge(CHANGES_STREAMED, () -> counts[1]);
-                g.gauge(SCHEMA_VERSION, () -> counts[2]);
                 Long estimate = estimates.get(table);
                 if (estimate != null) {
                     g.gauge(SNAPSHOT_ROWS_ESTIMATED, () -> estimate);
                 }
                 byTable.put(table, counts);
+                groups.put(table, g);
                 n = counts;
             }
             return n;

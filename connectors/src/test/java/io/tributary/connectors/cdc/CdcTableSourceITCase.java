@@ -114,6 +114,9 @@ class CdcTableSourceITCase {
                     .as("the database's estimate, asked for when the reader started")
                     .isBetween(ROWS / 2L, ROWS * 2L);
             assertThat(JobMetrics.get(job.getJobID(), "changesStreamed", "sum")).isZero();
+            assertThat(JobMetrics.get(job.getJobID(), ProgressSource.SCHEMA_VERSION, "max"))
+                    .as("SQL rows carry no schema version: none shown, not 0")
+                    .isEqualTo(-1);
 
             db.execute("INSERT INTO customers VALUES (4, 'Dan', 1.00, NULL)");
             db.execute("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
