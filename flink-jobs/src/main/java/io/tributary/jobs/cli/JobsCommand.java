@@ -336,11 +336,33 @@ final class JobsCommand implements Runnable {
                                             .append(" v")
                                             .append(v));
             out.printf(
-                    "cdc          lag %s · schema versions %s%n",
-                    millis(f.cdcLagMs()), versions.length() == 0 ? "-" : versions);
+                    "cdc          %slag %s · schema versions %s%n",
+                    phase(f), millis(f.cdcLagMs()), versions.length() == 0 ? "-" : versions);
             out.printf(
                     "checkpoints  %,d completed · %,d failed · last took %s%n",
                     f.checkpointsCompleted(), f.checkpointsFailed(), millis(f.lastCheckpointMs()));
+        }
+
+        /**
+         * Where the CDC sources are: {@code snapshot 1,234 of ~10,000 rows · } while one reads its
+         * snapshot, {@code streaming · } once all do (columns may change from then on).
+         */
+        static String phase(JobFigures f) {
+            if (f.cdcSources() == 0) {
+                return "";
+            }
+            if (f.cdcStreaming() == f.cdcSources()) {
+                return "streaming · ";
+            }
+            return String.format(
+                    "snapshot %,d%s rows%s · ",
+                    f.snapshotRowsRead(),
+                    f.snapshotRowsEstimated() < 0
+                            ? ""
+                            : String.format(" of ~%,d", f.snapshotRowsEstimated()),
+                    f.cdcStreaming() == 0
+                            ? ""
+                            : " (" + f.cdcStreaming() + " of " + f.cdcSources() + " streaming)");
         }
 
         private static String millis(long ms) {

@@ -26,6 +26,10 @@ import java.util.TreeMap;
  * @param pendingFiles files listed by the S3 sources but not yet handed to a reader; -1 unknown
  * @param cdcLagMs how long after their commit the newest changes were read; -1 unknown
  * @param schemaVersions per captured table (db.table), the registry version its rows carry
+ * @param cdcSources Tributary CDC sources (pipelines' cdc sources, CDC jobs) in the job
+ * @param cdcStreaming those of them past their snapshot, reading the binlog or WAL
+ * @param snapshotRowsRead snapshot rows these sources read
+ * @param snapshotRowsEstimated the databases' estimate of those tables' rows; -1 unknown
  * @param checkpointsCompleted completed checkpoints of the job
  * @param checkpointsFailed failed checkpoints of the job
  * @param lastCheckpointMs the newest completed checkpoint's duration; -1 none
@@ -42,6 +46,10 @@ public record JobFigures(
         long pendingFiles,
         long cdcLagMs,
         Map<String, Long> schemaVersions,
+        int cdcSources,
+        int cdcStreaming,
+        long snapshotRowsRead,
+        long snapshotRowsEstimated,
         long checkpointsCompleted,
         long checkpointsFailed,
         long lastCheckpointMs) {
@@ -79,6 +87,10 @@ public record JobFigures(
                 b.pendingFiles,
                 b.lag,
                 b.schemaVersions,
+                b.cdcSources,
+                b.cdcStreaming,
+                b.snapshotRead,
+                b.snapshotEstimated,
                 checkpoints.path("counts").path("completed").asLong(),
                 checkpoints.path("counts").path("failed").asLong(),
                 latest.isMissingNode() || latest.isNull()
@@ -101,6 +113,10 @@ public record JobFigures(
         long pendingFiles = -1;
         long lag = -1;
         final Map<String, Long> schemaVersions = new TreeMap<>();
+        int cdcSources;
+        int cdcStreaming;
+        long snapshotRead;
+        long snapshotEstimated = -1;
 
         void vertex(FlinkRest rest, String jobId, String vid, List<Vertex> vertices, int index)
                 throws IOException {
@@ -117,7 +133,10 @@ public record JobFigures(
                                             || n.endsWith(".numRecordsQuarantined")
                                             || n.endsWith(".currentFetchEventTimeLag")
                                             || n.endsWith(".changeLagMs")
-                                            || n.endsWith(".schemaVersion"));
+                                            || n.endsWith(".schemaVersion")
+                                            || n.endsWith(".streaming")
+                                            || n.endsWith(".snapshotRowsRead")
+                                            || n.endsWith(".snapshotRowsEstimated"));
             if (names.isEmpty()) {
                 return;
             }
@@ -157,6 +176,14 @@ public record JobFigures(
                 } else if (id.endsWith(".currentFetchEventTimeLag")
                         || id.endsWith(".changeLagMs")) {
                     lag = Math.max(lag, max);
+                } else if (id.endsWith(".streaming")) {
+                    // one per source vertex: 1 once its reader holds the binlog/WAL split
+                    cdcSources++;
+                    cdcStreaming += max > 0 ? 1 : 0;
+                } else if (id.endsWith(".snapshotRowsRead")) {
+                    snapshotRead += sum;
+                } else if (id.endsWith(".snapshotRowsEstimated")) {
+                    snapshotEstimated = Math.max(snapshotEstimated, 0) + max;
                 } else if (id.endsWith(".schemaVersion")) {
                     // <operator>.database.<db>.table.<table>.schemaVersion
                     java.util.regex.Matcher t = TABLE.matcher(id);

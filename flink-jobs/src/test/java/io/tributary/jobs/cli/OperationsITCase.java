@@ -251,6 +251,7 @@ class OperationsITCase {
                         .contains("quarantined 3 (invalid_utf8 1, unparseable 2)")
                         .contains("pending files 0")
                         .containsPattern("freshness [0-9.]+ d ")
+                        .containsPattern("cdc +streaming · lag ")
                         .containsPattern("commit p50 [0-9]+ ms")
                         .containsPattern("checkpoints +[1-9][0-9,]* completed");
             } finally {
