@@ -144,15 +144,22 @@ public final class RegistryHttpServer implements AutoCloseable {
         if (n == 0 && method.equals("GET")) {
             return JSON.createObjectNode();
         }
+        boolean deleted = flag(ex, "deleted");
+        boolean permanent = flag(ex, "permanent");
         String head = p.get(0);
         if (head.equals("subjects")) {
             if (n == 1 && method.equals("GET")) {
-                return registry.subjects();
+                String prefix = param(ex, "subjectPrefix");
+                return registry.subjects(deleted).stream()
+                        .filter(s -> prefix == null || s.startsWith(prefix))
+                        .toList();
             }
             String subject = p.get(1);
             if (n == 2 && method.equals("POST")) {
+                String schema = schemaOf(ex);
+                registry.versions(subject, deleted); // 40401 for an unknown subject
                 SchemaRegistry.Version v =
-                        registry.lookup(subject, schemaOf(ex))
+                        registry.lookup(subject, schema)
                                 .orElseThrow(
                                         () ->
                                                 RegistryException.schemaNotFound(
@@ -160,11 +167,11 @@ public final class RegistryHttpServer implements AutoCloseable {
                 return versionJson(v);
             }
             if (n == 2 && method.equals("DELETE")) {
-                return registry.deleteSubject(subject);
+                return registry.deleteSubject(subject, permanent);
             }
             if (n == 3 && p.get(2).equals("versions")) {
                 if (method.equals("GET")) {
-                    return registry.versions(subject);
+                    return registry.versions(subject, deleted);
                 }
                 if (method.equals("POST")) {
                     ObjectNode r = JSON.createObjectNode();
@@ -172,33 +179,84 @@ public final class RegistryHttpServer implements AutoCloseable {
                     return r;
                 }
             }
-            if (n >= 4 && p.get(2).equals("versions") && method.equals("GET")) {
-                SchemaRegistry.Version v = registry.version(subject, p.get(3));
-                return n == 5 && p.get(4).equals("schema")
-                        ? JSON.readTree(v.schema())
-                        : versionJson(v);
+            if (n >= 4 && p.get(2).equals("versions")) {
+                if (n == 4 && method.equals("DELETE")) {
+                    return registry.deleteVersion(subject, p.get(3), permanent);
+                }
+                if (method.equals("GET")) {
+                    SchemaRegistry.Version v = registry.version(subject, p.get(3), deleted);
+                    if (n == 4) {
+                        return versionJson(v);
+                    }
+                    if (n == 5 && p.get(4).equals("schema")) {
+                        return JSON.readTree(v.schema());
+                    }
+                    if (n == 5 && p.get(4).equals("referencedby")) {
+                        return List.of(); // schema references are not supported: none refer
+                    }
+                }
             }
         }
         if (head.equals("schemas") && n >= 3 && p.get(1).equals("ids") && method.equals("GET")) {
             int id = parseId(p.get(2));
             String schema = registry.schema(id);
+            if (n == 3) {
+                ObjectNode r = JSON.createObjectNode();
+                r.put("schema", schema);
+                return r;
+            }
             if (n == 4 && p.get(3).equals("schema")) {
                 return JSON.readTree(schema);
             }
-            ObjectNode r = JSON.createObjectNode();
-            r.put("schema", schema);
-            return r;
+            if (n == 4 && p.get(3).equals("versions")) {
+                ArrayNode out = JSON.createArrayNode();
+                for (SchemaRegistry.Version v : registry.versionsOf(id, deleted)) {
+                    out.addObject().put("subject", v.subject()).put("version", v.version());
+                }
+                return out;
+            }
+            if (n == 4 && p.get(3).equals("subjects")) {
+                return registry.versionsOf(id, deleted).stream()
+                        .map(SchemaRegistry.Version::subject)
+                        .distinct()
+                        .toList();
+            }
         }
         if (head.equals("schemas") && n == 2 && p.get(1).equals("types")) {
             return List.of("AVRO");
         }
-        if (head.equals("config")) {
-            String subject = n >= 2 ? p.get(1) : null;
-            if (method.equals("GET")) {
-                ObjectNode r = JSON.createObjectNode();
+        if (head.equals("config") && n <= 2) {
+            return config(method, n == 2 ? p.get(1) : null, ex);
+        }
+        if (head.equals("mode") && n <= 2) {
+            return mode(method, n == 2 ? p.get(1) : null, ex);
+        }
+        if (head.equals("compatibility")
+                && (n == 4 || n == 5)
+                && p.get(1).equals("subjects")
+                && p.get(3).equals("versions")
+                && method.equals("POST")) {
+            List<String> problems =
+                    registry.testCompatibility(p.get(2), n == 5 ? p.get(4) : null, schemaOf(ex));
+            ObjectNode r = JSON.createObjectNode();
+            r.put("is_compatible", problems.isEmpty());
+            if (flag(ex, "verbose")) {
+                ArrayNode messages = r.putArray("messages");
+                problems.forEach(messages::add);
+            }
+            return r;
+        }
+        throw new RegistryException(
+                404, 404, "No such endpoint: " + method + " /" + String.join("/", p));
+    }
+
+    private Object config(String method, String subject, HttpExchange ex) throws IOException {
+        ObjectNode r = JSON.createObjectNode();
+        switch (method) {
+            case "GET" -> {
                 if (subject != null
                         && registry.subjectLevel(subject).isEmpty()
-                        && !query(ex).contains("defaultToGlobal=true")) {
+                        && !flag(ex, "defaultToGlobal")) {
                     throw new RegistryException(
                             404,
                             40408,
@@ -209,8 +267,8 @@ public final class RegistryHttpServer implements AutoCloseable {
                 r.put("compatibilityLevel", registry.level(subject).name());
                 return r;
             }
-            if (method.equals("PUT")) {
-                JsonNode body = JSON.readTree(ex.getRequestBody());
+            case "PUT" -> {
+                JsonNode body = body(ex);
                 String level =
                         body.path("compatibility").asText(body.path("compatibilityLevel").asText());
                 CompatibilityLevel parsed;
@@ -221,25 +279,56 @@ public final class RegistryHttpServer implements AutoCloseable {
                             422, 42203, "Invalid compatibility level '" + level + "'");
                 }
                 registry.setLevel(subject, parsed);
-                ObjectNode r = JSON.createObjectNode();
                 r.put("compatibility", parsed.name());
                 return r;
             }
+            case "DELETE" -> {
+                CompatibilityLevel had =
+                        subject == null
+                                ? registry.resetGlobalLevel()
+                                : registry.deleteLevel(subject);
+                r.put("compatibilityLevel", had.name());
+                return r;
+            }
+            default -> throw noEndpoint(method, "config");
         }
-        if (head.equals("compatibility")
-                && n == 5
-                && p.get(1).equals("subjects")
-                && p.get(3).equals("versions")
-                && method.equals("POST")) {
-            List<String> problems = registry.testCompatibility(p.get(2), p.get(4), schemaOf(ex));
-            ObjectNode r = JSON.createObjectNode();
-            r.put("is_compatible", problems.isEmpty());
-            ArrayNode messages = r.putArray("messages");
-            problems.forEach(messages::add);
-            return r;
+    }
+
+    private Object mode(String method, String subject, HttpExchange ex) throws IOException {
+        ObjectNode r = JSON.createObjectNode();
+        switch (method) {
+            case "GET" -> {
+                if (subject != null
+                        && registry.subjectMode(subject).isEmpty()
+                        && !flag(ex, "defaultToGlobal")) {
+                    throw new RegistryException(
+                            404,
+                            40409,
+                            "Subject '"
+                                    + subject
+                                    + "' does not have subject-level mode configured");
+                }
+                r.put("mode", registry.mode(subject));
+                return r;
+            }
+            case "PUT" -> {
+                String mode = body(ex).path("mode").asText("").toUpperCase(Locale.ROOT);
+                r.put("mode", registry.setMode(subject, mode));
+                return r;
+            }
+            case "DELETE" -> {
+                if (subject == null) {
+                    throw noEndpoint(method, "mode");
+                }
+                r.put("mode", registry.deleteMode(subject));
+                return r;
+            }
+            default -> throw noEndpoint(method, "mode");
         }
-        throw new RegistryException(
-                404, 404, "No such endpoint: " + method + " /" + String.join("/", p));
+    }
+
+    private static RegistryException noEndpoint(String method, String path) {
+        return new RegistryException(404, 404, "No such endpoint: " + method + " /" + path);
     }
 
     private static int parseId(String s) {
@@ -260,7 +349,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     }
 
     private static String schemaOf(HttpExchange ex) throws IOException {
-        JsonNode body = JSON.readTree(ex.getRequestBody());
+        JsonNode body = body(ex);
         String type = body.path("schemaType").asText("AVRO");
         if (!type.equals("AVRO")) {
             throw RegistryException.invalidSchema("only AVRO schemas are supported, got " + type);
@@ -268,12 +357,48 @@ public final class RegistryHttpServer implements AutoCloseable {
         if (!body.hasNonNull("schema")) {
             throw RegistryException.invalidSchema("the request has no 'schema'");
         }
+        if (body.path("references").size() > 0) {
+            throw RegistryException.invalidSchema("schema references are not supported");
+        }
         return body.get("schema").asText();
+    }
+
+    /** The request's JSON body; malformed JSON is Confluent's 400, not a server error. */
+    private static JsonNode body(HttpExchange ex) throws IOException {
+        try {
+            JsonNode body = JSON.readTree(ex.getRequestBody());
+            if (body == null || !body.isObject()) {
+                throw new RegistryException(
+                        422, 422, "The request body must be a JSON object, got " + body);
+            }
+            return body;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RegistryException(
+                    400, 400, "Malformed JSON in the request body: " + e.getOriginalMessage());
+        }
+    }
+
+    /** A query parameter's value (decoded), or null. */
+    private static String param(HttpExchange ex, String name) {
+        for (String pair : query(ex).split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
+                return eq < 0
+                        ? ""
+                        : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private static String query(HttpExchange ex) {
         String q = ex.getRequestURI().getRawQuery();
         return q == null ? "" : q;
+    }
+
+    private static boolean flag(HttpExchange ex, String name) {
+        return "true".equalsIgnoreCase(param(ex, name));
     }
 
     private static List<String> segments(String rawPath) {
