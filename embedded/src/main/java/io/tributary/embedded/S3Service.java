@@ -1,6 +1,6 @@
 package io.tributary.embedded;
 
-import io.tributary.embedded.internal.CommittedObjectsOnly;
+import io.tributary.embedded.internal.AwsCompatibleBlobStore;
 import io.tributary.embedded.internal.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,7 +70,7 @@ public final class S3Service implements EmbeddedService {
         S3Proxy proxy;
         try {
             LOG.info("Starting S3 server on 127.0.0.1:{} with data in {}", actualPort, dataDir);
-            proxy = launch(context, actualPort);
+            proxy = launch(context, actualPort, dataDir);
         } catch (Exception e) {
             context.close();
             throw new IllegalStateException("S3 server did not start on port " + actualPort, e);
@@ -80,10 +80,11 @@ public final class S3Service implements EmbeddedService {
         return service;
     }
 
-    private static S3Proxy launch(BlobStoreContext context, int port) throws Exception {
+    private static S3Proxy launch(BlobStoreContext context, int port, Path dataDir)
+            throws Exception {
         S3Proxy proxy =
                 S3Proxy.builder()
-                        .blobStore(new CommittedObjectsOnly(context.getBlobStore()))
+                        .blobStore(new AwsCompatibleBlobStore(context.getBlobStore(), dataDir))
                         .endpoint(URI.create("http://" + Ports.LOOPBACK + ":" + port))
                         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                         .build();
@@ -106,7 +107,7 @@ public final class S3Service implements EmbeddedService {
         try {
             proxy.stop();
             Thread.sleep(downtime.toMillis());
-            proxy = launch(context, port);
+            proxy = launch(context, port, dataDir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

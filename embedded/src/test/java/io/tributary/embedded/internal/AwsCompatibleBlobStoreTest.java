@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * The embedded S3 server hides a name ending in a UUID (S3Proxy's upload in flight) while it is
  * young, and lists it once it has stayed: a file that is really named so shows late, never not.
  */
-class CommittedObjectsOnlyTest {
+class AwsCompatibleBlobStoreTest {
 
     private static List<String> names(BlobStore store) {
         return store.list("b").stream().map(StorageMetadata::getName).sorted().toList();
@@ -28,7 +28,7 @@ class CommittedObjectsOnlyTest {
             String inFlight = "part-0.json-3465dce0-76de-4d21-b8c5-b5b7a5f527b2";
             raw.putBlob("b", raw.blobBuilder("part-0.json").payload("{}").build());
             raw.putBlob("b", raw.blobBuilder(inFlight).payload("{}").build());
-            BlobStore store = new CommittedObjectsOnly(raw, 1_500);
+            BlobStore store = new AwsCompatibleBlobStore(raw, null, 1_500);
 
             assertThat(names(store)).containsExactly("part-0.json");
             Thread.sleep(2_000);
