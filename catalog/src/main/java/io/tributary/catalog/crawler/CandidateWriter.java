@@ -88,8 +88,10 @@ final class CandidateWriter {
         Map<String, Set<String>> seenTypes = new LinkedHashMap<>();
         for (Sampled f : files) {
             row = TypeWidening.widen(row, f.schema().row());
-            for (Field field : f.schema().row().fields()) {
-                FileSchema.see(seenTypes, field.name(), field.type());
+            if (!f.schema().textual()) { // a text file's values were seen one by one
+                for (Field field : f.schema().row().fields()) {
+                    FileSchema.see(seenTypes, field.name(), field.type());
+                }
             }
             f.schema()
                     .typesSeen()

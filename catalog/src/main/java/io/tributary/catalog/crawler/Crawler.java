@@ -267,7 +267,13 @@ public final class Crawler implements CatalogCrawler {
             return;
         }
         FileClassifier classifier =
-                new FileClassifier(store, options.sampleBytes(), options.sampleRecords());
+                new FileClassifier(
+                        store,
+                        options.sampleBytes(),
+                        options.sampleRecords(),
+                        options.jsonPath() == null
+                                ? null
+                                : JsonRecordPath.parse(options.jsonPath()));
         AtomicLong done = new AtomicLong();
         ExecutorService pool =
                 Executors.newFixedThreadPool(

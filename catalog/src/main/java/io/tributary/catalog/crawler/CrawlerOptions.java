@@ -7,7 +7,7 @@ import java.util.Objects;
  * How a crawl behaves, with Glue's choices: what to do when a table's schema changed ({@link
  * SchemaChangePolicy}) and when data disappeared ({@link DeletePolicy}), whether to re-read every
  * file or only new folders ({@link Recrawl}), exclude globs, the most tables a crawl may create,
- * and the sample bounds per file.
+ * the sample bounds per file, and where JSON documents hold their records ({@link JsonRecordPath}).
  */
 public record CrawlerOptions(
         String database,
@@ -18,7 +18,8 @@ public record CrawlerOptions(
         int tableThreshold,
         int sampleBytes,
         int sampleRecords,
-        int threads) {
+        int threads,
+        String jsonPath) {
 
     /** Glue's "update the table definition" or "ignore the change and only log it". */
     public enum SchemaChangePolicy {
@@ -48,11 +49,15 @@ public record CrawlerOptions(
         sampleBytes = sampleBytes <= 0 ? 1024 * 1024 : sampleBytes;
         sampleRecords = sampleRecords <= 0 ? 1000 : sampleRecords;
         threads = threads <= 0 ? 8 : threads;
+        jsonPath = jsonPath == null || jsonPath.isBlank() ? null : jsonPath.trim();
+        if (jsonPath != null) {
+            JsonRecordPath.parse(jsonPath); // refused here, with the reason, before any file
+        }
     }
 
     /** Glue's defaults: update, deprecate, everything, no threshold, 1 MB / 1,000 records. */
     public static CrawlerOptions defaults(String database) {
-        return new CrawlerOptions(database, List.of(), null, null, null, 0, 0, 0, 0);
+        return new CrawlerOptions(database, List.of(), null, null, null, 0, 0, 0, 0, null);
     }
 
     public CrawlerOptions withExcludes(List<String> globs) {
@@ -65,7 +70,8 @@ public record CrawlerOptions(
                 tableThreshold,
                 sampleBytes,
                 sampleRecords,
-                threads);
+                threads,
+                jsonPath);
     }
 
     public CrawlerOptions withPolicies(
@@ -79,7 +85,8 @@ public record CrawlerOptions(
                 tableThreshold,
                 sampleBytes,
                 sampleRecords,
-                threads);
+                threads,
+                jsonPath);
     }
 
     public CrawlerOptions withTableThreshold(int max) {
@@ -92,6 +99,25 @@ public record CrawlerOptions(
                 max,
                 sampleBytes,
                 sampleRecords,
-                threads);
+                threads,
+                jsonPath);
+    }
+
+    /**
+     * Glue's custom JSON classifier: the records of every JSON file are the elements of the array
+     * at {@code path} ({@code $.features[*]}); the table keeps the path for its readers.
+     */
+    public CrawlerOptions withJsonPath(String path) {
+        return new CrawlerOptions(
+                database,
+                excludes,
+                schemaChange,
+                onDelete,
+                recrawl,
+                tableThreshold,
+                sampleBytes,
+                sampleRecords,
+                threads,
+                path);
     }
 }

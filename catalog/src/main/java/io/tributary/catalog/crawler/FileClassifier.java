@@ -44,11 +44,18 @@ final class FileClassifier {
     private final ObjectStore store;
     private final int sampleBytes;
     private final int sampleRecords;
+    private final JsonRecordPath jsonPath;
 
     FileClassifier(ObjectStore store, int sampleBytes, int sampleRecords) {
+        this(store, sampleBytes, sampleRecords, null);
+    }
+
+    /** {@code jsonPath}: where JSON documents hold their records (null: lines or an array). */
+    FileClassifier(ObjectStore store, int sampleBytes, int sampleRecords, JsonRecordPath jsonPath) {
         this.store = store;
         this.sampleBytes = sampleBytes;
         this.sampleRecords = sampleRecords;
+        this.jsonPath = jsonPath;
     }
 
     FileSchema classify(ObjectInfo file) {
@@ -172,13 +179,17 @@ final class FileClassifier {
     }
 
     private FileSchema json(String text, boolean cut) {
-        boolean array = text.charAt(0) == '[';
+        boolean array = jsonPath != null || text.charAt(0) == '[';
         DataType row = DataType.Primitive.NULL;
         long records = 0;
         long notObjects = 0;
         Map<String, java.util.Set<String>> seen = new java.util.HashMap<>();
         try (JsonParser p = JSON.getFactory().createParser(text)) {
-            if (array) {
+            if (jsonPath != null) {
+                if (!jsonPath.seek(p)) {
+                    return FileSchema.unclassified("no array of records at " + jsonPath);
+                }
+            } else if (array) {
                 p.nextToken(); // [
             }
             while (records < sampleRecords) {
@@ -206,7 +217,11 @@ final class FileClassifier {
             }
         } catch (IOException e) {
             if (records == 0) {
-                return FileSchema.unclassified("not valid JSON: " + firstLine(e.getMessage()));
+                String path = jsonPath == null ? suggestedPath(text) : null;
+                return FileSchema.unclassified(
+                        path != null
+                                ? documentHolding(path)
+                                : "not valid JSON: " + firstLine(e.getMessage()));
             }
             if (!cut) {
                 // malformed records later in the file are the reader's to quarantine
@@ -214,17 +229,47 @@ final class FileClassifier {
             }
         }
         if (records == 0) {
+            String path = jsonPath == null ? suggestedPath(text) : null;
             return FileSchema.unclassified(
-                    notObjects > 0 ? "JSON values that are not objects" : "no JSON records");
+                    path != null
+                            ? documentHolding(path)
+                            : notObjects > 0
+                                    ? "JSON values that are not objects"
+                                    : "no JSON records");
+        }
+        if (jsonPath == null && records == 1 && !array) {
+            // one document holding its records under a key (GeoJSON) is not a table of one row
+            String path = suggestedPath(text);
+            if (path != null) {
+                return FileSchema.unclassified(documentHolding(path));
+            }
         }
         return withRecords(array, row, records, seen);
     }
 
-    private static FileSchema withRecords(
+    private static String suggestedPath(String text) {
+        try (JsonParser p = JSON.getFactory().createParser(text)) {
+            return JsonRecordPath.suggest(p);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String documentHolding(String path) {
+        return "one JSON document holding its records at "
+                + path
+                + ": crawl with --json-path '"
+                + path
+                + "' (Glue's custom JSON classifier)";
+    }
+
+    private FileSchema withRecords(
             boolean array, DataType row, long records, Map<String, java.util.Set<String>> seen) {
         return new FileSchema(
                 TableFormat.JSON,
-                Map.of("layout", array ? "array" : "lines"),
+                jsonPath != null
+                        ? Map.of("layout", "array", "json-path", jsonPath.toString())
+                        : Map.of("layout", array ? "array" : "lines"),
                 (Struct) row,
                 records,
                 null,

@@ -19,6 +19,9 @@ public record FileSchema(
 
     public FileSchema {
         options = options == null ? Map.of() : Map.copyOf(options);
+        if (row != null && textual(format)) {
+            row = (DataType.Struct) ValueTypes.textual(row).withNullable(row.nullable());
+        }
         typesSeen = typesSeen == null ? Map.of() : Map.copyOf(typesSeen);
     }
 
@@ -49,6 +52,15 @@ public record FileSchema(
         if (s != null) {
             seen.computeIfAbsent(column, k -> new java.util.TreeSet<>()).add(s);
         }
+    }
+
+    /** JSON and CSV: formats whose types are inferred from the values, not declared. */
+    boolean textual() {
+        return textual(format);
+    }
+
+    private static boolean textual(TableFormat format) {
+        return format == TableFormat.JSON || format == TableFormat.CSV;
     }
 
     static FileSchema unclassified(String problem) {

@@ -30,6 +30,19 @@ final class LocalObjectStore implements ObjectStore {
         return location;
     }
 
+    /**
+     * A URI: the key's segments escaped ({@code sp ace/} is {@code sp%20ace/}), as locations are.
+     */
+    @Override
+    public String uri(String key) {
+        try {
+            String path = new java.net.URI(null, null, "/" + key, null).getRawPath();
+            return location + path.substring(1);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("Cannot make a URI of the file " + key, e);
+        }
+    }
+
     @Override
     public void list(String startAfter, Consumer<ObjectInfo> sink) throws IOException {
         if (!Files.isDirectory(root)) {

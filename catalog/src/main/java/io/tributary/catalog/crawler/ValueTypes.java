@@ -51,7 +51,7 @@ final class ValueTypes {
             return DataType.of(Kind.DOUBLE);
         }
         if (n.isTextual()) {
-            return DataType.of(Kind.STRING);
+            return temporalOrString(n.textValue());
         }
         if (n.isBinary()) {
             return DataType.of(Kind.BINARY);
@@ -93,6 +93,15 @@ final class ValueTypes {
         if (FLOAT.matcher(s).matches()) {
             return DataType.of(Kind.DOUBLE);
         }
+        return temporalOrString(s);
+    }
+
+    /**
+     * Text that is an ISO date ({@code 2026-12-03}) or an SQL timestamp ({@code 2026-12-03
+     * 10:15:00[.fff]}) is a date or a timestamp, whether it is a CSV cell or a JSON string: one
+     * rule for both text formats; anything else is a string.
+     */
+    private static DataType temporalOrString(String s) {
         if (DATE.matcher(s).matches()) {
             return DataType.of(Kind.DATE);
         }
@@ -100,6 +109,32 @@ final class ValueTypes {
             return DataType.of(Kind.TIMESTAMP);
         }
         return DataType.of(Kind.STRING);
+    }
+
+    /**
+     * What a column of a text format (JSON, CSV) is in the catalog: nullable, whatever the sample
+     * showed (a later record may always bring a null, or leave the field out), and a whole number
+     * is a bigint (text has no width: a value above 2^31 a thousand records on must still fit).
+     * Nested fields and elements alike. Formats that declare their types (Parquet, Avro, JDBC) keep
+     * theirs.
+     */
+    static DataType textual(DataType t) {
+        if (t instanceof Primitive p) {
+            Kind k = p.kind() == Kind.INT ? Kind.BIGINT : p.kind();
+            return new Primitive(k, true);
+        }
+        if (t instanceof Struct s) {
+            List<Field> fields = new ArrayList<>();
+            s.fields().forEach(f -> fields.add(new Field(f.name(), textual(f.type()))));
+            return new Struct(fields, true);
+        }
+        if (t instanceof ArrayOf a) {
+            return new ArrayOf(textual(a.element()), true);
+        }
+        if (t instanceof MapOf m) {
+            return new MapOf(m.key(), textual(m.value()), true);
+        }
+        return t.withNullable(true);
     }
 
     /**

@@ -122,6 +122,16 @@ final class TableOptions {
                 o.put("path", t.location());
                 o.put("format", t.format().id());
                 o.put("scan.mode", catalogOptions.getOrDefault(SCAN_MODE, "bounded"));
+                // a read never writes into the data's location
+                o.put(
+                        "scan.quarantine.path",
+                        io.tributary.catalog.Quarantines.forTable(
+                                io.tributary.catalog.Quarantines.base(
+                                        catalogOptions.get(
+                                                TributaryCatalogFactory.QUARANTINE_PATH.key()),
+                                        catalogOptions.get(TributaryCatalogFactory.STORE.key())),
+                                t.database(),
+                                t.name()));
                 if (t.format() == TableFormat.CSV) {
                     o.put("csv.field-delimiter", t.formatOptions().getOrDefault("delimiter", ","));
                     o.put("csv.null-literal", "");
@@ -132,6 +142,9 @@ final class TableOptions {
                     o.put("json.timestamp-format.standard", "SQL");
                     if ("array".equals(t.formatOptions().get("layout"))) {
                         o.put("scan.record-layout", "json-array");
+                    }
+                    if (t.formatOptions().containsKey("json-path")) {
+                        o.put("scan.json-path", t.formatOptions().get("json-path"));
                     }
                 }
                 for (String key : S3_KEYS) {

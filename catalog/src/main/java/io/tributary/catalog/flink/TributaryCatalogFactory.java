@@ -24,6 +24,16 @@ public final class TributaryCatalogFactory implements CatalogFactory {
                                     + " $TRIBUTARY_HOME/catalog, else ./.tributary/catalog), or a"
                                     + " jdbc:postgresql:// URL.");
 
+    public static final ConfigOption<String> QUARANTINE_PATH =
+            ConfigOptions.key("quarantine.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Where reads of the catalog's file tables put bad records, a folder per"
+                                    + " table (<path>/<db>/<table>/); default: quarantine/ beside"
+                                    + " an embedded store, else $TRIBUTARY_HOME/quarantine. Never"
+                                    + " the data's own location.");
+
     public static final ConfigOption<String> STORE_USER =
             ConfigOptions.key("store.user")
                     .stringType()
@@ -106,6 +116,7 @@ public final class TributaryCatalogFactory implements CatalogFactory {
                 DEFAULT_DATABASE,
                 JDBC_PASSWORD,
                 SCAN_MODE,
+                QUARANTINE_PATH,
                 S3_ENDPOINT,
                 S3_REGION,
                 S3_PATH_STYLE,

@@ -108,11 +108,10 @@ class CrawlerTest {
         assertThat(t.formatOptions()).containsEntry("layout", "lines");
         assertThat(types(t))
                 .containsExactly(
-                        Map.entry("id", "bigint not null"),
-                        Map.entry("price", "double not null"),
-                        Map.entry("code", "string not null"),
-                        Map.entry(
-                                "user", "struct<name:string,tags:array<string>,age:int> not null"),
+                        Map.entry("id", "bigint"),
+                        Map.entry("price", "double"),
+                        Map.entry("code", "string"),
+                        Map.entry("user", "struct<name:string,tags:array<string>,age:bigint>"),
                         Map.entry("note", "string"),
                         Map.entry("coupon", "string"));
         Column code = t.columns().get(2);
@@ -142,7 +141,7 @@ class CrawlerTest {
         assertThat(t.formatOptions())
                 .containsEntry("layout", "array")
                 .doesNotContainKey("compression");
-        assertThat(types(t)).containsEntry("k", "int not null");
+        assertThat(types(t)).containsEntry("k", "bigint");
         assertThat(catalog.store().tables("lake")).hasSize(1);
 
         write("arr/c.json", "{\"k\": 4, \"v\": \"w\"}\n");
@@ -160,7 +159,7 @@ class CrawlerTest {
         }
         crawl("gz");
         assertThat(table("gz").formatOptions()).containsEntry("compression", "gzip");
-        assertThat(types(table("gz"))).containsEntry("a", "boolean not null");
+        assertThat(types(table("gz"))).containsEntry("a", "boolean");
     }
 
     @Test
@@ -209,10 +208,10 @@ class CrawlerTest {
                     .containsEntry("header", "true");
             assertThat(types(h))
                     .containsExactly(
-                            Map.entry("id", "int not null"),
-                            Map.entry("name", "string not null"),
+                            Map.entry("id", "bigint"),
+                            Map.entry("name", "string"),
                             Map.entry("amount", "double"),
-                            Map.entry("day", "date not null"));
+                            Map.entry("day", "date"));
         }
         // the second crawl finds the same folder names: its tables get a suffix, never the first
         // crawl's tables
@@ -225,9 +224,9 @@ class CrawlerTest {
         assertThat(noHeader.formatOptions()).containsEntry("header", "false");
         assertThat(types(noHeader))
                 .containsExactly(
-                        Map.entry("col0", "int not null"),
-                        Map.entry("col1", "string not null"),
-                        Map.entry("col2", "boolean not null"));
+                        Map.entry("col0", "bigint"),
+                        Map.entry("col1", "string"),
+                        Map.entry("col2", "boolean"));
     }
 
     @Test
@@ -366,7 +365,7 @@ class CrawlerTest {
         assertThat(third.refused()).hasSize(1);
         assertThat(third.refused().get(0)).contains("qty").contains("lake.orders");
         assertThat(table("orders").schemaVersion()).isEqualTo(2);
-        assertThat(types(table("orders"))).containsEntry("qty", "int not null");
+        assertThat(types(table("orders"))).containsEntry("qty", "bigint");
         assertThat(catalog.versions("lake", "orders")).hasSize(2);
     }
 

@@ -86,6 +86,15 @@ public final class S3ConnectorOptions {
                             "lines: a record per line; json-array: each file is one JSON array of"
                                     + " records (read whole, element by element).");
 
+    public static final ConfigOption<String> SCAN_JSON_PATH =
+            ConfigOptions.key("scan.json-path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Where each JSON file holds its records, as Glue's custom JSON"
+                                    + " classifier: $.features[*] (GeoJSON), $['k'][*], $[*]; read"
+                                    + " streaming, element by element. Implies json-array.");
+
     public static final ConfigOption<MemorySize> SCAN_MAX_LINE =
             ConfigOptions.key("scan.max-line-bytes")
                     .memoryType()

@@ -37,6 +37,7 @@ public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
                 S3ConnectorOptions.SCAN_SPLIT_SIZE,
                 S3ConnectorOptions.SCAN_HEADER_LINES,
                 S3ConnectorOptions.SCAN_RECORD_LAYOUT,
+                S3ConnectorOptions.SCAN_JSON_PATH,
                 S3ConnectorOptions.SCAN_MAX_LINE,
                 S3ConnectorOptions.SCAN_MULTI_LINE,
                 S3ConnectorOptions.SCAN_BAD_RECORDS,

@@ -25,7 +25,8 @@ public record S3SourceConfig(
         String quarantineLocation,
         String bulkFormat,
         boolean jsonArrays,
-        boolean multiLine)
+        boolean multiLine,
+        String jsonPath)
         implements Serializable {
 
     /** What a record that cannot be read does. */

@@ -1,5 +1,6 @@
 package io.tributary.connectors.s3;
 
+import io.tributary.catalog.crawler.JsonRecordPath;
 import io.tributary.catalog.crawler.S3Settings;
 import java.util.Locale;
 import org.apache.flink.configuration.ReadableConfig;
@@ -24,6 +25,14 @@ public final class S3SourceConfigs {
         if (!startup.equals("earliest") && !startup.equals("latest")) {
             throw new ValidationException(
                     "scan.startup-mode is earliest or latest, not '" + startup + "'");
+        }
+        JsonRecordPath jsonPath;
+        try {
+            String p = o.get(S3ConnectorOptions.SCAN_JSON_PATH);
+            jsonPath = p == null || p.isBlank() ? null : JsonRecordPath.parse(p);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(
+                    S3ConnectorOptions.SCAN_JSON_PATH.key() + ": " + e.getMessage());
         }
         return new S3SourceConfig(
                 path,
@@ -54,8 +63,9 @@ public final class S3SourceConfigs {
                         o.get(S3ConnectorOptions.SCAN_BAD_RECORDS)),
                 o.get(S3ConnectorOptions.SCAN_QUARANTINE_PATH),
                 bulkFormat(o.get(org.apache.flink.table.factories.FactoryUtil.FORMAT)),
-                jsonArrays(o.get(S3ConnectorOptions.SCAN_RECORD_LAYOUT)),
-                o.get(S3ConnectorOptions.SCAN_MULTI_LINE));
+                jsonPath != null || jsonArrays(o.get(S3ConnectorOptions.SCAN_RECORD_LAYOUT)),
+                o.get(S3ConnectorOptions.SCAN_MULTI_LINE),
+                jsonPath == null ? null : jsonPath.toString());
     }
 
     /** {@code avro} or {@code parquet} when the format is read from whole files; else null. */

@@ -33,6 +33,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     private static final int BOM0 = 0xEF;
 
     private final S3SourceConfig config;
+    private final io.tributary.catalog.crawler.JsonRecordPath jsonPath;
     private final ObjectStore store;
     private final DeserializationSchema<T> decoder;
     private final S3FileSource.RecordEnricher<T> enricher;
@@ -57,6 +58,10 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             Quarantine quarantine,
             S3ReaderMetrics metrics) {
         this.config = config;
+        this.jsonPath =
+                config.jsonPath() == null
+                        ? null
+                        : io.tributary.catalog.crawler.JsonRecordPath.parse(config.jsonPath());
         this.store = config.open();
         this.decoder = decoder;
         this.bulk = bulk;
@@ -320,7 +325,12 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             InputStream in = metrics.counted(store.openAt(s.key(), 0));
             stream = s.compressed() ? new GZIPInputStream(in, 64 * 1024) : in;
             com.fasterxml.jackson.core.JsonParser p = ARRAY_JSON.getFactory().createParser(stream);
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+            if (config.jsonPath() != null) {
+                if (!jsonPath.seek(p)) {
+                    p.close();
+                    throw new IOException("the file has no array of records at " + jsonPath);
+                }
+            } else if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
                 p.close();
                 throw new IOException("the file does not start with a JSON array");
             }

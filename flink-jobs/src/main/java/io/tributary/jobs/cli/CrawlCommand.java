@@ -115,22 +115,37 @@ final class CrawlCommand implements Callable<Integer> {
             description = "PostgreSQL: schema pattern (default public).")
     String schema;
 
+    @Option(
+            names = "--json-path",
+            paramLabel = "PATH",
+            description =
+                    "Where JSON documents hold their records, as Glue's custom JSON classifier"
+                            + " (e.g. '$.features[*]' for GeoJSON); the tables keep it for readers.")
+    String jsonPath;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = home.resolve();
-        CrawlerOptions options =
-                new CrawlerOptions(
-                        database,
-                        excludes,
-                        schemaChange,
-                        onDelete,
-                        recrawl,
-                        tableThreshold,
-                        0,
-                        0,
-                        0);
+        CrawlerOptions options;
+        try {
+            options =
+                    new CrawlerOptions(
+                            database,
+                            excludes,
+                            schemaChange,
+                            onDelete,
+                            recrawl,
+                            tableThreshold,
+                            0,
+                            0,
+                            0,
+                            jsonPath);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         Progress progress = new Progress(err);
         AtomicInteger passes = new AtomicInteger();
         ObjectStore store = null;
