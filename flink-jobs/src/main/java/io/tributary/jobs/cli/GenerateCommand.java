@@ -49,7 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(
             names = "--url",
             paramLabel = "JDBC-URL",
-            description = "The warehouse's JDBC URL (default: the variable ${warehouse-url}).")
+            description = "The warehouse's JDBC URL (default: the variable $${warehouse-url}).")
     String url;
 
     @Option(

@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
             names = "--var",
             paramLabel = "NAME=VALUE",
             description =
-                    "A value for ${NAME} in the file (also: environment, services' endpoints).")
+                    "A value for $${NAME} in the file (also: environment, services' endpoints).")
     Map<String, String> vars = new LinkedHashMap<>();
 
     @Option(

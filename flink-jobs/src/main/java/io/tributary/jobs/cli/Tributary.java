@@ -54,7 +54,18 @@ public final class Tributary implements Runnable {
     /** The configured command line, for main and for tests. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Tributary());
+        withHelp(cl);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUnmatchedArgumentsAllowed(true); // reported below, with the nearest command
+        cl.setExecutionStrategy(
+                parsed -> {
+                    String unknown = unknownCommand(parsed);
+                    if (unknown != null) {
+                        parsed.commandSpec().commandLine().getErr().println(unknown);
+                        return ExitCodes.USAGE;
+                    }
+                    return new CommandLine.RunLast().execute(parsed);
+                });
         cl.setExecutionExceptionHandler(
                 (e, cmd, parsed) -> {
                     cmd.getErr()
@@ -64,6 +75,46 @@ public final class Tributary implements Runnable {
                     return ExitCodes.FAILURE;
                 });
         return cl;
+    }
+
+    /** --help and --version on every command, not only those that declare them. */
+    private static void withHelp(CommandLine cl) {
+        if (cl.getCommandSpec().optionsMap().get("--help") == null) {
+            cl.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        cl.getSubcommands().values().forEach(Tributary::withHelp);
+    }
+
+    /**
+     * "tributary: unknown command 'x'" with the nearest one, for words no command takes; null when
+     * every word was taken.
+     */
+    private static String unknownCommand(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        if (last.unmatched().isEmpty()) {
+            return null;
+        }
+        String word = last.unmatched().get(0);
+        CommandLine.Model.CommandSpec spec = last.commandSpec();
+        String where = spec.qualifiedName();
+        if (word.startsWith("-")) {
+            return where + ": unknown option '" + word + "' (see " + where + " --help)";
+        }
+        if (spec.subcommands().isEmpty()) {
+            return where + ": unexpected argument '" + word + "' (see " + where + " --help)";
+        }
+        String nearest =
+                io.tributary.jobs.definition.Spelling.nearest(word, spec.subcommands().keySet());
+        return where
+                + ": unknown command '"
+                + word
+                + "'"
+                + (nearest != null ? " (did you mean '" + nearest + "'?)" : "")
+                + "; commands: "
+                + String.join(", ", spec.subcommands().keySet());
     }
 
     @Override
