@@ -43,8 +43,15 @@ final class QuarantineCommand implements Runnable {
         @Mixin HomeOption home = new HomeOption();
         @Mixin S3Access s3 = new S3Access();
 
-        @Parameters(paramLabel = "PATH", description = "The source's path (s3://… or file://…).")
+        @Parameters(
+                paramLabel = "PATH|DB.TABLE",
+                description =
+                        "The source's path (s3://… or file://…), or a catalog table whose reads"
+                                + " through the catalog quarantined records.")
         String path;
+
+        private static final java.util.regex.Pattern CATALOG_TABLE =
+                java.util.regex.Pattern.compile("([^./]+)\\.([^/]+)");
 
         @Option(
                 names = "--quarantine",
@@ -55,6 +62,16 @@ final class QuarantineCommand implements Runnable {
         String quarantineLocation() {
             if (quarantine != null) {
                 return quarantine.endsWith("/") ? quarantine : quarantine + "/";
+            }
+            java.util.regex.Matcher table = CATALOG_TABLE.matcher(path);
+            if (!path.contains("://")
+                    && table.matches()
+                    && !java.nio.file.Files.exists(java.nio.file.Path.of(path))) {
+                // a catalog table: where reads of it through the catalog set records aside
+                return io.tributary.catalog.Quarantines.forTable(
+                        home.resolve().resolve("quarantine").toUri().toString(),
+                        table.group(1),
+                        table.group(2));
             }
             return (path.endsWith("/") ? path : path + "/") + "_tributary_quarantine/";
         }

@@ -2,7 +2,6 @@ package io.tributary.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -78,6 +77,7 @@ final class SqlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = home.resolve();
+        java.time.Instant started = java.time.Instant.now();
         Path sql = dir.resolve("sql");
         Path conf = Files.createDirectories(sql.resolve("conf"));
         Path catalogs = Files.createDirectories(sql.resolve("catalogs"));
@@ -117,20 +117,73 @@ final class SqlCommand implements Callable<Integer> {
         if (script == null) {
             // interactive: the client owns the terminal
             pb.inheritIO();
-            return pb.start().waitFor();
+            int rc = pb.start().waitFor();
+            reportQuarantined(dir, started, out);
+            return rc;
         }
         pb.redirectErrorStream(true);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
-        try (InputStream in = p.getInputStream()) {
-            byte[] buf = new byte[8192];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                out.print(new String(buf, 0, n, StandardCharsets.UTF_8));
+        boolean failed = false;
+        try (java.io.BufferedReader in =
+                new java.io.BufferedReader(
+                        new java.io.InputStreamReader(
+                                p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                // Flink's client stops a script at a failed statement but exits 0: say it failed
+                failed |= line.contains(SQL_CLIENT_ERROR); // after a colour code, on a terminal
+                out.println(line);
                 out.flush();
             }
         }
         int rc = p.waitFor();
-        return rc == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+        reportQuarantined(dir, started, out);
+        return rc == 0 && !failed ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    /** How Flink's SQL client starts the report of a statement that failed. */
+    private static final String SQL_CLIENT_ERROR = "[ERROR] Could not execute SQL statement";
+
+    /**
+     * The records this session's reads quarantined, per table, and how to list them: a query that
+     * set records aside says so instead of leaving a smaller count unexplained.
+     */
+    static void reportQuarantined(Path dir, java.time.Instant since, PrintWriter out)
+            throws IOException {
+        Path base = dir.resolve("quarantine");
+        if (!Files.isDirectory(base)) {
+            return;
+        }
+        Map<String, Long> perTable = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> files = Files.walk(base)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.toString().endsWith(".json")
+                        && Files.getLastModifiedTime(f).toInstant().isAfter(since)
+                        && base.relativize(f).getNameCount() >= 3) {
+                    Path rel = base.relativize(f);
+                    String table =
+                            decode(rel.getName(0).toString())
+                                    + "."
+                                    + decode(rel.getName(1).toString());
+                    perTable.merge(table, 1L, Long::sum);
+                }
+            }
+        }
+        perTable.forEach(
+                (table, n) ->
+                        out.println(
+                                n
+                                        + " record(s) of "
+                                        + table
+                                        + " were quarantined by this session's reads:"
+                                        + " tributary quarantine list '"
+                                        + table
+                                        + "'"));
+        out.flush();
+    }
+
+    private static String decode(String segment) {
+        return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** The Tributary catalog as a file catalog store entry: every session of the client sees it. */
@@ -142,6 +195,7 @@ final class SqlCommand implements Callable<Integer> {
                 "store",
                 store != null && !store.isBlank() ? store : dir.resolve("catalog").toString());
         options.put("scan.mode", scanMode);
+        options.put("quarantine.path", dir.resolve("quarantine").toUri().toString());
         Optional<JsonNode> running = ServicesCommand.runningState(dir);
         if (s3.endpoint != null) {
             options.put("s3.endpoint", s3.endpoint);

@@ -113,7 +113,7 @@ class CrawledTableCommandsITCase {
                         "SHOW DATABASES;",
                         "SELECT count(*) AS orders, sum(quantity) AS items FROM retail.sales;",
                         "CREATE TEMPORARY TABLE warehouse_orders (",
-                        "  order_id BIGINT, customer_id INT, amount DECIMAL(12, 2), dt DATE,",
+                        "  order_id BIGINT, customer_id BIGINT, amount DECIMAL(12, 2), dt DATE,",
                         "  PRIMARY KEY (order_id) NOT ENFORCED",
                         ") WITH (",
                         "  'connector' = 'tributary-redshift',",
@@ -143,6 +143,37 @@ class CrawledTableCommandsITCase {
             assertThat(rs.getLong(1)).isEqualTo(loaded);
             assertThat(rs.getLong(2)).isEqualTo(loaded);
             assertThat(rs.getString(3)).isEqualTo("2026-11-24");
+        }
+    }
+
+    @Test
+    void aFailedStatementFailsTheScriptAndQuarantinedReadsAreReported() throws Exception {
+        crawlSales();
+        // a record the crawl never saw: its quantity is not a number
+        Files.writeString(
+                lake.resolve("sales/dt=2026-11-24/part-1.json"),
+                "{\"order_id\":101,\"customer_id\":1,\"quantity\":\"many\",\"unit_price\":1.0}\n");
+        Path script = home.resolve("fails.sql");
+        Files.writeString(
+                script,
+                "SELECT count(*) AS orders FROM retail.sales;\nSELECT * FROM no_such_table;\n"
+                        + "SELECT 'never reached';\n");
+
+        CliRun sql = CliRun.of("sql", "-f", script.toString(), "--home", home.toString());
+        assertThat(sql.exitCode()).as(sql.out()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(sql.out())
+                .containsPattern("\\|\\s+100 \\|")
+                .contains("no_such_table")
+                .doesNotContain("never reached")
+                .contains(
+                        "1 record(s) of retail.sales were quarantined by this session's reads:"
+                                + " tributary quarantine list 'retail.sales'");
+
+        CliRun list = CliRun.of("quarantine", "list", "retail.sales", "--home", home.toString());
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).contains("part-1.json line 1").contains("1 quarantined record(s)");
+        try (var files = Files.walk(lake)) {
+            assertThat(files.map(Path::toString)).noneMatch(p -> p.contains("_tributary"));
         }
     }
 }
