@@ -244,7 +244,7 @@ public final class PipelineRunner {
                             run.lastCheckpointId() > 0 ? "#" + run.lastCheckpointId() : "none yet");
             if (!line.equals(lastLine)
                     || System.nanoTime() - lastSaid > Duration.ofSeconds(30).toNanos()) {
-                say("%s  %s", run.id(), line + rows(job));
+                say("%s  %s", run.id(), line + rows(s.rest(), run.flinkJobId(), job));
                 lastLine = line;
                 lastSaid = System.nanoTime();
             }
@@ -344,16 +344,42 @@ public final class PipelineRunner {
                 restarts, run.lastCheckpointId(), run.lastCheckpoint(), run.lastCheckpointTime());
     }
 
-    /** Records read by the job's sources (what the first vertices sent on), from its details. */
-    private static String rows(JsonNode job) {
+    /**
+     * Records the job's sources read: each source operator's own {@code numRecordsOut}, whether or
+     * not the operators after it are chained into its vertex (a job with one sink is one vertex,
+     * whose {@code write-records} stays 0); the vertex's {@code write-records} only where the
+     * operator metric is not there.
+     */
+    private static String rows(FlinkRest rest, String jobId, JsonNode job) {
         if (job == null) {
             return "";
         }
         long read = 0;
         for (JsonNode v : job.path("vertices")) {
-            if (v.path("name").asText().startsWith("Source:")) {
-                read += v.path("metrics").path("write-records").asLong();
+            if (!v.path("name").asText().startsWith("Source:")) {
+                continue;
             }
+            long fromOperators = -1;
+            try {
+                String vid = v.path("id").asText();
+                List<String> names =
+                        rest.metricNames(
+                                jobId,
+                                vid,
+                                n -> n.startsWith("Source") && n.endsWith(".numRecordsOut"));
+                if (!names.isEmpty()) {
+                    fromOperators = 0;
+                    for (JsonNode m : rest.aggregated(jobId, vid, names)) {
+                        fromOperators += (long) m.path("sum").asDouble();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // metrics not there (yet, or any more): the vertex figure below
+            }
+            read +=
+                    fromOperators >= 0
+                            ? fromOperators
+                            : v.path("metrics").path("write-records").asLong();
         }
         return "  records from sources " + read;
     }

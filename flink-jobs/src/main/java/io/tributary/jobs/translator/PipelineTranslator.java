@@ -142,7 +142,7 @@ public final class PipelineTranslator {
                         secrets.put(k + "#" + secrets.size(), v);
                     }
                 });
-        plan.add(Sql.redacted(statement, secrets) + ";");
+        plan.add(Sql.masked(statement, secrets) + ";");
         try {
             env.executeSql(statement);
         } catch (RuntimeException e) {

@@ -25,22 +25,53 @@ final class Sql {
     }
 
     /**
-     * {@code text} with the values of secret options shown as {@code ******}, wherever they appear:
-     * in our WITH clauses and in Flink's errors, which list a table's options as {@code
-     * 'password'='...'}.
+     * A statement with the values of its secret options as {@code '******'}, and nothing else
+     * changed: the value of {@code 'password' = '...'} is masked, the same text elsewhere (a user
+     * name, a connector name) is not, so a plan stays the SQL that ran.
      */
-    static String redacted(String text, Map<String, String> options) {
-        String out = text;
-        for (Map.Entry<String, String> e : options.entrySet()) {
+    static String masked(String statement, Map<String, String> secrets) {
+        String out = statement;
+        for (Map.Entry<String, String> e : secrets.entrySet()) {
+            String key = keyOf(e.getKey());
+            out =
+                    out.replace(
+                            literal(key) + " = " + literal(e.getValue()),
+                            literal(key) + " = '******'");
+        }
+        return out;
+    }
+
+    /**
+     * An error message with secret values masked: as options ({@code 'password'='...'}, the way
+     * Flink lists a table's options) and as whole words anywhere else (a driver quoting a value),
+     * never inside a longer word ({@code tributary-cdc} stays when the password is {@code
+     * tributary}).
+     */
+    static String redacted(String text, Map<String, String> secrets) {
+        String out = masked(text, secrets);
+        for (Map.Entry<String, String> e : secrets.entrySet()) {
+            String key = keyOf(e.getKey());
             String v = e.getValue();
-            if (isSecret(e.getKey()) && !v.isEmpty()) {
-                out = out.replace(literal(v), "'******'");
-                if (v.length() >= 4) {
-                    out = out.replace(v, "******");
-                }
+            if (v.isEmpty()) {
+                continue;
+            }
+            out = out.replace(literal(key) + "=" + literal(v), literal(key) + "='******'");
+            if (v.length() >= 4) {
+                out =
+                        out.replaceAll(
+                                "(?<![A-Za-z0-9_.-])"
+                                        + java.util.regex.Pattern.quote(v)
+                                        + "(?![A-Za-z0-9_.-])",
+                                "******");
             }
         }
         return out;
+    }
+
+    /** Secrets are kept as {@code key#n} (one entry per table that has the key). */
+    private static String keyOf(String entry) {
+        int hash = entry.lastIndexOf('#');
+        return hash < 0 ? entry : entry.substring(0, hash);
     }
 
     static boolean isSecret(String key) {

@@ -84,7 +84,13 @@ class RunCommandITCase {
                 .doesNotContain(
                         "'password' = '" + SharedServices.mariadb().endpoints().get("password"),
                         "'s3.secret-key' = '" + S3Service.SECRET_KEY)
-                .contains("'password' = '******'", "'s3.secret-key' = '******'");
+                .contains("'password' = '******'", "'s3.secret-key' = '******'")
+                // the password is 'tributary' too: only the password's value is masked
+                .contains(
+                        "'connector' = 'tributary-cdc'",
+                        "'connector' = 'tributary-redshift'",
+                        "'username' = '" + SharedServices.mariadb().endpoints().get("user") + "'")
+                .doesNotContain("******-");
 
         CompletableFuture<CliRun> running =
                 CompletableFuture.supplyAsync(
@@ -222,6 +228,99 @@ class RunCommandITCase {
         assertThat(list).hasSize(1);
         assertThat(list.get(0).get("state").asText()).isEqualTo("SUCCEEDED");
         assertThat(list.get(0).get("ended").asText()).isNotBlank();
+    }
+
+    /**
+     * A job of one source and one sink is one chained vertex, whose vertex figure of records sent
+     * on stays 0: the progress line counts what the source operator read.
+     */
+    @Test
+    void theProgressLineCountsWhatTheSourcesReadInAOneVertexJob() throws Exception {
+        SharedServices.s3().createBucket("run-count");
+        try (S3Client s3 = SharedServices.s3().client()) {
+            s3.putObject(
+                    b -> b.bucket("run-count").key("orders/a.json"),
+                    RequestBody.fromString(DemoData.toJsonLines(DemoData.salesFile(0, 300))));
+        }
+        SharedServices.postgres().createDatabase("run_count");
+        Path file = home.resolve("count.yaml");
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "version: 1",
+                        "name: counted-orders",
+                        "settings: {checkpoint-interval: 1 s}",
+                        "sources:",
+                        "  - name: orders",
+                        "    type: s3",
+                        "    path: s3://run-count/orders/",
+                        "    format: json",
+                        "    endpoint: ${s3.endpoint}",
+                        "    path-style: true",
+                        "    access-key: " + S3Service.ACCESS_KEY,
+                        "    secret-key: " + S3Service.SECRET_KEY,
+                        "    columns: {order_id: BIGINT, quantity: INT}",
+                        "sinks:",
+                        "  - name: out",
+                        "    type: warehouse",
+                        "    from: orders",
+                        "    url: " + SharedServices.postgres().jdbcUrl("run_count"),
+                        "    user: ${postgres.user}",
+                        "    password: ${postgres.password}",
+                        "    table: public.counted_orders",
+                        "    keys: [order_id]",
+                        ""));
+        List<String> args = new ArrayList<>(List.of("--home", home.toString()));
+        vars(args, "s3.endpoint", SharedServices.s3().endpoint());
+        vars(args, "postgres.user", SharedServices.postgres().endpoints().get("user"));
+        vars(args, "postgres.password", SharedServices.postgres().endpoints().get("password"));
+        String target = "127.0.0.1:" + SharedServices.flink().restPort();
+        CompletableFuture<CliRun> running =
+                CompletableFuture.supplyAsync(
+                        () ->
+                                CliRun.of(
+                                        with(
+                                                args,
+                                                "run",
+                                                file.toString(),
+                                                "--target",
+                                                target,
+                                                "--poll",
+                                                "PT0.5S")));
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofMinutes(3))
+                .pollInterval(java.time.Duration.ofMillis(500))
+                .failFast(running::isDone)
+                .until(() -> warehouseRows("run_count", "public.counted_orders") == 300);
+        // the run has seen a checkpoint taken after every row was read: its line is printed
+        long seen = lastCheckpoint();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofMinutes(2))
+                .failFast(running::isDone)
+                .until(() -> lastCheckpoint() > seen);
+        assertThat(CliRun.of("stop", "counted-orders", "--home", home.toString()).exitCode())
+                .isZero();
+        CliRun run = running.get(2, TimeUnit.MINUTES);
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("records from sources 300");
+    }
+
+    private long lastCheckpoint() throws Exception {
+        JsonNode list =
+                JSON.readTree(CliRun.of("jobs", "list", "--json", "--home", home.toString()).out());
+        return list.get(0).path("last-checkpoint-id").asLong();
+    }
+
+    private static long warehouseRows(String db, String table) {
+        try (Connection c = SharedServices.postgres().connect(db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return -1; // not created before the first commit
+        }
     }
 
     @Test
