@@ -273,6 +273,7 @@ public final class PipelineParser {
                 java.util.Collections.unmodifiableMap(new LinkedHashMap<>(resolveChoice)),
                 n.string("filter").orElse(null),
                 n.at(),
-                n.valueLine("sql"));
+                n.valueLine("sql"),
+                n.keyAt("filter"));
     }
 }

@@ -7,7 +7,8 @@ import java.util.Map;
  * A named view over sources or earlier transforms: either a Flink SQL query ({@code sql}), or a
  * mapping of one input in Glue's terms: {@code mappings} (ApplyMapping: source column to target
  * name and type), {@code resolve-choice} (a type per column, the others kept), and a {@code
- * filter}.
+ * filter}: a condition on the input's columns (as SQL's WHERE beside its SELECT list), so rows are
+ * chosen by what they hold before they are mapped.
  */
 public record TransformDef(
         String name,
@@ -17,7 +18,8 @@ public record TransformDef(
         Map<String, String> resolveChoice,
         String filter,
         Position at,
-        int sqlLine) {
+        int sqlLine,
+        Position filterAt) {
 
     /**
      * One ApplyMapping entry: {@code source} column (or expression) as {@code target} of {@code

@@ -279,7 +279,20 @@ public final class PipelineTranslator {
         }
         String q = "SELECT " + String.join(", ", select) + " FROM " + Sql.id(t.from());
         if (t.filter() != null && !t.filter().isBlank()) {
-            q += " WHERE " + t.filter();
+            String where = " WHERE " + t.filter();
+            try {
+                env.sqlQuery("SELECT * FROM " + Sql.id(t.from()) + where);
+            } catch (RuntimeException e) {
+                throw new PipelineException(
+                        t.filterAt(),
+                        Sql.redacted(rootMessage(e), secrets)
+                                + " (a filter reads the columns of '"
+                                + t.from()
+                                + "' before the mappings: "
+                                + String.join(", ", names)
+                                + ")");
+            }
+            q += where;
         }
         return q;
     }

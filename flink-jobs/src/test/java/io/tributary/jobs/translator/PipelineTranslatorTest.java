@@ -289,6 +289,18 @@ class PipelineTranslatorTest {
     }
 
     @Test
+    void anUnknownColumnInAFilterIsReportedAtTheFilterKey() {
+        // the filter reads the input's columns: order_id is a mapping's target, not one of raw's
+        String broken = MAPPED.replace("filter: id IS NOT NULL", "filter: order_id > 0");
+        assertThatThrownBy(() -> plan(parse("m.yaml", broken)))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageStartingWith("m.yaml:17: transforms[0].filter: ")
+                .hasMessageContaining("order_id")
+                .hasMessageContaining(
+                        "a filter reads the columns of 'raw' before the mappings: id, price, note");
+    }
+
+    @Test
     void aSinkKeyMustBeAColumnOfItsInput() {
         String broken = MAPPED.replace("    table: t\n", "    table: t\n    keys: [id]\n");
         assertThatThrownBy(() -> plan(parse("m.yaml", broken)))
