@@ -137,6 +137,15 @@ final class GenerateCommand implements Callable<Integer> {
         if (t.format() == TableFormat.JDBC) {
             y.add("    password: ${jdbc-password}");
         }
+        if (t.location() != null && t.location().matches("^s3a?://.*")) {
+            // the embedded services' S3 when they run (their endpoints are variables); empty:
+            // AWS with its default region and credential chain
+            y.add("    endpoint: ${s3.endpoint:-}       # empty: AWS");
+            y.add("    region: ${s3.region:-}");
+            y.add("    path-style: ${s3.path-style:-false}");
+            y.add("    access-key: ${s3.access-key:-}   # empty: the AWS default credential chain");
+            y.add("    secret-key: ${s3.secret-key:-}");
+        }
         y.add("");
         y.add("transforms:");
         y.add("  - name: " + source + "_mapped");

@@ -68,6 +68,7 @@ final class EndpointParser {
                             "mode",
                             "password",
                             "endpoint",
+                            "region",
                             "access-key",
                             "secret-key",
                             "path-style"));

@@ -155,6 +155,7 @@ final class SourceOptions {
         o.put("scan.mode", s.setting("mode", "continuous"));
         put(o, "jdbc.password", s.setting("password"));
         put(o, "s3.endpoint", s.setting("endpoint"));
+        put(o, "s3.region", s.setting("region"));
         put(o, "s3.path-style", s.setting("path-style"));
         put(o, "s3.access-key", s.setting("access-key"));
         put(o, "s3.secret-key", s.setting("secret-key"));

@@ -86,6 +86,59 @@ class ServicesCommandITCase {
         ports.add(URI.create(services.at("/schema-registry/url").asText()).getPort());
         assertThat(ports).allMatch(Ports::isOpen);
 
+        // crawled from the embedded S3, generated, run as generated: the services' endpoints
+        // fill the generated pipeline's S3 settings
+        try (var s3 =
+                new io.tributary.catalog.crawler.S3Settings(
+                                services.at("/s3/endpoint").asText(),
+                                services.at("/s3/region").asText(),
+                                true,
+                                services.at("/s3/access-key").asText(),
+                                services.at("/s3/secret-key").asText())
+                        .client()) {
+            s3.putObject(
+                    b -> b.bucket("tributary").key("gen/orders/a.json"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString(
+                            "{\"id\": 1, \"qty\": 2}\n{\"id\": 2, \"qty\": 5}\n"));
+        }
+        CliRun crawl =
+                CliRun.of(
+                        "crawl",
+                        "s3://tributary/gen/",
+                        "--database",
+                        "gen",
+                        "--home",
+                        home.toString());
+        assertThat(crawl.exitCode()).as(crawl.out() + crawl.err()).isZero();
+        Path pipeline = home.resolve("gen.yaml");
+        CliRun generate =
+                CliRun.of(
+                        "generate",
+                        "gen.orders",
+                        "--to",
+                        "public.gen_orders",
+                        "--mode",
+                        "bounded",
+                        "--url",
+                        services.at("/postgres/jdbc-url").asText(),
+                        "-o",
+                        pipeline.toString(),
+                        "--home",
+                        home.toString());
+        assertThat(generate.exitCode()).as(generate.err()).isZero();
+        CliRun run = CliRun.of("run", pipeline.toString(), "--home", home.toString());
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("SUCCEEDED");
+        try (Connection pg =
+                        DriverManager.getConnection(services.at("/postgres/jdbc-url").asText());
+                ResultSet rs =
+                        pg.createStatement()
+                                .executeQuery("SELECT count(*), sum(qty) FROM public.gen_orders")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(2);
+            assertThat(rs.getLong(2)).isEqualTo(7);
+        }
+
         CliRun status = CliRun.of("services", "status", "--json", "--home", home.toString());
         assertThat(status.exitCode()).isZero();
         JsonNode statusJson = new ObjectMapper().readTree(status.out());
