@@ -90,7 +90,7 @@ final class SqlCommand implements Callable<Integer> {
         if (gateway) {
             int port =
                     gatewayPort > 0 ? gatewayPort : io.tributary.embedded.internal.Ports.freePort();
-            cmd.add("org.apache.flink.table.gateway.SqlGateway");
+            cmd.add(TributarySqlGateway.class.getName());
             cmd.add("-Dsql-gateway.endpoint.rest.address=127.0.0.1");
             cmd.add("-Dsql-gateway.endpoint.rest.bind-address=127.0.0.1");
             cmd.add("-Dsql-gateway.endpoint.rest.port=" + port);
