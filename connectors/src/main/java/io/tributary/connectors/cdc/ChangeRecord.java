@@ -1,6 +1,7 @@
 package io.tributary.connectors.cdc;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
@@ -21,6 +22,7 @@ public final class ChangeRecord {
     private final String position;
     private final long commitMillis;
     private final String note;
+    private final Map<String, Object> source;
 
     public ChangeRecord(
             ChangeOp op,
@@ -30,6 +32,24 @@ public final class ChangeRecord {
             String position,
             long commitMillis,
             String note) {
+        this(op, shape, before, after, position, commitMillis, note, Map.of());
+    }
+
+    /**
+     * A change with the fields of the source block its CDC source gave it (Debezium's {@code
+     * source}: for MySQL {@code server_id}, {@code gtid}, {@code file}, {@code pos}, {@code row},
+     * {@code thread}, {@code query}; for PostgreSQL {@code txId}, {@code lsn}, {@code xmin}, ...).
+     */
+    public ChangeRecord(
+            ChangeOp op,
+            RowShape shape,
+            Object[] before,
+            Object[] after,
+            String position,
+            long commitMillis,
+            String note,
+            Map<String, Object> source) {
+        this.source = source == null || source.isEmpty() ? Map.of() : source;
         this.op = Objects.requireNonNull(op);
         this.shape = Objects.requireNonNull(shape);
         this.before = before;
@@ -98,6 +118,14 @@ public final class ChangeRecord {
         return position;
     }
 
+    /**
+     * The source block the change came with (field → String, Long or Integer), as its CDC source or
+     * Debezium topic wrote it; empty when it had none.
+     */
+    public Map<String, Object> source() {
+        return source;
+    }
+
     /** When the source committed the change (ms since the epoch); for snapshot reads, when read. */
     public long commitMillis() {
         return commitMillis;
@@ -113,7 +141,7 @@ public final class ChangeRecord {
     }
 
     public ChangeRecord withShape(RowShape s) {
-        return new ChangeRecord(op, s, before, after, position, commitMillis, note);
+        return new ChangeRecord(op, s, before, after, position, commitMillis, note, source);
     }
 
     @Override
@@ -125,7 +153,8 @@ public final class ChangeRecord {
                 && Arrays.deepEquals(after, r.after)
                 && position.equals(r.position)
                 && commitMillis == r.commitMillis
-                && Objects.equals(note, r.note);
+                && Objects.equals(note, r.note)
+                && source.equals(r.source);
     }
 
     @Override

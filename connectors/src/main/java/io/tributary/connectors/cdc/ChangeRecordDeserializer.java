@@ -57,7 +57,8 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         }
         Struct source = value.getStruct("source");
         ChangeOp op = ChangeOp.ofCode(value.getString("op"));
-        String position = position(source);
+        Map<String, Object> sourceBlock = sourceBlock(source, record);
+        String position = position(sourceBlock);
         long commit = commitMillis(source, value);
         Codec codec = codecs.get(value.schema());
         if (codec == null) {
@@ -77,7 +78,8 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
                         row(value.getStruct("after"), codec),
                         position,
                         commit,
-                        null));
+                        null,
+                        sourceBlock));
         if (op == ChangeOp.READ) {
             progress(shape.table().qualified());
         }
@@ -117,16 +119,35 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         return out;
     }
 
-    private static String position(Struct source) {
-        Schema s = source.schema();
-        Object file = s.field("file") == null ? null : source.get("file");
+    /**
+     * Debezium's source block as plain values. MariaDB 11.4 writes {@code End_log_pos 0} on row
+     * events (unless {@code binlog_legacy_event_pos=ON}), so Debezium's event position comes out
+     * negative; the change's place in the binlog is then its transaction's, from the record's
+     * offset (the position a restart reads from), with {@code row} the row within the event.
+     */
+    private static Map<String, Object> sourceBlock(Struct source, SourceRecord record) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (Field f : source.schema().fields()) {
+            Object v = source.get(f);
+            if (v != null) {
+                out.put(f.name(), v);
+            }
+        }
+        Map<String, ?> offset = record.sourceOffset();
+        if (out.get("pos") instanceof Long pos && pos < 0) {
+            Object at = offset == null ? null : offset.get("pos");
+            out.put("pos", at instanceof Number n ? n.longValue() : 0L);
+        }
+        return out;
+    }
+
+    private static String position(Map<String, Object> source) {
+        Object file = source.get("file");
         if (file != null && !file.toString().isEmpty()) {
-            return source.getString("file") + ":" + source.get("pos");
+            return file + ":" + source.get("pos");
         }
-        if (s.field("lsn") != null && source.get("lsn") != null) {
-            return "lsn:" + source.get("lsn");
-        }
-        return "";
+        Object lsn = source.get("lsn");
+        return lsn == null ? "" : "lsn:" + lsn;
     }
 
     private static long commitMillis(Struct source, Struct value) {

@@ -94,6 +94,11 @@ public final class ChangeRecordSerializer extends TypeSerializer<ChangeRecord> {
         if (r.note() != null) {
             writeString(r.note(), out);
         }
+        out.writeInt(r.source().size());
+        for (Map.Entry<String, Object> e : r.source().entrySet()) {
+            writeString(e.getKey(), out);
+            writeValue(e.getValue(), out);
+        }
     }
 
     @Override
@@ -107,7 +112,13 @@ public final class ChangeRecordSerializer extends TypeSerializer<ChangeRecord> {
         String position = readString(in);
         long commit = in.readLong();
         String note = in.readBoolean() ? readString(in) : null;
-        return new ChangeRecord(op, shape, before, after, position, commit, note);
+        int fields = in.readInt();
+        Map<String, Object> source = fields == 0 ? Map.of() : new java.util.LinkedHashMap<>();
+        for (int i = 0; i < fields; i++) {
+            String key = readString(in);
+            source.put(key, readValue(in));
+        }
+        return new ChangeRecord(op, shape, before, after, position, commit, note, source);
     }
 
     @Override

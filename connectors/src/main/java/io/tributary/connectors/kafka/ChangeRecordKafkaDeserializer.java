@@ -168,20 +168,16 @@ final class ChangeRecordKafkaDeserializer
                                             : DebeziumJson.inferred(row);
                             return new JsonShape(new RowShape(table, r.columns(), keyNames, 0), r);
                         });
-        String position = source.path("pos").asText("");
-        if (source.has("file")) {
-            position = source.path("file").asText() + ":" + position;
-        } else if (source.has("lsn")) {
-            position = "lsn:" + source.path("lsn").asText();
-        }
+        Map<String, Object> block = DebeziumSource.read(source);
         return new ChangeRecord(
                 ChangeOp.ofCode(n.get("op").asText()),
                 s.shape(),
                 s.row().values(before),
                 s.row().values(after),
-                position,
+                DebeziumSource.position(block),
                 source.path("ts_ms").asLong(0),
-                null);
+                null,
+                block);
     }
 
     private record JsonShape(RowShape shape, DebeziumJson.Row row) {}

@@ -99,17 +99,17 @@ final class ChangeRecordKafkaSerializer implements KafkaRecordSerializationSchem
         }
         init();
         String topic = topic(r.table());
+        if (TombstoningSink.isTombstone(r)) {
+            byte[] key = format == ChangeFormat.AVRO ? avroKey(r, topic) : jsonKey(r);
+            return new ProducerRecord<>(topic, null, r.commitMillis(), key, (byte[]) null);
+        }
         byte[] key;
         byte[] value;
         if (format == ChangeFormat.AVRO) {
             Encoded e = encoded(r.shape(), topic);
             GenericRecord k = DebeziumAvro.key(e.schemas, r);
             key = k == null ? null : wire(e.keyId, e.keyWriter, k);
-            value =
-                    wire(
-                            e.valueId,
-                            e.valueWriter,
-                            DebeziumAvro.value(e.schemas, r, connector(r), topicPrefix));
+            value = wire(e.valueId, e.valueWriter, DebeziumAvro.value(e.schemas, r, topicPrefix));
         } else {
             key = jsonKey(r);
             value = jsonValue(r);
@@ -117,8 +117,10 @@ final class ChangeRecordKafkaSerializer implements KafkaRecordSerializationSchem
         return new ProducerRecord<>(topic, null, r.commitMillis(), key, value);
     }
 
-    private static String connector(ChangeRecord r) {
-        return r.table().schema() == null ? "mysql" : "postgresql";
+    private byte[] avroKey(ChangeRecord r, String topic) {
+        Encoded e = encoded(r.shape(), topic);
+        GenericRecord k = DebeziumAvro.key(e.schemas, r);
+        return k == null ? null : wire(e.keyId, e.keyWriter, k);
     }
 
     private Encoded encoded(RowShape shape, String topic) {
@@ -176,16 +178,7 @@ final class ChangeRecordKafkaSerializer implements KafkaRecordSerializationSchem
         ObjectNode e = json.createObjectNode();
         row(e, "before", r.shape(), r.before());
         row(e, "after", r.shape(), r.after());
-        ObjectNode source = e.putObject("source");
-        source.put("version", "tributary");
-        source.put("connector", connector(r));
-        source.put("name", topicPrefix);
-        source.put("ts_ms", r.commitMillis());
-        source.put("snapshot", r.op() == ChangeOp.READ ? "true" : "false");
-        source.put("db", r.table().database());
-        source.put("schema", r.table().schema());
-        source.put("table", r.table().table());
-        source.put("pos", r.position());
+        DebeziumSource.json(e.putObject("source"), r, topicPrefix);
         e.put("op", r.op().code());
         e.put("ts_ms", System.currentTimeMillis());
         return bytes(e);

@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.LogicalType;
 import org.apache.avro.LogicalTypes;
@@ -55,26 +56,10 @@ public final class DebeziumAvro {
                         ? null
                         : AvroTypes.toAvro(new DataType.Struct(keyFields, false), ns, "Key");
         Schema optionalRow = Schema.createUnion(Schema.create(Schema.Type.NULL), row);
-        Schema optionalString =
-                Schema.createUnion(
-                        Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING));
         Schema optionalLong =
                 Schema.createUnion(
                         Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.LONG));
-        List<Schema.Field> sourceFields = new ArrayList<>();
-        sourceFields.add(new Schema.Field("version", Schema.create(Schema.Type.STRING)));
-        sourceFields.add(new Schema.Field("connector", Schema.create(Schema.Type.STRING)));
-        sourceFields.add(new Schema.Field("name", Schema.create(Schema.Type.STRING)));
-        sourceFields.add(new Schema.Field("ts_ms", Schema.create(Schema.Type.LONG)));
-        sourceFields.add(
-                new Schema.Field("snapshot", optionalString, null, JsonProperties.NULL_VALUE));
-        sourceFields.add(new Schema.Field("db", Schema.create(Schema.Type.STRING)));
-        sourceFields.add(
-                new Schema.Field("schema", optionalString, null, JsonProperties.NULL_VALUE));
-        sourceFields.add(new Schema.Field("table", Schema.create(Schema.Type.STRING)));
-        sourceFields.add(new Schema.Field("pos", optionalString, null, JsonProperties.NULL_VALUE));
-        Schema source =
-                Schema.createRecord("Source", null, "io.tributary.connector", false, sourceFields);
+        Schema source = DebeziumSource.avroSchema(shape.table().schema() != null);
         List<Schema.Field> fields = new ArrayList<>();
         fields.add(new Schema.Field("before", optionalRow, null, JsonProperties.NULL_VALUE));
         fields.add(new Schema.Field("after", optionalRow, null, JsonProperties.NULL_VALUE));
@@ -100,22 +85,12 @@ public final class DebeziumAvro {
     }
 
     /** The envelope of a row change ({@link ChangeOp#SCHEMA} records have none). */
-    public static GenericRecord value(Schemas s, ChangeRecord r, String connector, String name) {
+    public static GenericRecord value(Schemas s, ChangeRecord r, String name) {
         GenericRecord e = new GenericData.Record(s.value());
         e.put("before", row(s.row(), r.before()));
         e.put("after", row(s.row(), r.after()));
         Schema sourceSchema = s.value().getField("source").schema();
-        GenericRecord source = new GenericData.Record(sourceSchema);
-        SourceTable t = r.table();
-        source.put("version", "tributary");
-        source.put("connector", connector);
-        source.put("name", name);
-        source.put("ts_ms", r.commitMillis());
-        source.put("snapshot", r.op() == ChangeOp.READ ? "true" : "false");
-        source.put("db", t.database());
-        source.put("schema", t.schema());
-        source.put("table", t.table());
-        source.put("pos", r.position().isEmpty() ? null : r.position());
+        GenericRecord source = DebeziumSource.avro(sourceSchema, r, name);
         e.put("source", source);
         e.put("op", r.op().code());
         e.put("ts_ms", System.currentTimeMillis());
@@ -220,14 +195,16 @@ public final class DebeziumAvro {
         RowShape shape = new RowShape(table, columns, key, 0);
         ChangeOp op = ChangeOp.ofCode(envelope.get("op").toString());
         Object ts = source == null ? null : source.get("ts_ms");
+        Map<String, Object> block = DebeziumSource.read(source);
         return new ChangeRecord(
                 op,
                 shape,
                 fromAvro((GenericRecord) envelope.get("before")),
                 fromAvro((GenericRecord) envelope.get("after")),
-                position(source),
+                DebeziumSource.position(block),
                 ts instanceof Long l ? l : 0L,
-                null);
+                null,
+                block);
     }
 
     private static String string(GenericRecord r, String field) {
@@ -236,19 +213,6 @@ public final class DebeziumAvro {
         }
         Object v = r.get(field);
         return v == null ? null : v.toString();
-    }
-
-    private static String position(GenericRecord source) {
-        String pos = string(source, "pos");
-        if (pos != null) {
-            return pos;
-        }
-        String file = string(source, "file");
-        if (file != null) {
-            return file + ":" + string(source, "pos");
-        }
-        String lsn = string(source, "lsn");
-        return lsn == null ? "" : "lsn:" + lsn;
     }
 
     /** The lattice type of a row field, honouring Debezium's semantic types. */

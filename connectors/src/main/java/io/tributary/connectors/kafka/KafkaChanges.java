@@ -42,6 +42,7 @@ public final class KafkaChanges {
         private DeliveryGuarantee guarantee = DeliveryGuarantee.EXACTLY_ONCE;
         private String transactionalIdPrefix;
         private final Properties properties = new Properties();
+        private boolean tombstones = true;
 
         private SinkBuilder(String bootstrapServers) {
             this.bootstrapServers = Objects.requireNonNull(bootstrapServers);
@@ -76,29 +77,43 @@ public final class KafkaChanges {
             return this;
         }
 
+        /**
+         * Debezium's {@code tombstones.on.delete} (default true): a null-value record with the key
+         * after each delete of a keyed row, which log compaction needs; false writes the delete
+         * envelope only.
+         */
+        public SinkBuilder tombstonesOnDelete(boolean enabled) {
+            this.tombstones = enabled;
+            return this;
+        }
+
         /** A Kafka producer property (security, compression, ...). */
         public SinkBuilder property(String key, String value) {
             properties.setProperty(key, value);
             return this;
         }
 
-        public KafkaSink<ChangeRecord> build() {
+        /** The sink: Flink's Kafka sink, with a tombstone after each delete unless turned off. */
+        public org.apache.flink.api.connector.sink2.Sink<ChangeRecord> build() {
             Properties p = new Properties();
             // at most the broker's transaction.max.timeout.ms (15 minutes by default)
             p.setProperty("transaction.timeout.ms", "600000");
             p.setProperty("enable.idempotence", "true");
             p.putAll(properties);
-            return KafkaSink.<ChangeRecord>builder()
-                    .setBootstrapServers(bootstrapServers)
-                    .setKafkaProducerConfig(p)
-                    .setDeliveryGuarantee(guarantee)
-                    .setTransactionalIdPrefix(
-                            transactionalIdPrefix != null
-                                    ? transactionalIdPrefix
-                                    : "tributary-" + topicPrefix)
-                    .setRecordSerializer(
-                            new ChangeRecordKafkaSerializer(topicPrefix, format, registryUrl))
-                    .build();
+            KafkaSink<ChangeRecord> kafka =
+                    KafkaSink.<ChangeRecord>builder()
+                            .setBootstrapServers(bootstrapServers)
+                            .setKafkaProducerConfig(p)
+                            .setDeliveryGuarantee(guarantee)
+                            .setTransactionalIdPrefix(
+                                    transactionalIdPrefix != null
+                                            ? transactionalIdPrefix
+                                            : "tributary-" + topicPrefix)
+                            .setRecordSerializer(
+                                    new ChangeRecordKafkaSerializer(
+                                            topicPrefix, format, registryUrl))
+                            .build();
+            return tombstones ? new TombstoningSink(kafka) : kafka;
         }
     }
 

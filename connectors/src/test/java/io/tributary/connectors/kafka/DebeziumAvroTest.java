@@ -74,7 +74,7 @@ class DebeziumAvroTest {
                 new ChangeRecord(
                         ChangeOp.UPDATE, SHAPE, before, after, "mysql-bin.000001:42", 1700L, null);
         DebeziumAvro.Schemas s = DebeziumAvro.schemas(SHAPE, "t.shop.orders");
-        GenericRecord value = DebeziumAvro.value(s, r, "mysql", "t");
+        GenericRecord value = DebeziumAvro.value(s, r, "t");
         GenericRecord key = DebeziumAvro.key(s, r);
 
         ChangeRecord back = DebeziumAvro.toChange(roundTrip(value), roundTrip(key).getSchema());
@@ -90,12 +90,111 @@ class DebeziumAvroTest {
     }
 
     @Test
+    void theSourceBlockHasDebeziumsFieldsAndTypes() throws Exception {
+        Object[] row = {7L, null, null, null, "x", null};
+        java.util.Map<String, Object> mysql = new java.util.LinkedHashMap<>();
+        mysql.put("version", "1.9.8.Final");
+        mysql.put("server_id", 1L);
+        mysql.put("file", "mysql-bin.000003");
+        mysql.put("pos", 1542L);
+        mysql.put("row", 2);
+        mysql.put("thread", 17L);
+        mysql.put("gtid", "0-1-42");
+        ChangeRecord r =
+                new ChangeRecord(
+                        ChangeOp.DELETE,
+                        SHAPE,
+                        row,
+                        null,
+                        "mysql-bin.000003:1542",
+                        1700L,
+                        null,
+                        mysql);
+        DebeziumAvro.Schemas s = DebeziumAvro.schemas(SHAPE, "t.shop.orders");
+        GenericRecord source =
+                (GenericRecord) roundTrip(DebeziumAvro.value(s, r, "t")).get("source");
+        assertThat(source.getSchema().getFullName())
+                .isEqualTo("io.debezium.connector.mysql.Source");
+        assertThat(source.getSchema().getFields())
+                .extracting(org.apache.avro.Schema.Field::name)
+                .containsExactly(
+                        "version",
+                        "connector",
+                        "name",
+                        "ts_ms",
+                        "snapshot",
+                        "db",
+                        "sequence",
+                        "table",
+                        "server_id",
+                        "gtid",
+                        "file",
+                        "pos",
+                        "row",
+                        "thread",
+                        "query");
+        assertThat(source.get("file").toString()).isEqualTo("mysql-bin.000003");
+        assertThat(source.get("pos")).isEqualTo(1542L);
+        assertThat(source.get("row")).isEqualTo(2);
+        assertThat(source.get("server_id")).isEqualTo(1L);
+        assertThat(source.get("thread")).isEqualTo(17L);
+        assertThat(source.get("gtid").toString()).isEqualTo("0-1-42");
+        assertThat(source.get("connector").toString()).isEqualTo("mysql");
+        assertThat(source.get("snapshot").toString()).isEqualTo("false");
+        assertThat(source.get("ts_ms")).isEqualTo(1700L);
+
+        RowShape pgShape =
+                new RowShape(
+                        new SourceTable("shop", "public", "orders"),
+                        SHAPE.columns(),
+                        SHAPE.key(),
+                        1);
+        ChangeRecord pg =
+                new ChangeRecord(
+                        ChangeOp.CREATE,
+                        pgShape,
+                        null,
+                        row,
+                        "lsn:23462544",
+                        1800L,
+                        null,
+                        java.util.Map.of("lsn", 23462544L, "txId", 591L));
+        GenericRecord pgSource =
+                (GenericRecord)
+                        roundTrip(DebeziumAvro.value(DebeziumAvro.schemas(pgShape, "t"), pg, "t"))
+                                .get("source");
+        assertThat(pgSource.getSchema().getFields())
+                .extracting(org.apache.avro.Schema.Field::name)
+                .containsExactly(
+                        "version",
+                        "connector",
+                        "name",
+                        "ts_ms",
+                        "snapshot",
+                        "db",
+                        "sequence",
+                        "schema",
+                        "table",
+                        "txId",
+                        "lsn",
+                        "xmin");
+        assertThat(pgSource.get("lsn")).isEqualTo(23462544L);
+        assertThat(pgSource.get("txId")).isEqualTo(591L);
+        assertThat(pgSource.get("xmin")).isNull();
+        assertThat(pgSource.get("schema").toString()).isEqualTo("public");
+
+        // read back, the block is the change's again
+        ChangeRecord back = DebeziumAvro.toChange(roundTrip(DebeziumAvro.value(s, r, "t")), null);
+        assertThat(back.position()).isEqualTo("mysql-bin.000003:1542");
+        assertThat(back.source()).containsEntry("pos", 1542L).containsEntry("row", 2);
+    }
+
+    @Test
     void aDecimalWithMoreDigitsThanItsScaleIsAnErrorNotARounding() {
         Object[] row = {1L, new BigDecimal("1.005"), null, null, null, null};
         ChangeRecord r = new ChangeRecord(ChangeOp.CREATE, SHAPE, null, row, "", 0L, null);
         DebeziumAvro.Schemas s = DebeziumAvro.schemas(SHAPE, "t");
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> DebeziumAvro.value(s, r, "mysql", "t"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DebeziumAvro.value(s, r, "t"))
                 .isInstanceOf(ArithmeticException.class);
     }
 

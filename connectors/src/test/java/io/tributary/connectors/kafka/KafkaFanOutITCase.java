@@ -80,7 +80,13 @@ class KafkaFanOutITCase {
             JobClient job = env.executeAsync("cdc-to-kafka");
             try {
                 // the snapshot is on Kafka (committed) before the rows change
-                TopicReader.awaitCommitted("fanjson.fan_shop.customers", 3);
+                assertThat(
+                                TopicReader.readCommitted(
+                                        "fanjson.fan_shop.customers",
+                                        3,
+                                        java.time.Duration.ofMinutes(2)))
+                        .as("the snapshot on the topic; %s", JobReport.of(job))
+                        .hasSizeGreaterThanOrEqualTo(3);
                 s.execute("INSERT INTO customers VALUES (4, 'Dan', 1.00, NULL)");
                 s.execute("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
                 s.execute("DELETE FROM customers WHERE id = 2");
@@ -111,6 +117,55 @@ class KafkaFanOutITCase {
                     assertThat(rows.subList(0, 3)).containsExactlyInAnyOrderElementsOf(snapshot);
                     assertThat(rows.subList(3, 7)).containsExactlyElementsOf(streamed);
                 }
+
+                // as a plain Kafka consumer sees the JSON topic: Debezium's source block, a
+                // real binlog position on MariaDB, and a tombstone after the delete
+                List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> raw =
+                        TopicReader.readCommitted(
+                                "fanjson.fan_shop.customers", 7, java.time.Duration.ofMinutes(2));
+                assertThat(raw).as(JobReport.of(job)).hasSize(7);
+                com.fasterxml.jackson.databind.ObjectMapper json =
+                        new com.fasterxml.jackson.databind.ObjectMapper();
+                List<com.fasterxml.jackson.databind.JsonNode> sources = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    com.fasterxml.jackson.databind.JsonNode source =
+                            json.readTree(raw.get(i).value()).get("source");
+                    assertThat(source.fieldNames())
+                            .toIterable()
+                            .containsExactly(
+                                    "version",
+                                    "connector",
+                                    "name",
+                                    "ts_ms",
+                                    "snapshot",
+                                    "db",
+                                    "sequence",
+                                    "table",
+                                    "server_id",
+                                    "gtid",
+                                    "file",
+                                    "pos",
+                                    "row",
+                                    "thread",
+                                    "query");
+                    assertThat(source.get("connector").asText()).isEqualTo("mysql");
+                    if (i >= 3) { // Flink CDC's snapshot chunks carry no binlog position
+                        assertThat(source.get("file").asText()).startsWith("mysql-bin.");
+                        assertThat(source.get("server_id").asLong()).isEqualTo(1L);
+                    }
+                    assertThat(source.get("pos").isIntegralNumber()).isTrue();
+                    assertThat(source.get("pos").asLong()).isNotNegative();
+                    sources.add(source);
+                }
+                assertThat(sources.get(0).get("snapshot").asText()).isNotEqualTo("false");
+                assertThat(sources.get(3).get("snapshot").asText()).isEqualTo("false");
+                // the insert and the later delete are at different places in the binlog
+                assertThat(sources.get(5).get("pos").asLong())
+                        .isGreaterThan(sources.get(3).get("pos").asLong());
+                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> tombstone =
+                        raw.get(6);
+                assertThat(tombstone.value()).isNull();
+                assertThat(json.readTree(tombstone.key()).get("id").asInt()).isEqualTo(2);
 
                 SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
                 assertThat(client.subjects())

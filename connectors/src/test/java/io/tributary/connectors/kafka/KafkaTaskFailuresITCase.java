@@ -105,7 +105,8 @@ class KafkaTaskFailuresITCase {
         // the topic: the snapshot once per key, every statement's change once
         List<Integer> inserts = new ArrayList<>(writer.inserted);
         inserts.add(MARKER);
-        int expected = ROWS + inserts.size() + writer.updated.size() + writer.deleted.size();
+        // and a tombstone after each delete
+        int expected = ROWS + inserts.size() + writer.updated.size() + writer.deleted.size() * 2;
         List<ConsumerRecord<byte[], byte[]>> all =
                 TopicReader.readCommitted(topic, expected, Duration.ofMinutes(1));
         Map<String, List<Integer>> byOp = TopicReader.idsByOp(all);
@@ -113,6 +114,7 @@ class KafkaTaskFailuresITCase {
         assertOnce("inserts", inserts, byOp.get("c"));
         assertOnce("updates", writer.updated, byOp.get("u"));
         assertOnce("deletes", writer.deleted, byOp.get("d"));
+        assertOnce("tombstones", writer.deleted, byOp.get("tombstone"));
         assertThat(all).as("changes on the topic").hasSize(expected);
         int compared = KafkaPipelines.warehouse(wh).size();
         System.out.printf(

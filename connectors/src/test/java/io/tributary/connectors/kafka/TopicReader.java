@@ -52,14 +52,20 @@ final class TopicReader {
     }
 
     /**
-     * The ids of Debezium JSON change records by op ("r", "c", "u", "d"), each list sorted: one
-     * entry per record, so a record written twice shows twice.
+     * The ids of Debezium JSON change records by op ("r", "c", "u", "d", and "tombstone" for the
+     * null-value record after a delete), each list sorted: one entry per record, so a record
+     * written twice shows twice.
      */
     static Map<String, List<Integer>> idsByOp(List<ConsumerRecord<byte[], byte[]>> records)
             throws IOException {
         ObjectMapper json = new ObjectMapper();
         Map<String, List<Integer>> byOp = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (r.value() == null) { // a delete's tombstone: the key, no value
+                byOp.computeIfAbsent("tombstone", k -> new ArrayList<>())
+                        .add(json.readTree(r.key()).get("id").asInt());
+                continue;
+            }
             JsonNode e = json.readTree(r.value());
             JsonNode row = e.get("after").isNull() ? e.get("before") : e.get("after");
             byOp.computeIfAbsent(e.get("op").asText(), k -> new ArrayList<>())
