@@ -91,6 +91,11 @@ public final class JdbcCrawler implements CatalogCrawler {
         if (source.password() != null) {
             props.setProperty("password", source.password());
         }
+        if (mysql()) {
+            // TINYINT(1) is a number, as Debezium reads it: Connector/J would say BIT (boolean)
+            // and a 2 in such a column would have no value of the column's type
+            props.setProperty("tinyInt1isBit", "false");
+        }
         return DriverManager.getConnection(source.url(), props);
     }
 

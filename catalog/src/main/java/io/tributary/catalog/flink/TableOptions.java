@@ -36,7 +36,13 @@ final class TableOptions {
     private static void jdbc(
             CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
         o.put("connector", "jdbc");
-        o.put("url", t.properties().getOrDefault("jdbc.url", t.location()));
+        String url = t.properties().getOrDefault("jdbc.url", t.location());
+        if (!"postgresql".equals(t.properties().get("classification"))
+                && !url.contains("tinyInt1isBit")) {
+            // TINYINT(1) read as the number the catalog says it is (the crawler reads it so)
+            url += (url.contains("?") ? "&" : "?") + "tinyInt1isBit=false";
+        }
+        o.put("url", url);
         String table = t.properties().getOrDefault("jdbc.table", t.name());
         String container = t.properties().get("jdbc.database");
         boolean postgres = "postgresql".equals(t.properties().get("classification"));

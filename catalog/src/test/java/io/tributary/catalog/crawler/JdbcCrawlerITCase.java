@@ -81,7 +81,7 @@ class JdbcCrawlerITCase {
                         Map.entry("region", "string not null"),
                         Map.entry("name", "string"),
                         Map.entry("balance", "decimal(12,2)"),
-                        Map.entry("active", "boolean"),
+                        Map.entry("active", "int"), // TINYINT(1) is a number, as in CDC
                         Map.entry("visits", "decimal(20,0)"),
                         Map.entry("signed_up", "timestamp"),
                         Map.entry("born", "date"),

@@ -54,8 +54,13 @@ final class ConnectTypes {
                 {
                     int scale = Integer.parseInt(s.parameters().getOrDefault("scale", "0"));
                     String p = s.parameters().get("connect.decimal.precision");
+                    // a MySQL BIGINT UNSIGNED (Flink CDC reads it precisely) is the one decimal
+                    // Debezium sends without a precision: 20 digits hold 2^64 - 1, as the JDBC
+                    // crawler says
                     int precision =
-                            p == null ? DataType.Decimal.MAX_PRECISION : Integer.parseInt(p);
+                            p != null
+                                    ? Integer.parseInt(p)
+                                    : scale == 0 ? 20 : DataType.Decimal.MAX_PRECISION;
                     if (precision > DataType.Decimal.MAX_PRECISION || scale > precision) {
                         return prim(DataType.Kind.STRING);
                     }
