@@ -358,7 +358,13 @@ final class EndpointParser {
                 n.required("bootstrap-servers");
                 kafkaSecurity(n);
                 String format =
-                        n.oneOf("format", "json", "json", "avro-confluent", "debezium-json");
+                        n.oneOf(
+                                "format",
+                                "json",
+                                "json",
+                                "avro-confluent",
+                                "debezium-json",
+                                "debezium-avro-confluent");
                 if (format.endsWith("confluent")) {
                     n.required("registry-url");
                 }
