@@ -85,7 +85,9 @@ class KafkaFanOutITCase {
                                         "fanjson.fan_shop.customers",
                                         3,
                                         java.time.Duration.ofMinutes(2)))
-                        .as("the snapshot on the topic; %s", JobReport.of(job))
+                        .as(
+                                "the snapshot on the topic; %s",
+                                io.tributary.connectors.JobProgress.report(job))
                         .hasSizeGreaterThanOrEqualTo(3);
                 s.execute("INSERT INTO customers VALUES (4, 'Dan', 1.00, NULL)");
                 s.execute("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
@@ -123,7 +125,7 @@ class KafkaFanOutITCase {
                 List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> raw =
                         TopicReader.readCommitted(
                                 "fanjson.fan_shop.customers", 7, java.time.Duration.ofMinutes(2));
-                assertThat(raw).as(JobReport.of(job)).hasSize(7);
+                assertThat(raw).as(io.tributary.connectors.JobProgress.report(job)).hasSize(7);
                 com.fasterxml.jackson.databind.ObjectMapper json =
                         new com.fasterxml.jackson.databind.ObjectMapper();
                 List<com.fasterxml.jackson.databind.JsonNode> sources = new ArrayList<>();

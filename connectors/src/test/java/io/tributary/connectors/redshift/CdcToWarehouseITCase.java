@@ -1,9 +1,9 @@
 package io.tributary.connectors.redshift;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.tributary.catalog.registry.RegistryHttpServer;
+import io.tributary.connectors.JobProgress;
 import io.tributary.connectors.cdc.CdcConnection;
 import io.tributary.connectors.cdc.CdcSourceBuilder;
 import io.tributary.connectors.cdc.ChangeRows;
@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +79,7 @@ class CdcToWarehouseITCase {
                                     .build());
             JobClient job = env.executeAsync("cdc-to-warehouse");
             try {
-                awaitEqual(wh, s, Duration.ofMinutes(2));
+                awaitEqual(job, wh, s);
                 assertThat(wh.count("SELECT count(*) FROM replica.customers")).isEqualTo(394);
 
                 s.execute("INSERT INTO customers VALUES (4, 'Barbara', 7.25, '2024-05-06')");
@@ -88,28 +87,25 @@ class CdcToWarehouseITCase {
                 s.execute("UPDATE customers SET id = 1000 WHERE id = 3"); // a key change
                 s.execute("DELETE FROM customers WHERE id BETWEEN 100 AND 199");
                 s.execute("UPDATE customers SET since = '2025-01-01' WHERE id = 2");
-                awaitEqual(wh, s, Duration.ofMinutes(1));
+                awaitEqual(job, wh, s);
                 assertThat(wh.rows("SELECT * FROM replica.customers WHERE id IN (1, 3, 1000)"))
                         .containsExactlyInAnyOrder(
                                 "1|Ada L.|99.99|2024-01-02", "1000|Linus|3.00|2024-03-04");
 
                 s.execute("ALTER TABLE customers ADD COLUMN vip BOOLEAN");
                 s.execute("INSERT INTO customers VALUES (5, 'Edsger', 1.00, NULL, TRUE)");
-                Throwable failure =
-                        await().atMost(Duration.ofMinutes(1))
-                                .until(
-                                        () -> {
-                                            try {
-                                                job.getJobExecutionResult()
-                                                        .get(1, TimeUnit.SECONDS);
-                                                return null;
-                                            } catch (java.util.concurrent.TimeoutException e) {
-                                                return null;
-                                            } catch (Exception e) {
-                                                return e;
-                                            }
-                                        },
-                                        t -> t != null);
+                // the job ends by itself (restart strategy none): wait for that, not a guess
+                Throwable failure = null;
+                try {
+                    job.getJobExecutionResult().get(10, TimeUnit.MINUTES);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failure = e;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError(
+                            "the job did not stop on the new column: " + JobProgress.report(job),
+                            e);
+                }
+                assertThat(failure).as("the job failed").isNotNull();
                 assertThat(ExceptionUtils.stringifyException(failure))
                         .contains("has a column this job does not write: 'vip'");
                 assertThat(wh.count("SELECT count(*) FROM replica.customers WHERE id = 5"))
@@ -160,11 +156,11 @@ class CdcToWarehouseITCase {
                     .uid("warehouse");
             JobClient job = env.executeAsync("cdc-schema-evolution");
             try {
-                awaitEqual(wh, s, "evolved", Duration.ofMinutes(2));
+                awaitEqual(job, wh, s, "evolved");
                 // streaming: a column changed between the snapshot and streaming is another case
                 // (ColumnsChangedBeforeStreamingITCase)
                 s.execute("INSERT INTO customers VALUES (4, 'Alan', 4.00, NULL)");
-                awaitEqual(wh, s, "evolved", Duration.ofMinutes(1));
+                awaitEqual(job, wh, s, "evolved");
 
                 // a change and the DDL back to back, inside one checkpoint interval: the restart
                 // the sink makes for the new column restores the binlog offset with the schema
@@ -174,23 +170,21 @@ class CdcToWarehouseITCase {
                 s.execute("INSERT INTO customers VALUES (5, 'Edsger', 1.00, NULL, TRUE)");
                 s.execute("UPDATE customers SET vip = FALSE WHERE id = 2");
                 s.execute("DELETE FROM customers WHERE id = 10");
-                await().atMost(Duration.ofMinutes(2))
-                        .pollInterval(Duration.ofMillis(300))
-                        .ignoreExceptions()
-                        .untilAsserted(
-                                () ->
-                                        assertThat(
-                                                        wh.rows(
-                                                                "SELECT id, name, vip FROM"
-                                                                        + " evolved.customers WHERE"
-                                                                        + " id <= 5 ORDER BY id"))
-                                                .containsExactly(
+                JobProgress.awaitUntil(
+                        job,
+                        "the new column in the warehouse",
+                        () ->
+                                wh.rows(
+                                                "SELECT id, name, vip FROM evolved.customers"
+                                                        + " WHERE id <= 5 ORDER BY id")
+                                        .equals(
+                                                List.of(
                                                         "1|Ada L.|null",
                                                         "2|Grace|f",
                                                         "3|Linus|null",
                                                         "4|Alan|null",
-                                                        "5|Edsger|t"));
-                awaitEqual(wh, s, "evolved", Duration.ofMinutes(1));
+                                                        "5|Edsger|t")));
+                awaitEqual(job, wh, s, "evolved");
                 assertThat(wh.count("SELECT count(*) FROM evolved.customers WHERE vip IS NULL"))
                         .as("rows loaded before the column existed")
                         .isEqualTo(293);
@@ -199,7 +193,7 @@ class CdcToWarehouseITCase {
                 s.execute("ALTER TABLE customers MODIFY credit DECIMAL(16,2)");
                 s.execute(
                         "INSERT INTO customers VALUES (6, 'Barbara', 12345678901234.50, NULL, NULL)");
-                awaitEqual(wh, s, "evolved", Duration.ofMinutes(2));
+                awaitEqual(job, wh, s, "evolved");
                 assertThat(wh.rows("SELECT credit FROM evolved.customers WHERE id = 6"))
                         .containsExactly("12345678901234.50");
                 assertThat(job.getJobStatus().get().isGloballyTerminalState()).isFalse();
@@ -225,22 +219,23 @@ class CdcToWarehouseITCase {
         return env;
     }
 
-    private static void awaitEqual(Warehouse wh, Statement source, Duration within) {
-        awaitEqual(wh, source, "replica", within);
+    private static void awaitEqual(JobClient job, Warehouse wh, Statement source)
+            throws InterruptedException {
+        awaitEqual(job, wh, source, "replica");
     }
 
-    private static void awaitEqual(Warehouse wh, Statement source, String schema, Duration within) {
-        await().atMost(within)
-                .pollInterval(Duration.ofMillis(300))
-                .ignoreExceptions()
-                .untilAsserted(
-                        () ->
-                                assertThat(
-                                                wh.rows(
-                                                        "SELECT id, name, credit, since FROM "
-                                                                + schema
-                                                                + ".customers ORDER BY id"))
-                                        .isEqualTo(sourceRows(source)));
+    /** Until the target equals the source table, for as long as the job makes progress. */
+    private static void awaitEqual(JobClient job, Warehouse wh, Statement source, String schema)
+            throws InterruptedException {
+        JobProgress.awaitUntil(
+                job,
+                "the warehouse equal to the source table",
+                () ->
+                        wh.rows(
+                                        "SELECT id, name, credit, since FROM "
+                                                + schema
+                                                + ".customers ORDER BY id")
+                                .equals(sourceRows(source)));
     }
 
     private static List<String> sourceRows(Statement s) throws Exception {
