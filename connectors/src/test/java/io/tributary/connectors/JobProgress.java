@@ -1,12 +1,8 @@
 package io.tributary.connectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.embedded.JobDiagnostics;
 import io.tributary.embedded.SharedServices;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.core.execution.JobClient;
@@ -21,9 +17,6 @@ public final class JobProgress {
 
     /** No completed checkpoint for this long is a stuck job, however busy the machine. */
     private static final Duration STALLED = Duration.ofMinutes(3);
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private JobProgress() {}
 
@@ -65,66 +58,16 @@ public final class JobProgress {
         }
     }
 
-    /** The job's state, checkpoints, records its sources read, and its failures. */
+    /** The job's state, checkpoints, records and failures. */
     public static String report(JobClient job) {
-        String id = job.getJobID().toHexString();
-        StringBuilder b = new StringBuilder("job ").append(id);
-        JsonNode status = get(job, "");
-        if (status == null) {
-            return b.append(" (the cluster did not answer)").toString();
-        }
-        b.append(' ').append(status.path("state").asText("?"));
-        JsonNode cps = get(job, "/checkpoints");
-        if (cps != null) {
-            b.append(", checkpoints completed ")
-                    .append(cps.path("counts").path("completed").asLong())
-                    .append(" failed ")
-                    .append(cps.path("counts").path("failed").asLong());
-        }
-        for (JsonNode v : status.path("vertices")) {
-            b.append("\n  ")
-                    .append(v.path("name").asText())
-                    .append(": ")
-                    .append(v.path("status").asText())
-                    .append(", records in ")
-                    .append(v.path("metrics").path("read-records").asLong())
-                    .append(" out ")
-                    .append(v.path("metrics").path("write-records").asLong());
-        }
-        JsonNode ex = get(job, "/exceptions");
-        if (ex != null) {
-            for (JsonNode e : ex.path("exceptionHistory").path("entries")) {
-                String trace = e.path("stacktrace").asText("");
-                String cause =
-                        trace.lines()
-                                .filter(l -> l.startsWith("Caused by: "))
-                                .reduce((x, y) -> y)
-                                .orElse("");
-                b.append("\n  failure: ")
-                        .append(trace.lines().findFirst().orElse(""))
-                        .append(cause.isEmpty() ? "" : " / " + cause);
-            }
-        }
-        return b.toString();
+        return JobDiagnostics.describe(base(), job.getJobID().toHexString());
     }
 
     private static JsonNode get(JobClient job, String path) {
-        try {
-            String url =
-                    "http://127.0.0.1:"
-                            + SharedServices.flink().restPort()
-                            + "/jobs/"
-                            + job.getJobID().toHexString()
-                            + path;
-            HttpResponse<String> r =
-                    HTTP.send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
-        } catch (Exception e) {
-            return null;
-        }
+        return JobDiagnostics.get(base(), job.getJobID().toHexString(), path);
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + SharedServices.flink().restPort();
     }
 }

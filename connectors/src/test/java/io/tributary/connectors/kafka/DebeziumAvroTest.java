@@ -23,6 +23,25 @@ import org.junit.jupiter.api.Test;
 
 class DebeziumAvroTest {
 
+    /** Debezium's MySQL source block, field by field. */
+    static final List<String> MYSQL_SOURCE_FIELDS =
+            List.of(
+                    "version",
+                    "connector",
+                    "name",
+                    "ts_ms",
+                    "snapshot",
+                    "db",
+                    "sequence",
+                    "table",
+                    "server_id",
+                    "gtid",
+                    "file",
+                    "pos",
+                    "row",
+                    "thread",
+                    "query");
+
     static final RowShape SHAPE =
             new RowShape(
                     new SourceTable("shop", null, "orders"),
@@ -117,22 +136,7 @@ class DebeziumAvroTest {
                 .isEqualTo("io.debezium.connector.mysql.Source");
         assertThat(source.getSchema().getFields())
                 .extracting(org.apache.avro.Schema.Field::name)
-                .containsExactly(
-                        "version",
-                        "connector",
-                        "name",
-                        "ts_ms",
-                        "snapshot",
-                        "db",
-                        "sequence",
-                        "table",
-                        "server_id",
-                        "gtid",
-                        "file",
-                        "pos",
-                        "row",
-                        "thread",
-                        "query");
+                .containsExactlyElementsOf(MYSQL_SOURCE_FIELDS);
         assertThat(source.get("file").toString()).isEqualTo("mysql-bin.000003");
         assertThat(source.get("pos")).isEqualTo(1542L);
         assertThat(source.get("row")).isEqualTo(2);

@@ -109,9 +109,9 @@ class CatalogTablesITCase {
         assertThat(rows(tEnv, "DESCRIBE retail.sales"))
                 .extracting(r -> r.getField(0) + " " + r.getField(1))
                 .containsExactly(
-                        "sale_id INT",
+                        "sale_id BIGINT",
                         "amount DOUBLE",
-                        "customer ROW<`id` INT, `tags` ARRAY<STRING>>",
+                        "customer ROW<`id` BIGINT, `tags` ARRAY<STRING>>",
                         "year INT",
                         "month STRING");
         assertThat(rows(tEnv, "SHOW PARTITIONS retail.sales"))
@@ -138,7 +138,7 @@ class CatalogTablesITCase {
         assertThat(rows(tEnv, "DESCRIBE retail.orders"))
                 .extracting(r -> r.getField(0) + " " + r.getField(1))
                 .containsExactly(
-                        "order_id INT", "total DOUBLE", "partition_0 INT", "partition_1 STRING");
+                        "order_id BIGINT", "total DOUBLE", "partition_0 INT", "partition_1 STRING");
         assertThat(
                         rows(
                                 tEnv,

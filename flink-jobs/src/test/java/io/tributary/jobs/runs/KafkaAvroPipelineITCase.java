@@ -99,16 +99,17 @@ class KafkaAvroPipelineITCase {
                                 "127.0.0.1:" + SharedServices.flink().restPort(), null, List.of());
                 AtomicBoolean stop = new AtomicBoolean();
                 CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, submitted, stop);
+                String envelopeReader =
+                        "'connector' = 'kafka', 'format' = 'debezium-avro-confluent',"
+                                + " 'debezium-avro-confluent.url' = '"
+                                + registry.url()
+                                + "', 'scan.startup.mode' = 'earliest-offset',"
+                                + " 'properties.isolation.level' = 'read_committed'";
                 try {
                     List<String> envelopes =
                             read(
                                     "customers-envelopes",
-                                    "'connector' = 'kafka', 'format' ="
-                                            + " 'debezium-avro-confluent',"
-                                            + " 'debezium-avro-confluent.url' = '"
-                                            + registry.url()
-                                            + "', 'scan.startup.mode' = 'earliest-offset',"
-                                            + " 'properties.isolation.level' = 'read_committed'",
+                                    envelopeReader,
                                     3,
                                     () -> ReferenceFixture.jobDiagnostics(submitted));
                     assertThat(envelopes)
@@ -121,12 +122,7 @@ class KafkaAvroPipelineITCase {
                     List<String> changes =
                             read(
                                     "customers-envelopes",
-                                    "'connector' = 'kafka', 'format' ="
-                                            + " 'debezium-avro-confluent',"
-                                            + " 'debezium-avro-confluent.url' = '"
-                                            + registry.url()
-                                            + "', 'scan.startup.mode' = 'earliest-offset',"
-                                            + " 'properties.isolation.level' = 'read_committed'",
+                                    envelopeReader,
                                     7,
                                     () -> ReferenceFixture.jobDiagnostics(submitted));
                     // Flink's debezium formats write an update as a delete and a create envelope

@@ -2,7 +2,6 @@ package io.tributary.jobs.runs;
 
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.embedded.SharedServices;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
@@ -271,28 +270,7 @@ public final class ReferenceFixture {
      * cause), for a failure message: what the warehouse alone cannot say.
      */
     public static String jobDiagnostics(PipelineRunner.Submitted s) {
-        String job = s.run().flinkJobId();
-        StringBuilder b = new StringBuilder("job ").append(job);
-        try {
-            b.append(' ').append(s.rest().get("/jobs/" + job).path("state").asText("?"));
-            JsonNode ex = s.rest().get("/jobs/" + job + "/exceptions");
-            for (JsonNode e : ex.path("exceptionHistory").path("entries")) {
-                String trace = e.path("stacktrace").asText("");
-                String cause =
-                        trace.lines()
-                                .filter(l -> l.startsWith("Caused by: "))
-                                .reduce((x, y) -> y)
-                                .orElse("");
-                b.append("\n  failure at ")
-                        .append(java.time.Instant.ofEpochMilli(e.path("timestamp").asLong()))
-                        .append(": ")
-                        .append(trace.lines().findFirst().orElse(""))
-                        .append(cause.isEmpty() ? "" : " / " + cause);
-            }
-        } catch (Exception e) {
-            b.append(" (the cluster did not answer: ").append(e).append(')');
-        }
-        return b.toString();
+        return io.tributary.embedded.JobDiagnostics.describe(s.rest().base(), s.run().flinkJobId());
     }
 
     /** Watches a submitted run on another thread until {@code stop} is set or the job ends. */
