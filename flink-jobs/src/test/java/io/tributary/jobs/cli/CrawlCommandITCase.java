@@ -56,8 +56,9 @@ class CrawlCommandITCase {
         assertThat(describe.get("location").asText()).isEqualTo(location);
         assertThat(describe.get("format").asText()).isEqualTo("json");
         assertThat(describe.get("columns").get(0).get("name").asText()).isEqualTo("sale_id");
-        assertThat(describe.get("columns").get(0).get("type").asText()).isEqualTo("int");
-        assertThat(describe.get("columns").get(0).get("nullable").asBoolean()).isFalse();
+        // JSON declares no width and no nullability: bigint, nullable
+        assertThat(describe.get("columns").get(0).get("type").asText()).isEqualTo("bigint");
+        assertThat(describe.get("columns").get(0).get("nullable").asBoolean()).isTrue();
         assertThat(describe.get("columns").get(1).get("type").asText()).isEqualTo("double");
         assertThat(describe.get("partitionKeys").get(0).get("name").asText()).isEqualTo("year");
         assertThat(describe.get("primaryKey")).isEmpty();
