@@ -6,6 +6,8 @@ Prints one line per check and "ok <n> checks"; exits 1 at the first check that f
 import json
 import sys
 
+import requests
+
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 
@@ -59,13 +61,21 @@ check("compatibility against a numbered version of an unknown subject (40401)",
 check("delete_version soft-deletes version 2", client.delete_version(subject, 2) == 2)
 check("one version left", client.get_versions(subject) == [1])
 check("a second soft delete of it (40406)", error_code(lambda: client.delete_version(subject, 2)) == 40406)
+# the REST call itself: a permanent delete of a live subject is refused, as Confluent's is
+raw = requests.delete(sys.argv[1] + "/subjects/" + subject + "?permanent=true")
 check("permanent delete of a live subject is refused (40405)",
-      error_code(lambda: client.delete_subject(subject, permanent=True)) == 40405)
-check("soft delete of the subject", client.delete_subject(subject) == [1])
-check("no subjects", subject not in client.get_subjects())
-check("a second soft delete (40404)", error_code(lambda: client.delete_subject(subject)) == 40404)
-check("then permanently", sorted(client.delete_subject(subject, permanent=True)) == [1, 2])
+      raw.status_code == 404 and raw.json()["error_code"] == 40405)
+# the client's permanent delete: soft, then permanent
+check("delete_subject(permanent=True) deletes the live version", client.delete_subject(subject, permanent=True) == [1])
 check("gone (40401)", error_code(lambda: client.get_versions(subject)) == 40401)
+check("not even among the deleted",
+      subject not in requests.get(sys.argv[1] + "/subjects?deleted=true").json())
+
+other = "py-soft-value"
+client.register_schema(other, v1)
+check("soft delete of a subject", client.delete_subject(other) == [1])
+check("no longer listed", other not in client.get_subjects())
+check("a second soft delete (40404)", error_code(lambda: client.delete_subject(other)) == 40404)
 
 client.set_compatibility(subject_name="py-config-value", level="FULL")
 check("a subject's level", client.get_compatibility("py-config-value") == "FULL")

@@ -47,9 +47,9 @@ class ConfluentPythonClientITCase {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
             assertThat(p.exitValue()).as(out).isZero();
-            assertThat(out).as(out).contains("ok 22 checks");
+            assertThat(out).as(out).contains("ok 23 checks");
             System.out.println(
-                    "reliability: Confluent's Python client (Debian python3-confluent-kafka): 22"
+                    "reliability: Confluent's Python client (Debian python3-confluent-kafka): 23"
                             + " registry checks passed (deletes, compatibility, error codes)");
         }
     }
@@ -59,8 +59,7 @@ class ConfluentPythonClientITCase {
             return false;
         }
         Process p =
-                new ProcessBuilder(
-                                PYTHON, "-c", "import confluent_kafka.schema_registry, requests")
+                new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.schema_registry, requests")
                         .redirectErrorStream(true)
                         .start();
         p.getInputStream().readAllBytes();
