@@ -128,7 +128,7 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
     private static Map<String, Object> sourceBlock(Struct source, SourceRecord record) {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         for (Field f : source.schema().fields()) {
-            Object v = source.get(f);
+            Object v = KEPT.contains(f.name()) ? source.get(f) : null;
             if (v != null) {
                 out.put(f.name(), v);
             }
@@ -140,6 +140,15 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         }
         return out;
     }
+
+    /**
+     * The source fields a change keeps: where it is in the log and what Debezium said of it.
+     * Connector, name, database, schema, table and time are the change's own and written from it.
+     */
+    private static final java.util.Set<String> KEPT =
+            java.util.Set.of(
+                    "version", "snapshot", "sequence", "server_id", "gtid", "file", "pos", "row",
+                    "thread", "query", "txId", "lsn", "xmin");
 
     private static String position(Map<String, Object> source) {
         Object file = source.get("file");
