@@ -146,7 +146,10 @@ public final class EmbeddedServices implements AutoCloseable {
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
                 return new EmbeddedServices(root, new EnumMap<>(done));
             } catch (CompletionException e) {
-                new EmbeddedServices(root, new EnumMap<>(done)).close();
+                // EnumMap's copy constructor refuses an empty map: that hid the real failure
+                EnumMap<Kind, EmbeddedService> started = new EnumMap<>(Kind.class);
+                started.putAll(done);
+                new EmbeddedServices(root, started).close();
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
                 if (cause instanceof RuntimeException re) {
                     throw re;

@@ -147,8 +147,19 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
      */
     private static final java.util.Set<String> KEPT =
             java.util.Set.of(
-                    "version", "snapshot", "sequence", "server_id", "gtid", "file", "pos", "row",
-                    "thread", "query", "txId", "lsn", "xmin");
+                    "version",
+                    "snapshot",
+                    "sequence",
+                    "server_id",
+                    "gtid",
+                    "file",
+                    "pos",
+                    "row",
+                    "thread",
+                    "query",
+                    "txId",
+                    "lsn",
+                    "xmin");
 
     private static String position(Map<String, Object> source) {
         Object file = source.get("file");
