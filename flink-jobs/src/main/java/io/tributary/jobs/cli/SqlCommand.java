@@ -161,10 +161,8 @@ final class SqlCommand implements Callable<Integer> {
                         && Files.getLastModifiedTime(f).toInstant().isAfter(since)
                         && base.relativize(f).getNameCount() >= 3) {
                     Path rel = base.relativize(f);
-                    String table =
-                            decode(rel.getName(0).toString())
-                                    + "."
-                                    + decode(rel.getName(1).toString());
+                    // folder names as they are: the location's URI escapes are decoded on disk
+                    String table = rel.getName(0) + "." + rel.getName(1);
                     perTable.merge(table, 1L, Long::sum);
                 }
             }
@@ -180,10 +178,6 @@ final class SqlCommand implements Callable<Integer> {
                                         + table
                                         + "'"));
         out.flush();
-    }
-
-    private static String decode(String segment) {
-        return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** The Tributary catalog as a file catalog store entry: every session of the client sees it. */
