@@ -3,23 +3,14 @@ package io.tributary.connectors.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tributary.catalog.CatalogService;
 import io.tributary.catalog.crawler.CrawlReport;
-import io.tributary.catalog.crawler.Crawler;
 import io.tributary.catalog.crawler.CrawlerOptions;
-import io.tributary.catalog.crawler.ObjectStore;
-import io.tributary.catalog.crawler.ObjectStores;
-import io.tributary.catalog.crawler.S3Settings;
-import io.tributary.catalog.registry.SchemaRegistry;
-import io.tributary.catalog.store.CatalogStore;
-import io.tributary.catalog.store.CatalogStores;
 import io.tributary.embedded.FlinkService;
 import io.tributary.embedded.S3Service;
 import io.tributary.embedded.SharedServices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
@@ -38,20 +29,10 @@ class CatalogTablesITCase {
 
     private final S3Service s3 = SharedServices.s3();
 
-    private S3Settings settings() {
-        return new S3Settings(
-                s3.endpoint(), S3Service.REGION, true, S3Service.ACCESS_KEY, S3Service.SECRET_KEY);
-    }
-
     private void crawl(String location) throws Exception {
-        SchemaRegistry registry = SchemaRegistry.open(home.resolve("registry"));
-        CatalogStore store = CatalogStores.embedded(home.resolve("catalog"));
-        try (CatalogService catalog = new CatalogService(store, registry, store, registry);
-                ObjectStore objects = ObjectStores.open(location, settings())) {
-            CrawlReport report =
-                    new Crawler(catalog, objects, CrawlerOptions.defaults("retail"), null).crawl();
-            assertThat(report.tablesCreated()).hasSize(1);
-        }
+        CrawlReport report =
+                new CrawledLake(home).crawl(location, CrawlerOptions.defaults("retail"));
+        assertThat(report.tablesCreated()).hasSize(1);
     }
 
     @Test
@@ -83,22 +64,7 @@ class CatalogTablesITCase {
         crawl("s3://" + bucket + "/sales/");
         crawl("s3://" + bucket + "/orders/");
 
-        TableEnvironment tEnv =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inBatchMode()
-                                .withConfiguration(flink.clientConfiguration())
-                                .build());
-        tEnv.executeSql(
-                "CREATE CATALOG lake WITH ('type' = 'tributary', 'store' = '"
-                        + home.resolve("catalog")
-                        + "', 's3.endpoint' = '"
-                        + s3.endpoint()
-                        + "', 's3.path-style' = 'true', 's3.access-key' = '"
-                        + S3Service.ACCESS_KEY
-                        + "', 's3.secret-key' = '"
-                        + S3Service.SECRET_KEY
-                        + "')");
+        TableEnvironment tEnv = new CrawledLake(home).sql();
         assertThat(rows(tEnv, "SHOW DATABASES IN lake"))
                 .extracting(r -> r.getField(0))
                 .contains("retail", "default");

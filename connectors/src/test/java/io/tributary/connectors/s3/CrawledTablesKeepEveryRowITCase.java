@@ -6,16 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.catalog.CatalogService;
 import io.tributary.catalog.crawler.CrawlReport;
-import io.tributary.catalog.crawler.Crawler;
 import io.tributary.catalog.crawler.CrawlerOptions;
-import io.tributary.catalog.crawler.ObjectStore;
-import io.tributary.catalog.crawler.ObjectStores;
-import io.tributary.catalog.crawler.S3Settings;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.Column;
-import io.tributary.catalog.registry.SchemaRegistry;
-import io.tributary.catalog.store.CatalogStore;
-import io.tributary.catalog.store.CatalogStores;
 import io.tributary.embedded.S3Service;
 import io.tributary.embedded.SharedServices;
 import java.io.IOException;
@@ -29,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
@@ -252,24 +244,14 @@ class CrawledTablesKeepEveryRowITCase {
 
     // ---- helpers
 
-    private S3Settings settings() {
-        return new S3Settings(
-                s3.endpoint(), S3Service.REGION, true, S3Service.ACCESS_KEY, S3Service.SECRET_KEY);
-    }
-
     private CrawlReport crawl(String location, CrawlerOptions options) throws Exception {
-        try (CatalogService catalog = catalog();
-                ObjectStore objects = ObjectStores.open(location, settings())) {
-            CrawlReport report = new Crawler(catalog, objects, options, null).crawl();
-            assertThat(report.tablesCreated()).as(report.toString()).isNotEmpty();
-            return report;
-        }
+        CrawlReport report = new CrawledLake(home).crawl(location, options);
+        assertThat(report.tablesCreated()).as(report.toString()).isNotEmpty();
+        return report;
     }
 
     private CatalogService catalog() {
-        SchemaRegistry registry = SchemaRegistry.open(home.resolve("registry"));
-        CatalogStore store = CatalogStores.embedded(home.resolve("catalog"));
-        return new CatalogService(store, registry, store, registry);
+        return new CrawledLake(home).catalog();
     }
 
     private CatalogTable table(String db, String name) throws Exception {
@@ -287,22 +269,7 @@ class CrawledTablesKeepEveryRowITCase {
     }
 
     private TableEnvironment sql() {
-        TableEnvironment env =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inBatchMode()
-                                .withConfiguration(SharedServices.flink().clientConfiguration())
-                                .build());
-        env.executeSql(
-                "CREATE CATALOG lake WITH ('type' = 'tributary', 'store' = '"
-                        + home.resolve("catalog")
-                        + "', 's3.endpoint' = '"
-                        + s3.endpoint()
-                        + "', 's3.path-style' = 'true', 's3.access-key' = '"
-                        + S3Service.ACCESS_KEY
-                        + "', 's3.secret-key' = '"
-                        + S3Service.SECRET_KEY
-                        + "')");
+        TableEnvironment env = new CrawledLake(home).sql();
         env.executeSql("USE CATALOG lake");
         return env;
     }
