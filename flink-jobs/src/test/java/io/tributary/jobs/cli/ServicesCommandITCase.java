@@ -23,11 +23,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ServicesCommandITCase {
 
-    @TempDir Path home;
+    /**
+     * Cleaned here, after {@code services down}, and best-effort: the in-process CLI's embedded
+     * catalog store (H2) may still flush a file while JUnit deletes the folder.
+     */
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER)
+    Path home;
 
     @AfterEach
     void alwaysStop() {
         CliRun.of("services", "down", "--home", home.toString());
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(home)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // a file written while walking: left to the machine's temp cleanup
+        }
     }
 
     @Test
