@@ -11,6 +11,7 @@ import io.tributary.catalog.model.DataType.Field;
 import io.tributary.catalog.model.DataType.Struct;
 import io.tributary.catalog.model.Partition;
 import io.tributary.catalog.model.TypeWidening;
+import io.tributary.objectstore.ObjectStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

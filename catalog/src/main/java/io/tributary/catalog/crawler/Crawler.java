@@ -8,6 +8,8 @@ import io.tributary.catalog.model.CatalogDatabase;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.Partition;
 import io.tributary.catalog.store.CatalogException;
+import io.tributary.objectstore.ObjectInfo;
+import io.tributary.objectstore.ObjectStore;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.tributary.catalog.crawler;
 
 import io.tributary.catalog.model.DataType;
+import io.tributary.objectstore.ObjectInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

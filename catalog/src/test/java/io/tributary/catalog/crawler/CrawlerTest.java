@@ -10,6 +10,8 @@ import io.tributary.catalog.model.Partition;
 import io.tributary.catalog.model.TableFormat;
 import io.tributary.catalog.registry.SchemaRegistry;
 import io.tributary.catalog.store.CatalogStores;
+import io.tributary.objectstore.ObjectStore;
+import io.tributary.objectstore.ObjectStores;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

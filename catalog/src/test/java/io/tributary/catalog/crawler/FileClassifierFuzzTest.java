@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.tributary.embedded.internal.ByteMutations;
+import io.tributary.objectstore.ObjectInfo;
+import io.tributary.objectstore.ObjectStore;
+import io.tributary.objectstore.ObjectStores;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +50,7 @@ class FileClassifierFuzzTest {
         Random random = new Random(seed);
         List<byte[]> valid = validFiles();
         String[] names = {"f.json", "f.csv", "f.json.gz", "f.avro", "f.parquet"};
-        LocalObjectStore store = new LocalObjectStore(dir);
+        ObjectStore store = ObjectStores.open(dir.toUri().toString(), null);
         FileClassifier classifier = new FileClassifier(store, 64 * 1024, 100);
         int classified = 0;
         int refused = 0;

@@ -1,5 +1,6 @@
 package io.tributary.connectors.cdc;
 
+import io.tributary.connectors.changes.SourceTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,10 @@
 package io.tributary.connectors.cdc;
 
 import io.tributary.catalog.model.Column;
+import io.tributary.connectors.changes.ChangeOp;
+import io.tributary.connectors.changes.ChangeRecord;
+import io.tributary.connectors.changes.RowShape;
+import io.tributary.connectors.changes.SourceTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;

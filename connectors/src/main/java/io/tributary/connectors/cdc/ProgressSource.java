@@ -1,5 +1,7 @@
 package io.tributary.connectors.cdc;
 
+import io.tributary.connectors.changes.ChangeRecord;
+import io.tributary.connectors.changes.SourceTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

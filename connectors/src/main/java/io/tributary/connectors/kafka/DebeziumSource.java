@@ -2,8 +2,8 @@ package io.tributary.connectors.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.connectors.cdc.ChangeOp;
-import io.tributary.connectors.cdc.ChangeRecord;
+import io.tributary.connectors.changes.ChangeOp;
+import io.tributary.connectors.changes.ChangeRecord;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

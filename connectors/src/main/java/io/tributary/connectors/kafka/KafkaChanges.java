@@ -1,6 +1,6 @@
 package io.tributary.connectors.kafka;
 
-import io.tributary.connectors.cdc.ChangeRecord;
+import io.tributary.connectors.changes.ChangeRecord;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;

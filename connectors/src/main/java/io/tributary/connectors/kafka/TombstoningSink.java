@@ -1,7 +1,7 @@
 package io.tributary.connectors.kafka;
 
-import io.tributary.connectors.cdc.ChangeOp;
-import io.tributary.connectors.cdc.ChangeRecord;
+import io.tributary.connectors.changes.ChangeOp;
+import io.tributary.connectors.changes.ChangeRecord;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.tributary.connectors.s3;
 
-import io.tributary.catalog.crawler.ObjectInfo;
+import io.tributary.objectstore.ObjectInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

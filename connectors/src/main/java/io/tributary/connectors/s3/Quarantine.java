@@ -2,9 +2,9 @@ package io.tributary.connectors.s3;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.catalog.crawler.ObjectStore;
-import io.tributary.catalog.crawler.ObjectStores;
-import io.tributary.catalog.crawler.S3Settings;
+import io.tributary.objectstore.ObjectStore;
+import io.tributary.objectstore.ObjectStores;
+import io.tributary.objectstore.S3Settings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

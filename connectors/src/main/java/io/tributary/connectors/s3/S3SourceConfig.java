@@ -1,8 +1,8 @@
 package io.tributary.connectors.s3;
 
-import io.tributary.catalog.crawler.ObjectStore;
-import io.tributary.catalog.crawler.ObjectStores;
-import io.tributary.catalog.crawler.S3Settings;
+import io.tributary.objectstore.ObjectStore;
+import io.tributary.objectstore.ObjectStores;
+import io.tributary.objectstore.S3Settings;
 import java.io.Serializable;
 
 /**

@@ -1,7 +1,7 @@
 package io.tributary.connectors.s3;
 
 import io.tributary.catalog.crawler.JsonRecordPath;
-import io.tributary.catalog.crawler.S3Settings;
+import io.tributary.objectstore.S3Settings;
 import java.util.Locale;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;

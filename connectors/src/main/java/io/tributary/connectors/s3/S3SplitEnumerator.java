@@ -1,7 +1,7 @@
 package io.tributary.connectors.s3;
 
-import io.tributary.catalog.crawler.ObjectInfo;
-import io.tributary.catalog.crawler.ObjectStore;
+import io.tributary.objectstore.ObjectInfo;
+import io.tributary.objectstore.ObjectStore;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

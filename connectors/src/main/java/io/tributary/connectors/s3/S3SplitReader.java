@@ -1,6 +1,6 @@
 package io.tributary.connectors.s3;
 
-import io.tributary.catalog.crawler.ObjectStore;
+import io.tributary.objectstore.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -370,9 +370,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         org.apache.parquet.hadoop.ParquetReader<org.apache.avro.generic.GenericRecord> in =
                 org.apache.parquet.avro.AvroParquetReader
                         .<org.apache.avro.generic.GenericRecord>builder(
-                                new io.tributary.catalog.crawler.RangeInputFile(
+                                new io.tributary.objectstore.RangeInputFile(
                                         store,
-                                        new io.tributary.catalog.crawler.ObjectInfo(
+                                        new io.tributary.objectstore.ObjectInfo(
                                                 s.key(), s.size(), null)))
                         .build();
         return new WholeFileRecords() {

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.tributary.catalog.registry.RegistryHttpServer;
 import io.tributary.catalog.registry.SchemaRegistryClient;
+import io.tributary.connectors.changes.ChangeOp;
+import io.tributary.connectors.changes.ChangeRecord;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.PostgresService;
 import io.tributary.embedded.SharedServices;

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.catalog.model.Column;
 import io.tributary.catalog.model.DataType;
+import io.tributary.connectors.changes.ChangeOp;
+import io.tributary.connectors.changes.ChangeRecord;
+import io.tributary.connectors.changes.ChangeRows;
+import io.tributary.connectors.changes.RowShape;
+import io.tributary.connectors.changes.SourceTable;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;

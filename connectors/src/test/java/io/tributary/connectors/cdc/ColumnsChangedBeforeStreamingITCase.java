@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tributary.connectors.changes.ChangeOp;
+import io.tributary.connectors.changes.ChangeRecord;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.SharedServices;
 import java.sql.Connection;

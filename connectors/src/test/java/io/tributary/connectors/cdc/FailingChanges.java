@@ -1,5 +1,6 @@
 package io.tributary.connectors.cdc;
 
+import io.tributary.connectors.changes.ChangeRecord;
 import io.tributary.embedded.SharedServices;
 import java.util.Arrays;
 import java.util.Map;

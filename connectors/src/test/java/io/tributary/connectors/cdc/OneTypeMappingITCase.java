@@ -10,6 +10,8 @@ import io.tributary.catalog.model.Column;
 import io.tributary.catalog.registry.SchemaRegistry;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
+import io.tributary.connectors.changes.ChangeOp;
+import io.tributary.connectors.changes.ChangeRecord;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.SharedServices;
 import java.math.BigDecimal;

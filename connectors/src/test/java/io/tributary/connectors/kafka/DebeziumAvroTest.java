@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.catalog.model.Column;
 import io.tributary.catalog.model.DataType;
-import io.tributary.connectors.cdc.ChangeOp;
-import io.tributary.connectors.cdc.ChangeRecord;
-import io.tributary.connectors.cdc.RowShape;
-import io.tributary.connectors.cdc.SourceTable;
+import io.tributary.connectors.changes.ChangeOp;
+import io.tributary.connectors.changes.ChangeRecord;
+import io.tributary.connectors.changes.RowShape;
+import io.tributary.connectors.changes.SourceTable;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.LocalDate;

@@ -8,7 +8,7 @@ import io.tributary.connectors.cdc.CdcConnection;
 import io.tributary.connectors.cdc.CdcSourceBuilder;
 import io.tributary.connectors.cdc.FailingChanges;
 import io.tributary.connectors.cdc.OrdersWriter;
-import io.tributary.connectors.cdc.SourceTable;
+import io.tributary.connectors.changes.SourceTable;
 import io.tributary.embedded.PostgresService;
 import io.tributary.embedded.SharedServices;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.tributary.connectors.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.catalog.crawler.ObjectInfo;
+import io.tributary.objectstore.ObjectInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

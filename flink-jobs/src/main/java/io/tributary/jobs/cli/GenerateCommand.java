@@ -1,10 +1,10 @@
 package io.tributary.jobs.cli;
 
 import io.tributary.catalog.CatalogService;
-import io.tributary.catalog.flink.FlinkTypes;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.Column;
 import io.tributary.catalog.model.TableFormat;
+import io.tributary.connectors.types.FlinkTypes;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

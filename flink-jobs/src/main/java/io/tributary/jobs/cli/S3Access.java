@@ -1,7 +1,7 @@
 package io.tributary.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tributary.catalog.crawler.S3Settings;
+import io.tributary.objectstore.S3Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.connectors.cdc.CdcConnection;
 import io.tributary.connectors.cdc.CdcSourceBuilder;
-import io.tributary.connectors.cdc.ChangeRecord;
+import io.tributary.connectors.changes.ChangeRecord;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.SharedServices;
 import java.sql.Connection;

@@ -99,7 +99,7 @@ class ServicesCommandITCase {
         // crawled from the embedded S3, generated, run as generated: the services' endpoints
         // fill the generated pipeline's S3 settings
         try (var s3 =
-                new io.tributary.catalog.crawler.S3Settings(
+                new io.tributary.objectstore.S3Settings(
                                 services.at("/s3/endpoint").asText(),
                                 services.at("/s3/region").asText(),
                                 true,

@@ -1,4 +1,4 @@
-package io.tributary.catalog.flink;
+package io.tributary.connectors.catalog;
 
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.Column;
@@ -6,6 +6,7 @@ import io.tributary.catalog.model.Partition;
 import io.tributary.catalog.store.CatalogException;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
+import io.tributary.connectors.types.FlinkTypes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
-package io.tributary.connectors.cdc;
+package io.tributary.connectors.changes;
 
-import io.tributary.catalog.flink.FlinkTypes;
 import io.tributary.catalog.model.Column;
+import io.tributary.connectors.types.FlinkTypes;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

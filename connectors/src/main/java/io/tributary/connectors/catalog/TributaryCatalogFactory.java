@@ -1,4 +1,4 @@
-package io.tributary.catalog.flink;
+package io.tributary.connectors.catalog;
 
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;

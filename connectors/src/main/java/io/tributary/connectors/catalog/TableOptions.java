@@ -1,4 +1,4 @@
-package io.tributary.catalog.flink;
+package io.tributary.connectors.catalog;
 
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.TableFormat;

@@ -1,4 +1,4 @@
-package io.tributary.connectors.cdc;
+package io.tributary.connectors.changes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package io.tributary.connectors.cdc;
+package io.tributary.connectors.changes;
 
 import java.lang.reflect.Type;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.tributary.connectors.cdc;
+package io.tributary.connectors.changes;
 
 import io.tributary.catalog.model.Column;
 import io.tributary.catalog.model.DataType;

@@ -1,4 +1,4 @@
-package io.tributary.catalog.crawler;
+package io.tributary.objectstore;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.tributary.connectors.cdc;
+package io.tributary.connectors.changes;
 
 /**
  * What happened to a row, with Debezium's one-letter codes so envelopes written to Kafka are read

@@ -1,4 +1,4 @@
-package io.tributary.catalog.flink;
+package io.tributary.connectors.types;
 
 import io.tributary.catalog.model.DataType;
 import io.tributary.catalog.model.DataType.ArrayOf;
