@@ -2,6 +2,7 @@ package io.tributary.connectors.catalog;
 
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.TableFormat;
+import io.tributary.connectors.cdc.CdcTableOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,10 +29,6 @@ final class TableOptions {
         return t.format() != TableFormat.JDBC;
     }
 
-    private static final java.util.regex.Pattern JDBC_URL =
-            java.util.regex.Pattern.compile(
-                    "^jdbc:(mysql|mariadb|postgresql)://([^/:?]+)(?::(\\d+))?/([^?;]*).*$");
-
     /** A bounded read through Flink's {@code jdbc} connector. */
     private static void jdbc(
             CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
@@ -56,47 +53,31 @@ final class TableOptions {
 
     /**
      * The table's change stream (snapshot, then every insert, update and delete) through {@code
-     * tributary-cdc}: Flink CDC's {@code mysql-cdc} or {@code postgres-cdc} connector.
+     * tributary-cdc}, derived where a pipeline's {@code cdc} source is ({@link CdcTableOptions}).
      */
     private static void changeStream(
             CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
         String url = t.properties().getOrDefault("jdbc.url", t.location());
-        java.util.regex.Matcher m = JDBC_URL.matcher(url == null ? "" : url);
-        if (!m.matches()) {
+        CdcTableOptions cdc;
+        try {
+            cdc = CdcTableOptions.forUrl(url);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "Table "
                             + t.name()
                             + " has no JDBC URL a change stream can be read from (jdbc:mysql://,"
                             + " jdbc:mariadb:// or jdbc:postgresql://)");
         }
-        boolean postgres = m.group(1).equals("postgresql");
-        String table = t.properties().getOrDefault("jdbc.table", t.name());
-        String container = t.properties().getOrDefault("jdbc.database", m.group(4));
-        o.put("connector", "tributary-cdc");
-        o.put("database-type", postgres ? "postgres" : "mysql");
-        o.put("hostname", m.group(2));
-        o.put("port", m.group(3) != null ? m.group(3) : postgres ? "5432" : "3306");
-        credentials(t, catalogOptions, o);
-        o.put("table-name", table);
-        if (postgres) {
-            o.put("database-name", m.group(4));
-            o.put("schema-name", container);
-            o.put("decoding.plugin.name", "pgoutput");
-            o.put("scan.incremental.snapshot.enabled", "true");
-            if (!t.primaryKey().isEmpty()) {
-                // works whatever the table's REPLICA IDENTITY: Flink restores the before image
-                o.put("changelog-mode", "upsert");
-            }
-            // one slot per table source: two queries on one slot would steal each other's changes
-            String slot =
-                    ("tributary_" + m.group(4) + "_" + container + "_" + table)
-                            .toLowerCase(java.util.Locale.ROOT)
-                            .replaceAll("[^a-z0-9_]", "_");
-            o.put("slot.name", slot.length() > 63 ? slot.substring(0, 63) : slot);
-        } else {
-            o.put("database-name", container);
-            o.put("server-time-zone", "UTC");
-        }
+        o.putAll(
+                cdc.credentials(
+                                t.properties().get("jdbc.user"),
+                                catalogOptions.get(TributaryCatalogFactory.JDBC_PASSWORD.key()))
+                        .table(
+                                t.properties().get("jdbc.database"),
+                                t.properties().getOrDefault("jdbc.table", t.name()))
+                        .keyed(!t.primaryKey().isEmpty())
+                        .reader(catalogOptions.get(TributaryCatalogFactory.CDC_READER.key()))
+                        .options());
     }
 
     private static void credentials(

@@ -60,6 +60,16 @@ public final class TributaryCatalogFactory implements CatalogFactory {
                             "Password added to the options of crawled JDBC tables (the catalog"
                                     + " never stores one).");
 
+    public static final ConfigOption<String> CDC_READER =
+            ConfigOptions.key("cdc.reader")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Who reads the change streams of JDBC tables in continuous mode: a"
+                                    + " PostgreSQL table's replication slot is"
+                                    + " tributary_<reader>_<schema>_<table> (default: the"
+                                    + " database). A pipeline's catalog source sets its name.");
+
     public static final ConfigOption<String> SCAN_MODE =
             ConfigOptions.key("scan.mode")
                     .stringType()
@@ -115,6 +125,7 @@ public final class TributaryCatalogFactory implements CatalogFactory {
                 STORE_PASSWORD,
                 DEFAULT_DATABASE,
                 JDBC_PASSWORD,
+                CDC_READER,
                 SCAN_MODE,
                 QUARANTINE_PATH,
                 S3_ENDPOINT,

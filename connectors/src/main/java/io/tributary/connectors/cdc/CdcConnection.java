@@ -27,7 +27,7 @@ public record CdcConnection(
 
     private static final Pattern URL =
             Pattern.compile(
-                    "^jdbc:(mysql|mariadb|postgresql)://([^/:?]+)(?::(\\d+))?/([^?;]*)(.*)$");
+                    "^jdbc:(mysql|mariadb|postgresql)://([^/:?;]+)(?::(\\d+))?/?([^?;]*)(.*)$");
 
     /**
      * Parses {@code jdbc:mysql://host:port/db}, {@code jdbc:mariadb://...} or {@code

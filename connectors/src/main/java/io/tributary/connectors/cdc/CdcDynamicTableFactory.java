@@ -1,5 +1,16 @@
 package io.tributary.connectors.cdc;
 
+import static io.tributary.connectors.cdc.CdcConnectorOptions.DATABASE_NAME;
+import static io.tributary.connectors.cdc.CdcConnectorOptions.DATABASE_TYPE;
+import static io.tributary.connectors.cdc.CdcConnectorOptions.HOSTNAME;
+import static io.tributary.connectors.cdc.CdcConnectorOptions.JDBC_PROPERTIES_PREFIX;
+import static io.tributary.connectors.cdc.CdcConnectorOptions.PASSWORD;
+import static io.tributary.connectors.cdc.CdcConnectorOptions.PORT;
+import static io.tributary.connectors.cdc.CdcConnectorOptions.POSTGRES_SSL_PREFIX;
+import static io.tributary.connectors.cdc.CdcConnectorOptions.SCHEMA_NAME;
+import static io.tributary.connectors.cdc.CdcConnectorOptions.TABLE_NAME;
+import static io.tributary.connectors.cdc.CdcConnectorOptions.USERNAME;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -7,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
@@ -34,14 +44,6 @@ import org.apache.flink.table.factories.FactoryUtil;
 public final class CdcDynamicTableFactory implements DynamicTableSourceFactory {
 
     public static final String IDENTIFIER = "tributary-cdc";
-
-    public static final ConfigOption<String> DATABASE_TYPE =
-            ConfigOptions.key("database-type")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "mysql (MySQL, MariaDB, Aurora MySQL: Flink CDC's mysql-cdc) or"
-                                    + " postgres (PostgreSQL, Aurora PostgreSQL: postgres-cdc).");
 
     @Override
     public String factoryIdentifier() {
@@ -108,25 +110,25 @@ public final class CdcDynamicTableFactory implements DynamicTableSourceFactory {
     private static String table(CdcConnection.Kind kind, Map<String, String> o) {
         String namespace =
                 kind == CdcConnection.Kind.MYSQL
-                        ? o.get("database-name")
-                        : o.getOrDefault("schema-name", "public");
-        return namespace + "." + o.get("table-name");
+                        ? o.get(DATABASE_NAME.key())
+                        : o.getOrDefault(SCHEMA_NAME.key(), SCHEMA_NAME.defaultValue());
+        return namespace + "." + o.get(TABLE_NAME.key());
     }
 
     /** Asked over JDBC with the source's own host, credentials and TLS settings. */
     private static ProgressSource.Estimates estimates(
             CdcConnection.Kind kind, Map<String, String> o, String table) {
         Properties p = new Properties();
-        if (o.get("username") != null) {
-            p.setProperty("user", o.get("username"));
+        if (o.get(USERNAME.key()) != null) {
+            p.setProperty("user", o.get(USERNAME.key()));
         }
-        if (o.get("password") != null) {
-            p.setProperty("password", o.get("password"));
+        if (o.get(PASSWORD.key()) != null) {
+            p.setProperty("password", o.get(PASSWORD.key()));
         }
-        String host = o.get("hostname");
+        String host = o.get(HOSTNAME.key());
         String url;
         if (kind == CdcConnection.Kind.MYSQL) {
-            url = "jdbc:mysql://" + host + ":" + o.getOrDefault("port", "3306") + "/";
+            url = "jdbc:mysql://" + host + ":" + o.getOrDefault(PORT.key(), "3306") + "/";
             p.setProperty("connectTimeout", "5000");
             p.setProperty("socketTimeout", "10000");
             p.setProperty("allowPublicKeyRetrieval", "true");
@@ -135,8 +137,8 @@ public final class CdcDynamicTableFactory implements DynamicTableSourceFactory {
             p.setProperty("useSSL", "false");
             o.forEach(
                     (k, v) -> {
-                        if (k.startsWith("jdbc.properties.")) {
-                            p.setProperty(k.substring("jdbc.properties.".length()), v);
+                        if (k.startsWith(JDBC_PROPERTIES_PREFIX)) {
+                            p.setProperty(k.substring(JDBC_PROPERTIES_PREFIX.length()), v);
                         }
                     });
             if (p.getProperty("sslMode") != null) {
@@ -147,19 +149,19 @@ public final class CdcDynamicTableFactory implements DynamicTableSourceFactory {
                     "jdbc:postgresql://"
                             + host
                             + ":"
-                            + o.getOrDefault("port", "5432")
+                            + o.getOrDefault(PORT.key(), "5432")
                             + "/"
-                            + o.get("database-name");
+                            + o.get(DATABASE_NAME.key());
             p.setProperty("connectTimeout", "5");
             p.setProperty("socketTimeout", "10");
             // Debezium's database.ssl* are the PostgreSQL driver's own names
             for (String k : List.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword")) {
-                String v = o.get("debezium.database." + k);
+                String v = o.get(POSTGRES_SSL_PREFIX + k);
                 if (v != null) {
                     p.setProperty(k, v);
                 }
             }
         }
-        return new JdbcEstimates(kind, url, o.get("database-name"), p, List.of(table));
+        return new JdbcEstimates(kind, url, o.get(DATABASE_NAME.key()), p, List.of(table));
     }
 }

@@ -1,12 +1,12 @@
 package io.tributary.jobs.translator;
 
+import io.tributary.connectors.catalog.TributaryCatalogFactory;
+import io.tributary.connectors.cdc.CdcTableOptions;
 import io.tributary.jobs.definition.SourceDef;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The connector options of a pipeline source: tributary-s3 for files, tributary-cdc (Flink CDC's
@@ -15,10 +15,6 @@ import java.util.regex.Pattern;
  * anything the connector takes can be set.
  */
 final class SourceOptions {
-
-    private static final Pattern JDBC_URL =
-            Pattern.compile(
-                    "^jdbc:(mysql|mariadb|postgresql)://([^/:?]+)(?::(\\d+))?/?([^?;]*).*$");
 
     private SourceOptions() {}
 
@@ -65,65 +61,18 @@ final class SourceOptions {
     }
 
     private static void cdc(SourceDef s, Map<String, String> o) {
-        Matcher m = JDBC_URL.matcher(s.setting("url"));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a JDBC URL of MySQL, MariaDB or PostgreSQL");
-        }
-        boolean postgres = m.group(1).equals("postgresql");
         String[] table = s.setting("table").split("\\.", 2);
-        o.put("connector", "tributary-cdc");
-        o.put("database-type", postgres ? "postgres" : "mysql");
-        o.put("hostname", m.group(2));
-        o.put("port", m.group(3) != null ? m.group(3) : postgres ? "5432" : "3306");
-        put(o, "username", s.setting("user"));
-        put(o, "password", s.setting("password"));
-        boolean latest = "latest".equals(s.setting("startup"));
-        if (postgres) {
-            o.put("database-name", m.group(4));
-            o.put("schema-name", table[0]);
-            o.put("table-name", table[1]);
-            o.put("decoding.plugin.name", "pgoutput");
-            o.put("scan.incremental.snapshot.enabled", "true");
-            o.put("changelog-mode", "upsert");
-            String slot =
-                    s.setting(
-                            "slot",
-                            ("tributary_" + s.name() + "_" + table[0] + "_" + table[1])
-                                    .toLowerCase(Locale.ROOT)
-                                    .replaceAll("[^a-z0-9_]", "_"));
-            o.put("slot.name", slot.length() > 63 ? slot.substring(0, 63) : slot);
-            o.put("scan.startup.mode", latest ? "latest-offset" : "initial");
-            // TLS for the snapshot and the replication connection (Debezium's database.ssl*)
-            String ssl = s.setting("ssl-mode");
-            put(o, "debezium.database.sslmode", ssl == null ? null : ssl.toLowerCase(Locale.ROOT));
-            put(o, "debezium.database.sslrootcert", s.setting("ssl-root-cert"));
-        } else {
-            o.put("database-name", table[0]);
-            o.put("table-name", table[1]);
-            o.put("server-time-zone", "UTC");
-            // a rebooted database (RDS maintenance, a failover) is noticed and reconnected to
-            // within
-            // seconds, not Debezium's default minute
-            o.put("debezium.connect.keep.alive.interval.ms", "5000");
-            o.put("scan.startup.mode", latest ? "latest-offset" : "initial");
-            put(o, "server-id", s.setting("server-id"));
-            String ssl = s.setting("ssl-mode");
-            if (ssl != null) {
-                ssl = ssl.toLowerCase(Locale.ROOT);
-                // libpq's names to MySQL's: the binlog client's and Connector/J's
-                String mysql =
-                        switch (ssl) {
-                            case "disable" -> "disabled";
-                            case "prefer", "allow" -> "preferred";
-                            case "require" -> "required";
-                            case "verify-ca" -> "verify_ca";
-                            case "verify-full" -> "verify_identity";
-                            default -> throw new IllegalArgumentException("ssl-mode " + ssl);
-                        };
-                o.put("debezium.database.ssl.mode", mysql);
-                o.put("jdbc.properties.sslMode", mysql.toUpperCase(Locale.ROOT));
-            }
-        }
+        o.putAll(
+                CdcTableOptions.forUrl(s.setting("url"))
+                        .credentials(s.setting("user"), s.setting("password"))
+                        .table(table[0], table[1])
+                        .keyed(!s.primaryKey().isEmpty())
+                        .reader(s.name())
+                        .slot(s.setting("slot"))
+                        .latest("latest".equals(s.setting("startup")))
+                        .serverId(s.setting("server-id"))
+                        .tls(s.setting("ssl-mode"), s.setting("ssl-root-cert"))
+                        .options());
     }
 
     private static void kafka(SourceDef s, Map<String, String> o) {
@@ -153,6 +102,8 @@ final class SourceOptions {
         o.put("type", "tributary");
         o.put("store", s.setting("store", home.resolve("catalog").toString()));
         o.put("scan.mode", s.setting("mode", "continuous"));
+        // a change stream read through this source is this source's (its PostgreSQL slot too)
+        o.put(TributaryCatalogFactory.CDC_READER.key(), s.name());
         put(o, "jdbc.password", s.setting("password"));
         put(o, "s3.endpoint", s.setting("endpoint"));
         put(o, "s3.region", s.setting("region"));
