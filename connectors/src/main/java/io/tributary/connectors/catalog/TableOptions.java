@@ -3,8 +3,15 @@ package io.tributary.connectors.catalog;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.TableFormat;
 import io.tributary.connectors.cdc.CdcTableOptions;
+import io.tributary.connectors.s3.S3ConnectorOptions;
+import io.tributary.connectors.s3.S3DynamicTableFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.connector.file.table.FileSystemConnectorOptions;
+import org.apache.flink.formats.csv.CsvFormatOptions;
+import org.apache.flink.formats.json.JsonFormatOptions;
+import org.apache.flink.table.factories.FactoryUtil;
 
 /**
  * The one place that decides which connector options a catalog table carries into Flink SQL: files
@@ -15,14 +22,11 @@ import java.util.Map;
  */
 final class TableOptions {
 
-    static final String SCAN_MODE = "scan.mode";
-
-    /** Catalog options handed to every S3 table read by tributary-s3. */
-    static final java.util.List<String> S3_KEYS =
-            java.util.List.of(
-                    "s3.endpoint", "s3.region", "s3.path-style", "s3.access-key", "s3.secret-key");
-
     private TableOptions() {}
+
+    private static String csv(ConfigOption<?> option) {
+        return TableFormat.CSV.id() + "." + option.key();
+    }
 
     /** Whether the table's connector fills partition columns from folders of either style. */
     static boolean readsFolderPartitions(CatalogTable t) {
@@ -32,19 +36,19 @@ final class TableOptions {
     /** A bounded read through Flink's {@code jdbc} connector. */
     private static void jdbc(
             CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
-        o.put("connector", "jdbc");
+        o.put(FactoryUtil.CONNECTOR.key(), FlinkJdbcOptions.IDENTIFIER);
         String url = t.properties().getOrDefault("jdbc.url", t.location());
         if (!"postgresql".equals(t.properties().get("classification"))
                 && !url.contains("tinyInt1isBit")) {
             // TINYINT(1) read as the number the catalog says it is (the crawler reads it so)
             url += (url.contains("?") ? "&" : "?") + "tinyInt1isBit=false";
         }
-        o.put("url", url);
+        o.put(FlinkJdbcOptions.URL.key(), url);
         String table = t.properties().getOrDefault("jdbc.table", t.name());
         String container = t.properties().get("jdbc.database");
         boolean postgres = "postgresql".equals(t.properties().get("classification"));
         o.put(
-                "table-name",
+                FlinkJdbcOptions.TABLE_NAME.key(),
                 postgres && container != null && !container.equals("public")
                         ? container + "." + table
                         : table);
@@ -84,11 +88,11 @@ final class TableOptions {
             CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
         String user = t.properties().get("jdbc.user");
         if (user != null) {
-            o.put("username", user);
+            o.put(FlinkJdbcOptions.USERNAME.key(), user);
         }
         String password = catalogOptions.get(TributaryCatalogFactory.JDBC_PASSWORD.key());
         if (password != null) {
-            o.put("password", password);
+            o.put(FlinkJdbcOptions.PASSWORD.key(), password);
         }
     }
 
@@ -96,7 +100,8 @@ final class TableOptions {
         Map<String, String> o = new LinkedHashMap<>();
         switch (t.format()) {
             case JDBC -> {
-                if ("continuous".equals(catalogOptions.get(SCAN_MODE))) {
+                if ("continuous"
+                        .equals(catalogOptions.get(TributaryCatalogFactory.SCAN_MODE.key()))) {
                     changeStream(t, catalogOptions, o);
                 } else {
                     jdbc(t, catalogOptions, o);
@@ -105,13 +110,16 @@ final class TableOptions {
             case JSON, CSV, PARQUET, AVRO -> {
                 // Tributary's own source: CSV headers, every bad line quarantined, partitions
                 // of both styles, continuous when asked
-                o.put("connector", "tributary-s3");
-                o.put("path", t.location());
-                o.put("format", t.format().id());
-                o.put("scan.mode", catalogOptions.getOrDefault(SCAN_MODE, "bounded"));
+                o.put(FactoryUtil.CONNECTOR.key(), S3DynamicTableFactory.IDENTIFIER);
+                o.put(S3ConnectorOptions.PATH.key(), t.location());
+                o.put(FactoryUtil.FORMAT.key(), t.format().id());
+                o.put(
+                        S3ConnectorOptions.SCAN_MODE.key(),
+                        catalogOptions.getOrDefault(
+                                TributaryCatalogFactory.SCAN_MODE.key(), "bounded"));
                 // a read never writes into the data's location
                 o.put(
-                        "scan.quarantine.path",
+                        S3ConnectorOptions.SCAN_QUARANTINE_PATH.key(),
                         io.tributary.catalog.Quarantines.forTable(
                                 io.tributary.catalog.Quarantines.base(
                                         catalogOptions.get(
@@ -120,31 +128,37 @@ final class TableOptions {
                                 t.database(),
                                 t.name()));
                 if (t.format() == TableFormat.CSV) {
-                    o.put("csv.field-delimiter", t.formatOptions().getOrDefault("delimiter", ","));
-                    o.put("csv.null-literal", "");
+                    o.put(
+                            csv(CsvFormatOptions.FIELD_DELIMITER),
+                            t.formatOptions().getOrDefault("delimiter", ","));
+                    o.put(csv(CsvFormatOptions.NULL_LITERAL), "");
                     if ("true".equals(t.formatOptions().get("header"))) {
-                        o.put("scan.header-lines", "1");
+                        o.put(S3ConnectorOptions.SCAN_HEADER_LINES.key(), "1");
                     }
                 } else if (t.format() == TableFormat.JSON) {
-                    o.put("json.timestamp-format.standard", "SQL");
+                    o.put(
+                            TableFormat.JSON.id() + "." + JsonFormatOptions.TIMESTAMP_FORMAT.key(),
+                            "SQL");
                     if ("array".equals(t.formatOptions().get("layout"))) {
-                        o.put("scan.record-layout", "json-array");
+                        o.put(S3ConnectorOptions.SCAN_RECORD_LAYOUT.key(), "json-array");
                     }
                     if (t.formatOptions().containsKey("json-path")) {
-                        o.put("scan.json-path", t.formatOptions().get("json-path"));
+                        o.put(
+                                S3ConnectorOptions.SCAN_JSON_PATH.key(),
+                                t.formatOptions().get("json-path"));
                     }
                 }
-                for (String key : S3_KEYS) {
-                    String v = catalogOptions.get(key);
+                for (ConfigOption<?> key : TributaryCatalogFactory.S3_ACCESS) {
+                    String v = catalogOptions.get(key.key());
                     if (v != null && t.location().startsWith("s3")) {
-                        o.put(key, v);
+                        o.put(key.key(), v);
                     }
                 }
             }
             default -> {
-                o.put("connector", "filesystem");
-                o.put("path", t.location());
-                o.put("format", t.format().id());
+                o.put(FactoryUtil.CONNECTOR.key(), "filesystem");
+                o.put(FileSystemConnectorOptions.PATH.key(), t.location());
+                o.put(FactoryUtil.FORMAT.key(), t.format().id());
             }
         }
         return o;

@@ -1,5 +1,8 @@
 package io.tributary.connectors.catalog;
 
+import io.tributary.connectors.s3.S3ConnectorOptions;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -80,32 +83,14 @@ public final class TributaryCatalogFactory implements CatalogFactory {
                                     + " PostgreSQL tables: their change stream through Flink CDC,"
                                     + " a snapshot then every insert, update and delete).");
 
-    public static final ConfigOption<String> S3_ENDPOINT =
-            ConfigOptions.key("s3.endpoint")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("S3-compatible endpoint handed to the tables (default AWS).");
-
-    public static final ConfigOption<String> S3_REGION =
-            ConfigOptions.key("s3.region").stringType().noDefaultValue().withDescription("Region.");
-
-    public static final ConfigOption<String> S3_PATH_STYLE =
-            ConfigOptions.key("s3.path-style")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("Path-style addressing for the tables.");
-
-    public static final ConfigOption<String> S3_ACCESS_KEY =
-            ConfigOptions.key("s3.access-key")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("Access key (default: the AWS credential chain).");
-
-    public static final ConfigOption<String> S3_SECRET_KEY =
-            ConfigOptions.key("s3.secret-key")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("Secret key, with s3.access-key.");
+    /** The S3 access of the catalog's file tables: tributary-s3's own options. */
+    static final List<ConfigOption<?>> S3_ACCESS =
+            List.of(
+                    S3ConnectorOptions.S3_ENDPOINT,
+                    S3ConnectorOptions.S3_REGION,
+                    S3ConnectorOptions.S3_PATH_STYLE,
+                    S3ConnectorOptions.S3_ACCESS_KEY,
+                    S3ConnectorOptions.S3_SECRET_KEY);
 
     @Override
     public String factoryIdentifier() {
@@ -119,20 +104,18 @@ public final class TributaryCatalogFactory implements CatalogFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(
-                STORE,
-                STORE_USER,
-                STORE_PASSWORD,
-                DEFAULT_DATABASE,
-                JDBC_PASSWORD,
-                CDC_READER,
-                SCAN_MODE,
-                QUARANTINE_PATH,
-                S3_ENDPOINT,
-                S3_REGION,
-                S3_PATH_STYLE,
-                S3_ACCESS_KEY,
-                S3_SECRET_KEY);
+        Set<ConfigOption<?>> options = new HashSet<>(S3_ACCESS);
+        options.addAll(
+                Set.of(
+                        STORE,
+                        STORE_USER,
+                        STORE_PASSWORD,
+                        DEFAULT_DATABASE,
+                        JDBC_PASSWORD,
+                        CDC_READER,
+                        SCAN_MODE,
+                        QUARANTINE_PATH));
+        return options;
     }
 
     @Override

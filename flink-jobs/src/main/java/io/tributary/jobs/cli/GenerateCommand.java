@@ -176,7 +176,7 @@ final class GenerateCommand implements Callable<Integer> {
         y.add("");
         y.add("sinks:");
         y.add("  - name: warehouse");
-        y.add("    type: warehouse");
+        y.add("    type: redshift");
         y.add("    from: " + source + "_mapped");
         y.add("    url: " + (url != null ? quote(url) : "${warehouse-url}"));
         y.add("    user: ${warehouse-user:-}");

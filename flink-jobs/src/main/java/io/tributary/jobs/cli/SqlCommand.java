@@ -1,6 +1,8 @@
 package io.tributary.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.connectors.catalog.TributaryCatalogFactory;
+import io.tributary.connectors.s3.S3ConnectorOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.flink.table.catalog.CommonCatalogOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -183,27 +186,29 @@ final class SqlCommand implements Callable<Integer> {
     /** The Tributary catalog as a file catalog store entry: every session of the client sees it. */
     private void writeCatalog(Path dir, Path catalogs, PrintWriter err) throws IOException {
         Map<String, String> options = new LinkedHashMap<>();
-        options.put("type", "tributary");
+        options.put(CommonCatalogOptions.CATALOG_TYPE.key(), TributaryCatalogFactory.IDENTIFIER);
         String store = System.getenv(CatalogAccess.STORE_ENV);
         options.put(
-                "store",
+                TributaryCatalogFactory.STORE.key(),
                 store != null && !store.isBlank() ? store : dir.resolve("catalog").toString());
-        options.put("scan.mode", scanMode);
-        options.put("quarantine.path", dir.resolve("quarantine").toUri().toString());
+        options.put(TributaryCatalogFactory.SCAN_MODE.key(), scanMode);
+        options.put(
+                TributaryCatalogFactory.QUARANTINE_PATH.key(),
+                dir.resolve("quarantine").toUri().toString());
         Optional<JsonNode> running = ServicesCommand.runningState(dir);
         if (s3.endpoint != null) {
-            options.put("s3.endpoint", s3.endpoint);
-            options.put("s3.path-style", "true");
+            options.put(S3ConnectorOptions.S3_ENDPOINT.key(), s3.endpoint);
+            options.put(S3ConnectorOptions.S3_PATH_STYLE.key(), "true");
         } else if (running.isPresent() && running.get().at("/services/s3/endpoint").isTextual()) {
             JsonNode e = running.get().at("/services/s3");
-            options.put("s3.endpoint", e.get("endpoint").asText());
-            options.put("s3.path-style", "true");
+            options.put(S3ConnectorOptions.S3_ENDPOINT.key(), e.get("endpoint").asText());
+            options.put(S3ConnectorOptions.S3_PATH_STYLE.key(), "true");
             // the embedded server's fixed loopback keys, not secrets
-            options.put("s3.access-key", e.path("access-key").asText());
-            options.put("s3.secret-key", e.path("secret-key").asText());
+            options.put(S3ConnectorOptions.S3_ACCESS_KEY.key(), e.path("access-key").asText());
+            options.put(S3ConnectorOptions.S3_SECRET_KEY.key(), e.path("secret-key").asText());
         }
         if (s3.region != null) {
-            options.put("s3.region", s3.region);
+            options.put(S3ConnectorOptions.S3_REGION.key(), s3.region);
         }
         List<String> lines = new ArrayList<>();
         options.forEach(

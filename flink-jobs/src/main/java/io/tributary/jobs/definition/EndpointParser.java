@@ -1,18 +1,24 @@
 package io.tributary.jobs.definition;
 
+import io.tributary.connectors.yaml.EndpointVocabulary;
+import io.tributary.connectors.yaml.YamlBlock;
 import io.tributary.jobs.definition.SinkDef.SinkType;
 import io.tributary.jobs.definition.SourceDef.SourceType;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.flink.table.types.logical.utils.LogicalTypeParser;
 
 /**
- * The sources and sinks of a pipeline file, type by type: which keys each type takes, which it
- * needs, and what their values must be; {@link PipelineParser} hands each item here.
+ * The sources and sinks of a pipeline file: the keys every source or sink has (name, type, columns,
+ * keys, options) are read here; the rest of a block is handed to its type's connector ({@link
+ * EndpointVocabulary}), which checks its own keys and turns them into table options.
  */
 final class EndpointParser {
 
@@ -20,86 +26,10 @@ final class EndpointParser {
 
     static final Set<String> SOURCE_COMMON =
             Set.of("name", "type", "columns", "primary-key", "options");
-    static final Map<SourceType, Set<String>> SOURCE_KEYS =
-            Map.of(
-                    SourceType.S3,
-                    Set.of(
-                            "path",
-                            "format",
-                            "mode",
-                            "scan-interval",
-                            "rescan-interval",
-                            "multi-line",
-                            "partition-keys",
-                            "bad-records",
-                            "endpoint",
-                            "region",
-                            "path-style",
-                            "access-key",
-                            "secret-key"),
-                    SourceType.CDC,
-                    Set.of(
-                            "url",
-                            "table",
-                            "user",
-                            "password",
-                            "startup",
-                            "server-id",
-                            "slot",
-                            "ssl-mode",
-                            "ssl-root-cert"),
-                    SourceType.KAFKA,
-                    Set.of(
-                            "topic",
-                            "bootstrap-servers",
-                            "format",
-                            "registry-url",
-                            "startup",
-                            "group-id",
-                            "security-protocol",
-                            "sasl-mechanism",
-                            "sasl-username",
-                            "sasl-password",
-                            "ssl-root-cert"),
-                    SourceType.CATALOG,
-                    Set.of(
-                            "table",
-                            "store",
-                            "mode",
-                            "password",
-                            "endpoint",
-                            "region",
-                            "access-key",
-                            "secret-key",
-                            "path-style"));
     static final Set<String> SINK_COMMON = Set.of("name", "type", "from", "keys", "options");
-    static final Map<SinkType, Set<String>> SINK_KEYS =
-            Map.of(
-                    SinkType.WAREHOUSE,
-                    Set.of(
-                            "url",
-                            "table",
-                            "mode",
-                            "user",
-                            "password",
-                            "staging-path",
-                            "iam-role",
-                            "auto-create",
-                            "schema-evolution",
-                            "freshness-column",
-                            "ssl-mode",
-                            "ssl-root-cert"),
-                    SinkType.KAFKA,
-                    Set.of(
-                            "topic",
-                            "bootstrap-servers",
-                            "format",
-                            "registry-url",
-                            "security-protocol",
-                            "sasl-mechanism",
-                            "sasl-username",
-                            "sasl-password",
-                            "ssl-root-cert"));
+
+    /** The block's list-valued keys, kept as lists in the definition rather than settings. */
+    private static final Set<String> LISTS = Set.of("partition-keys");
 
     private EndpointParser() {}
 
@@ -110,121 +40,30 @@ final class EndpointParser {
             throw new PipelineException(n.keyAt("type"), "is required: s3, cdc, kafka or catalog");
         }
         SourceType type = SourceType.valueOf(typeText.toUpperCase(Locale.ROOT));
-        java.util.Set<String> allowed = new java.util.HashSet<>(SOURCE_COMMON);
-        allowed.addAll(SOURCE_KEYS.get(type));
+        EndpointVocabulary vocabulary = type.vocabulary();
+        Set<String> allowed = new HashSet<>(SOURCE_COMMON);
+        allowed.addAll(vocabulary.keys());
         n.onlyKeys(allowed);
         PipelineParser.declare(n, name, names);
         Map<String, String> columns = columns(n);
-        Map<String, String> own = new LinkedHashMap<>();
-        for (String k : SOURCE_KEYS.get(type)) {
-            if (!k.equals("partition-keys")) {
-                n.string(k).ifPresent(v -> own.put(k, v));
-            }
-        }
-        List<String> partitionKeys = n.strings("partition-keys");
         List<String> primaryKey = n.strings("primary-key");
-        switch (type) {
-            case S3 -> {
-                String path = n.required("path");
-                if (!path.matches("(?i)(s3a?|file)://.+|/.+")) {
-                    throw new PipelineException(
-                            n.keyAt("path"), "'" + path + "' is not an s3:// or file:// prefix");
-                }
-                n.oneOf("format", null, "json", "csv", "parquet", "avro");
-                n.required("format");
-                n.oneOf("mode", "continuous", "continuous", "bounded");
-                n.duration("scan-interval", null);
-                n.duration("rescan-interval", null);
-                own.putIfAbsent("bad-records", settings.badRecords());
-                n.oneOf(
-                        "bad-records",
-                        settings.badRecords(),
-                        "quarantine",
-                        "fail",
-                        "skip-and-count");
-                needColumns(n, columns, type);
-                for (String p : partitionKeys) {
-                    if (!columns.containsKey(p)) {
-                        throw new PipelineException(
-                                n.keyAt("partition-keys"),
-                                "'"
-                                        + p
-                                        + "' is not one of the columns; a partition key is a column filled from the folder name");
-                    }
-                }
-            }
-            case CDC -> {
-                String url = n.required("url");
-                if (!url.matches("jdbc:(mysql|mariadb|postgresql)://[^/:?]+(:\\d+)?/?.*")) {
-                    throw new PipelineException(
-                            n.keyAt("url"),
-                            "'"
-                                    + url.replaceAll("\\?.*", "")
-                                    + "' is not a jdbc:mysql://, jdbc:mariadb:// or jdbc:postgresql:// URL");
-                }
-                String table = n.required("table");
-                if (!table.contains(".")) {
-                    throw new PipelineException(
-                            n.keyAt("table"),
-                            "'"
-                                    + table
-                                    + "' needs its database (MySQL) or schema (PostgreSQL): db.table");
-                }
-                n.oneOf("startup", "initial", "initial", "latest");
-                sslMode(n);
-                if (!url.startsWith("jdbc:postgresql:") && n.string("ssl-root-cert").isPresent()) {
-                    throw new PipelineException(
-                            n.keyAt("ssl-root-cert"),
-                            "is for PostgreSQL sources (a PEM file); MySQL's clients trust a Java"
-                                    + " truststore: give it under options as"
-                                    + " debezium.database.ssl.truststore and"
-                                    + " jdbc.properties.trustCertificateKeyStoreUrl");
-                }
-                needColumns(n, columns, type);
-                if (primaryKey.isEmpty()) {
-                    throw new PipelineException(
-                            n.keyAt("primary-key"),
-                            "is required for a change stream: updates and deletes are matched on it");
-                }
-            }
-            case KAFKA -> {
-                n.required("topic");
-                n.required("bootstrap-servers");
-                kafkaSecurity(n);
-                String format =
-                        n.oneOf(
-                                "format",
-                                null,
-                                "json",
-                                "avro-confluent",
-                                "debezium-json",
-                                "debezium-avro-confluent");
-                if (format == null) {
-                    throw new PipelineException(
-                            n.keyAt("format"),
-                            "is required: json, avro-confluent, debezium-json or debezium-avro-confluent");
-                }
-                if (format.endsWith("confluent")) {
-                    n.required("registry-url");
-                }
-                n.oneOf("startup", "earliest", "earliest", "latest", "group-offsets");
-                needColumns(n, columns, type);
-            }
-            case CATALOG -> {
-                String table = n.required("table");
-                if (table.split("\\.").length != 2) {
-                    throw new PipelineException(
-                            n.keyAt("table"), "'" + table + "' is not <database>.<table>");
-                }
-                n.oneOf("mode", "continuous", "continuous", "bounded");
-                if (!columns.isEmpty()) {
-                    throw new PipelineException(
-                            n.keyAt("columns"),
-                            "comes from the catalog for a catalog source; use a transform's resolve-choice to change types");
-                }
-            }
-            default -> throw new IllegalStateException(type.toString());
+        if (vocabulary.needsColumns() && columns.isEmpty()) {
+            throw new PipelineException(
+                    n.keyAt("columns"),
+                    "is required for a "
+                            + type.id()
+                            + " source (name: TYPE per line), or crawl it and declare type: catalog");
         }
+        Map<String, String> own =
+                settings(
+                        n,
+                        vocabulary,
+                        block(
+                                n,
+                                name,
+                                columns,
+                                primaryKey,
+                                Map.of("bad-records", settings.badRecords())));
         for (String k : primaryKey) {
             if (!columns.isEmpty() && !columns.containsKey(k)) {
                 throw new PipelineException(
@@ -236,81 +75,22 @@ final class EndpointParser {
                 type,
                 Map.copyOf(own),
                 columns,
-                List.copyOf(partitionKeys),
+                List.copyOf(n.strings("partition-keys")),
                 List.copyOf(primaryKey),
                 Map.copyOf(n.stringMap("options")),
                 n.at());
     }
 
-    private static void needColumns(YamlNode n, Map<String, String> columns, SourceType type) {
-        if (columns.isEmpty()) {
-            throw new PipelineException(
-                    n.keyAt("columns"),
-                    "is required for a "
-                            + type.id()
-                            + " source (name: TYPE per line), or crawl it and declare type: catalog");
-        }
-    }
-
-    private static Map<String, String> columns(YamlNode n) {
-        Map<String, String> columns = n.stringMap("columns");
-        if (!columns.isEmpty()) {
-            YamlNode c = n.map("columns").orElseThrow();
-            for (Map.Entry<String, String> e : columns.entrySet()) {
-                checkType(c.keyAt(e.getKey()), e.getValue());
-            }
-        }
-        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(columns));
-    }
-
-    static void checkType(Position at, String type) {
-        try {
-            LogicalTypeParser.parse(type, PipelineParser.class.getClassLoader());
-        } catch (RuntimeException e) {
-            throw new PipelineException(
-                    at,
-                    "'"
-                            + type
-                            + "' is not a Flink SQL type (e.g. BIGINT, STRING, DECIMAL(10, 2), TIMESTAMP(3))");
-        }
-    }
-
-    /** TLS to a database: libpq's sslmode names, for PostgreSQL, Redshift and MySQL alike. */
-    private static void sslMode(YamlNode n) {
-        n.oneOf(
-                "ssl-mode",
-                null,
-                "disable",
-                "allow",
-                "prefer",
-                "require",
-                "verify-ca",
-                "verify-full");
-    }
-
-    /** A Kafka endpoint's security: the protocol and SASL mechanism names Kafka knows. */
-    static void kafkaSecurity(YamlNode n) {
-        n.oneOf("security-protocol", null, "plaintext", "ssl", "sasl_plaintext", "sasl_ssl");
-        n.oneOf("sasl-mechanism", null, "plain", "scram-sha-256", "scram-sha-512");
-        if (n.string("sasl-username").isPresent() != n.string("sasl-password").isPresent()) {
-            throw new PipelineException(
-                    n.keyAt(
-                            n.string("sasl-username").isPresent()
-                                    ? "sasl-username"
-                                    : "sasl-password"),
-                    "needs sasl-username and sasl-password together");
-        }
-    }
-
     static SinkDef sink(YamlNode n, Map<String, Position> names, String settingsEvolution) {
         String name = n.required("name");
-        String typeText = n.oneOf("type", null, "warehouse", "kafka");
+        String typeText = n.oneOf("type", null, "redshift", "warehouse", "kafka");
         if (typeText == null) {
-            throw new PipelineException(n.keyAt("type"), "is required: warehouse or kafka");
+            throw new PipelineException(n.keyAt("type"), "is required: redshift or kafka");
         }
-        SinkType type = SinkType.valueOf(typeText.toUpperCase(Locale.ROOT));
-        java.util.Set<String> allowed = new java.util.HashSet<>(SINK_COMMON);
-        allowed.addAll(SINK_KEYS.get(type));
+        SinkType type = SinkType.named(typeText);
+        EndpointVocabulary vocabulary = type.vocabulary();
+        Set<String> allowed = new HashSet<>(SINK_COMMON);
+        allowed.addAll(vocabulary.keys());
         n.onlyKeys(allowed);
         String from = n.required("from");
         if (!names.containsKey(from.toLowerCase(Locale.ROOT))) {
@@ -323,60 +103,19 @@ final class EndpointParser {
                     n.keyAt("name"),
                     "'" + name + "' is not a usable name (letters, digits and '_')");
         }
-        Map<String, String> own = new LinkedHashMap<>();
-        for (String k : SINK_KEYS.get(type)) {
-            n.string(k).ifPresent(v -> own.put(k, v));
-        }
         List<String> keys = n.strings("keys");
-        switch (type) {
-            case WAREHOUSE -> {
-                String url = n.required("url");
-                if (!url.matches("jdbc:(postgresql|redshift)://.+")) {
-                    throw new PipelineException(
-                            n.keyAt("url"),
-                            "'"
-                                    + url.replaceAll("\\?.*", "")
-                                    + "' is not a jdbc:postgresql:// or jdbc:redshift:// URL");
-                }
-                sslMode(n);
-                String table = n.required("table");
-                if (table.split("\\.").length > 2) {
-                    throw new PipelineException(
-                            n.keyAt("table"), "'" + table + "' is not [schema.]table");
-                }
-                String mode =
-                        n.oneOf("mode", keys.isEmpty() ? "append" : "upsert", "upsert", "append");
-                if (mode.equals("upsert") && keys.isEmpty()) {
-                    throw new PipelineException(
-                            n.keyAt("keys"),
-                            "is required with mode: upsert (the columns a row is matched on)");
-                }
-                own.put("mode", mode);
-            }
-            case KAFKA -> {
-                n.required("topic");
-                n.required("bootstrap-servers");
-                kafkaSecurity(n);
-                String format =
-                        n.oneOf(
-                                "format",
-                                "json",
-                                "json",
-                                "avro-confluent",
-                                "debezium-json",
-                                "debezium-avro-confluent");
-                if (format.endsWith("confluent")) {
-                    n.required("registry-url");
-                }
-                own.put("format", format);
-            }
-            default -> throw new IllegalStateException(type.toString());
-        }
-        if (type == SinkType.WAREHOUSE) {
-            own.put(
-                    "schema-evolution",
-                    n.oneOf("schema-evolution", settingsEvolution, "evolve", "fail"));
-        }
+        Map<String, String> own =
+                settings(
+                        n,
+                        vocabulary,
+                        block(
+                                n,
+                                name,
+                                Map.of(),
+                                keys,
+                                settingsEvolution == null
+                                        ? Map.of()
+                                        : Map.of("schema-evolution", settingsEvolution)));
         return new SinkDef(
                 name,
                 type,
@@ -385,5 +124,101 @@ final class EndpointParser {
                 List.copyOf(keys),
                 Map.copyOf(n.stringMap("options")),
                 n.at());
+    }
+
+    /** The block's own keys' values, checked by its connector, with what the check resolved. */
+    private static Map<String, String> settings(
+            YamlNode n, EndpointVocabulary vocabulary, YamlBlock block) {
+        Map<String, String> own = new LinkedHashMap<>();
+        for (String k : vocabulary.keys()) {
+            if (!LISTS.contains(k)) {
+                n.string(k).ifPresent(v -> own.put(k, v));
+            }
+        }
+        own.putAll(vocabulary.check(block));
+        return own;
+    }
+
+    /** A YAML block as a connector sees it: values, and errors at their lines. */
+    private static YamlBlock block(
+            YamlNode n,
+            String name,
+            Map<String, String> columns,
+            List<String> keys,
+            Map<String, String> pipelineDefaults) {
+        return new YamlBlock() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Optional<String> string(String key) {
+                return n.string(key);
+            }
+
+            @Override
+            public String required(String key) {
+                return n.required(key);
+            }
+
+            @Override
+            public String oneOf(String key, String defaultValue, String... allowed) {
+                return n.oneOf(key, defaultValue, allowed);
+            }
+
+            @Override
+            public void duration(String key) {
+                n.duration(key, null);
+            }
+
+            @Override
+            public List<String> strings(String key) {
+                return n.strings(key);
+            }
+
+            @Override
+            public List<String> columns() {
+                return List.copyOf(columns.keySet());
+            }
+
+            @Override
+            public List<String> keys() {
+                return keys;
+            }
+
+            @Override
+            public Optional<String> pipelineDefault(String key) {
+                return Optional.ofNullable(pipelineDefaults.get(key));
+            }
+
+            @Override
+            public RuntimeException error(String key, String message) {
+                return new PipelineException(n.keyAt(key), message);
+            }
+        };
+    }
+
+    private static Map<String, String> columns(YamlNode n) {
+        Map<String, String> columns = n.stringMap("columns");
+        if (!columns.isEmpty()) {
+            YamlNode c = n.map("columns").orElseThrow();
+            for (Map.Entry<String, String> e : columns.entrySet()) {
+                checkType(c.keyAt(e.getKey()), e.getValue());
+            }
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(columns));
+    }
+
+    static void checkType(Position at, String type) {
+        try {
+            LogicalTypeParser.parse(type, PipelineParser.class.getClassLoader());
+        } catch (RuntimeException e) {
+            throw new PipelineException(
+                    at,
+                    "'"
+                            + type
+                            + "' is not a Flink SQL type (e.g. BIGINT, STRING, DECIMAL(10, 2), TIMESTAMP(3))");
+        }
     }
 }

@@ -1,6 +1,15 @@
 package io.tributary.jobs.definition;
 
+import io.tributary.connectors.catalog.CatalogYaml;
+import io.tributary.connectors.cdc.CdcYaml;
+import io.tributary.connectors.kafka.KafkaYaml;
+import io.tributary.connectors.s3.S3Yaml;
+import io.tributary.connectors.yaml.EndpointVocabulary;
+import io.tributary.connectors.yaml.YamlEndpoint;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,14 +34,42 @@ public record SourceDef(
 
     /** What a source reads. */
     public enum SourceType {
-        S3,
-        CDC,
-        KAFKA,
-        CATALOG;
+        S3(S3Yaml.SOURCE),
+        CDC(CdcYaml.SOURCE),
+        KAFKA(KafkaYaml.SOURCE),
+        CATALOG(CatalogYaml.SOURCE);
+
+        private final EndpointVocabulary vocabulary;
+
+        SourceType(EndpointVocabulary vocabulary) {
+            this.vocabulary = vocabulary;
+        }
 
         public String id() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
+
+        /** The connector's YAML keys, checks and options for this type. */
+        public EndpointVocabulary vocabulary() {
+            return vocabulary;
+        }
+    }
+
+    /**
+     * The connector's options for this source (the catalog's, for a catalog source), the source's
+     * own {@code options} on top so anything the connector takes can be set.
+     *
+     * @param home the Tributary home the pipeline runs under
+     */
+    public Map<String, String> connectorOptions(Path home) {
+        Map<String, String> o =
+                new LinkedHashMap<>(
+                        type.vocabulary()
+                                .options(
+                                        new YamlEndpoint(
+                                                name, settings, primaryKey, home.toString())));
+        o.putAll(options);
+        return o;
     }
 
     public String setting(String key) {

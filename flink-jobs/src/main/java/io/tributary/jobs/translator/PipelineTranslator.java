@@ -167,7 +167,7 @@ public final class PipelineTranslator {
             catalogSource(env, s);
             return;
         }
-        Map<String, String> options = SourceOptions.of(s);
+        Map<String, String> options = s.connectorOptions(home);
         StringBuilder ddl =
                 new StringBuilder("CREATE TEMPORARY TABLE ")
                         .append(Sql.id(s.name()))
@@ -195,7 +195,7 @@ public final class PipelineTranslator {
 
     private void catalogSource(TableEnvironment env, SourceDef s) {
         String catalog = "tributary_" + s.name();
-        Map<String, String> options = SourceOptions.catalog(s, home);
+        Map<String, String> options = s.connectorOptions(home);
         execute(
                 env,
                 "CREATE CATALOG " + Sql.id(catalog) + " " + Sql.with(options),
@@ -339,7 +339,7 @@ public final class PipelineTranslator {
                             + s.keys().stream().map(Sql::id).collect(Collectors.joining(", "))
                             + ") NOT ENFORCED");
         }
-        Map<String, String> options = SinkOptions.of(s);
+        Map<String, String> options = s.connectorOptions();
         String ddl =
                 "CREATE TEMPORARY TABLE "
                         + Sql.id(table)

@@ -14,9 +14,11 @@ import io.tributary.embedded.PostgresService;
 import io.tributary.embedded.SharedServices;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
+import io.tributary.jobs.definition.SourceDef;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.table.catalog.ObjectPath;
@@ -103,10 +105,9 @@ class OneCaptureDerivationITCase {
 
         for (var source : pipeline.sources()) {
             Map<String, String> catalogOptions =
-                    SourceOptions.catalog(
-                            new io.tributary.jobs.definition.SourceDef(
+                    new SourceDef(
                                     source.name(),
-                                    io.tributary.jobs.definition.SourceDef.SourceType.CATALOG,
+                                    SourceDef.SourceType.CATALOG,
                                     Map.of(
                                             "table",
                                             "crawled." + source.name(),
@@ -115,11 +116,11 @@ class OneCaptureDerivationITCase {
                                                     ? MariaDbService.PASSWORD
                                                     : ""),
                                     Map.of(),
-                                    java.util.List.of(),
-                                    java.util.List.of(),
+                                    List.of(),
+                                    List.of(),
                                     Map.of(),
-                                    source.at()),
-                            home);
+                                    source.at())
+                            .connectorOptions(home);
             TributaryFlinkCatalog flinkCatalog = new TributaryFlinkCatalog("lake", catalogOptions);
             flinkCatalog.open();
             try {
@@ -127,16 +128,16 @@ class OneCaptureDerivationITCase {
                         flinkCatalog
                                 .getTable(new ObjectPath("crawled", source.name()))
                                 .getOptions();
-                assertThat(fromCatalog).isEqualTo(SourceOptions.of(source));
+                assertThat(fromCatalog).isEqualTo(source.connectorOptions(home));
             } finally {
                 flinkCatalog.close();
             }
         }
-        Map<String, String> pg = SourceOptions.of(pipeline.sources().get(1));
+        Map<String, String> pg = pipeline.sources().get(1).connectorOptions(home);
         assertThat(pg)
                 .containsEntry("slot.name", "tributary_accounts_public_accounts")
                 .containsEntry("changelog-mode", "upsert");
-        assertThat(SourceOptions.of(pipeline.sources().get(0)))
+        assertThat(pipeline.sources().get(0).connectorOptions(home))
                 .containsEntry("database-name", "same_shop")
                 .containsEntry("debezium.connect.keep.alive.interval.ms", "5000");
     }

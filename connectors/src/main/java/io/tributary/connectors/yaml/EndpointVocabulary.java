@@ -1,0 +1,49 @@
+package io.tributary.connectors.yaml;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+
+/**
+ * A connector's side of a pipeline file: the YAML keys of its source or sink type, their checks,
+ * and the connector options they become. It lives beside the connector's {@code XConnectorOptions},
+ * so a new option is one edit in the connector's package; the pipeline parser only hands the block
+ * over, as Flink CDC's composer hands a source's config to its factory.
+ */
+public interface EndpointVocabulary {
+
+    /** The YAML keys this type takes besides the common ones (name, type, options, ...). */
+    Set<String> keys();
+
+    /** Whether the block must declare its columns (a catalog table brings its own). */
+    default boolean needsColumns() {
+        return true;
+    }
+
+    /**
+     * Checks the block's values, with errors at their lines; returns the settings it resolves
+     * beyond what the block says (defaults that depend on other keys or the pipeline's settings).
+     */
+    Map<String, String> check(YamlBlock block);
+
+    /** The table options of the connector, before the block's own {@code options} go on top. */
+    Map<String, String> options(YamlEndpoint endpoint);
+
+    /** Puts {@code key = value} when the value is there. */
+    static void put(Map<String, String> o, ConfigOption<?> key, String value) {
+        put(o, key.key(), value);
+    }
+
+    /** Puts {@code key = value} under a key built from a prefix, when the value is there. */
+    static void put(Map<String, String> o, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            o.put(key, value);
+        }
+    }
+
+    /** No resolved settings. */
+    static Map<String, String> none() {
+        return new HashMap<>();
+    }
+}
