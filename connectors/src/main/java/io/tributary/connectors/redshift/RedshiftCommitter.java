@@ -1,16 +1,10 @@
 package io.tributary.connectors.redshift;
 
-import io.tributary.connectors.redshift.dialect.PostgresDialect;
-import io.tributary.connectors.redshift.dialect.RedshiftDialect;
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
-import io.tributary.connectors.redshift.internal.FileStager;
 import io.tributary.connectors.redshift.internal.Jdbc;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import io.tributary.connectors.redshift.internal.TablePreparer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,14 +15,11 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 import org.apache.flink.api.connector.sink2.Committer;
-import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.core.fs.Path;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkCommitterMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.postgresql.PGConnection;
+import org.apache.flink.table.types.logical.LogicalType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +35,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
 
     private final SinkSpec spec;
     private final WarehouseDialect dialect;
+    private final StageLoader stages;
     private final Counter rowsCommitted;
     private final Counter replaysAcknowledged;
     private final DescriptiveStatisticsHistogram commitMillis;
@@ -56,6 +48,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
     RedshiftCommitter(SinkSpec spec, SinkCommitterMetricGroup metrics) {
         this.spec = spec;
         this.dialect = spec.dialect();
+        this.stages = StageLoader.of(spec);
         this.rowsCommitted = metrics.counter("rowsCommitted");
         this.replaysAcknowledged = metrics.counter("replaysAcknowledged");
         this.commitMillis =
@@ -105,9 +98,9 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
         Connection conn = connection();
         conn.setAutoCommit(false);
         try {
-            if (dialect instanceof RedshiftDialect r) {
-                try (Statement s = conn.createStatement()) {
-                    s.execute(r.lockBookmarks(spec.bookmarks()));
+            try (Statement s = conn.createStatement()) {
+                for (String sql : dialect.lockBookmarks(spec.bookmarks())) {
+                    s.execute(sql);
                 }
             }
             long committed = -1;
@@ -130,7 +123,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                         c.subtask(),
                         spec.target(),
                         committed);
-                dropStage(conn, c);
+                stages.discard(conn, c);
                 replaysAcknowledged.inc();
                 return false;
             }
@@ -138,7 +131,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                 for (String sql : spec.preActions()) {
                     s.execute(sql);
                 }
-                Optional<String> staged = load(conn, s, c);
+                Optional<String> staged = stages.load(conn, s, c, () -> stagedTypes(c));
                 if (staged.isPresent()) {
                     for (String sql :
                             dialect.apply(
@@ -164,12 +157,8 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                     ins.setLong(5, c.rows());
                     ins.executeUpdate();
                 }
-                if (spec.stagingPath().isEmpty()) {
-                    // the stage goes with the commit: a rollback keeps it for the retry
-                    s.execute("DROP TABLE " + c.stagedLocation());
-                } else if (staged.isPresent()) {
-                    s.execute("DROP TABLE " + staged.get());
-                }
+                // the stage goes with the commit: a rollback keeps it for the retry
+                stages.release(s, c, staged);
                 for (String sql : spec.postActions()) {
                     s.execute(sql);
                 }
@@ -183,9 +172,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
             }
             throw e;
         }
-        if (spec.stagingPath().isPresent()) {
-            deleteStagedFiles(c);
-        }
+        stages.afterCommit(c);
         long millis = (System.nanoTime() - start) / 1_000_000;
         commitMillis.update(millis);
         rowsCommitted.inc(c.rows());
@@ -218,97 +205,11 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
     }
 
     /**
-     * Loads the staged rows in this transaction. Returns the relation to apply them from, or empty
-     * when they went straight into the target (appends staged as files).
-     */
-    private Optional<String> load(Connection conn, Statement s, RedshiftCommittable c)
-            throws SQLException, IOException {
-        if (spec.stagingPath().isEmpty()) {
-            // PostgreSQL, staged in a durable table by the writer
-            try (PreparedStatement ps = conn.prepareStatement("SELECT to_regclass(?)")) {
-                ps.setString(1, c.stagedLocation());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getString(1) == null) {
-                        throw new IllegalStateException(
-                                "The staged rows of checkpoint "
-                                        + c.checkpointId()
-                                        + " (subtask "
-                                        + c.subtask()
-                                        + ") are gone: staging table "
-                                        + c.stagedLocation()
-                                        + " was dropped outside Tributary and the bookmark is below"
-                                        + " it. Restore from an earlier savepoint or reset the sink's"
-                                        + " bookmark.");
-                    }
-                }
-            }
-            return Optional.of(c.stagedLocation());
-        }
-        Path file = new Path(c.stagedLocation());
-        if (!file.getFileSystem().exists(file)) {
-            throw new IllegalStateException(
-                    "The staged file of checkpoint "
-                            + c.checkpointId()
-                            + " (subtask "
-                            + c.subtask()
-                            + ") is gone: "
-                            + file
-                            + ". 'sink.staging.path' must be storage every TaskManager and the"
-                            + " warehouse can read, and that outlives them (s3://, a shared mount).");
-        }
-        // appends go straight into the target: one write; upserts through a temporary table,
-        // which is not WAL-logged, for the latest change per key
-        boolean changes = spec.stagesChanges();
-        String relation =
-                changes ? dialect.quote("__tributary_stage") : dialect.qualified(spec.target());
-        if (dialect instanceof RedshiftDialect r) {
-            if (changes) {
-                s.execute(r.createStagingTable(relation, c.columns(), stagedTypes(c)));
-            }
-            String manifest = FileStager.manifestOf(c.stagedLocation());
-            Path path = new Path(manifest);
-            try (OutputStream out =
-                    path.getFileSystem().create(path, FileSystem.WriteMode.OVERWRITE)) {
-                out.write(
-                        RedshiftDialect.manifest(List.of(c.stagedLocation()))
-                                .getBytes(StandardCharsets.UTF_8));
-            }
-            s.execute(
-                    r.copyFromManifest(
-                            relation,
-                            c.columns(),
-                            changes,
-                            manifest,
-                            spec.iamRole(),
-                            spec.s3Region()));
-        } else {
-            PostgresDialect p = (PostgresDialect) dialect;
-            if (changes) {
-                s.execute(
-                        "CREATE TEMP TABLE "
-                                + relation
-                                + " "
-                                + dialect.stagingColumns(c.columns(), stagedTypes(c), true)
-                                + " ON COMMIT DROP");
-            }
-            try (InputStream raw = file.getFileSystem().open(file);
-                    InputStream in =
-                            FileStager.gzipped(spec) ? new GZIPInputStream(raw, 1 << 16) : raw) {
-                conn.unwrap(PGConnection.class)
-                        .getCopyAPI()
-                        .copyIn(p.copyFromStdin(relation, c.columns(), changes), in, 1 << 16);
-            }
-        }
-        return changes ? Optional.of(relation) : Optional.empty();
-    }
-
-    /**
      * Types of the columns a committable was staged with, from this sink's schema: a restored
      * committable may hold fewer columns than the sink writes now, never others.
      */
-    private List<org.apache.flink.table.types.logical.LogicalType> stagedTypes(
-            RedshiftCommittable c) {
-        List<org.apache.flink.table.types.logical.LogicalType> types = new ArrayList<>();
+    private List<LogicalType> stagedTypes(RedshiftCommittable c) {
+        List<LogicalType> types = new ArrayList<>();
         for (String column : c.columns()) {
             int i = spec.columns().indexOf(column);
             if (i < 0) {
@@ -324,29 +225,6 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
             types.add(spec.types().get(i));
         }
         return types;
-    }
-
-    private void dropStage(Connection conn, RedshiftCommittable c)
-            throws SQLException, IOException {
-        if (spec.stagingPath().isEmpty()) {
-            conn.setAutoCommit(true);
-            try (Statement s = conn.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS " + c.stagedLocation());
-            }
-        } else {
-            deleteStagedFiles(c);
-        }
-    }
-
-    private void deleteStagedFiles(RedshiftCommittable c) throws IOException {
-        List<String> files =
-                dialect instanceof RedshiftDialect
-                        ? List.of(c.stagedLocation(), FileStager.manifestOf(c.stagedLocation()))
-                        : List.of(c.stagedLocation());
-        for (String f : files) {
-            Path p = new Path(f);
-            p.getFileSystem().delete(p, false);
-        }
     }
 
     private Connection connection() throws SQLException {

@@ -1,8 +1,6 @@
 package io.tributary.connectors.redshift;
 
 import io.tributary.connectors.redshift.internal.CsvRowEncoder;
-import io.tributary.connectors.redshift.internal.FileStager;
-import io.tributary.connectors.redshift.internal.PostgresStager;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import io.tributary.connectors.redshift.internal.Stager;
 import io.tributary.connectors.redshift.internal.TablePreparer;
@@ -75,10 +73,7 @@ final class RedshiftWriter
         } catch (SQLException e) {
             throw new IOException("Could not prepare " + spec.target() + " for the sink", e);
         }
-        this.stager =
-                spec.stagingPath().isPresent()
-                        ? new FileStager(spec, jobId, subtask)
-                        : new PostgresStager(spec, jobId, subtask);
+        this.stager = StageLoader.stager(spec, jobId, subtask);
         if (restoredId.isPresent()) {
             stager.removeOrphans(restoredId.getAsLong());
         }

@@ -31,7 +31,7 @@ class RedshiftDialectTest {
     @Test
     void redshiftCopiesStagedFilesThroughAManifestWithTheIamRole() {
         assertThat(
-                        redshift.copyFromManifest(
+                        redshift.copyFromStorage(
                                 "\"__tributary_stage\"",
                                 List.of("order_id", "amount"),
                                 true,
@@ -46,7 +46,7 @@ class RedshiftDialectTest {
                                 + " FORMAT AS CSV GZIP MANIFEST NULL AS '\\N' TIMEFORMAT 'auto'"
                                 + " DATEFORMAT 'auto' ACCEPTINVCHARS COMPUPDATE OFF STATUPDATE OFF");
         assertThat(
-                        redshift.copyFromManifest(
+                        redshift.copyFromStorage(
                                 "\"analytics\".\"sales\"",
                                 List.of("a"),
                                 false,
@@ -63,7 +63,7 @@ class RedshiftDialectTest {
 
     @Test
     void redshiftManifestListsEveryStagedFileAsMandatory() {
-        assertThat(RedshiftDialect.manifest(List.of("s3://b/x.csv.gz", "s3://b/y.csv.gz")))
+        assertThat(new RedshiftDialect().manifest(List.of("s3://b/x.csv.gz", "s3://b/y.csv.gz")))
                 .isEqualTo(
                         "{\"entries\":[{\"url\":\"s3://b/x.csv.gz\",\"mandatory\":true},"
                                 + "{\"url\":\"s3://b/y.csv.gz\",\"mandatory\":true}]}");

@@ -75,8 +75,20 @@ public final class PostgresDialect implements WarehouseDialect {
                 + " WHERE job_id = ? AND sink_name = ? AND subtask = ? FOR UPDATE";
     }
 
+    @Override
+    public boolean copiesFromStorage() {
+        return false;
+    }
+
+    /** A temporary stage table, gone with the commit transaction. */
+    @Override
+    public String createTemporaryStage(String relation, String columns) {
+        return "CREATE TEMP TABLE " + relation + " " + columns + " ON COMMIT DROP";
+    }
+
     /** COPY of staged CSV sent by the client into {@code relation} (a stage, or the target). */
-    public String copyFromStdin(String relation, List<String> columns, boolean changes) {
+    @Override
+    public String copyFromClient(String relation, List<String> columns, boolean changes) {
         return "COPY "
                 + relation
                 + " ("

@@ -94,14 +94,15 @@ public final class RedshiftDialect implements WarehouseDialect {
                 + " WHERE job_id = ? AND sink_name = ? AND subtask = ?";
     }
 
-    /** Taken at the start of each commit transaction (Redshift's table lock). */
-    public String lockBookmarks(TableId bookmarks) {
-        return "LOCK " + qualified(bookmarks);
+    /** Redshift's table lock: commits of one sink's subtasks take turns. */
+    @Override
+    public List<String> lockBookmarks(TableId bookmarks) {
+        return List.of("LOCK " + qualified(bookmarks));
     }
 
-    public String createStagingTable(
-            String staging, List<String> columns, List<LogicalType> types) {
-        return "CREATE TEMP TABLE " + staging + " " + stagingColumns(columns, types, true);
+    @Override
+    public boolean copiesFromStorage() {
+        return true;
     }
 
     /**
@@ -109,7 +110,8 @@ public final class RedshiftDialect implements WarehouseDialect {
      * stage for upserts, the target itself for appends); credentials are an IAM role ARN, or the
      * cluster's default role.
      */
-    public String copyFromManifest(
+    @Override
+    public String copyFromStorage(
             String relation,
             List<String> columns,
             boolean changes,
@@ -189,7 +191,8 @@ public final class RedshiftDialect implements WarehouseDialect {
     }
 
     /** The manifest COPY reads: every staged file, each mandatory. */
-    public static String manifest(List<String> fileUrls) {
+    @Override
+    public String manifest(List<String> fileUrls) {
         return fileUrls.stream()
                 .map(
                         u ->

@@ -5,6 +5,7 @@ import io.tributary.connectors.redshift.TableId;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.flink.table.types.logical.LogicalType;
 
@@ -157,6 +158,46 @@ public interface WarehouseDialect extends Serializable {
      * parameters are job id, sink name and subtask.
      */
     String selectBookmarkForUpdate(TableId bookmarks);
+
+    /** Taken at the start of each commit transaction, before the bookmark is read. */
+    default List<String> lockBookmarks(TableId bookmarks) {
+        return List.of();
+    }
+
+    /**
+     * Whether the warehouse reads staged files from storage itself (Redshift's COPY from S3); else
+     * the client streams them ({@link #copyFromClient}).
+     */
+    boolean copiesFromStorage();
+
+    /** A temporary stage table for one commit, with {@code columns} as {@link #stagingColumns}. */
+    default String createTemporaryStage(String relation, String columns) {
+        return "CREATE TEMP TABLE " + relation + " " + columns;
+    }
+
+    /** COPY of staged CSV sent by the client into {@code relation} (a stage, or the target). */
+    default String copyFromClient(String relation, List<String> columns, boolean changes) {
+        throw new UnsupportedOperationException(name() + " does not COPY from the client");
+    }
+
+    /**
+     * COPY of the staged files listed in the manifest at {@code manifestUrl} into {@code relation}
+     * (a stage for upserts, the target for appends), as the warehouse reads storage itself.
+     */
+    default String copyFromStorage(
+            String relation,
+            List<String> columns,
+            boolean changes,
+            String manifestUrl,
+            Optional<String> iamRole,
+            Optional<String> region) {
+        throw new UnsupportedOperationException(name() + " does not COPY from storage");
+    }
+
+    /** The manifest listing staged files for {@link #copyFromStorage}. */
+    default String manifest(List<String> fileUrls) {
+        throw new UnsupportedOperationException(name() + " does not COPY from storage");
+    }
 
     /** Statements that move the bookmark; parameters: job, sink, subtask, checkpoint, rows. */
     default List<String> upsertBookmark(TableId bookmarks) {

@@ -1,6 +1,6 @@
 package io.tributary.connectors.redshift.internal;
 
-import io.tributary.connectors.redshift.dialect.PostgresDialect;
+import io.tributary.connectors.redshift.dialect.WarehouseDialect;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -25,14 +25,14 @@ public final class PostgresStager implements Stager {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStager.class);
 
     private final SinkSpec spec;
-    private final PostgresDialect dialect;
+    private final WarehouseDialect dialect;
     private final String jobId;
     private final int subtask;
     private Connection connection;
 
     public PostgresStager(SinkSpec spec, String jobId, int subtask) {
         this.spec = spec;
-        this.dialect = (PostgresDialect) spec.dialect();
+        this.dialect = spec.dialect();
         this.jobId = jobId;
         this.subtask = subtask;
     }
@@ -65,7 +65,7 @@ public final class PostgresStager implements Stager {
                     c.unwrap(PGConnection.class)
                             .getCopyAPI()
                             .copyIn(
-                                    dialect.copyFromStdin(
+                                    dialect.copyFromClient(
                                             staging, spec.columns(), spec.stagesChanges()));
             return new CopyBatch(staging, copy);
         } catch (SQLException e) {

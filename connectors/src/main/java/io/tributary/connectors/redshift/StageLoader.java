@@ -1,0 +1,61 @@
+package io.tributary.connectors.redshift;
+
+import io.tributary.connectors.redshift.internal.FileStager;
+import io.tributary.connectors.redshift.internal.PostgresStager;
+import io.tributary.connectors.redshift.internal.SinkSpec;
+import io.tributary.connectors.redshift.internal.Stager;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.flink.table.types.logical.LogicalType;
+
+/**
+ * The commit side of a {@link Stager}: how the committer loads a checkpoint's staged rows inside
+ * its transaction and removes the stage afterwards. The one place that chooses how a sink stages
+ * ({@link #stager}) and loads ({@link #of}), so the committer reads as bookmark + apply.
+ */
+interface StageLoader {
+
+    /**
+     * Loads the staged rows of {@code c} in the commit transaction. Returns the relation to apply
+     * them from, or empty when they went straight into the target (appends staged as files).
+     *
+     * @param stagedTypes the types of {@code c}'s columns, asked only when a stage table is made
+     */
+    Optional<String> load(
+            Connection conn,
+            Statement s,
+            RedshiftCommittable c,
+            Supplier<List<LogicalType>> stagedTypes)
+            throws SQLException, IOException;
+
+    /** In the commit transaction, after the apply: drops what held the rows in the database. */
+    void release(Statement s, RedshiftCommittable c, Optional<String> loaded) throws SQLException;
+
+    /** After the commit: removes what the transaction could not (files in storage). */
+    void afterCommit(RedshiftCommittable c) throws IOException;
+
+    /** For a replay already committed: removes whatever is left of its stage. */
+    void discard(Connection conn, RedshiftCommittable c) throws SQLException, IOException;
+
+    /** Where a writer stages: files under {@code sink.staging.path}, else a staging table. */
+    static Stager stager(SinkSpec spec, String jobId, int subtask) {
+        return spec.stagingPath().isPresent()
+                ? new FileStager(spec, jobId, subtask)
+                : new PostgresStager(spec, jobId, subtask);
+    }
+
+    /** How the committer loads what {@link #stager} staged, by the warehouse's way with files. */
+    static StageLoader of(SinkSpec spec) {
+        if (spec.stagingPath().isEmpty()) {
+            return new StagingTableLoader(spec);
+        }
+        return spec.dialect().copiesFromStorage()
+                ? new StorageCopyLoader(spec)
+                : new StreamedCopyLoader(spec);
+    }
+}
