@@ -53,7 +53,7 @@ import org.apache.flink.util.Collector;
  *     .url(url).table("replica", "customers")
  *     .source(new SourceTable("shop", null, "customers"))
  *     .registry(registryUrl, null)     // the catalog database the CDC source registers under
- *     .build());
+ *     .buildForChanges());
  * }</pre>
  */
 @PublicEvolving
@@ -71,7 +71,7 @@ public final class RedshiftChangeSink
     private final String subject;
     private final List<String> keys;
 
-    private RedshiftChangeSink(
+    RedshiftChangeSink(
             Configuration options,
             SourceTable table,
             String registryUrl,
@@ -84,8 +84,8 @@ public final class RedshiftChangeSink
         this.subject = subject;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static RedshiftSinkBuilder builder() {
+        return new RedshiftSinkBuilder();
     }
 
     /** The table's latest registered shape and the sink spec for it; empty when none yet. */
@@ -195,8 +195,7 @@ public final class RedshiftChangeSink
             }
             StringBuilder key = new StringBuilder();
             for (Object v : r.key()) {
-                key.append(v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : v)
-                        .append('\u0001');
+                RedshiftSink.appendKey(key, v);
             }
             return key.toString();
         }
@@ -351,62 +350,6 @@ public final class RedshiftChangeSink
 
         SchemaVersionAdvanced(String message) {
             super(message);
-        }
-    }
-
-    /** Builds a {@link RedshiftChangeSink} from the same options as the row sink. */
-    public static final class Builder {
-        private final Configuration options = new Configuration();
-        private SourceTable table;
-        private String registryUrl;
-        private String catalogDatabase;
-        private List<String> keys = List.of();
-
-        public <T> Builder option(org.apache.flink.configuration.ConfigOption<T> option, T value) {
-            options.set(option, value);
-            return this;
-        }
-
-        public Builder url(String url) {
-            return option(RedshiftConnectorOptions.URL, url);
-        }
-
-        public Builder table(String schema, String name) {
-            option(RedshiftConnectorOptions.SCHEMA_NAME, schema);
-            return option(RedshiftConnectorOptions.TABLE_NAME, name);
-        }
-
-        /** The captured table whose changes this sink applies. */
-        public Builder source(SourceTable table) {
-            this.table = table;
-            return this;
-        }
-
-        /** The registry and catalog database the CDC source registers the table's shapes under. */
-        public Builder registry(String url, String catalogDatabase) {
-            this.registryUrl = url;
-            this.catalogDatabase = catalogDatabase;
-            return this;
-        }
-
-        /** The key columns of the target (upsert); none for append. */
-        public Builder keys(List<String> keys) {
-            this.keys = List.copyOf(keys);
-            return this;
-        }
-
-        public RedshiftChangeSink build() {
-            if (table == null || registryUrl == null) {
-                throw new IllegalArgumentException(
-                        "source(table) and registry(url, catalogDatabase) are required: the sink"
-                                + " takes the table's columns from the registry");
-            }
-            return new RedshiftChangeSink(
-                    new Configuration(options),
-                    table,
-                    registryUrl,
-                    table.subject(catalogDatabase),
-                    keys);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.tributary.connectors.redshift;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -136,10 +137,15 @@ public final class RedshiftSink
                     throw new IllegalArgumentException(
                             "A row has NULL in a primary key column " + keys);
                 }
-                key.append(v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : v)
-                        .append('\u0001');
+                appendKey(key, v);
             }
             return key.toString();
         }
+    }
+
+    /** One key column's value in a writer's routing key (bytes as hex, values separated). */
+    static void appendKey(StringBuilder key, Object value) {
+        key.append(value instanceof byte[] b ? HexFormat.of().formatHex(b) : value)
+                .append('\u0001');
     }
 }

@@ -1,5 +1,6 @@
 package io.tributary.connectors.redshift;
 
+import io.tributary.connectors.changes.SourceTable;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
@@ -9,8 +10,9 @@ import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.types.logical.RowType;
 
 /**
- * Builds a {@link RedshiftSink} for DataStream jobs from the same {@link RedshiftConnectorOptions}
- * the Table API factory reads.
+ * Builds the warehouse sink for DataStream jobs from the same {@link RedshiftConnectorOptions} the
+ * Table API factory reads: a {@link RedshiftSink} of RowData, or a {@link RedshiftChangeSink} of a
+ * captured table's change records.
  */
 @PublicEvolving
 public final class RedshiftSinkBuilder {
@@ -18,6 +20,9 @@ public final class RedshiftSinkBuilder {
     private final Configuration options = new Configuration();
     private RowType rowType;
     private List<String> keys = List.of();
+    private SourceTable source;
+    private String registryUrl;
+    private String catalogDatabase;
 
     RedshiftSinkBuilder() {}
 
@@ -54,10 +59,42 @@ public final class RedshiftSinkBuilder {
         return this;
     }
 
+    /** The captured table whose changes a {@link RedshiftChangeSink} applies. */
+    public RedshiftSinkBuilder source(SourceTable table) {
+        this.source = table;
+        return this;
+    }
+
+    /** The registry and catalog database the CDC source registers the table's shapes under. */
+    public RedshiftSinkBuilder registry(String url, String catalogDatabase) {
+        this.registryUrl = url;
+        this.catalogDatabase = catalogDatabase;
+        return this;
+    }
+
+    /** The sink of a {@link #rowType} stream of RowData (the Table API's changelog). */
     public RedshiftSink build() {
         if (rowType == null) {
             throw new IllegalArgumentException("rowType(...) is required");
         }
         return new RedshiftSink(new SinkSpec(options, rowType, keys));
+    }
+
+    /**
+     * The sink of one captured table's change records, following its schema from the registry
+     * (needs {@link #source} and {@link #registry}, not a row type).
+     */
+    public RedshiftChangeSink buildForChanges() {
+        if (source == null || registryUrl == null) {
+            throw new IllegalArgumentException(
+                    "source(table) and registry(url, catalogDatabase) are required: the sink"
+                            + " takes the table's columns from the registry");
+        }
+        return new RedshiftChangeSink(
+                new Configuration(options),
+                source,
+                registryUrl,
+                source.subject(catalogDatabase),
+                keys);
     }
 }

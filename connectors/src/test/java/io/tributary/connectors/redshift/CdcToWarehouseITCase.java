@@ -152,7 +152,7 @@ class CdcToWarehouseITCase {
                                     .source(new SourceTable("evo_shop", null, "customers"))
                                     .registry(registry.url(), null)
                                     .keys(List.of("id"))
-                                    .build())
+                                    .buildForChanges())
                     .uid("warehouse");
             JobClient job = env.executeAsync("cdc-schema-evolution");
             try {

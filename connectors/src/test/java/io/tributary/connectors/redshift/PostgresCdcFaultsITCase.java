@@ -80,7 +80,7 @@ class PostgresCdcFaultsITCase {
                                     .source(new SourceTable("pf_crm", "public", "orders"))
                                     .registry(registry.url(), null)
                                     .keys(List.of("id"))
-                                    .build());
+                                    .buildForChanges());
             JobClient job = env.executeAsync("postgres-cdc-task-failures");
             OrdersWriter writer = new OrdersWriter(() -> pg.connect("pf_crm"), ROWS, seed);
             TreeSet<String> source;
