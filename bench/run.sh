@@ -5,9 +5,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-# flink-jobs too: the startup scenario launches ./tributary as a user does
-./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl bench,flink-jobs -am >&2
-touch "$ROOT/flink-jobs/target/.tributary-built"
+# the CLI too: the startup scenario launches ./tributary as a user does
+./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl bench,cli -am >&2
+touch "$ROOT/cli/target/.tributary-built"
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseG1GC \
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \

@@ -10,6 +10,7 @@ import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.runs.FlinkRest;
 import io.tributary.jobs.runs.PipelineRunner;
 import io.tributary.jobs.runs.ReferenceFixture;
+import io.tributary.jobs.runs.StopWithSavepoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -80,11 +81,7 @@ class StandaloneClusterITCase {
                         runner.submit(cluster.restAddress(), resumeFrom, List.of(jobJar.toUri()));
                 world.awaitWarehouseEqualsReference(cluster::logs);
                 String savepoint =
-                        PipelineRunner.stopWithSavepoint(
-                                second.rest(),
-                                second.run(),
-                                store,
-                                PipelineRunner.jobDir(home, pipeline.name()));
+                        StopWithSavepoint.stop(second.rest(), second.run(), store, runner.home());
                 assertThat(savepoint).contains("savepoint");
             }
             List<JobRun> history = store.runs();

@@ -170,7 +170,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                                         System.getProperty("java.class.path"))
                                 .split(File.pathSeparator))
                 .filter(e -> JOB_JAR_ONLY.stream().noneMatch(e::contains))
-                // the reactor's own module jars (flink-jobs/target/tributary-*.jar)
+                // the reactor's own module jars (flink-jobs/target/tributary-*.jar, cli/target/...)
                 .filter(e -> !Path.of(e).getFileName().toString().startsWith("tributary-"))
                 .reduce((a, b) -> a + File.pathSeparator + b)
                 .orElseThrow();

@@ -3,8 +3,7 @@ package io.tributary.jobs;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
 import io.tributary.jobs.definition.PipelineParser;
-import io.tributary.jobs.runs.PipelineRunner;
-import io.tributary.jobs.runs.Variables;
+import io.tributary.jobs.definition.Variables;
 import io.tributary.jobs.translator.PipelineTranslator;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -62,12 +61,8 @@ public final class PipelineJob {
         }
         Path dir = Paths.get(home).toAbsolutePath();
         String checkpoints =
-                pipeline.settings().checkpoints() != null
-                        ? pipeline.settings().checkpoints()
-                        : PipelineRunner.jobDir(dir, pipeline.name())
-                                .resolve("checkpoints")
-                                .toUri()
-                                .toString();
+                PipelineHome.of(dir, pipeline.name(), pipeline.settings().checkpoints())
+                        .checkpointsUri();
         Configuration conf = new Configuration();
         PipelineTranslator.jobConfiguration(pipeline, checkpoints).forEach(conf::setString);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

@@ -1,5 +1,6 @@
 package io.tributary.jobs.translator;
 
+import io.tributary.jobs.Causes;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
 import io.tributary.jobs.definition.Position;
@@ -114,7 +115,7 @@ public final class PipelineTranslator {
                         "cannot be fed from '"
                                 + s.from()
                                 + "': "
-                                + Sql.redacted(rootMessage(e), secrets));
+                                + Sql.redacted(Causes.innermost(e), secrets));
             }
         }
         return set;
@@ -146,9 +147,9 @@ public final class PipelineTranslator {
         try {
             env.executeSql(statement);
         } catch (RuntimeException e) {
-            String message = rootMessage(e);
+            String message = Causes.innermost(e);
             Position where = at;
-            Matcher m = SQL_POSITION.matcher(allMessages(e));
+            Matcher m = SQL_POSITION.matcher(Causes.all(e));
             if (sqlLine > 0 && m.find()) {
                 // the statement's first line is CREATE ... AS, the query starts on the next
                 where =
@@ -241,7 +242,10 @@ public final class PipelineTranslator {
         } catch (RuntimeException e) {
             throw new PipelineException(
                     t.at(),
-                    "cannot read '" + t.from() + "': " + Sql.redacted(rootMessage(e), secrets));
+                    "cannot read '"
+                            + t.from()
+                            + "': "
+                            + Sql.redacted(Causes.innermost(e), secrets));
         }
         List<String> names = input.getColumnNames();
         List<String> select = new ArrayList<>();
@@ -285,7 +289,7 @@ public final class PipelineTranslator {
             } catch (RuntimeException e) {
                 throw new PipelineException(
                         t.filterAt(),
-                        Sql.redacted(rootMessage(e), secrets)
+                        Sql.redacted(Causes.innermost(e), secrets)
                                 + " (a filter reads the columns of '"
                                 + t.from()
                                 + "' before the mappings: "
@@ -304,7 +308,10 @@ public final class PipelineTranslator {
         } catch (RuntimeException e) {
             throw new PipelineException(
                     s.at(),
-                    "cannot read '" + s.from() + "': " + Sql.redacted(rootMessage(e), secrets));
+                    "cannot read '"
+                            + s.from()
+                            + "': "
+                            + Sql.redacted(Causes.innermost(e), secrets));
         }
         for (String k : s.keys()) {
             if (!schema.getColumnNames().contains(k)) {
@@ -349,28 +356,5 @@ public final class PipelineTranslator {
                         + Sql.with(options);
         execute(env, ddl, options, s.at(), 0);
         return table;
-    }
-
-    private static String allMessages(Throwable e) {
-        StringBuilder sb = new StringBuilder();
-        for (Throwable t = e; t != null && sb.length() < 100_000; t = t.getCause()) {
-            sb.append(t.getMessage()).append('\n');
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return sb.toString();
-    }
-
-    static String rootMessage(Throwable e) {
-        String message = e.getMessage();
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-            if (t.getMessage() != null) {
-                message = t.getMessage();
-            }
-        }
-        return message == null ? e.toString() : message;
     }
 }

@@ -5,11 +5,12 @@ import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.JobRun;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.EmbeddedServices.Kind;
+import io.tributary.jobs.PipelineHome;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
 import io.tributary.jobs.definition.PipelineParser;
+import io.tributary.jobs.definition.Variables;
 import io.tributary.jobs.runs.PipelineRunner;
-import io.tributary.jobs.runs.Variables;
 import io.tributary.jobs.translator.PipelineTranslator;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -183,10 +184,8 @@ final class RunCommand implements Callable<Integer> {
             out.println("-- pipeline " + pipeline.name() + " (" + pipeline.file() + ")");
             PipelineTranslator.jobConfiguration(
                             pipeline,
-                            PipelineRunner.jobDir(dir, pipeline.name())
-                                    .resolve("checkpoints")
-                                    .toUri()
-                                    .toString())
+                            PipelineHome.of(dir, pipeline.name(), pipeline.settings().checkpoints())
+                                    .checkpointsUri())
                     .forEach((k, v) -> out.println("SET '" + k + "' = '" + v + "';"));
             t.plan().forEach(out::println);
             out.flush();

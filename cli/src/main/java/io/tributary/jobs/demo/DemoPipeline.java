@@ -4,7 +4,7 @@ import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
-import io.tributary.jobs.runs.Variables;
+import io.tributary.jobs.definition.Variables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

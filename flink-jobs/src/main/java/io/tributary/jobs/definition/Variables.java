@@ -1,4 +1,4 @@
-package io.tributary.jobs.runs;
+package io.tributary.jobs.definition;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -10,6 +10,7 @@ import io.tributary.embedded.KafkaService;
 import io.tributary.embedded.SharedServices;
 import io.tributary.embedded.internal.SelfSignedCertificate;
 import io.tributary.jobs.definition.PipelineParser;
+import io.tributary.jobs.definition.Variables;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

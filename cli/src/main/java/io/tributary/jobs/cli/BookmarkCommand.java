@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.connectors.s3.S3FileSplit;
 import io.tributary.connectors.s3.SourceBookmarks;
+import io.tributary.jobs.PipelineHome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -96,7 +97,7 @@ final class BookmarkCommand implements Runnable {
                 for (Path dir : pipeline.get().jobDirs()) {
                     all.addAll(SourceBookmarks.retained(dir));
                 }
-                for (PipelineBookmarks.Savepoint sp : pipeline.get().savepoints()) {
+                for (PipelineHome.Savepoint sp : pipeline.get().savepoints()) {
                     out.println((yes ? "removing " : "would remove ") + "savepoint " + sp.dir());
                     if (yes) {
                         delete(sp.dir());
@@ -190,7 +191,7 @@ final class BookmarkCommand implements Runnable {
             remove(all.stream().filter(r -> r.id() > keep).toList(), yes, out);
             if (pipeline.isPresent()) {
                 // a later savepoint would be where --resume starts: it goes too
-                for (PipelineBookmarks.Savepoint sp : pipeline.get().savepoints()) {
+                for (PipelineHome.Savepoint sp : pipeline.get().savepoints()) {
                     if (sp.taken().isAfter(target.taken())) {
                         out.println(
                                 (yes ? "removing " : "would remove ") + "savepoint " + sp.dir());

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.tributary.embedded.SharedServices;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
+import io.tributary.jobs.definition.Variables;
 import io.tributary.jobs.demo.DemoData;
 import java.math.RoundingMode;
 import java.nio.file.Files;

@@ -2,8 +2,9 @@ package io.tributary.jobs.cli;
 
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.JobRun;
+import io.tributary.jobs.PipelineHome;
 import io.tributary.jobs.runs.FlinkRest;
-import io.tributary.jobs.runs.PipelineRunner;
+import io.tributary.jobs.runs.StopWithSavepoint;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,11 +53,11 @@ final class StopCommand implements Callable<Integer> {
                             + ") with a savepoint ...");
             out.flush();
             String savepoint =
-                    PipelineRunner.stopWithSavepoint(
+                    StopWithSavepoint.stop(
                             new FlinkRest(run.target()),
                             run,
                             store,
-                            PipelineRunner.jobDir(home.resolve(), run.pipeline()));
+                            PipelineHome.of(home.resolve(), run.pipeline()));
             out.println("Stopped. Savepoint: " + savepoint);
             out.println("Resume with: tributary run " + run.file() + " --resume");
             return ExitCodes.OK;

@@ -1,0 +1,184 @@
+package io.tributary.jobs.runs;
+
+import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.JobRun;
+import io.tributary.catalog.store.JobRun.State;
+import io.tributary.jobs.Causes;
+import io.tributary.jobs.PipelineHome;
+import io.tributary.jobs.definition.PipelineDef;
+import io.tributary.jobs.definition.PipelineException;
+import io.tributary.jobs.translator.PipelineTranslator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+
+/**
+ * Runs a pipeline on a Flink cluster reached over REST (the embedded MiniCluster or any session
+ * cluster) and keeps its run history: submits the translated job with durable checkpoints under the
+ * pipeline's folder (resuming from the newest savepoint or retained checkpoint when asked), then
+ * watches it, recording state, restarts and the last checkpoint, until it ends, times out or is
+ * stopped with a savepoint.
+ */
+public final class PipelineRunner {
+
+    private static final DateTimeFormatter RUN_ID =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final PipelineDef pipeline;
+    private final Path home;
+    private final CatalogStore store;
+    private final PrintWriter out;
+
+    /**
+     * @param out hears progress lines; null for none
+     */
+    public PipelineRunner(PipelineDef pipeline, Path home, CatalogStore store, PrintWriter out) {
+        this.pipeline = pipeline;
+        this.home = home;
+        this.store = store;
+        this.out = out;
+    }
+
+    /** The pipeline's folder, checkpoints and savepoints. */
+    public PipelineHome home() {
+        return PipelineHome.of(home, pipeline.name(), pipeline.settings().checkpoints());
+    }
+
+    /** Where the pipeline's checkpoints go: its setting, else {@code jobs/<name>/checkpoints}. */
+    public String checkpointsUri() {
+        return home().checkpointsUri();
+    }
+
+    /**
+     * A submitted run: its record, the client of its Flink job, and how its secrets are masked in
+     * what is shown of it (the job's errors).
+     */
+    public record Submitted(
+            JobRun run,
+            JobClient client,
+            FlinkRest rest,
+            List<String> plan,
+            java.util.function.UnaryOperator<String> redact) {}
+
+    /**
+     * Translates and submits the pipeline to the cluster at {@code restAddress} ({@code
+     * host:port}), starting from {@code resumeFrom} (a checkpoint or savepoint path) when not null.
+     * {@code jars} are shipped with the job (Tributary's job jar when the cluster lacks it).
+     */
+    public Submitted submit(String restAddress, String resumeFrom, List<URI> jars) {
+        Instant now = Instant.now();
+        String id =
+                pipeline.name()
+                        + "-"
+                        + RUN_ID.format(now)
+                        + "-"
+                        + String.format(
+                                Locale.ROOT, "%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        JobRun run =
+                new JobRun(
+                        id,
+                        pipeline.name(),
+                        pipeline.file(),
+                        null,
+                        restAddress,
+                        State.STARTING,
+                        now,
+                        null,
+                        0,
+                        0,
+                        null,
+                        null,
+                        null,
+                        resumeFrom,
+                        null);
+        store.putRun(run);
+        try {
+            Configuration conf = new Configuration();
+            conf.set(DeploymentOptions.TARGET, "remote");
+            String[] hostPort = restAddress.replaceFirst("^https?://", "").split(":");
+            conf.set(RestOptions.ADDRESS, hostPort[0]);
+            conf.set(RestOptions.PORT, Integer.parseInt(hostPort[1].replaceAll("/.*", "")));
+            conf.set(DeploymentOptions.ATTACHED, false);
+            PipelineTranslator.jobConfiguration(pipeline, checkpointsUri())
+                    .forEach(conf::setString);
+            if (resumeFrom != null) {
+                conf.setString("execution.savepoint.path", resumeFrom);
+            }
+            if (!jars.isEmpty()) {
+                conf.setString(
+                        "pipeline.jars",
+                        String.join(";", jars.stream().map(URI::toString).toList()));
+            }
+            TableEnvironment env =
+                    TableEnvironment.create(
+                            EnvironmentSettings.newInstance()
+                                    .inStreamingMode()
+                                    .withConfiguration(conf)
+                                    .build());
+            PipelineTranslator translator = new PipelineTranslator(pipeline, home);
+            StatementSet set = translator.translate(env);
+            TableResult result = set.execute();
+            JobClient client = result.getJobClient().orElseThrow();
+            run = run.withJob(client.getJobID().toHexString(), restAddress);
+            store.putRun(run);
+            say(
+                    "Run %s: job %s submitted to %s%s",
+                    id,
+                    run.flinkJobId(),
+                    restAddress,
+                    resumeFrom == null ? "" : " (resumed from " + resumeFrom + ")");
+            return new Submitted(
+                    run, client, new FlinkRest(restAddress), translator.plan(), translator::redact);
+        } catch (RuntimeException e) {
+            store.putRun(run.withState(State.FAILED, Instant.now(), describe(e)));
+            throw e;
+        }
+    }
+
+    /**
+     * Watches a submitted run until its job ends, the pipeline's timeout passes, or {@code stop}
+     * turns true (then stops it with a savepoint); returns the final record ({@link RunWatcher}).
+     */
+    public JobRun watch(Submitted s, BooleanSupplier stop, Duration poll)
+            throws InterruptedException {
+        return new RunWatcher(pipeline, home(), store, out).watch(s, stop, poll);
+    }
+
+    /** Where {@code --resume} starts ({@link PipelineHome#resumePoint}). */
+    public Optional<String> resumePoint() throws IOException {
+        return home().resumePoint(store.runs());
+    }
+
+    private void say(String format, Object... args) {
+        if (out != null) {
+            out.printf(
+                    "[%s] %s%n",
+                    java.time.LocalTime.now().withNano(0), String.format(format, args));
+            out.flush();
+        }
+    }
+
+    /** The one-line reason a run failed to start, as the run history keeps it. */
+    private static String describe(RuntimeException e) {
+        // a pipeline error is already one line with secrets masked; its causes are not
+        return e instanceof PipelineException ? e.getMessage() : Causes.innermostLine(e, 1000);
+    }
+}
