@@ -121,34 +121,44 @@ public final class PipelineHome {
      * there is none.
      */
     public Optional<String> resumePoint(List<JobRun> history) throws IOException {
-        Map<String, Instant> candidates = new LinkedHashMap<>();
+        // one entry per location, however spelled; the first spelling (the history's) is kept
+        Map<String, Candidate> candidates = new LinkedHashMap<>();
         for (JobRun r : history) {
             if (!r.pipeline().equals(pipeline)) {
                 continue;
             }
             if (r.savepoint() != null && r.ended() != null) {
-                candidates.put(key(r.savepoint()), r.ended());
+                add(candidates, r.savepoint(), r.ended());
             }
             if (r.lastCheckpoint() != null && r.lastCheckpointTime() != null) {
-                candidates.put(key(r.lastCheckpoint()), r.lastCheckpointTime());
+                add(candidates, r.lastCheckpoint(), r.lastCheckpointTime());
             }
         }
         for (Savepoint s : savepointList()) {
-            candidates.putIfAbsent(key(s.dir().toUri().toString()), s.taken());
+            add(candidates, s.dir().toUri().toString(), s.taken());
         }
         for (Path job : checkpointedJobs()) {
             Optional<SourceBookmarks.Retained> latest = SourceBookmarks.latest(job);
-            latest.ifPresent(
-                    r -> candidates.putIfAbsent(key(r.dir().toUri().toString()), r.taken()));
+            if (latest.isPresent()) {
+                add(candidates, latest.get().dir().toUri().toString(), latest.get().taken());
+            }
         }
-        List<Map.Entry<String, Instant>> existing = new ArrayList<>();
-        for (Map.Entry<String, Instant> e : candidates.entrySet()) {
+        List<Map.Entry<String, Candidate>> existing = new ArrayList<>();
+        for (Map.Entry<String, Candidate> e : candidates.entrySet()) {
             URI u = URI.create(e.getKey());
             if (!"file".equals(u.getScheme()) || Files.exists(Paths.get(u).resolve("_metadata"))) {
                 existing.add(e);
             }
         }
-        return existing.stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+        return existing.stream()
+                .max(Comparator.comparing(e -> e.getValue().taken()))
+                .map(e -> e.getValue().location());
+    }
+
+    private record Candidate(String location, Instant taken) {}
+
+    private static void add(Map<String, Candidate> candidates, String location, Instant taken) {
+        candidates.putIfAbsent(key(location), new Candidate(location, taken));
     }
 
     /** One spelling per location: a local path or file URI as a normalized file URI. */

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.catalog.CommonCatalogOptions;
 
 /**
@@ -18,11 +19,27 @@ import org.apache.flink.table.catalog.CommonCatalogOptions;
  * catalog registered for the source ({@link TributaryCatalogFactory}), continuous unless the source
  * says bounded. The options are the catalog's, not a table's.
  */
+@Internal
 public final class CatalogYaml implements EndpointVocabulary {
 
     public static final CatalogYaml SOURCE = new CatalogYaml();
 
     private CatalogYaml() {}
+
+    @Override
+    public String type() {
+        return "catalog";
+    }
+
+    @Override
+    public Role role() {
+        return Role.SOURCE;
+    }
+
+    @Override
+    public boolean catalog() {
+        return true;
+    }
 
     @Override
     public Set<String> keys() {

@@ -4,6 +4,7 @@ import io.tributary.connectors.s3.S3ConnectorOptions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.table.catalog.Catalog;
@@ -14,6 +15,7 @@ import org.apache.flink.table.factories.FactoryUtil;
  * {@code CREATE CATALOG lake WITH ('type' = 'tributary', 'store' = '...')}: Flink SQL sees the
  * Tributary catalog's databases, tables and partitions.
  */
+@PublicEvolving
 public final class TributaryCatalogFactory implements CatalogFactory {
 
     public static final String IDENTIFIER = "tributary";

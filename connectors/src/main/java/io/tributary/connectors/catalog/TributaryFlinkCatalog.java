@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.catalog.AbstractCatalog;
 import org.apache.flink.table.catalog.CatalogBaseTable;
@@ -41,6 +42,7 @@ import org.apache.flink.table.expressions.Expression;
  * tables is refused with a pointer to {@code tributary crawl}; databases can be created and
  * dropped.
  */
+@PublicEvolving
 public final class TributaryFlinkCatalog extends AbstractCatalog {
 
     private final Map<String, String> options;

@@ -9,12 +9,14 @@ import java.sql.SQLException;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Where a change stream comes from: MySQL/MariaDB or PostgreSQL, host, port, database, user and
  * password, parsed from the JDBC URL the catalog's JDBC crawler stored (credentials given apart or
  * as URL parameters). The password never appears in {@link #toString()}.
  */
+@PublicEvolving
 public record CdcConnection(
         Kind kind, String host, int port, String database, String user, String password)
         implements Serializable {

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.source.DynamicTableSource;
@@ -41,6 +42,7 @@ import org.apache.flink.table.factories.FactoryUtil;
  *   'database-name' = 'shop', 'table-name' = 'customers')
  * }</pre>
  */
+@PublicEvolving
 public final class CdcDynamicTableFactory implements DynamicTableSourceFactory {
 
     public static final String IDENTIFIER = "tributary-cdc";

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Checks, before a job starts, that a database can be captured: binlog on, ROW format and FULL row
@@ -18,6 +19,7 @@ import java.util.Map;
  * carries before-images (PostgreSQL); replication privileges; and which tables the patterns match,
  * with their estimated rows. Each problem says what to change, on a server and on RDS.
  */
+@Internal
 public final class CdcReadiness {
 
     /** How bad a finding is: errors stop a job from starting. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * }</pre>
  */
+@PublicEvolving
 public final class CdcSourceBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(CdcSourceBuilder.class);

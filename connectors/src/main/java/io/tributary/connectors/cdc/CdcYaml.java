@@ -5,16 +5,28 @@ import io.tributary.connectors.yaml.YamlBlock;
 import io.tributary.connectors.yaml.YamlEndpoint;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 
 /**
  * {@code type: cdc} in a pipeline file: a MySQL/MariaDB or PostgreSQL table's change stream,
  * derived from its JDBC URL by {@link CdcTableOptions} (as a crawled table read continuously is).
  */
+@Internal
 public final class CdcYaml implements EndpointVocabulary {
 
     public static final CdcYaml SOURCE = new CdcYaml();
 
     private CdcYaml() {}
+
+    @Override
+    public String type() {
+        return "cdc";
+    }
+
+    @Override
+    public Role role() {
+        return Role.SOURCE;
+    }
 
     @Override
     public Set<String> keys() {

@@ -1,6 +1,7 @@
 package io.tributary.connectors.cdc;
 
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * change again, so the job fails at once, without restarts, with what to do. A column changed once
  * the capture streams is followed (a new schema version).
  */
+@PublicEvolving
 public final class ColumnsChangedBeforeStreaming extends java.io.IOException {
 
     private static final long serialVersionUID = 1L;

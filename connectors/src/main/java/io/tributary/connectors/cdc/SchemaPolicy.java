@@ -1,6 +1,9 @@
 package io.tributary.connectors.cdc;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /** What a pipeline does when a captured table's columns change while it runs. */
+@PublicEvolving
 public enum SchemaPolicy {
     /**
      * Register the new schema as a new version and carry on; a change the registry refuses as

@@ -1,9 +1,12 @@
 package io.tributary.connectors.changes;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * What happened to a row, with Debezium's one-letter codes so envelopes written to Kafka are read
  * by any Debezium consumer; {@link #SCHEMA} marks a schema-change event, which carries no row.
  */
+@PublicEvolving
 public enum ChangeOp {
     /** A row read by the initial snapshot. */
     READ("r"),

@@ -3,6 +3,7 @@ package io.tributary.connectors.changes;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
@@ -13,6 +14,7 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * warehouse sink read it; a schema change travels as a record too ({@link ChangeOp#SCHEMA}).
  */
 @TypeInfo(ChangeRecordTypeInfoFactory.class)
+@PublicEvolving
 public final class ChangeRecord {
 
     private final ChangeOp op;

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -31,6 +32,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * schema changes), so records cross the network without Kryo. Records are immutable: copy is
  * identity.
  */
+@Internal
 public final class ChangeRecordSerializer extends TypeSerializer<ChangeRecord> {
 
     private static final long serialVersionUID = 1L;

@@ -2,12 +2,14 @@ package io.tributary.connectors.changes;
 
 import java.lang.reflect.Type;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /** Gives {@link ChangeRecord} its own serializer wherever Flink meets it, instead of Kryo. */
+@Internal
 public final class ChangeRecordTypeInfoFactory extends TypeInfoFactory<ChangeRecord> {
 
     @Override

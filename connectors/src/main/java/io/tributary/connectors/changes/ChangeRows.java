@@ -8,6 +8,7 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
@@ -36,6 +37,7 @@ import org.apache.flink.util.Collector;
  * warehouse sink adds the column when it starts), or opt in with {@link #ignoringNewColumns()}.
  * Records of other tables are passed over.
  */
+@Internal
 public final class ChangeRows
         implements FlatMapFunction<ChangeRecord, RowData>, ResultTypeQueryable<RowData> {
 

@@ -5,6 +5,7 @@ import io.tributary.catalog.model.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * The columns of a captured table at one moment: names, catalog types, nullability, the primary
@@ -12,6 +13,7 @@ import java.util.Objects;
  * ChangeRecord} points at the shape its values follow, so a consumer never guesses which schema a
  * row was written with.
  */
+@PublicEvolving
 public final class RowShape {
 
     private final SourceTable table;

@@ -1,11 +1,13 @@
 package io.tributary.connectors.changes;
 
 import java.io.Serializable;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A captured table as the source database names it: MySQL has a database and a table, PostgreSQL a
  * database, a schema and a table ({@code schema} is null for MySQL).
  */
+@PublicEvolving
 public record SourceTable(String database, String schema, String table) implements Serializable {
 
     /** {@code db.table} for MySQL, {@code schema.table} for PostgreSQL: the name users write. */

@@ -1,6 +1,9 @@
 package io.tributary.connectors.kafka;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /** How changes are encoded on Kafka. */
+@PublicEvolving
 public enum ChangeFormat {
     /**
      * Debezium envelopes in Avro, Confluent wire format (magic byte 0, 4-byte schema id, Avro

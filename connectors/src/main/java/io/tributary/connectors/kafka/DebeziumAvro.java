@@ -24,6 +24,7 @@ import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The Debezium envelope in Avro, both ways: for a {@link RowShape}, the key and value schemas
@@ -33,6 +34,7 @@ import org.apache.avro.generic.GenericRecord;
  * ChangeRecord} it holds. Values follow Avro's logical types and Debezium's {@code connect.name}
  * semantic types (dates as days, timestamps as millis or micros, decimals as bytes).
  */
+@Internal
 public final class DebeziumAvro {
 
     private static final String CONNECT_NAME = "connect.name";

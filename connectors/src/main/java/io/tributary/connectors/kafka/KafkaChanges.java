@@ -4,6 +4,7 @@ import io.tributary.connectors.changes.ChangeRecord;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -21,6 +22,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
  *                            schema registry
  * </pre>
  */
+@PublicEvolving
 public final class KafkaChanges {
 
     private KafkaChanges() {}

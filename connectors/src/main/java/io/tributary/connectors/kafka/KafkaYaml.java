@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions;
 import org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory;
 import org.apache.flink.streaming.connectors.kafka.table.UpsertKafkaDynamicTableFactory;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.config.SslConfigs;
  * formats Tributary's Kafka fan-out writes (JSON, Avro in Confluent's wire format, Debezium
  * envelopes) and the brokers' security (SASL/SCRAM, TLS with a PEM root).
  */
+@Internal
 public final class KafkaYaml implements EndpointVocabulary {
 
     public static final KafkaYaml SOURCE = new KafkaYaml(true);
@@ -45,6 +47,16 @@ public final class KafkaYaml implements EndpointVocabulary {
 
     private KafkaYaml(boolean source) {
         this.source = source;
+    }
+
+    @Override
+    public String type() {
+        return "kafka";
+    }
+
+    @Override
+    public Role role() {
+        return source ? Role.SOURCE : Role.SINK;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.factories.FactoryUtil;
 
 /**
@@ -16,11 +17,28 @@ import org.apache.flink.table.factories.FactoryUtil;
  * warehouse sink, Redshift or PostgreSQL by the URL. Each YAML key maps to one of {@link
  * RedshiftConnectorOptions}.
  */
+@Internal
 public final class RedshiftYaml implements EndpointVocabulary {
 
     public static final RedshiftYaml SINK = new RedshiftYaml();
 
     private RedshiftYaml() {}
+
+    @Override
+    public String type() {
+        return "redshift";
+    }
+
+    @Override
+    public Role role() {
+        return Role.SINK;
+    }
+
+    /** The sink's name before it was named after its package and SQL identifier. */
+    @Override
+    public Set<String> aliases() {
+        return Set.of("warehouse");
+    }
 
     @Override
     public Set<String> keys() {

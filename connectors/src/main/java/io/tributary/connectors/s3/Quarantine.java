@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Where bad records go, one JSON object each: the file, the line and byte position, the raw text
@@ -19,6 +20,7 @@ import java.util.HexFormat;
  * its file and position, so a record met again after a restart replaces its entry instead of
  * doubling it.
  */
+@Internal
 public final class Quarantine implements AutoCloseable {
 
     static final int MAX_RAW = 4096;

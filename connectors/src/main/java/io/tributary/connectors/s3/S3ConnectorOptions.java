@@ -1,11 +1,13 @@
 package io.tributary.connectors.s3;
 
 import java.time.Duration;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
 /** Every option of {@code 'connector' = 'tributary-s3'}; the DataStream builder reads the same. */
+@PublicEvolving
 public final class S3ConnectorOptions {
 
     private S3ConnectorOptions() {}

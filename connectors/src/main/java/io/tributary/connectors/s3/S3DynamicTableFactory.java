@@ -1,6 +1,7 @@
 package io.tributary.connectors.s3;
 
 import java.util.Set;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.table.connector.format.DecodingFormat;
@@ -11,6 +12,7 @@ import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 
 /** {@code 'connector' = 'tributary-s3'} with any Flink line format ({@code 'format' = 'json'}). */
+@PublicEvolving
 public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
 
     public static final String IDENTIFIER = "tributary-s3";

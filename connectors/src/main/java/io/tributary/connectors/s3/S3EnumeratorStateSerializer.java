@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Version 1 of the enumerator checkpoint. */
+@Internal
 public final class S3EnumeratorStateSerializer
         implements SimpleVersionedSerializer<S3EnumeratorState> {
 

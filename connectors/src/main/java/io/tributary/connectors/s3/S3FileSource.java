@@ -1,5 +1,6 @@
 package io.tributary.connectors.s3;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -27,6 +28,7 @@ import org.apache.flink.util.UserCodeClassLoader;
  * <p>Its bookmark is the checkpoint: on restore, listed files are not listed again as new, and each
  * unfinished split resumes at the line after the last record emitted.
  */
+@PublicEvolving
 public final class S3FileSource<T>
         implements Source<T, S3FileSplit, S3EnumeratorState>, ResultTypeQueryable<T> {
 

@@ -1,5 +1,6 @@
 package io.tributary.connectors.s3;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 /**
@@ -7,6 +8,7 @@ import org.apache.flink.api.connector.source.SourceSplit;
  * offset} is the byte where the next line starts (uncompressed files), {@code linesRead} the lines
  * consumed (compressed files restart from their beginning and skip them).
  */
+@Internal
 public record S3FileSplit(
         String key, long size, long modified, long start, long end, long offset, long linesRead)
         implements SourceSplit {

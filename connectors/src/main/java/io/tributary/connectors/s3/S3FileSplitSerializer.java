@@ -5,9 +5,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Version 1: key, size, modified, start, end, offset, lines read. */
+@Internal
 public final class S3FileSplitSerializer implements SimpleVersionedSerializer<S3FileSplit> {
 
     public static final S3FileSplitSerializer INSTANCE = new S3FileSplitSerializer();

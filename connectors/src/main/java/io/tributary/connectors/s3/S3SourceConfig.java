@@ -4,11 +4,13 @@ import io.tributary.objectstore.ObjectStore;
 import io.tributary.objectstore.ObjectStores;
 import io.tributary.objectstore.S3Settings;
 import java.io.Serializable;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Everything the enumerator and the readers of one source need, built once from the options ({@link
  * S3ConnectorOptions}) and shipped with the job.
  */
+@Internal
 public record S3SourceConfig(
         String location,
         S3Settings s3,

@@ -3,10 +3,12 @@ package io.tributary.connectors.s3;
 import io.tributary.catalog.crawler.JsonRecordPath;
 import io.tributary.objectstore.S3Settings;
 import java.util.Locale;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
 
 /** Builds an {@link S3SourceConfig} from the options: the one place that reads them. */
+@Internal
 public final class S3SourceConfigs {
 
     private S3SourceConfigs() {}

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.formats.json.JsonFormatOptions;
 import org.apache.flink.table.factories.FactoryUtil;
 
@@ -16,6 +17,7 @@ import org.apache.flink.table.factories.FactoryUtil;
  * {@code type: s3} in a pipeline file: files under an S3 (or local) prefix read by {@code
  * tributary-s3}. Each YAML key maps to one of {@link S3ConnectorOptions}.
  */
+@Internal
 public final class S3Yaml implements EndpointVocabulary {
 
     public static final S3Yaml SOURCE = new S3Yaml();
@@ -32,6 +34,16 @@ public final class S3Yaml implements EndpointVocabulary {
     }
 
     private S3Yaml() {}
+
+    @Override
+    public String type() {
+        return "s3";
+    }
+
+    @Override
+    public Role role() {
+        return Role.SOURCE;
+    }
 
     @Override
     public Set<String> keys() {

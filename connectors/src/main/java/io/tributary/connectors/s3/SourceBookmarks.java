@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.io.SimpleVersionedSerialization;
 import org.apache.flink.core.memory.DataInputViewStreamWrapper;
@@ -25,6 +26,7 @@ import org.apache.flink.runtime.state.OperatorStateHandle;
  * For each source, the discovery state (greatest key listed, horizon, recent keys), the splits not
  * yet handed out, and every split a reader had in progress with its position.
  */
+@Internal
 public final class SourceBookmarks {
 
     /** SourceOperator keeps its readers' splits in the operator list state of this name. */

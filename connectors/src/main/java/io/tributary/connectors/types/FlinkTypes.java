@@ -8,9 +8,11 @@ import io.tributary.catalog.model.DataType.Primitive;
 import io.tributary.catalog.model.DataType.Struct;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.api.DataTypes;
 
 /** The catalog's type lattice in Flink SQL types. */
+@Internal
 public final class FlinkTypes {
 
     /** Timestamps carry milliseconds, as the registry's Avro {@code timestamp-millis}. */

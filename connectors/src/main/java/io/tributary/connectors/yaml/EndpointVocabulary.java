@@ -3,6 +3,7 @@ package io.tributary.connectors.yaml;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 
 /**
@@ -11,7 +12,32 @@ import org.apache.flink.configuration.ConfigOption;
  * so a new option is one edit in the connector's package; the pipeline parser only hands the block
  * over, as Flink CDC's composer hands a source's config to its factory.
  */
+@PublicEvolving
 public interface EndpointVocabulary {
+
+    /** Whether a vocabulary's blocks are sources or sinks. */
+    enum Role {
+        SOURCE,
+        SINK
+    }
+
+    /** The {@code type:} a block names to be read by this vocabulary. */
+    String type();
+
+    Role role();
+
+    /** Older names of {@link #type()} that still work. */
+    default Set<String> aliases() {
+        return Set.of();
+    }
+
+    /**
+     * Whether {@link #options} are a Flink catalog's, the block's {@code table} one of its tables,
+     * rather than one table's connector options.
+     */
+    default boolean catalog() {
+        return false;
+    }
 
     /** The YAML keys this type takes besides the common ones (name, type, options, ...). */
     Set<String> keys();

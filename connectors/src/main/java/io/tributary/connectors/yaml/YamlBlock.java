@@ -2,11 +2,13 @@ package io.tributary.connectors.yaml;
 
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A source's or sink's block of a pipeline file as its connector's {@link EndpointVocabulary}
  * checks it: the values of its keys (variables resolved) and errors that point at a key's line.
  */
+@PublicEvolving
 public interface YamlBlock {
 
     /** The source's or sink's name. */

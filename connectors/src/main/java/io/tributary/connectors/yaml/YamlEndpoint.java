@@ -2,6 +2,7 @@ package io.tributary.connectors.yaml;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A checked source or sink of a pipeline file, as its connector's {@link EndpointVocabulary} turns
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param keys the primary key (a source) or the keys (a sink)
  * @param home the Tributary home the pipeline runs under (catalog, quarantine defaults)
  */
+@PublicEvolving
 public record YamlEndpoint(
         String name, Map<String, String> settings, List<String> keys, String home) {
 

@@ -1,9 +1,8 @@
 package io.tributary.jobs.definition;
 
 import io.tributary.connectors.yaml.EndpointVocabulary;
+import io.tributary.connectors.yaml.EndpointVocabulary.Role;
 import io.tributary.connectors.yaml.YamlBlock;
-import io.tributary.jobs.definition.SinkDef.SinkType;
-import io.tributary.jobs.definition.SourceDef.SourceType;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,12 +34,13 @@ final class EndpointParser {
 
     static SourceDef source(YamlNode n, SettingsDef settings, Map<String, Position> names) {
         String name = n.required("name");
-        String typeText = n.oneOf("type", null, "s3", "cdc", "kafka", "catalog");
-        if (typeText == null) {
-            throw new PipelineException(n.keyAt("type"), "is required: s3, cdc, kafka or catalog");
+        Map<String, EndpointVocabulary> types = Vocabularies.of(Role.SOURCE);
+        String type = n.oneOf("type", null, types.keySet().toArray(String[]::new));
+        if (type == null) {
+            throw new PipelineException(
+                    n.keyAt("type"), "is required: " + Vocabularies.listed(Role.SOURCE));
         }
-        SourceType type = SourceType.valueOf(typeText.toUpperCase(Locale.ROOT));
-        EndpointVocabulary vocabulary = type.vocabulary();
+        EndpointVocabulary vocabulary = types.get(type);
         Set<String> allowed = new HashSet<>(SOURCE_COMMON);
         allowed.addAll(vocabulary.keys());
         n.onlyKeys(allowed);
@@ -51,7 +51,7 @@ final class EndpointParser {
             throw new PipelineException(
                     n.keyAt("columns"),
                     "is required for a "
-                            + type.id()
+                            + type
                             + " source (name: TYPE per line), or crawl it and declare type: catalog");
         }
         Map<String, String> own =
@@ -73,6 +73,7 @@ final class EndpointParser {
         return new SourceDef(
                 name,
                 type,
+                vocabulary,
                 Map.copyOf(own),
                 columns,
                 List.copyOf(n.strings("partition-keys")),
@@ -83,12 +84,13 @@ final class EndpointParser {
 
     static SinkDef sink(YamlNode n, Map<String, Position> names, String settingsEvolution) {
         String name = n.required("name");
-        String typeText = n.oneOf("type", null, "redshift", "warehouse", "kafka");
-        if (typeText == null) {
-            throw new PipelineException(n.keyAt("type"), "is required: redshift or kafka");
+        Map<String, EndpointVocabulary> types = Vocabularies.of(Role.SINK);
+        String type = n.oneOf("type", null, types.keySet().toArray(String[]::new));
+        if (type == null) {
+            throw new PipelineException(
+                    n.keyAt("type"), "is required: " + Vocabularies.listed(Role.SINK));
         }
-        SinkType type = SinkType.named(typeText);
-        EndpointVocabulary vocabulary = type.vocabulary();
+        EndpointVocabulary vocabulary = types.get(type);
         Set<String> allowed = new HashSet<>(SINK_COMMON);
         allowed.addAll(vocabulary.keys());
         n.onlyKeys(allowed);
@@ -119,6 +121,7 @@ final class EndpointParser {
         return new SinkDef(
                 name,
                 type,
+                vocabulary,
                 from,
                 Map.copyOf(own),
                 List.copyOf(keys),

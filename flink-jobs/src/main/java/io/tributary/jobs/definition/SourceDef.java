@@ -1,15 +1,10 @@
 package io.tributary.jobs.definition;
 
-import io.tributary.connectors.catalog.CatalogYaml;
-import io.tributary.connectors.cdc.CdcYaml;
-import io.tributary.connectors.kafka.KafkaYaml;
-import io.tributary.connectors.s3.S3Yaml;
 import io.tributary.connectors.yaml.EndpointVocabulary;
 import io.tributary.connectors.yaml.YamlEndpoint;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,6 +12,8 @@ import java.util.Map;
  * prefix, a MySQL/MariaDB/PostgreSQL table's change stream, a Kafka topic, or a table of the
  * Tributary catalog.
  *
+ * @param type the {@code type:} as written (s3, cdc, kafka, catalog, ...)
+ * @param vocabulary the connector's keys, checks and options for the type
  * @param settings the type's own keys (path, url, table, topic, ...), values with variables
  *     resolved
  * @param columns name to Flink SQL type, in order; empty for catalog sources (the catalog has them)
@@ -24,36 +21,14 @@ import java.util.Map;
  */
 public record SourceDef(
         String name,
-        SourceType type,
+        String type,
+        EndpointVocabulary vocabulary,
         Map<String, String> settings,
         Map<String, String> columns,
         List<String> partitionKeys,
         List<String> primaryKey,
         Map<String, String> options,
         Position at) {
-
-    /** What a source reads. */
-    public enum SourceType {
-        S3(S3Yaml.SOURCE),
-        CDC(CdcYaml.SOURCE),
-        KAFKA(KafkaYaml.SOURCE),
-        CATALOG(CatalogYaml.SOURCE);
-
-        private final EndpointVocabulary vocabulary;
-
-        SourceType(EndpointVocabulary vocabulary) {
-            this.vocabulary = vocabulary;
-        }
-
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        /** The connector's YAML keys, checks and options for this type. */
-        public EndpointVocabulary vocabulary() {
-            return vocabulary;
-        }
-    }
 
     /**
      * The connector's options for this source (the catalog's, for a catalog source), the source's
@@ -64,10 +39,8 @@ public record SourceDef(
     public Map<String, String> connectorOptions(Path home) {
         Map<String, String> o =
                 new LinkedHashMap<>(
-                        type.vocabulary()
-                                .options(
-                                        new YamlEndpoint(
-                                                name, settings, primaryKey, home.toString())));
+                        vocabulary.options(
+                                new YamlEndpoint(name, settings, primaryKey, home.toString())));
         o.putAll(options);
         return o;
     }

@@ -164,7 +164,7 @@ public final class PipelineTranslator {
     }
 
     private void source(TableEnvironment env, SourceDef s) {
-        if (s.type() == SourceDef.SourceType.CATALOG) {
+        if (s.vocabulary().catalog()) {
             catalogSource(env, s);
             return;
         }

@@ -8,6 +8,7 @@ import io.tributary.catalog.crawler.JdbcCrawler;
 import io.tributary.catalog.registry.SchemaRegistry;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
+import io.tributary.connectors.catalog.CatalogYaml;
 import io.tributary.connectors.catalog.TributaryFlinkCatalog;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.PostgresService;
@@ -107,7 +108,8 @@ class OneCaptureDerivationITCase {
             Map<String, String> catalogOptions =
                     new SourceDef(
                                     source.name(),
-                                    SourceDef.SourceType.CATALOG,
+                                    "catalog",
+                                    CatalogYaml.SOURCE,
                                     Map.of(
                                             "table",
                                             "crawled." + source.name(),

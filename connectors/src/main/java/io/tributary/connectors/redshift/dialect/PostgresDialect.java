@@ -3,6 +3,7 @@ package io.tributary.connectors.redshift.dialect;
 import io.tributary.connectors.redshift.SinkMode;
 import io.tributary.connectors.redshift.TableId;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.LogicalType;
@@ -14,6 +15,7 @@ import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
  * PostgreSQL: rows staged with COPY FROM STDIN into a staging table, applied with DELETE + INSERT
  * (works on every version, with or without a unique constraint on the target).
  */
+@Internal
 public final class PostgresDialect implements WarehouseDialect {
 
     private static final long serialVersionUID = 1L;

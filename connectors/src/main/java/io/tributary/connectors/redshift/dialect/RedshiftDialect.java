@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
@@ -17,6 +18,7 @@ import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
  * <p>Untested against a live cluster (none is reachable from this project's CI): the statements are
  * checked by golden tests only.
  */
+@Internal
 public final class RedshiftDialect implements WarehouseDialect {
 
     private static final long serialVersionUID = 1L;

@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.types.logical.LogicalType;
 
 /**
  * The SQL a warehouse speaks, generated in one place for the tested PostgreSQL path and the
  * Redshift path alike. Every identifier goes through {@link #quote(String)}.
  */
+@PublicEvolving
 public interface WarehouseDialect extends Serializable {
 
     /** Column holding the change kind of a staged row: 'U' (upsert/insert) or 'D' (delete). */

@@ -3,6 +3,7 @@ package io.tributary.connectors.redshift.internal;
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.types.logical.DecimalType;
 import org.apache.flink.table.types.logical.LogicalType;
 
@@ -10,6 +11,7 @@ import org.apache.flink.table.types.logical.LogicalType;
  * Decides whether a target column must be widened to hold what the sink writes: a bigger integer, a
  * double for integers, more decimal digits, longer text. A narrower sink type fits as it is.
  */
+@Internal
 public final class ColumnWidening {
 
     /** A column as the warehouse reports it (JDBC metadata). */

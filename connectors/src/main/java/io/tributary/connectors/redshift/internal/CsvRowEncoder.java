@@ -8,6 +8,7 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
@@ -21,6 +22,7 @@ import org.apache.flink.table.types.logical.RowType;
  * Writes a {@link RowData} as one line of the staged CSV both dialects load: NULL as {@code \N}
  * unquoted, text always quoted (so an empty string stays empty), nested values as JSON.
  */
+@Internal
 public final class CsvRowEncoder implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * so the same code reaches AWS, S3-compatible servers and local disks. Gzip'd for Redshift (its
  * COPY reads it from S3) and on S3; plain on a local or mounted file system.
  */
+@Internal
 public final class FileStager implements Stager {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileStager.class);

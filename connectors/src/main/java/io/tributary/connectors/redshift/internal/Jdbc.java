@@ -2,8 +2,10 @@ package io.tributary.connectors.redshift.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.apache.flink.annotation.Internal;
 
 /** Small JDBC helpers shared by the writer's stager and the committer. */
+@Internal
 public final class Jdbc {
 
     private Jdbc() {}

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * checkpoint is open, so the commit only moves rows inside the database. The table survives task
  * failures and database restarts until the committer applies and drops it.
  */
+@Internal
 public final class PostgresStager implements Stager {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresStager.class);

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
@@ -22,6 +23,7 @@ import org.apache.flink.table.types.logical.RowType;
  * Everything a writer and a committer need, resolved once from the options and the row type, and
  * shipped to the tasks. The password is kept out of {@link #toString()}.
  */
+@Internal
 public final class SinkSpec implements Serializable {
 
     private static final long serialVersionUID = 1L;

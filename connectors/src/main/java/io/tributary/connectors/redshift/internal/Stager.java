@@ -1,11 +1,13 @@
 package io.tributary.connectors.redshift.internal;
 
 import java.io.IOException;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Where a writer puts one checkpoint's rows until the committer applies them: a durable staging
  * table (PostgreSQL, COPY FROM STDIN) or a gzip'd CSV file on S3 (Redshift).
  */
+@Internal
 public interface Stager extends AutoCloseable {
 
     /** Opens the stage for the rows of checkpoint {@code checkpointId}. */

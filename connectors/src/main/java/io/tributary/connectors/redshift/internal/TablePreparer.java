@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * missing, and adds the sink's columns the target lacks (EVOLVE) or refuses to start (FAIL).
  * Idempotent and safe when several subtasks run it at once.
  */
+@Internal
 public final class TablePreparer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TablePreparer.class);
