@@ -4,16 +4,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import io.tributary.embedded.EmbeddedServices;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.DoubleStream;
+import org.apache.flink.core.execution.JobClient;
 
 /**
  * {@code bench/run.sh [load|crawl|cdc|scale|startup] [--rows N] [--rounds R] [--quick]}: runs a
@@ -316,7 +323,7 @@ public final class Bench {
             CrawlBenchmark crawl = new CrawlBenchmark(services.s3(), work, files);
             crawl.generate();
             List<CrawlBenchmark.Run> runs = crawl.runAll(rounds);
-            Map<String, Double> medians = new java.util.LinkedHashMap<>();
+            Map<String, Double> medians = new LinkedHashMap<>();
             for (CrawlBenchmark.Run r : runs) {
                 medians.putIfAbsent(
                         r.contender(),
@@ -535,11 +542,11 @@ public final class Bench {
      * Cancels a job and waits until it has ended: Flink CDC keeps one JDBC pool per database server
      * in the JVM, and a job still closing its pool would close it under the next one.
      */
-    static void cancelAndWait(org.apache.flink.core.execution.JobClient job) throws Exception {
+    static void cancelAndWait(JobClient job) throws Exception {
         if (!job.getJobStatus().get().isGloballyTerminalState()) {
             job.cancel().get();
         }
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         while (!job.getJobStatus().get().isGloballyTerminalState()
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -558,7 +565,7 @@ public final class Bench {
     }
 
     /** The median of some values (NaN when there are none). */
-    static double median(java.util.stream.DoubleStream values) {
+    static double median(DoubleStream values) {
         double[] v = values.sorted().toArray();
         int n = v.length;
         if (n == 0) {
@@ -580,9 +587,7 @@ public final class Bench {
     static String machine() {
         return Runtime.getRuntime().availableProcessors()
                 + " cores, "
-                + (((com.sun.management.OperatingSystemMXBean)
-                                        java.lang.management.ManagementFactory
-                                                .getOperatingSystemMXBean())
+                + (((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                                 .getTotalMemorySize()
                         >> 30)
                 + " GiB, Java "
@@ -591,7 +596,7 @@ public final class Bench {
 
     static void deleteTree(Path root) {
         try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (Exception ignored) {
             // temp space
         }

@@ -8,10 +8,14 @@ import io.tributary.connectors.changes.ChangeOp;
 import io.tributary.connectors.changes.ChangeRecord;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.MariaDbService;
+import java.io.Serializable;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +84,7 @@ final class CdcBenchmark {
         this.parallelism = parallelism;
     }
 
-    static EmbeddedServices startServices(java.nio.file.Path root) {
+    static EmbeddedServices startServices(Path root) {
         return EmbeddedServices.builder(root)
                 .with(EmbeddedServices.Kind.MARIADB, EmbeddedServices.Kind.FLINK)
                 .flinkSlots(4)
@@ -153,7 +157,7 @@ final class CdcBenchmark {
                 () -> round.add(tributarySql("stream"))
             };
             if (r % 2 == 1) {
-                java.util.Collections.reverse(java.util.Arrays.asList(steps));
+                Collections.reverse(Arrays.asList(steps));
             }
             for (Step s : steps) {
                 s.run();
@@ -381,7 +385,7 @@ final class CdcBenchmark {
         private final String kind;
         private final KindOf kindOf;
 
-        interface KindOf extends java.io.Serializable {
+        interface KindOf extends Serializable {
             String of(Object record);
         }
 

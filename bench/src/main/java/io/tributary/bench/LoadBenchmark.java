@@ -2,10 +2,13 @@ package io.tributary.bench;
 
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.EmbeddedServices.Kind;
+import io.tributary.embedded.S3Service;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -58,7 +61,7 @@ final class LoadBenchmark {
         this.parallelism = parallelism;
     }
 
-    static EmbeddedServices startServices(java.nio.file.Path root) {
+    static EmbeddedServices startServices(Path root) {
         return EmbeddedServices.builder(root)
                 .with(Kind.POSTGRES, Kind.S3, Kind.FLINK)
                 .flinkSlots(4)
@@ -162,8 +165,8 @@ final class LoadBenchmark {
 
     Run tributaryFiles() throws Exception {
         resetTable("load_tributary_files");
-        java.nio.file.Path staging = services.root().resolve("staging");
-        java.nio.file.Files.createDirectories(staging);
+        Path staging = services.root().resolve("staging");
+        Files.createDirectories(staging);
         return measure(
                 TRIBUTARY_FILES,
                 "load_tributary_files",
@@ -207,9 +210,9 @@ final class LoadBenchmark {
                         + "/load/', 's3.endpoint' = '"
                         + services.s3().endpoint()
                         + "', 's3.path-style' = 'true', 's3.access-key' = '"
-                        + io.tributary.embedded.S3Service.ACCESS_KEY
+                        + S3Service.ACCESS_KEY
                         + "', 's3.secret-key' = '"
-                        + io.tributary.embedded.S3Service.SECRET_KEY
+                        + S3Service.SECRET_KEY
                         + "'";
         return measure(S3_SOURCE, null, () -> runSql(source, "'connector' = 'blackhole'", "10 s"));
     }

@@ -1,12 +1,17 @@
 package io.tributary.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The startup scenario: {@code ./tributary demo --once} launched as a user launches it (a new JVM
@@ -79,7 +84,7 @@ final class StartupBenchmark {
         return run;
     }
 
-    static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {
+    static double median(List<Run> runs, ToDoubleFunction<Run> f) {
         return Bench.median(runs.stream().mapToDouble(f));
     }
 
@@ -106,7 +111,7 @@ final class StartupBenchmark {
         List<Run> warm = runs.subList(Math.min(1, runs.size() - 1), runs.size());
         String table =
                 String.format(
-                        java.util.Locale.ROOT,
+                        Locale.ROOT,
                         "| seconds from the launch | cold (first launch) | warm (median of %d) |%n"
                                 + "|---|---:|---:|%n"
                                 + "| services up (PostgreSQL, MariaDB, S3, Flink) | %.1f | %.1f |%n"
@@ -127,22 +132,21 @@ final class StartupBenchmark {
         System.out.println(table);
         boolean ok = runs.stream().allMatch(Run::verified);
         if (!quick && ok) {
-            com.fasterxml.jackson.databind.ObjectMapper json =
-                    new com.fasterxml.jackson.databind.ObjectMapper();
-            com.fasterxml.jackson.databind.node.ObjectNode doc = Bench.resultDoc("startup");
+            ObjectMapper json = new ObjectMapper();
+            ObjectNode doc = Bench.resultDoc("startup");
             doc.set("runs", json.valueToTree(runs));
             Bench.append(
                     out,
                     "startup",
                     json.writeValueAsString(doc),
                     String.format(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "%n## startup, %s%n%nCommand: `bench/run.sh startup --rounds %d`;"
                                     + " commit %s; %s; each launch a new JVM; the first with an"
                                     + " empty TRIBUTARY_HOME, the others reusing it (the"
                                     + " services' binaries already in the local Maven"
                                     + " repository).%n%n%s",
-                            java.time.Instant.now().toString().substring(0, 16).replace('T', ' '),
+                            Instant.now().toString().substring(0, 16).replace('T', ' '),
                             rounds,
                             Bench.gitCommit(),
                             Bench.machine(),

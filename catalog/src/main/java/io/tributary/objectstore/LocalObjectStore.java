@@ -2,13 +2,17 @@ package io.tributary.objectstore;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -36,9 +40,9 @@ final class LocalObjectStore implements ObjectStore {
     @Override
     public String uri(String key) {
         try {
-            String path = new java.net.URI(null, null, "/" + key, null).getRawPath();
+            String path = new URI(null, null, "/" + key, null).getRawPath();
             return location + path.substring(1);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("Cannot make a URI of the file " + key, e);
         }
     }
@@ -61,7 +65,7 @@ final class LocalObjectStore implements ObjectStore {
                 }
             }
         }
-        found.sort(java.util.Comparator.comparing(ObjectInfo::key));
+        found.sort(Comparator.comparing(ObjectInfo::key));
         found.forEach(sink);
     }
 
@@ -84,10 +88,7 @@ final class LocalObjectStore implements ObjectStore {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         Files.write(tmp, data);
         Files.move(
-                tmp,
-                target,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Override

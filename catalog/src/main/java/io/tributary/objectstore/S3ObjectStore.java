@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -80,9 +81,7 @@ final class S3ObjectStore implements ObjectStore {
     @Override
     public void write(String key, byte[] data) throws IOException {
         try {
-            s3.putObject(
-                    b -> b.bucket(bucket).key(prefix + key),
-                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(data));
+            s3.putObject(b -> b.bucket(bucket).key(prefix + key), RequestBody.fromBytes(data));
         } catch (SdkException e) {
             throw new IOException("Writing " + uri(key) + " failed: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.tributary.objectstore;
 
+import java.io.Serializable;
 import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -17,7 +18,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public record S3Settings(
         String endpoint, String region, boolean pathStyle, String accessKey, String secretKey)
-        implements java.io.Serializable {
+        implements Serializable {
 
     /** AWS itself, with the default credential chain and region. */
     public static S3Settings aws() {

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * What a Flink job was doing, from its cluster's REST API, for a test's failure message: its state,
@@ -56,7 +57,7 @@ public final class JobDiagnostics {
                                 .reduce((x, y) -> y)
                                 .orElse("");
                 b.append("\n  failure at ")
-                        .append(java.time.Instant.ofEpochMilli(e.path("timestamp").asLong()))
+                        .append(Instant.ofEpochMilli(e.path("timestamp").asLong()))
                         .append(": ")
                         .append(trace.lines().findFirst().orElse(""))
                         .append(cause.isEmpty() ? "" : " / " + cause);

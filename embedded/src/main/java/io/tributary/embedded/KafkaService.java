@@ -9,10 +9,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.server.MetaProperties;
@@ -74,9 +78,9 @@ public final class KafkaService implements EmbeddedService {
         return start(
                 logDir,
                 port,
-                java.util.Objects.requireNonNull(tls),
-                java.util.Objects.requireNonNull(user),
-                java.util.Objects.requireNonNull(password));
+                Objects.requireNonNull(tls),
+                Objects.requireNonNull(user),
+                Objects.requireNonNull(password));
     }
 
     private static String jaasValue(String v) {
@@ -187,7 +191,7 @@ public final class KafkaService implements EmbeddedService {
 
     private void awaitReady() {
         try (Admin admin = admin()) {
-            admin.describeCluster().nodes().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             close();
             throw new IllegalStateException("Kafka did not become ready on port " + port, e);
@@ -199,7 +203,7 @@ public final class KafkaService implements EmbeddedService {
      * downtime}: what a broker restart (a rolling upgrade, an MSK patch) looks like to clients
      * (fault tests).
      */
-    public synchronized void restart(java.time.Duration downtime) {
+    public synchronized void restart(Duration downtime) {
         if (closed) {
             throw new IllegalStateException("Kafka is closed");
         }
@@ -249,7 +253,7 @@ public final class KafkaService implements EmbeddedService {
     public void createTopic(String topic, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException("Could not create topic " + topic, e.getCause());
             }

@@ -13,8 +13,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +110,7 @@ public final class MariaDbService implements EmbeddedService {
      * Stops the server and starts it again on the same port with the same data (binary log
      * included), after {@code downtime}: what an RDS reboot looks like to clients (fault tests).
      */
-    public synchronized void restart(java.time.Duration downtime) {
+    public synchronized void restart(Duration downtime) {
         try {
             db.stop();
             Thread.sleep(downtime.toMillis());
@@ -131,7 +133,7 @@ public final class MariaDbService implements EmbeddedService {
     }
 
     /** The server's pid, from its pid file. */
-    public java.util.Optional<Long> pid() {
+    public Optional<Long> pid() {
         return Processes.readPid(dataDir.resolve("mariadbd.pid"));
     }
 

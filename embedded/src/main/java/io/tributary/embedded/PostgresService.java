@@ -15,6 +15,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +60,7 @@ public final class PostgresService implements EmbeddedService {
      * {@code require_ssl}. Clients verify it with the certificate as their root.
      */
     public static PostgresService startWithTls(Path dataDir, int port, SelfSignedCertificate tls) {
-        return start(dataDir, port, java.util.Objects.requireNonNull(tls));
+        return start(dataDir, port, Objects.requireNonNull(tls));
     }
 
     private static PostgresService start(Path dataDir, int port, SelfSignedCertificate tls) {
@@ -130,7 +132,7 @@ public final class PostgresService implements EmbeddedService {
      * Stops the server and starts it again on the same port with the same data, after {@code
      * downtime}: what a database restart looks like to clients (fault tests).
      */
-    public synchronized void restart(java.time.Duration downtime) {
+    public synchronized void restart(Duration downtime) {
         try {
             postgres.close();
             Thread.sleep(downtime.toMillis());
@@ -157,7 +159,7 @@ public final class PostgresService implements EmbeddedService {
     }
 
     /** The postmaster's pid, from its pid file. */
-    public java.util.Optional<Long> pid() {
+    public Optional<Long> pid() {
         return Processes.readPid(dataDir.resolve("postmaster.pid"));
     }
 
@@ -177,8 +179,8 @@ public final class PostgresService implements EmbeddedService {
     }
 
     /** The certificate clients verify the server with, if it takes TLS connections only. */
-    public java.util.Optional<SelfSignedCertificate> tls() {
-        return java.util.Optional.ofNullable(tls);
+    public Optional<SelfSignedCertificate> tls() {
+        return Optional.ofNullable(tls);
     }
 
     public String jdbcUrl() {

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * An S3-compatible server in this JVM (S3Proxy over a filesystem backend), reached with path-style
@@ -103,7 +105,7 @@ public final class S3Service implements EmbeddedService {
      * The server goes away for {@code downtime} (connections refused), then answers again on the
      * same port with the same objects: an S3 outage as clients see it (fault tests).
      */
-    public synchronized void outage(java.time.Duration downtime) {
+    public synchronized void outage(Duration downtime) {
         try {
             proxy.stop();
             Thread.sleep(downtime.toMillis());
@@ -150,7 +152,7 @@ public final class S3Service implements EmbeddedService {
             s3.createBucket(b -> b.bucket(bucket));
         } catch (BucketAlreadyOwnedByYouException e) {
             // already there
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+        } catch (S3Exception e) {
             if (e.statusCode() != 409) {
                 throw e;
             }

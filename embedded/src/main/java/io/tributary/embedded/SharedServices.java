@@ -5,8 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One instance of each service per JVM, started on first use and stopped when the JVM exits: what
@@ -72,13 +76,13 @@ public final class SharedServices {
      * dir}.
      */
     private static void stopAndDelete(Path dir) {
-        java.util.List<EmbeddedServices> started;
+        List<EmbeddedServices> started;
         synchronized (SharedServices.class) {
-            started = new java.util.ArrayList<>(STARTED.values());
+            started = new ArrayList<>(STARTED.values());
         }
         started.forEach(EmbeddedServices::close);
-        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             // a leftover temp folder is all that remains
         }

@@ -14,6 +14,7 @@ import io.tributary.catalog.model.TypeWidening;
 import io.tributary.objectstore.ObjectStore;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +62,7 @@ final class CandidateWriter {
             byLayout.computeIfAbsent(layoutKey, k -> new ArrayList<>()).add(f);
         }
         List<Sampled> files =
-                byLayout.values().stream().max(java.util.Comparator.comparingInt(List::size)).get();
+                byLayout.values().stream().max(Comparator.comparingInt(List::size)).get();
         if (files.size() < c.files().size()) {
             for (Sampled f : c.files()) {
                 if (!files.contains(f)) {
@@ -99,7 +101,7 @@ final class CandidateWriter {
                     .forEach(
                             (col, types) ->
                                     seenTypes
-                                            .computeIfAbsent(col, k -> new java.util.TreeSet<>())
+                                            .computeIfAbsent(col, k -> new TreeSet<>())
                                             .addAll(types));
         }
         Struct inferred = (Struct) ValueTypes.settle(row.withNullable(false));

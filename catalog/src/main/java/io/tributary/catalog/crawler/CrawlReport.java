@@ -2,6 +2,7 @@ package io.tributary.catalog.crawler;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What a crawl pass did: files listed, sampled and skipped (with why), tables created, updated,
@@ -44,7 +45,7 @@ public record CrawlReport(
     /** One line for a terminal. */
     public String summary() {
         return String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%,d files (%,d sampled, %,d skipped), tables: %d created, %d updated, %d"
                         + " unchanged%s%s; partitions: +%d ~%d -%d; %d schema version(s)"
                         + " registered%s in %.1f s",

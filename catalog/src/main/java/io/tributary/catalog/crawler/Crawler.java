@@ -11,6 +11,7 @@ import io.tributary.catalog.store.CatalogException;
 import io.tributary.objectstore.ObjectInfo;
 import io.tributary.objectstore.ObjectStore;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -254,8 +256,7 @@ public final class Crawler implements CatalogCrawler {
         String loc = store.location();
         if (loc.startsWith("file:")) {
             // the folder's own name, not its URI form ("Sales%20Q4" for "Sales Q4")
-            java.nio.file.Path folder =
-                    java.nio.file.Path.of(java.net.URI.create(loc)).getFileName();
+            Path folder = Path.of(URI.create(loc)).getFileName();
             return folder == null ? "root" : folder.toString();
         }
         String path = loc.substring(loc.indexOf("://") + 3);
@@ -306,7 +307,7 @@ public final class Crawler implements CatalogCrawler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while sampling " + store.location(), e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IOException("Sampling failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();

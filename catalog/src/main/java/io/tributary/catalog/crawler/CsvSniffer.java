@@ -7,9 +7,11 @@ import io.tributary.catalog.model.DataType.Primitive;
 import io.tributary.catalog.model.TableFormat;
 import io.tributary.catalog.model.TypeWidening;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -95,7 +97,7 @@ final class CsvSniffer {
                 continue;
             }
             double score = consistency * 100 + Math.min(width, 99);
-            if (d == '\t' && key.toLowerCase(java.util.Locale.ROOT).matches(".*\\.tsv(\\.gz)?$")) {
+            if (d == '\t' && key.toLowerCase(Locale.ROOT).matches(".*\\.tsv(\\.gz)?$")) {
                 score += 1000;
             }
             if (score > bestScore) {
@@ -125,7 +127,7 @@ final class CsvSniffer {
             names.add(unique);
         }
         List<DataType> types = new ArrayList<>();
-        Map<String, Set<String>> seen = new java.util.HashMap<>();
+        Map<String, Set<String>> seen = new HashMap<>();
         names.forEach(x -> types.add(null));
         for (int r = header ? 1 : 0; r < rows.size(); r++) {
             List<String> row = rows.get(r);

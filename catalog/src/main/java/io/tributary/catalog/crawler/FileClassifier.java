@@ -13,6 +13,7 @@ import io.tributary.objectstore.ObjectInfo;
 import io.tributary.objectstore.ObjectStore;
 import io.tributary.objectstore.RangeInputFile;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,8 +22,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
@@ -122,7 +126,7 @@ final class FileClassifier {
     /** {inflated bytes (at most the sample size), error message or null}. */
     private byte[][] gunzip(byte[] compressed) {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed))) {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[64 * 1024];
             try {
                 int n;
@@ -170,7 +174,7 @@ final class FileClassifier {
         }
         if (trimmed.charAt(0) == '{' || trimmed.charAt(0) == '[') {
             FileSchema json = json(trimmed, cut);
-            if (json.classified() || !key.toLowerCase(java.util.Locale.ROOT).contains(".csv")) {
+            if (json.classified() || !key.toLowerCase(Locale.ROOT).contains(".csv")) {
                 return json;
             }
         }
@@ -186,7 +190,7 @@ final class FileClassifier {
         DataType row = DataType.Primitive.NULL;
         long records = 0;
         long notObjects = 0;
-        Map<String, java.util.Set<String>> seen = new java.util.HashMap<>();
+        Map<String, Set<String>> seen = new HashMap<>();
         try (JsonParser p = JSON.getFactory().createParser(text)) {
             if (jsonPath != null) {
                 if (!jsonPath.seek(p)) {
@@ -267,7 +271,7 @@ final class FileClassifier {
     }
 
     private FileSchema withRecords(
-            boolean array, DataType row, long records, Map<String, java.util.Set<String>> seen) {
+            boolean array, DataType row, long records, Map<String, Set<String>> seen) {
         return new FileSchema(
                 TableFormat.JSON,
                 jsonPath != null

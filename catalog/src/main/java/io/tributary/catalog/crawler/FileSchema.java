@@ -2,7 +2,10 @@ package io.tributary.catalog.crawler;
 
 import io.tributary.catalog.model.DataType;
 import io.tributary.catalog.model.TableFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a classifier learned from one file's sample: format, the options a reader needs (delimiter,
@@ -15,7 +18,7 @@ public record FileSchema(
         DataType.Struct row,
         long recordsSampled,
         String problem,
-        Map<String, java.util.Set<String>> typesSeen) {
+        Map<String, Set<String>> typesSeen) {
 
     public FileSchema {
         options = options == null ? Map.of() : Map.copyOf(options);
@@ -47,10 +50,10 @@ public record FileSchema(
     }
 
     /** Adds the scalar type of {@code t} to what {@code column} was seen as. */
-    static void see(Map<String, java.util.Set<String>> seen, String column, DataType t) {
+    static void see(Map<String, Set<String>> seen, String column, DataType t) {
         String s = scalar(t);
         if (s != null) {
-            seen.computeIfAbsent(column, k -> new java.util.TreeSet<>()).add(s);
+            seen.computeIfAbsent(column, k -> new TreeSet<>()).add(s);
         }
     }
 
@@ -84,7 +87,7 @@ public record FileSchema(
         if (!options.containsKey("compression")) {
             return options;
         }
-        Map<String, String> p = new java.util.LinkedHashMap<>(options);
+        Map<String, String> p = new LinkedHashMap<>(options);
         p.remove("compression");
         return p;
     }

@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -101,10 +103,7 @@ public final class JdbcCrawler implements CatalogCrawler {
 
     /** Crawls now and every {@code interval} until {@code stop}; a failed pass is retried. */
     @Override
-    public void watch(
-            Duration interval,
-            java.util.function.Consumer<CrawlReport> onPass,
-            java.util.function.BooleanSupplier stop)
+    public void watch(Duration interval, Consumer<CrawlReport> onPass, BooleanSupplier stop)
             throws InterruptedException {
         while (!stop.getAsBoolean()) {
             try {

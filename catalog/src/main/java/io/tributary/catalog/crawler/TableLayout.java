@@ -3,6 +3,7 @@ package io.tributary.catalog.crawler;
 import io.tributary.catalog.model.DataType;
 import io.tributary.objectstore.ObjectInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,7 +174,7 @@ final class TableLayout {
     }
 
     private static void resolve(Folder folder, List<Candidate> out) {
-        Map<Folder, Summary> memo = new java.util.HashMap<>();
+        Map<Folder, Summary> memo = new HashMap<>();
         if (hiveLevel(folder) || !summarize(folder, memo).incompatible) {
             out.add(table(folder));
             return;

@@ -10,6 +10,7 @@ import io.tributary.catalog.model.DataType.Struct;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.avro.JsonProperties;
 import org.apache.avro.LogicalType;
@@ -40,7 +41,7 @@ public final class AvroTypes {
         for (Field f : s.fields()) {
             String valid = validName(f.name());
             String unique = valid;
-            for (int i = 2; !used.add(unique.toLowerCase(java.util.Locale.ROOT)); i++) {
+            for (int i = 2; !used.add(unique.toLowerCase(Locale.ROOT)); i++) {
                 unique = valid + "_" + i;
             }
             Schema type = toAvro(f.type(), namespace, name + "_" + unique);

@@ -1,6 +1,7 @@
 package io.tributary.catalog.model;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -49,7 +50,7 @@ public sealed interface DataType
 
         @Override
         public String sql() {
-            return kind.name().toLowerCase(java.util.Locale.ROOT);
+            return kind.name().toLowerCase(Locale.ROOT);
         }
     }
 

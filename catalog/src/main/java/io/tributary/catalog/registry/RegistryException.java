@@ -1,5 +1,7 @@
 package io.tributary.catalog.registry;
 
+import java.util.List;
+
 /** A registry error with the HTTP status and Confluent error code a client expects. */
 public final class RegistryException extends RuntimeException {
 
@@ -37,7 +39,7 @@ public final class RegistryException extends RuntimeException {
         return new RegistryException(422, 42201, "Invalid schema: " + why);
     }
 
-    static RegistryException incompatible(String subject, java.util.List<String> problems) {
+    static RegistryException incompatible(String subject, List<String> problems) {
         return new RegistryException(
                 409,
                 409,

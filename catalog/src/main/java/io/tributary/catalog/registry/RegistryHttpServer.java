@@ -1,5 +1,6 @@
 package io.tributary.catalog.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -12,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -372,7 +374,7 @@ public final class RegistryHttpServer implements AutoCloseable {
                         422, 422, "The request body must be a JSON object, got " + body);
             }
             return body;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new RegistryException(
                     400, 400, "Malformed JSON in the request body: " + e.getOriginalMessage());
         }
@@ -402,7 +404,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     }
 
     private static List<String> segments(String rawPath) {
-        return java.util.Arrays.stream(rawPath.split("/"))
+        return Arrays.stream(rawPath.split("/"))
                 .filter(s -> !s.isEmpty())
                 .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8))
                 .toList();

@@ -6,6 +6,7 @@ import io.tributary.catalog.model.Partition;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Where the catalog keeps databases, tables and partitions, durably. Embedded by default (H2 under
@@ -60,7 +61,7 @@ public interface CatalogStore extends AutoCloseable {
      * {@code tributary stop} elsewhere): {@code change} sees the stored run and returns the new
      * one. Returns the stored result; fails if there is no such run.
      */
-    JobRun updateRun(String id, java.util.function.UnaryOperator<JobRun> change);
+    JobRun updateRun(String id, UnaryOperator<JobRun> change);
 
     /** Every recorded run, newest start first. */
     List<JobRun> runs();

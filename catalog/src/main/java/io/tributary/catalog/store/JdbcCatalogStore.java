@@ -6,6 +6,7 @@ import io.tributary.catalog.model.CatalogDatabase;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.ModelJson;
 import io.tributary.catalog.model.Partition;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A catalog store on a relational database: H2 (the embedded default) or PostgreSQL. Three tables
@@ -33,8 +36,7 @@ public final class JdbcCatalogStore implements CatalogStore {
     private static final int SCHEMA_VERSION = 1;
 
     /** Unique violation, duplicate table, duplicate object: another process migrated first. */
-    private static final java.util.Set<String> CONCURRENT_DDL =
-            java.util.Set.of("23505", "42P07", "42710", "42S01");
+    private static final Set<String> CONCURRENT_DDL = Set.of("23505", "42P07", "42710", "42S01");
 
     private final String url;
     private final Properties props;
@@ -426,7 +428,7 @@ public final class JdbcCatalogStore implements CatalogStore {
             String y = b.get(i);
             int c;
             if (isInteger(x) && isInteger(y)) {
-                c = new java.math.BigInteger(x).compareTo(new java.math.BigInteger(y));
+                c = new BigInteger(x).compareTo(new BigInteger(y));
             } else {
                 c = String.valueOf(x).compareTo(String.valueOf(y));
             }
@@ -465,7 +467,7 @@ public final class JdbcCatalogStore implements CatalogStore {
     }
 
     @Override
-    public JobRun updateRun(String id, java.util.function.UnaryOperator<JobRun> change) {
+    public JobRun updateRun(String id, UnaryOperator<JobRun> change) {
         return inTransaction(c -> JobRunRows.update(c, id, change));
     }
 

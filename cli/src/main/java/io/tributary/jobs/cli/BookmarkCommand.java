@@ -6,9 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.connectors.s3.S3FileSplit;
 import io.tributary.connectors.s3.SourceBookmarks;
 import io.tributary.jobs.PipelineHome;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,9 +51,8 @@ final class BookmarkCommand implements Runnable {
     }
 
     /** Removes {@code checkpoints} (or, without {@code yes}, says it would). */
-    static void remove(
-            java.util.List<SourceBookmarks.Retained> checkpoints, boolean yes, PrintWriter out)
-            throws java.io.IOException {
+    static void remove(List<SourceBookmarks.Retained> checkpoints, boolean yes, PrintWriter out)
+            throws IOException {
         for (SourceBookmarks.Retained r : checkpoints) {
             out.println(
                     (yes ? "removing " : "would remove ")
@@ -61,10 +67,10 @@ final class BookmarkCommand implements Runnable {
         }
     }
 
-    static void delete(Path dir) throws java.io.IOException {
-        try (var paths = java.nio.file.Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
+    static void delete(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }
@@ -90,9 +96,8 @@ final class BookmarkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            java.util.Optional<PipelineBookmarks> pipeline =
-                    PipelineBookmarks.of(job, home.resolve());
-            java.util.List<SourceBookmarks.Retained> all = new java.util.ArrayList<>();
+            Optional<PipelineBookmarks> pipeline = PipelineBookmarks.of(job, home.resolve());
+            List<SourceBookmarks.Retained> all = new ArrayList<>();
             if (pipeline.isPresent()) {
                 for (Path dir : pipeline.get().jobDirs()) {
                     all.addAll(SourceBookmarks.retained(dir));
@@ -153,10 +158,9 @@ final class BookmarkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            java.util.Optional<PipelineBookmarks> pipeline =
-                    PipelineBookmarks.of(job, home.resolve());
+            Optional<PipelineBookmarks> pipeline = PipelineBookmarks.of(job, home.resolve());
             Path jobDir = pipeline.isPresent() ? pipeline.get().newestJobDir() : Path.of(job);
-            java.util.List<SourceBookmarks.Retained> all = SourceBookmarks.retained(jobDir);
+            List<SourceBookmarks.Retained> all = SourceBookmarks.retained(jobDir);
             SourceBookmarks.Retained target = null;
             if (to.matches("\\d+")) {
                 long id = Long.parseLong(to);
@@ -165,7 +169,7 @@ final class BookmarkCommand implements Runnable {
                 Instant at;
                 try {
                     at = Instant.parse(to);
-                } catch (java.time.format.DateTimeParseException e) {
+                } catch (DateTimeParseException e) {
                     throw new CommandLine.ParameterException(
                             spec.commandLine(),
                             "--to takes a checkpoint id or an ISO time (2026-11-24T10:00:00Z), not '"
@@ -240,8 +244,7 @@ final class BookmarkCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            java.util.Optional<PipelineBookmarks> pipeline =
-                    PipelineBookmarks.of(job, home.resolve());
+            Optional<PipelineBookmarks> pipeline = PipelineBookmarks.of(job, home.resolve());
             Path dir = pipeline.isPresent() ? pipeline.get().resumePoint() : Path.of(job);
             SourceBookmarks.Bookmark b = SourceBookmarks.read(dir);
             if (json) {

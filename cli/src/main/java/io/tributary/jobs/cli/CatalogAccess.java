@@ -9,6 +9,7 @@ import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -107,7 +108,7 @@ final class CatalogAccess {
         }
 
         @Override
-        public java.util.List<Integer> versions(String subject) {
+        public List<Integer> versions(String subject) {
             return get().versions(subject);
         }
 

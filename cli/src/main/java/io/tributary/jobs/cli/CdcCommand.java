@@ -1,5 +1,6 @@
 package io.tributary.jobs.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,11 +8,18 @@ import io.tributary.connectors.cdc.CdcConnection;
 import io.tributary.connectors.cdc.CdcReadiness;
 import io.tributary.connectors.cdc.CdcSourceBuilder;
 import io.tributary.jobs.runs.FlinkRest;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -185,14 +193,13 @@ final class CdcCommand implements Runnable {
             })
     static final class Progress implements Callable<Integer> {
 
-        private static final java.util.regex.Pattern METRIC =
-                java.util.regex.Pattern.compile(
+        private static final Pattern METRIC =
+                Pattern.compile(
                         "(?:^|.*?\\.)(?:database\\.([^.]+)\\.)?table\\.(.+)\\."
                                 + "(snapshotRowsRead|snapshotRowsEstimated|changesStreamed)$");
 
         /** The reader-level flag: 1 once a reader has the binlog/WAL split. */
-        private static final java.util.regex.Pattern STREAMING =
-                java.util.regex.Pattern.compile("(?:^|.*\\.)streaming$");
+        private static final Pattern STREAMING = Pattern.compile("(?:^|.*\\.)streaming$");
 
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -236,8 +243,7 @@ final class CdcCommand implements Runnable {
             if (jobId != null) {
                 jobs.add(jobId);
             } else {
-                for (com.fasterxml.jackson.databind.JsonNode j :
-                        flink.get("/jobs/overview").path("jobs")) {
+                for (JsonNode j : flink.get("/jobs/overview").path("jobs")) {
                     if (j.path("state").asText().equals("RUNNING")) {
                         jobs.add(j.path("jid").asText());
                     }
@@ -266,13 +272,13 @@ final class CdcCommand implements Runnable {
         }
 
         private static List<TableProgress> progress(FlinkRest flink, String job)
-                throws java.io.IOException {
-            com.fasterxml.jackson.databind.JsonNode detail = flink.get("/jobs/" + job);
+                throws IOException {
+            JsonNode detail = flink.get("/jobs/" + job);
             String name = detail.path("name").asText();
             // per table: rows read, estimate, changes streamed, and whether the source reading it
             // streams (each CDC source of a pipeline is a vertex of its own, in its own phase)
-            java.util.Map<String, long[]> byTable = new java.util.TreeMap<>();
-            for (com.fasterxml.jackson.databind.JsonNode v : detail.path("vertices")) {
+            Map<String, long[]> byTable = new TreeMap<>();
+            for (JsonNode v : detail.path("vertices")) {
                 String vertex = v.path("id").asText();
                 List<String> names =
                         flink.metricNames(
@@ -285,15 +291,14 @@ final class CdcCommand implements Runnable {
                     continue;
                 }
                 boolean streaming = false;
-                java.util.Set<String> tables = new java.util.HashSet<>();
-                for (com.fasterxml.jackson.databind.JsonNode m :
-                        flink.aggregated(job, vertex, names)) {
+                Set<String> tables = new HashSet<>();
+                for (JsonNode m : flink.aggregated(job, vertex, names)) {
                     String id = m.path("id").asText();
                     if (STREAMING.matcher(id).matches()) {
                         streaming |= m.path("max").asLong() > 0;
                         continue;
                     }
-                    java.util.regex.Matcher x = METRIC.matcher(id);
+                    Matcher x = METRIC.matcher(id);
                     if (!x.matches()) {
                         continue;
                     }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
@@ -271,14 +272,12 @@ final class CrawlCommand implements Callable<Integer> {
 
         @Override
         public void listed(long files) {
-            say(String.format(java.util.Locale.ROOT, "%,d files listed", files), false);
+            say(String.format(Locale.ROOT, "%,d files listed", files), false);
         }
 
         @Override
         public void sampled(long done, long total) {
-            say(
-                    String.format(java.util.Locale.ROOT, "%,d/%,d sampled", done, total),
-                    done == total);
+            say(String.format(Locale.ROOT, "%,d/%,d sampled", done, total), done == total);
         }
 
         @Override
@@ -291,9 +290,9 @@ final class CrawlCommand implements Callable<Integer> {
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String v) {
-            String s = v.trim().toLowerCase(java.util.Locale.ROOT);
+            String s = v.trim().toLowerCase(Locale.ROOT);
             if (s.startsWith("pt") || s.startsWith("p")) {
-                return Duration.parse(v.trim().toUpperCase(java.util.Locale.ROOT));
+                return Duration.parse(v.trim().toUpperCase(Locale.ROOT));
             }
             if (s.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));

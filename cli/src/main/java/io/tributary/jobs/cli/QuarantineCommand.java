@@ -3,17 +3,23 @@ package io.tributary.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.tributary.catalog.Quarantines;
 import io.tributary.objectstore.ObjectInfo;
 import io.tributary.objectstore.ObjectStore;
 import io.tributary.objectstore.ObjectStores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,8 +56,7 @@ final class QuarantineCommand implements Runnable {
                                 + " through the catalog quarantined records.")
         String path;
 
-        private static final java.util.regex.Pattern CATALOG_TABLE =
-                java.util.regex.Pattern.compile("([^./]+)\\.([^/]+)");
+        private static final Pattern CATALOG_TABLE = Pattern.compile("([^./]+)\\.([^/]+)");
 
         @Option(
                 names = "--quarantine",
@@ -63,12 +68,10 @@ final class QuarantineCommand implements Runnable {
             if (quarantine != null) {
                 return quarantine.endsWith("/") ? quarantine : quarantine + "/";
             }
-            java.util.regex.Matcher table = CATALOG_TABLE.matcher(path);
-            if (!path.contains("://")
-                    && table.matches()
-                    && !java.nio.file.Files.exists(java.nio.file.Path.of(path))) {
+            Matcher table = CATALOG_TABLE.matcher(path);
+            if (!path.contains("://") && table.matches() && !Files.exists(Path.of(path))) {
                 // a catalog table: where reads of it through the catalog set records aside
-                return io.tributary.catalog.Quarantines.forTable(
+                return Quarantines.forTable(
                         home.resolve().resolve("quarantine").toUri().toString(),
                         table.group(1),
                         table.group(2));
@@ -80,9 +83,7 @@ final class QuarantineCommand implements Runnable {
         List<Object[]> entries(ObjectStore q) throws Exception {
             List<ObjectInfo> keys = new ArrayList<>();
             String location = q.location();
-            if (location.startsWith("file:")
-                    && !java.nio.file.Files.isDirectory(
-                            java.nio.file.Path.of(java.net.URI.create(location)))) {
+            if (location.startsWith("file:") && !Files.isDirectory(Path.of(URI.create(location)))) {
                 return new ArrayList<>(); // nothing was ever quarantined here
             }
             q.list(keys::add);

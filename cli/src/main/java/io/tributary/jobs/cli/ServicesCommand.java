@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.catalog.registry.RegistryHttpServer;
 import io.tributary.embedded.EmbeddedServices;
+import io.tributary.embedded.internal.Ports;
+import io.tributary.jobs.runs.FlinkRest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,15 +83,15 @@ final class ServicesCommand implements Runnable {
      * The Flink REST API at the address given, else the one of the Flink started by {@code
      * tributary services up} under {@code home}.
      */
-    static io.tributary.jobs.runs.FlinkRest flinkRest(String given, Path home) {
+    static FlinkRest flinkRest(String given, Path home) {
         if (given != null && !given.isBlank()) {
-            return new io.tributary.jobs.runs.FlinkRest(given);
+            return new FlinkRest(given);
         }
         Optional<String> url =
                 runningState(home)
                         .map(s -> s.path("services").path("flink").path("web-ui").asText(""))
                         .filter(s -> !s.isBlank());
-        return new io.tributary.jobs.runs.FlinkRest(
+        return new FlinkRest(
                 url.orElseThrow(
                         () ->
                                 new IllegalArgumentException(
@@ -97,20 +102,15 @@ final class ServicesCommand implements Runnable {
 
     /** Whether every loopback port a service's endpoints name accepts connections. */
     static boolean answers(JsonNode endpoints) {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("127\\.0\\.0\\.1:(\\d+)")
-                        .matcher(endpoints.toString());
+        Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)").matcher(endpoints.toString());
         boolean any = false;
         while (m.find()) {
             any = true;
-            if (!io.tributary.embedded.internal.Ports.isOpen(Integer.parseInt(m.group(1)))) {
+            if (!Ports.isOpen(Integer.parseInt(m.group(1)))) {
                 return false;
             }
         }
-        return any
-                || endpoints.has("port")
-                        && io.tributary.embedded.internal.Ports.isOpen(
-                                endpoints.path("port").asInt());
+        return any || endpoints.has("port") && Ports.isOpen(endpoints.path("port").asInt());
     }
 
     static void printEndpoints(PrintWriter out, JsonNode state) {
@@ -135,7 +135,7 @@ final class ServicesCommand implements Runnable {
             name = "up",
             mixinStandardHelpOptions = true,
             description = "Start the services in the background and print their endpoints.")
-    static final class Up implements java.util.concurrent.Callable<Integer> {
+    static final class Up implements Callable<Integer> {
         @Mixin HomeOption home;
 
         @Option(names = "--json", description = "Print the endpoints as JSON.")
@@ -211,7 +211,7 @@ final class ServicesCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description =
                     "Show whether the services run, and their endpoints (exit 3 when not running).")
-    static final class Status implements java.util.concurrent.Callable<Integer> {
+    static final class Status implements Callable<Integer> {
         @Mixin HomeOption home;
 
         @Option(names = "--json", description = "Print the status as JSON.")
@@ -250,7 +250,7 @@ final class ServicesCommand implements Runnable {
             name = "down",
             mixinStandardHelpOptions = true,
             description = "Stop the services and every process they started.")
-    static final class Down implements java.util.concurrent.Callable<Integer> {
+    static final class Down implements Callable<Integer> {
         @Mixin HomeOption home;
 
         @Option(names = "--json", description = "Print what was stopped as JSON.")
@@ -302,7 +302,7 @@ final class ServicesCommand implements Runnable {
             name = "run",
             hidden = true,
             description = "Run the services in the foreground until Ctrl-C.")
-    static final class Run implements java.util.concurrent.Callable<Integer> {
+    static final class Run implements Callable<Integer> {
         @Mixin HomeOption home;
 
         @Override

@@ -3,17 +3,24 @@ package io.tributary.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.connectors.catalog.TributaryCatalogFactory;
 import io.tributary.connectors.s3.S3ConnectorOptions;
+import io.tributary.embedded.internal.Ports;
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.flink.table.catalog.CommonCatalogOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,7 +87,7 @@ final class SqlCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path dir = home.resolve();
-        java.time.Instant started = java.time.Instant.now();
+        Instant started = Instant.now();
         Path sql = dir.resolve("sql");
         Path conf = Files.createDirectories(sql.resolve("conf"));
         Path catalogs = Files.createDirectories(sql.resolve("catalogs"));
@@ -91,8 +98,7 @@ final class SqlCommand implements Callable<Integer> {
 
         List<String> cmd = JvmLauncher.java();
         if (gateway) {
-            int port =
-                    gatewayPort > 0 ? gatewayPort : io.tributary.embedded.internal.Ports.freePort();
+            int port = gatewayPort > 0 ? gatewayPort : Ports.freePort();
             cmd.add(TributarySqlGateway.class.getName());
             cmd.add("-Dsql-gateway.endpoint.rest.address=127.0.0.1");
             cmd.add("-Dsql-gateway.endpoint.rest.bind-address=127.0.0.1");
@@ -125,13 +131,12 @@ final class SqlCommand implements Callable<Integer> {
             return rc;
         }
         pb.redirectErrorStream(true);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process p = pb.start();
         boolean failed = false;
-        try (java.io.BufferedReader in =
-                new java.io.BufferedReader(
-                        new java.io.InputStreamReader(
-                                p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 // Flink's client stops a script at a failed statement but exits 0: say it failed
                 failed |= line.contains(SQL_CLIENT_ERROR); // after a colour code, on a terminal
@@ -151,14 +156,13 @@ final class SqlCommand implements Callable<Integer> {
      * The records this session's reads quarantined, per table, and how to list them: a query that
      * set records aside says so instead of leaving a smaller count unexplained.
      */
-    static void reportQuarantined(Path dir, java.time.Instant since, PrintWriter out)
-            throws IOException {
+    static void reportQuarantined(Path dir, Instant since, PrintWriter out) throws IOException {
         Path base = dir.resolve("quarantine");
         if (!Files.isDirectory(base)) {
             return;
         }
-        Map<String, Long> perTable = new java.util.TreeMap<>();
-        try (java.util.stream.Stream<Path> files = Files.walk(base)) {
+        Map<String, Long> perTable = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(base)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (f.toString().endsWith(".json")
                         && Files.getLastModifiedTime(f).toInstant().isAfter(since)

@@ -1,5 +1,9 @@
 package io.tributary.jobs.cli;
 
+import io.tributary.jobs.definition.Spelling;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,17 +38,17 @@ public final class Tributary implements Runnable {
         }
         // java.util.logging (Flink CDC's binlog client) goes where everything else goes: the log
         // file, and the console for errors only
-        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
-        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         System.exit(commandLine().execute(args));
     }
 
     /** --home from the arguments, before picocli parses them (logging starts earlier). */
-    private static java.nio.file.Path homeFrom(String[] args) {
+    private static Path homeFrom(String[] args) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--home")) {
                 HomeOption h = new HomeOption();
-                h.home = java.nio.file.Paths.get(args[i + 1]);
+                h.home = Paths.get(args[i + 1]);
                 return h.resolve();
             }
         }
@@ -106,8 +110,7 @@ public final class Tributary implements Runnable {
         if (spec.subcommands().isEmpty()) {
             return where + ": unexpected argument '" + word + "' (see " + where + " --help)";
         }
-        String nearest =
-                io.tributary.jobs.definition.Spelling.nearest(word, spec.subcommands().keySet());
+        String nearest = Spelling.nearest(word, spec.subcommands().keySet());
         return where
                 + ": unknown command '"
                 + word

@@ -3,6 +3,7 @@ package io.tributary.jobs.cli;
 import java.util.List;
 import org.apache.flink.configuration.ConfigurationUtils;
 import org.apache.flink.table.gateway.SqlGateway;
+import org.apache.flink.table.gateway.api.operation.OperationHandle;
 import org.apache.flink.table.gateway.api.session.SessionEnvironment;
 import org.apache.flink.table.gateway.api.session.SessionHandle;
 import org.apache.flink.table.gateway.cli.SqlGatewayOptions;
@@ -73,9 +74,7 @@ public final class TributarySqlGateway {
                 // a client's USE CATALOG would
                 session.createExecutor()
                         .configureSession(
-                                org.apache.flink.table.gateway.api.operation.OperationHandle
-                                        .create(),
-                                "USE CATALOG `" + catalog + "`");
+                                OperationHandle.create(), "USE CATALOG `" + catalog + "`");
             }
             return session;
         }

@@ -8,6 +8,7 @@ import io.tributary.jobs.definition.Variables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The reference pipeline, {@code examples/ecommerce/pipeline.yaml} as shipped, on the embedded
@@ -53,7 +55,7 @@ public final class DemoPipeline {
         try (S3Client s3 = services.s3().client()) {
             List<String> old =
                     s3.listObjectsV2Paginator(b -> b.bucket(BUCKET)).contents().stream()
-                            .map(software.amazon.awssdk.services.s3.model.S3Object::key)
+                            .map(S3Object::key)
                             .toList();
             // one by one: DeleteObjects needs a request checksum, and the SDK's (CRC32) is one
             // S3Proxy does not implement (501 on every demo run after the first)
@@ -209,7 +211,7 @@ public final class DemoPipeline {
     /** Rows, distinct order ids and revenue now in the warehouse table. */
     public WarehouseCounts warehouseCounts() throws SQLException {
         if (!warehouseTableExists()) {
-            return new WarehouseCounts(0, 0, java.math.BigDecimal.ZERO);
+            return new WarehouseCounts(0, 0, BigDecimal.ZERO);
         }
         try (Connection c = services.postgres().connect(WAREHOUSE_DB);
                 Statement s = c.createStatement();
@@ -224,5 +226,5 @@ public final class DemoPipeline {
     }
 
     /** What the warehouse holds. */
-    public record WarehouseCounts(long rows, long distinctOrders, java.math.BigDecimal revenue) {}
+    public record WarehouseCounts(long rows, long distinctOrders, BigDecimal revenue) {}
 }

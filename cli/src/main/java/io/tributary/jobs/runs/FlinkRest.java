@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Reads a Flink cluster's REST API (the one behind the Web UI): jobs, their vertices and the
@@ -82,8 +83,7 @@ public final class FlinkRest {
     }
 
     /** A vertex's metric names (aggregated over subtasks) that satisfy {@code filter}. */
-    public List<String> metricNames(
-            String jobId, String vertexId, java.util.function.Predicate<String> filter)
+    public List<String> metricNames(String jobId, String vertexId, Predicate<String> filter)
             throws IOException {
         List<String> out = new ArrayList<>();
         for (JsonNode m : get("/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics")) {

@@ -2,10 +2,14 @@ package io.tributary.jobs.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What {@code tributary jobs watch} shows, read from Flink's REST API (so it works for the local
@@ -98,9 +102,8 @@ public record JobFigures(
                         : latest.path("end_to_end_duration").asLong(-1));
     }
 
-    private static final java.util.regex.Pattern TABLE =
-            java.util.regex.Pattern.compile(
-                    "(?:^|.*?\\.)(?:database\\.([^.]+)\\.)?table\\.(.+)\\.schemaVersion$");
+    private static final Pattern TABLE =
+            Pattern.compile("(?:^|.*?\\.)(?:database\\.([^.]+)\\.)?table\\.(.+)\\.schemaVersion$");
 
     /** Picks Tributary's and Flink's metrics out of each vertex's list by name. */
     private static final class Builder {
@@ -186,7 +189,7 @@ public record JobFigures(
                     snapshotEstimated = Math.max(snapshotEstimated, 0) + max;
                 } else if (id.endsWith(".schemaVersion")) {
                     // <operator>.database.<db>.table.<table>.schemaVersion
-                    java.util.regex.Matcher t = TABLE.matcher(id);
+                    Matcher t = TABLE.matcher(id);
                     if (t.matches()) {
                         String table =
                                 t.group(1) == null ? t.group(2) : t.group(1) + "." + t.group(2);
@@ -222,9 +225,8 @@ public record JobFigures(
                                     + "/vertices/"
                                     + vid
                                     + "/jm-operator-metrics?get="
-                                    + java.net.URLEncoder.encode(
-                                            String.join(",", wanted),
-                                            java.nio.charset.StandardCharsets.UTF_8));
+                                    + URLEncoder.encode(
+                                            String.join(",", wanted), StandardCharsets.UTF_8));
             for (JsonNode value : values) {
                 long v = (long) Double.parseDouble(value.path("value").asText("0"));
                 pendingFiles = Math.max(0, pendingFiles) + v;

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -76,7 +78,7 @@ public final class PipelineRunner {
             JobClient client,
             FlinkRest rest,
             List<String> plan,
-            java.util.function.UnaryOperator<String> redact) {}
+            UnaryOperator<String> redact) {}
 
     /**
      * Translates and submits the pipeline to the cluster at {@code restAddress} ({@code
@@ -169,9 +171,7 @@ public final class PipelineRunner {
 
     private void say(String format, Object... args) {
         if (out != null) {
-            out.printf(
-                    "[%s] %s%n",
-                    java.time.LocalTime.now().withNano(0), String.format(format, args));
+            out.printf("[%s] %s%n", LocalTime.now().withNano(0), String.format(format, args));
             out.flush();
         }
     }

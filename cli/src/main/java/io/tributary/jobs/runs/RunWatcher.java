@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
@@ -270,9 +271,7 @@ final class RunWatcher {
 
     private void say(String format, Object... args) {
         if (out != null) {
-            out.printf(
-                    "[%s] %s%n",
-                    java.time.LocalTime.now().withNano(0), String.format(format, args));
+            out.printf("[%s] %s%n", LocalTime.now().withNano(0), String.format(format, args));
             out.flush();
         }
     }

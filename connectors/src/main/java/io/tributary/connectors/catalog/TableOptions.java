@@ -1,5 +1,6 @@
 package io.tributary.connectors.catalog;
 
+import io.tributary.catalog.Quarantines;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.TableFormat;
 import io.tributary.connectors.cdc.CdcTableOptions;
@@ -120,8 +121,8 @@ final class TableOptions {
                 // a read never writes into the data's location
                 o.put(
                         S3ConnectorOptions.SCAN_QUARANTINE_PATH.key(),
-                        io.tributary.catalog.Quarantines.forTable(
-                                io.tributary.catalog.Quarantines.base(
+                        Quarantines.forTable(
+                                Quarantines.base(
                                         catalogOptions.get(
                                                 TributaryCatalogFactory.QUARANTINE_PATH.key()),
                                         catalogOptions.get(TributaryCatalogFactory.STORE.key())),

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,7 +91,7 @@ public record CdcConnection(
 
     @Override
     public String toString() {
-        return kind.name().toLowerCase(java.util.Locale.ROOT)
+        return kind.name().toLowerCase(Locale.ROOT)
                 + "://"
                 + (user == null ? "" : user + "@")
                 + host

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
+import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,17 +194,12 @@ public final class CdcSourceBuilder {
             int base = 5400 + ThreadLocalRandom.current().nextInt(0, 1_000_000);
             ids = base + "-" + (base + 7);
         }
-        org.apache.flink.cdc.connectors.mysql.table.StartupOptions start =
+        StartupOptions start =
                 switch (startup) {
-                    case INITIAL ->
-                            org.apache.flink.cdc.connectors.mysql.table.StartupOptions.initial();
-                    case LATEST ->
-                            org.apache.flink.cdc.connectors.mysql.table.StartupOptions.latest();
-                    case SNAPSHOT ->
-                            org.apache.flink.cdc.connectors.mysql.table.StartupOptions.snapshot();
-                    case TIMESTAMP ->
-                            org.apache.flink.cdc.connectors.mysql.table.StartupOptions.timestamp(
-                                    startupTimestampMillis);
+                    case INITIAL -> StartupOptions.initial();
+                    case LATEST -> StartupOptions.latest();
+                    case SNAPSHOT -> StartupOptions.snapshot();
+                    case TIMESTAMP -> StartupOptions.timestamp(startupTimestampMillis);
                 };
         return MySqlSource.<ChangeRecord>builder()
                 .hostname(connection.host())

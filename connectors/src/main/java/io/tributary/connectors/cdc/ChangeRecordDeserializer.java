@@ -8,8 +8,10 @@ import io.tributary.connectors.changes.SourceTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field;
@@ -130,7 +132,7 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
      * offset (the position a restart reads from), with {@code row} the row within the event.
      */
     private static Map<String, Object> sourceBlock(Struct source, SourceRecord record) {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         for (Field f : source.schema().fields()) {
             Object v = KEPT.contains(f.name()) ? source.get(f) : null;
             if (v != null) {
@@ -149,8 +151,8 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
      * The source fields a change keeps: where it is in the log and what Debezium said of it.
      * Connector, name, database, schema, table and time are the change's own and written from it.
      */
-    private static final java.util.Set<String> KEPT =
-            java.util.Set.of(
+    private static final Set<String> KEPT =
+            Set.of(
                     "version",
                     "snapshot",
                     "sequence",

@@ -1,5 +1,6 @@
 package io.tributary.connectors.cdc;
 
+import java.io.IOException;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * the capture streams is followed (a new schema version).
  */
 @PublicEvolving
-public final class ColumnsChangedBeforeStreaming extends java.io.IOException {
+public final class ColumnsChangedBeforeStreaming extends IOException {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ColumnsChangedBeforeStreaming.class);

@@ -2,6 +2,7 @@ package io.tributary.connectors.cdc;
 
 import io.tributary.catalog.model.DataType;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -10,8 +11,11 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.function.UnaryOperator;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Date;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Decimal;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Schema;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Timestamp;
 
 /**
  * Maps Debezium's Kafka Connect types (with their logical names) to the catalog's type lattice, and
@@ -21,14 +25,9 @@ import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Stru
 final class ConnectTypes {
 
     // from the classes themselves: Flink CDC relocates Kafka Connect, and its logical names with it
-    private static final String DECIMAL =
-            org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Decimal
-                    .LOGICAL_NAME;
-    private static final String CONNECT_DATE =
-            org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Date.LOGICAL_NAME;
-    private static final String CONNECT_TIMESTAMP =
-            org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Timestamp
-                    .LOGICAL_NAME;
+    private static final String DECIMAL = Decimal.LOGICAL_NAME;
+    private static final String CONNECT_DATE = Date.LOGICAL_NAME;
+    private static final String CONNECT_TIMESTAMP = Timestamp.LOGICAL_NAME;
     private static final String DATE = "io.debezium.time.Date";
     private static final String TIMESTAMP = "io.debezium.time.Timestamp";
     private static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
@@ -211,6 +210,6 @@ final class ConnectTypes {
     private static String variableDecimal(Struct s) {
         int scale = s.getInt32("scale");
         byte[] unscaled = s.getBytes("value");
-        return new BigDecimal(new java.math.BigInteger(unscaled), scale).toPlainString();
+        return new BigDecimal(new BigInteger(unscaled), scale).toPlainString();
     }
 }

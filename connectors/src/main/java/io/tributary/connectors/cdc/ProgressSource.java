@@ -2,7 +2,9 @@ package io.tributary.connectors.cdc;
 
 import io.tributary.connectors.changes.ChangeRecord;
 import io.tributary.connectors.changes.SourceTable;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,7 @@ import org.apache.flink.cdc.connectors.mysql.source.split.MySqlSplit;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.table.data.RowData;
 
 /**
  * A CDC source with progress metrics per captured table, in the source's own metric group: {@code
@@ -56,7 +59,7 @@ final class ProgressSource<T, S extends SourceSplit, E>
     static final String STREAMING = "streaming";
 
     /** How one record counts: a snapshot row, a change, a schema version, of which table. */
-    interface Tally<T> extends java.io.Serializable {
+    interface Tally<T> extends Serializable {
         /**
          * Counts {@code record}; {@code streaming} is whether this reader holds the binlog/WAL
          * split (the record is then a change, not a snapshot row).
@@ -81,7 +84,7 @@ final class ProgressSource<T, S extends SourceSplit, E>
      * The rows of a table source reading one table ({@code table}): before the binlog/WAL split
      * every row is a snapshot row, after it a change (an update's old image not counted twice).
      */
-    static Tally<org.apache.flink.table.data.RowData> rowsOf(String table) {
+    static Tally<RowData> rowsOf(String table) {
         return (row, streaming, c) -> {
             switch (row.getRowKind()) {
                 case UPDATE_BEFORE -> {
@@ -102,7 +105,7 @@ final class ProgressSource<T, S extends SourceSplit, E>
      * The database's row estimate per table, asked for by the first reader when it starts (nothing
      * when it cannot be had: the progress then shows rows read without a share).
      */
-    interface Estimates extends java.io.Serializable {
+    interface Estimates extends Serializable {
         Map<String, Long> get();
     }
 
@@ -369,8 +372,7 @@ final class ProgressSource<T, S extends SourceSplit, E>
         }
 
         @Override
-        public void pauseOrResumeSplits(
-                java.util.Collection<String> pause, java.util.Collection<String> resume) {
+        public void pauseOrResumeSplits(Collection<String> pause, Collection<String> resume) {
             delegate.pauseOrResumeSplits(pause, resume);
         }
 

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.annotation.Internal;
@@ -115,7 +116,7 @@ public final class ChangeRecordSerializer extends TypeSerializer<ChangeRecord> {
         long commit = in.readLong();
         String note = in.readBoolean() ? readString(in) : null;
         int fields = in.readInt();
-        Map<String, Object> source = fields == 0 ? Map.of() : new java.util.LinkedHashMap<>();
+        Map<String, Object> source = fields == 0 ? Map.of() : new LinkedHashMap<>();
         for (int i = 0; i < fields; i++) {
             String key = readString(in);
             source.put(key, readValue(in));

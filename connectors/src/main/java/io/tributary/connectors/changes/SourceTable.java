@@ -1,5 +1,6 @@
 package io.tributary.connectors.changes;
 
+import io.tributary.catalog.CatalogService;
 import java.io.Serializable;
 import org.apache.flink.annotation.PublicEvolving;
 
@@ -21,8 +22,7 @@ public record SourceTable(String database, String schema, String table) implemen
      * database when null.
      */
     public String subject(String catalogDatabase) {
-        return io.tributary.catalog.CatalogService.subject(
-                catalogDatabase != null ? catalogDatabase : database, table);
+        return CatalogService.subject(catalogDatabase != null ? catalogDatabase : database, table);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.tributary.connectors.changes.ChangeRecord;
 import io.tributary.connectors.changes.RowShape;
 import io.tributary.connectors.changes.SourceTable;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -259,7 +260,7 @@ public final class DebeziumAvro {
         String connect = s.getProp(CONNECT_NAME);
         if (lt instanceof LogicalTypes.Decimal d) {
             byte[] b = bytes(v);
-            return new BigDecimal(new java.math.BigInteger(b), d.getScale());
+            return new BigDecimal(new BigInteger(b), d.getScale());
         }
         if (lt instanceof LogicalTypes.Date || "io.debezium.time.Date".equals(connect)) {
             return LocalDate.ofEpochDay(((Number) v).longValue());

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -96,7 +97,7 @@ public final class KafkaChanges {
         }
 
         /** The sink: Flink's Kafka sink, with a tombstone after each delete unless turned off. */
-        public org.apache.flink.api.connector.sink2.Sink<ChangeRecord> build() {
+        public Sink<ChangeRecord> build() {
             Properties p = new Properties();
             // at most the broker's transaction.max.timeout.ms (15 minutes by default)
             p.setProperty("transaction.timeout.ms", "600000");

@@ -5,6 +5,7 @@ import io.tributary.connectors.changes.ChangeRecord;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.connector.kafka.sink.TwoPhaseCommittingStatefulSink;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -111,8 +112,7 @@ final class TombstoningSink
         }
 
         @Override
-        public void writeWatermark(org.apache.flink.api.common.eventtime.Watermark watermark)
-                throws IOException, InterruptedException {
+        public void writeWatermark(Watermark watermark) throws IOException, InterruptedException {
             delegate.writeWatermark(watermark);
         }
 

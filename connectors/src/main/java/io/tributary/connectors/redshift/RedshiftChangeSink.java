@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -89,14 +90,14 @@ public final class RedshiftChangeSink
     }
 
     /** The table's latest registered shape and the sink spec for it; empty when none yet. */
-    private java.util.Optional<Resolved> resolve() {
+    private Optional<Resolved> resolve() {
         Registry registry = new SchemaRegistryClient(registryUrl);
         SchemaRegistry.Version latest;
         try {
             latest = registry.version(subject, "latest");
         } catch (RegistryException e) {
             if (e.status() == 404) {
-                return java.util.Optional.empty(); // the source registers it on its first read
+                return Optional.empty(); // the source registers it on its first read
             }
             throw e;
         }
@@ -106,8 +107,7 @@ public final class RedshiftChangeSink
         for (DataType.Field f : row.fields()) {
             columns.add(new Column(f.name(), f.type()));
         }
-        return java.util.Optional.of(
-                resolved(new RowShape(table, columns, keys, latest.version())));
+        return Optional.of(resolved(new RowShape(table, columns, keys, latest.version())));
     }
 
     private Resolved resolved(RowShape shape) {
@@ -223,7 +223,7 @@ public final class RedshiftChangeSink
                 throws IOException {
             this.init = init;
             this.restored = List.copyOf(restored);
-            java.util.Optional<Resolved> r = resolve();
+            Optional<Resolved> r = resolve();
             if (r.isPresent()) {
                 start(r.get());
             }

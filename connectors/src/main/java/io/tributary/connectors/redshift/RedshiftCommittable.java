@@ -1,5 +1,7 @@
 package io.tributary.connectors.redshift;
 
+import java.util.List;
+
 /**
  * One writer subtask's rows of one checkpoint, staged and waiting for the commit: the staging table
  * (PostgreSQL) or staged file (Redshift), and who staged it.
@@ -23,14 +25,14 @@ public record RedshiftCommittable(
         long checkpointId,
         String stagedLocation,
         long rows,
-        java.util.List<String> columns,
+        List<String> columns,
         long newestEventTime) {
 
     /** No event time known for the rows. */
     public static final long NO_EVENT_TIME = Long.MIN_VALUE;
 
     public RedshiftCommittable {
-        columns = java.util.List.copyOf(columns);
+        columns = List.copyOf(columns);
     }
 
     /** Rows without a known event time. */
@@ -41,7 +43,7 @@ public record RedshiftCommittable(
             long checkpointId,
             String stagedLocation,
             long rows,
-            java.util.List<String> columns) {
+            List<String> columns) {
         this(jobId, sinkName, subtask, checkpointId, stagedLocation, rows, columns, NO_EVENT_TIME);
     }
 }

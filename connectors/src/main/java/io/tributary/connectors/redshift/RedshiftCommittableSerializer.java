@@ -1,6 +1,8 @@
 package io.tributary.connectors.redshift;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -52,7 +54,7 @@ public final class RedshiftCommittableSerializer
         String location = in.readUTF();
         long rows = in.readLong();
         int n = in.readInt();
-        java.util.List<String> columns = new java.util.ArrayList<>(n);
+        List<String> columns = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             columns.add(in.readUTF());
         }

@@ -19,6 +19,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
 
 /**
  * Exactly-once sink into Redshift (and PostgreSQL): rows are staged per checkpoint and applied in
@@ -111,12 +112,11 @@ public final class RedshiftSink
     /** The primary key of a row as text: all changes of one key go to one writer subtask. */
     static final class PrimaryKeySelector implements KeySelector<RowData, String> {
         private static final long serialVersionUID = 1L;
-        private final org.apache.flink.table.types.logical.RowType rowType;
+        private final RowType rowType;
         private final List<String> keys;
         private transient RowData.FieldGetter[] getters;
 
-        PrimaryKeySelector(
-                org.apache.flink.table.types.logical.RowType rowType, List<String> keys) {
+        PrimaryKeySelector(RowType rowType, List<String> keys) {
             this.rowType = rowType;
             this.keys = keys;
         }

@@ -1,6 +1,8 @@
 package io.tributary.connectors.s3;
 
 import java.io.Serializable;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.data.GenericRowData;
@@ -89,8 +91,7 @@ final class PathFields implements Serializable {
             return s;
         }
         try {
-            return java.net.URLDecoder.decode(
-                    s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return s;
         }

@@ -3,6 +3,7 @@ package io.tributary.connectors.s3;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
@@ -87,11 +88,9 @@ final class S3DynamicSource implements ScanTableSource {
     }
 
     @SuppressWarnings("unchecked")
-    private org.apache.flink.api.common.typeinfo.TypeInformation<RowData> producedType(
-            ScanContext context) {
-        return (org.apache.flink.api.common.typeinfo.TypeInformation<RowData>)
-                (org.apache.flink.api.common.typeinfo.TypeInformation<?>)
-                        context.createTypeInformation(rowType);
+    private TypeInformation<RowData> producedType(ScanContext context) {
+        return (TypeInformation<RowData>)
+                (TypeInformation<?>) context.createTypeInformation(rowType);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tributary.connectors.s3;
 
+import java.io.Serializable;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -11,6 +13,7 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.UserCodeClassLoader;
 
 /**
@@ -42,13 +45,13 @@ public final class S3FileSource<T>
 
     /** Turns one record of an Avro or Parquet file into an output record. */
     @FunctionalInterface
-    public interface BulkDecoder<T> extends java.io.Serializable {
-        T decode(org.apache.avro.generic.GenericRecord record);
+    public interface BulkDecoder<T> extends Serializable {
+        T decode(GenericRecord record);
     }
 
     /** Adds what a file's key tells (partition values) to each of its records. */
     @FunctionalInterface
-    public interface RecordEnricher<T> extends java.io.Serializable {
+    public interface RecordEnricher<T> extends Serializable {
         T enrich(T record, String key);
     }
 
@@ -96,7 +99,7 @@ public final class S3FileSource<T>
             decoder.open(
                     new DeserializationSchema.InitializationContext() {
                         @Override
-                        public org.apache.flink.metrics.MetricGroup getMetricGroup() {
+                        public MetricGroup getMetricGroup() {
                             return context.metricGroup();
                         }
 

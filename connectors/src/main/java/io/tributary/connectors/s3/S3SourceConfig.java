@@ -4,6 +4,7 @@ import io.tributary.objectstore.ObjectStore;
 import io.tributary.objectstore.ObjectStores;
 import io.tributary.objectstore.S3Settings;
 import java.io.Serializable;
+import java.util.Set;
 import org.apache.flink.annotation.Internal;
 
 /**
@@ -42,7 +43,7 @@ public record S3SourceConfig(
     }
 
     /** Formats read record by record from whole files, not line by line. */
-    static final java.util.Set<String> BULK_FORMATS = java.util.Set.of("avro", "parquet");
+    static final Set<String> BULK_FORMATS = Set.of("avro", "parquet");
 
     ObjectStore open() {
         return ObjectStores.open(location, s3);

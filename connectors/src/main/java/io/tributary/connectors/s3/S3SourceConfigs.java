@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.factories.FactoryUtil;
 
 /** Builds an {@link S3SourceConfig} from the options: the one place that reads them. */
 @Internal
@@ -64,7 +65,7 @@ public final class S3SourceConfigs {
                         S3ConnectorOptions.SCAN_BAD_RECORDS.key(),
                         o.get(S3ConnectorOptions.SCAN_BAD_RECORDS)),
                 o.get(S3ConnectorOptions.SCAN_QUARANTINE_PATH),
-                bulkFormat(o.get(org.apache.flink.table.factories.FactoryUtil.FORMAT)),
+                bulkFormat(o.get(FactoryUtil.FORMAT)),
                 jsonPath != null || jsonArrays(o.get(S3ConnectorOptions.SCAN_RECORD_LAYOUT)),
                 o.get(S3ConnectorOptions.SCAN_MULTI_LINE),
                 jsonPath == null ? null : jsonPath.toString());

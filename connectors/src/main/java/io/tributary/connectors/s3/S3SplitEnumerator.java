@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
@@ -37,7 +39,7 @@ final class S3SplitEnumerator implements SplitEnumerator<S3FileSplit, S3Enumerat
     private volatile boolean fullDue;
 
     /** How many of {@link #pending}'s splits each file has: pending files without a scan. */
-    private final java.util.Map<String, Integer> splitsPerFile = new java.util.HashMap<>();
+    private final Map<String, Integer> splitsPerFile = new HashMap<>();
 
     // figures for the metric reporter's thread, refreshed on the coordinator thread
     private volatile int pendingFiles;

@@ -1,22 +1,44 @@
 package io.tributary.connectors.s3;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.catalog.crawler.JsonRecordPath;
+import io.tributary.objectstore.ObjectInfo;
 import io.tributary.objectstore.ObjectStore;
+import io.tributary.objectstore.RangeInputFile;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Reads the lines of its splits on the fetcher thread and decodes each with the table's format. A
@@ -33,14 +55,13 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     private static final int BOM0 = 0xEF;
 
     private final S3SourceConfig config;
-    private final io.tributary.catalog.crawler.JsonRecordPath jsonPath;
+    private final JsonRecordPath jsonPath;
     private final ObjectStore store;
     private final DeserializationSchema<T> decoder;
     private final S3FileSource.RecordEnricher<T> enricher;
     private final S3FileSource.BulkDecoder<T> bulk;
     private WholeFileRecords records;
-    private static final com.fasterxml.jackson.databind.ObjectMapper ARRAY_JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper ARRAY_JSON = new ObjectMapper();
     private final Quarantine quarantine;
     private final S3ReaderMetrics metrics;
     private final Deque<S3FileSplit> splits = new ArrayDeque<>();
@@ -58,10 +79,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             Quarantine quarantine,
             S3ReaderMetrics metrics) {
         this.config = config;
-        this.jsonPath =
-                config.jsonPath() == null
-                        ? null
-                        : io.tributary.catalog.crawler.JsonRecordPath.parse(config.jsonPath());
+        this.jsonPath = config.jsonPath() == null ? null : JsonRecordPath.parse(config.jsonPath());
         this.store = config.open();
         this.decoder = decoder;
         this.bulk = bulk;
@@ -132,7 +150,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                     && (bytes[0] & 0xff) == BOM0
                     && (bytes[1] & 0xff) == 0xBB
                     && (bytes[2] & 0xff) == 0xBF) {
-                bytes = java.util.Arrays.copyOfRange(bytes, 3, bytes.length);
+                bytes = Arrays.copyOfRange(bytes, 3, bytes.length);
             }
             if (current.start() == 0 && lineNo <= config.headerLines()) {
                 batch.add(new Line<>(null, next, lineNo));
@@ -195,11 +213,10 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
     /** Whether the object is gone: S3 answers 404 for it, or the file no longer exists. */
     static boolean vanished(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof software.amazon.awssdk.services.s3.model.NoSuchKeyException
-                    || t instanceof java.nio.file.NoSuchFileException
-                    || t instanceof java.io.FileNotFoundException
-                    || (t instanceof software.amazon.awssdk.services.s3.model.S3Exception s3
-                            && s3.statusCode() == 404)) {
+            if (t instanceof NoSuchKeyException
+                    || t instanceof NoSuchFileException
+                    || t instanceof FileNotFoundException
+                    || (t instanceof S3Exception s3 && s3.statusCode() == 404)) {
                 return true;
             }
         }
@@ -212,12 +229,12 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
      */
     static boolean storageFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof software.amazon.awssdk.core.exception.SdkException
-                    || t instanceof java.net.SocketException
-                    || t instanceof java.net.SocketTimeoutException
-                    || t instanceof java.io.InterruptedIOException
-                    || t instanceof java.nio.file.NoSuchFileException
-                    || t instanceof java.nio.file.AccessDeniedException
+            if (t instanceof SdkException
+                    || t instanceof SocketException
+                    || t instanceof SocketTimeoutException
+                    || t instanceof InterruptedIOException
+                    || t instanceof NoSuchFileException
+                    || t instanceof AccessDeniedException
                     // the HTTP client's own "connection closed early" family
                     || t.getClass().getName().startsWith("org.apache.http.")) {
                 return true;
@@ -235,7 +252,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         return true;
     }
 
-    private final java.nio.charset.CharsetDecoder utf8 =
+    private final CharsetDecoder utf8 =
             StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -324,21 +341,21 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
         if (config.jsonArrays()) {
             InputStream in = metrics.counted(store.openAt(s.key(), 0));
             stream = s.compressed() ? new GZIPInputStream(in, 64 * 1024) : in;
-            com.fasterxml.jackson.core.JsonParser p = ARRAY_JSON.getFactory().createParser(stream);
+            JsonParser p = ARRAY_JSON.getFactory().createParser(stream);
             if (config.jsonPath() != null) {
                 if (!jsonPath.seek(p)) {
                     p.close();
                     throw new IOException("the file has no array of records at " + jsonPath);
                 }
-            } else if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+            } else if (p.nextToken() != JsonToken.START_ARRAY) {
                 p.close();
                 throw new IOException("the file does not start with a JSON array");
             }
             return new WholeFileRecords() {
                 @Override
                 public Object next() throws IOException {
-                    com.fasterxml.jackson.core.JsonToken t = p.nextToken();
-                    if (t == null || t == com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                    JsonToken t = p.nextToken();
+                    if (t == null || t == JsonToken.END_ARRAY) {
                         return null;
                     }
                     return ARRAY_JSON.writeValueAsBytes(ARRAY_JSON.readTree(p));
@@ -351,10 +368,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
             };
         }
         if (config.bulkFormat().equals("avro")) {
-            org.apache.avro.file.DataFileStream<org.apache.avro.generic.GenericRecord> in =
-                    new org.apache.avro.file.DataFileStream<>(
-                            metrics.counted(store.openAt(s.key(), 0)),
-                            new org.apache.avro.generic.GenericDatumReader<>());
+            DataFileStream<GenericRecord> in =
+                    new DataFileStream<>(
+                            metrics.counted(store.openAt(s.key(), 0)), new GenericDatumReader<>());
             return new WholeFileRecords() {
                 @Override
                 public Object next() {
@@ -367,13 +383,9 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                 }
             };
         }
-        org.apache.parquet.hadoop.ParquetReader<org.apache.avro.generic.GenericRecord> in =
-                org.apache.parquet.avro.AvroParquetReader
-                        .<org.apache.avro.generic.GenericRecord>builder(
-                                new io.tributary.objectstore.RangeInputFile(
-                                        store,
-                                        new io.tributary.objectstore.ObjectInfo(
-                                                s.key(), s.size(), null)))
+        ParquetReader<GenericRecord> in =
+                AvroParquetReader.<GenericRecord>builder(
+                                new RangeInputFile(store, new ObjectInfo(s.key(), s.size(), null)))
                         .build();
         return new WholeFileRecords() {
             @Override
@@ -422,7 +434,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                 record =
                         item instanceof byte[] json
                                 ? decoder.deserialize(json)
-                                : bulk.decode((org.apache.avro.generic.GenericRecord) item);
+                                : bulk.decode((GenericRecord) item);
                 if (record == null) {
                     bad(
                             lineNo,

@@ -5,6 +5,7 @@ import static io.tributary.connectors.yaml.EndpointVocabulary.put;
 import io.tributary.connectors.yaml.EndpointVocabulary;
 import io.tributary.connectors.yaml.YamlBlock;
 import io.tributary.connectors.yaml.YamlEndpoint;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -119,7 +120,7 @@ public final class S3Yaml implements EndpointVocabulary {
 
     /** The YAML keys of S3 access: endpoint, region, path-style, access-key, secret-key. */
     public static Set<String> accessKeys() {
-        return java.util.Collections.unmodifiableSet(ACCESS.keySet());
+        return Collections.unmodifiableSet(ACCESS.keySet());
     }
 
     /** The S3 access keys of a block as tributary-s3's options. */

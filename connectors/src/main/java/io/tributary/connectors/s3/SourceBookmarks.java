@@ -1,5 +1,6 @@
 package io.tributary.connectors.s3;
 
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -134,8 +135,7 @@ public final class SourceBookmarks {
             return Optional.empty();
         }
         try (DataInputStream in =
-                new DataInputStream(
-                        new java.io.ByteArrayInputStream(op.getCoordinatorState().getData()))) {
+                new DataInputStream(new ByteArrayInputStream(op.getCoordinatorState().getData()))) {
             in.readInt(); // the source coordinator's own format version
             int version = in.readInt();
             byte[] bytes = new byte[in.readInt()];

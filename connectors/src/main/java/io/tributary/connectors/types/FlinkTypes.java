@@ -45,7 +45,7 @@ public final class FlinkTypes {
         } else if (t instanceof MapOf m) {
             f = DataTypes.MAP(toFlink(m.key(), true), toFlink(m.value(), false));
         } else {
-            List<org.apache.flink.table.api.DataTypes.Field> fields = new ArrayList<>();
+            List<DataTypes.Field> fields = new ArrayList<>();
             for (DataType.Field field : ((Struct) t).fields()) {
                 fields.add(DataTypes.FIELD(field.name(), toFlink(field.type(), false)));
             }

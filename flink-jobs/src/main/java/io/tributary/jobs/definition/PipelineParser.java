@@ -3,11 +3,13 @@ package io.tributary.jobs.definition;
 import io.tributary.jobs.definition.SettingsDef.RestartDef;
 import io.tributary.jobs.definition.TransformDef.MappingDef;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +76,7 @@ public final class PipelineParser {
         try {
             LoaderOptions options = new LoaderOptions();
             options.setAllowDuplicateKeys(true); // reported by YamlNode, with the line
-            root = new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(text));
+            root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             throw new PipelineException(file, line, "", "is not valid YAML: " + e.getProblem(), e);
@@ -270,7 +272,7 @@ public final class PipelineParser {
                 sql,
                 from,
                 List.copyOf(mappings),
-                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(resolveChoice)),
+                Collections.unmodifiableMap(new LinkedHashMap<>(resolveChoice)),
                 n.string("filter").orElse(null),
                 n.at(),
                 n.valueLine("sql"),

@@ -1,5 +1,9 @@
 package io.tributary.jobs.definition;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,7 +89,7 @@ final class YamlNode {
                                                 + " \"DECIMAL(10, 2)\")"
                                         : "")
                                 + "; allowed here: "
-                                + String.join(", ", new java.util.TreeSet<>(allowed)));
+                                + String.join(", ", new TreeSet<>(allowed)));
             }
         }
     }
@@ -292,14 +297,11 @@ final class YamlNode {
      */
     private static String fileContent(String path, Position where) {
         try {
-            String text =
-                    java.nio.file.Files.readString(
-                            java.nio.file.Path.of(path.trim()),
-                            java.nio.charset.StandardCharsets.UTF_8);
+            String text = Files.readString(Path.of(path.trim()), StandardCharsets.UTF_8);
             return text.endsWith("\r\n")
                     ? text.substring(0, text.length() - 2)
                     : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw new PipelineException(
                     where,
                     "${file:"

@@ -1,6 +1,8 @@
 package io.tributary.jobs.translator;
 
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -59,9 +61,7 @@ final class Sql {
             if (v.length() >= 4) {
                 out =
                         out.replaceAll(
-                                "(?<![A-Za-z0-9_.-])"
-                                        + java.util.regex.Pattern.quote(v)
-                                        + "(?![A-Za-z0-9_.-])",
+                                "(?<![A-Za-z0-9_.-])" + Pattern.quote(v) + "(?![A-Za-z0-9_.-])",
                                 "******");
             }
         }
@@ -75,7 +75,7 @@ final class Sql {
     }
 
     static boolean isSecret(String key) {
-        String k = key.toLowerCase(java.util.Locale.ROOT);
+        String k = key.toLowerCase(Locale.ROOT);
         return k.contains("password") || k.contains("secret") || k.contains("sasl.jaas");
     }
 }

@@ -3,6 +3,7 @@ package io.tributary.connectors.redshift.dialect;
 import io.tributary.connectors.redshift.SinkMode;
 import io.tributary.connectors.redshift.TableId;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +55,7 @@ public interface WarehouseDialect extends Serializable {
             throw new IllegalArgumentException(
                     "Identifier contains a NUL character: " + identifier);
         }
-        int bytes = identifier.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int bytes = identifier.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxIdentifierBytes()) {
             throw new IllegalArgumentException(
                     "Identifier '"

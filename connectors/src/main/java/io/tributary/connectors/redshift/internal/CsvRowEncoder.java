@@ -6,13 +6,19 @@ import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.ArrayData;
+import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.ArrayType;
+import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.MapType;
 import org.apache.flink.table.types.logical.MultisetType;
@@ -27,12 +33,11 @@ public final class CsvRowEncoder implements Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final HexFormat HEX = HexFormat.of();
-    private static final java.time.format.DateTimeFormatter TIMESTAMP =
-            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
-    private static final java.time.format.DateTimeFormatter TIMESTAMP_TZ =
-            java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
-    private static final java.time.format.DateTimeFormatter TIME =
-            java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+    private static final DateTimeFormatter TIMESTAMP_TZ =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private final RowType rowType;
     private final List<String> columnNames;
@@ -41,7 +46,7 @@ public final class CsvRowEncoder implements Serializable {
     private transient RowData.FieldGetter[] getters;
 
     /** Getters of nested types, made once per type rather than once per record. */
-    private transient java.util.Map<LogicalType, Object> nestedGetters;
+    private transient Map<LogicalType, Object> nestedGetters;
 
     /**
      * @param changes whether lines end with the op and sequence columns (upserts), or hold the
@@ -99,24 +104,15 @@ public final class CsvRowEncoder implements Serializable {
             case BOOLEAN -> out.append((Boolean) value ? "true" : "false");
             case TINYINT, SMALLINT, INTEGER, BIGINT -> out.append(value);
             case FLOAT, DOUBLE -> appendFloating(((Number) value).doubleValue(), out);
-            case DECIMAL ->
-                    out.append(
-                            ((org.apache.flink.table.data.DecimalData) value)
-                                    .toBigDecimal()
-                                    .toPlainString());
+            case DECIMAL -> out.append(((DecimalData) value).toBigDecimal().toPlainString());
             case DATE -> out.append(LocalDate.ofEpochDay((Integer) value));
             case TIME_WITHOUT_TIME_ZONE ->
                     TIME.formatTo(LocalTime.ofNanoOfDay((Integer) value * 1_000_000L), out);
             case TIMESTAMP_WITHOUT_TIME_ZONE ->
-                    TIMESTAMP.formatTo(
-                            ((org.apache.flink.table.data.TimestampData) value).toLocalDateTime(),
-                            out);
+                    TIMESTAMP.formatTo(((TimestampData) value).toLocalDateTime(), out);
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE ->
                     TIMESTAMP_TZ.formatTo(
-                            ((org.apache.flink.table.data.TimestampData) value)
-                                    .toInstant()
-                                    .atOffset(ZoneOffset.UTC),
-                            out);
+                            ((TimestampData) value).toInstant().atOffset(ZoneOffset.UTC), out);
             case BINARY, VARBINARY -> {
                 if (binaryFormat == BinaryFormat.BACKSLASH_X_HEX) {
                     out.append("\\x");
@@ -177,11 +173,7 @@ public final class CsvRowEncoder implements Serializable {
                     jsonString(Double.toString(d), out);
                 }
             }
-            case DECIMAL ->
-                    out.append(
-                            ((org.apache.flink.table.data.DecimalData) value)
-                                    .toBigDecimal()
-                                    .toPlainString());
+            case DECIMAL -> out.append(((DecimalData) value).toBigDecimal().toPlainString());
             case BINARY, VARBINARY -> jsonString(HEX.formatHex((byte[]) value), out);
             case ARRAY -> {
                 LogicalType element = ((ArrayType) type).getElementType();
@@ -202,9 +194,7 @@ public final class CsvRowEncoder implements Serializable {
                                 ? m.getKeyType()
                                 : ((MultisetType) type).getElementType();
                 LogicalType valueType =
-                        type instanceof MapType m
-                                ? m.getValueType()
-                                : new org.apache.flink.table.types.logical.IntType();
+                        type instanceof MapType m ? m.getValueType() : new IntType();
                 MapData map = (MapData) value;
                 ArrayData.ElementGetter kg = elementGetter(keyType);
                 ArrayData.ElementGetter vg = elementGetter(valueType);
@@ -242,9 +232,9 @@ public final class CsvRowEncoder implements Serializable {
         }
     }
 
-    private java.util.Map<LogicalType, Object> nested() {
+    private Map<LogicalType, Object> nested() {
         if (nestedGetters == null) {
-            nestedGetters = new java.util.IdentityHashMap<>();
+            nestedGetters = new IdentityHashMap<>();
         }
         return nestedGetters;
     }

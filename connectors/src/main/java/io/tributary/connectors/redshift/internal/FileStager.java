@@ -1,5 +1,6 @@
 package io.tributary.connectors.redshift.internal;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -56,7 +57,7 @@ public final class FileStager implements Stager {
                 new OutputStreamWriter(
                         gzip
                                 ? new GZIPOutputStream(raw, 64 * 1024)
-                                : new java.io.BufferedOutputStream(raw, 64 * 1024),
+                                : new BufferedOutputStream(raw, 64 * 1024),
                         StandardCharsets.UTF_8);
         return new Batch() {
             private final StringBuilder buffer = new StringBuilder(64 * 1024);

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.flink.annotation.Internal;
@@ -142,7 +143,7 @@ public final class SinkSpec implements Serializable {
     }
 
     private static String sslMode(String mode) {
-        String m = mode.trim().toLowerCase(java.util.Locale.ROOT);
+        String m = mode.trim().toLowerCase(Locale.ROOT);
         if (!List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
                 .contains(m)) {
             throw new IllegalArgumentException(

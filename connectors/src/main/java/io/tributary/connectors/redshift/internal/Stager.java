@@ -1,6 +1,8 @@
 package io.tributary.connectors.redshift.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
 import org.apache.flink.annotation.Internal;
 
 /**
@@ -41,8 +43,8 @@ public interface Stager extends AutoCloseable {
     }
 
     static String stagePrefix(String jobId, String sinkName, int subtask) {
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(sinkName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        CRC32 crc = new CRC32();
+        crc.update(sinkName.getBytes(StandardCharsets.UTF_8));
         return String.format(
                 "tstg_%s_%08x_%d_",
                 jobId.substring(0, Math.min(16, jobId.length())), crc.getValue(), subtask);
