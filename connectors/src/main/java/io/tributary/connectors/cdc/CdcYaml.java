@@ -62,15 +62,7 @@ public final class CdcYaml implements EndpointVocabulary {
                     "'" + table + "' needs its database (MySQL) or schema (PostgreSQL): db.table");
         }
         b.oneOf("startup", "initial", "initial", "latest");
-        b.oneOf(
-                "ssl-mode",
-                null,
-                "disable",
-                "allow",
-                "prefer",
-                "require",
-                "verify-ca",
-                "verify-full");
+        EndpointVocabulary.checkSslMode(b);
         if (connection.kind() != CdcConnection.Kind.POSTGRES
                 && b.string("ssl-root-cert").isPresent()) {
             throw b.error(

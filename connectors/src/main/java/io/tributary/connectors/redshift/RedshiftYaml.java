@@ -67,15 +67,7 @@ public final class RedshiftYaml implements EndpointVocabulary {
                             + url.replaceAll("\\?.*", "")
                             + "' is not a jdbc:postgresql:// or jdbc:redshift:// URL");
         }
-        b.oneOf(
-                "ssl-mode",
-                null,
-                "disable",
-                "allow",
-                "prefer",
-                "require",
-                "verify-ca",
-                "verify-full");
+        EndpointVocabulary.checkSslMode(b);
         String table = b.required("table");
         if (table.split("\\.").length > 2) {
             throw b.error("table", "'" + table + "' is not [schema.]table");

@@ -54,8 +54,6 @@ interface StageLoader {
         if (spec.stagingPath().isEmpty()) {
             return new StagingTableLoader(spec);
         }
-        return spec.dialect().copiesFromStorage()
-                ? new StorageCopyLoader(spec)
-                : new StreamedCopyLoader(spec);
+        return new StagedFileLoader(spec);
     }
 }

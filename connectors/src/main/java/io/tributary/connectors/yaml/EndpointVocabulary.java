@@ -68,6 +68,22 @@ public interface EndpointVocabulary {
         }
     }
 
+    /**
+     * Checks {@code ssl-mode}, TLS to a database in libpq's sslmode names, for PostgreSQL, Redshift
+     * and MySQL alike (each connector maps them to its driver's).
+     */
+    static void checkSslMode(YamlBlock b) {
+        b.oneOf(
+                "ssl-mode",
+                null,
+                "disable",
+                "allow",
+                "prefer",
+                "require",
+                "verify-ca",
+                "verify-full");
+    }
+
     /** No resolved settings. */
     static Map<String, String> none() {
         return new HashMap<>();
