@@ -26,11 +26,10 @@ public final class Causes {
         return message == null ? e.toString() : message;
     }
 
-    /** The first line of the innermost message, at most {@code max} characters. */
+    /** The innermost message on one line (its line breaks folded), at most {@code max} chars. */
     public static String innermostLine(Throwable e, int max) {
-        String message = innermost(e);
-        String first = message.lines().findFirst().orElse(message);
-        return first.length() > max ? first.substring(0, max) + " ..." : first;
+        String line = String.join(" ", innermost(e).strip().split("\\s*\\R\\s*"));
+        return line.length() > max ? line.substring(0, max) + " ..." : line;
     }
 
     /** Every message of the chain, one per line (for searching them). */

@@ -4,6 +4,7 @@ import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
 import io.tributary.jobs.definition.PipelineParser;
 import io.tributary.jobs.definition.Variables;
+import io.tributary.jobs.translator.ChangePaths;
 import io.tributary.jobs.translator.PipelineTranslator;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamStatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 /**
@@ -68,7 +70,18 @@ public final class PipelineJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         conf.toMap().forEach((k, v) -> tables.getConfig().getConfiguration().setString(k, v));
-        new PipelineTranslator(pipeline, dir).translate(tables).execute();
+        PipelineTranslator translator = new PipelineTranslator(pipeline, dir);
+        if (ChangePaths.of(pipeline).isEmpty()) {
+            translator.translate(tables).execute();
+            return;
+        }
+        // change paths follow their tables through the registry their sinks name
+        StreamStatementSet set = (StreamStatementSet) translator.translate(tables);
+        if (translator.inserts() > 0) {
+            set.attachAsDataStream();
+        }
+        ChangePaths.attach(pipeline, dir, env, null);
+        env.execute("tributary: " + pipeline.name());
     }
 
     private static String usage(String problem) {

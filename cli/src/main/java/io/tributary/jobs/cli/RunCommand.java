@@ -115,6 +115,11 @@ final class RunCommand implements Callable<Integer> {
         }
         try (CatalogStore store = CatalogAccess.openStore(dir)) {
             PipelineRunner runner = new PipelineRunner(pipeline, dir, store, out);
+            // change paths follow their tables through the services' registry when it runs
+            ServicesCommand.runningState(dir)
+                    .map(state -> state.at("/services/schema-registry/url"))
+                    .filter(JsonNode::isTextual)
+                    .ifPresent(url -> runner.registry(url.asText()));
             String start = from;
             if (resume && start == null) {
                 start =

@@ -1,5 +1,6 @@
 package io.tributary.jobs.runs;
 
+import io.tributary.catalog.registry.RegistryHttpServer;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.JobRun;
 import io.tributary.catalog.store.JobRun.State;
@@ -7,6 +8,7 @@ import io.tributary.jobs.Causes;
 import io.tributary.jobs.PipelineHome;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
+import io.tributary.jobs.translator.ChangePaths;
 import io.tributary.jobs.translator.PipelineTranslator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,7 +21,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -27,10 +31,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
-import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
-import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.bridge.java.StreamStatementSet;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 
 /**
  * Runs a pipeline on a Flink cluster reached over REST (the embedded MiniCluster or any session
@@ -48,6 +53,10 @@ public final class PipelineRunner {
     private final Path home;
     private final CatalogStore store;
     private final PrintWriter out;
+    private String registryUrl;
+
+    /** Registries served by this process for runs on a cluster of this machine, per folder. */
+    private static final Map<Path, RegistryHttpServer> LOCAL_REGISTRIES = new ConcurrentHashMap<>();
 
     /**
      * @param out hears progress lines; null for none
@@ -129,16 +138,11 @@ public final class PipelineRunner {
                         "pipeline.jars",
                         String.join(";", jars.stream().map(URI::toString).toList()));
             }
-            TableEnvironment env =
-                    TableEnvironment.create(
-                            EnvironmentSettings.newInstance()
-                                    .inStreamingMode()
-                                    .withConfiguration(conf)
-                                    .build());
             PipelineTranslator translator = new PipelineTranslator(pipeline, home);
-            StatementSet set = translator.translate(env);
-            TableResult result = set.execute();
-            JobClient client = result.getJobClient().orElseThrow();
+            JobClient client =
+                    ChangePaths.of(pipeline).isEmpty()
+                            ? submitSql(conf, translator)
+                            : submitWithChangePaths(conf, translator, restAddress);
             run = run.withJob(client.getJobID().toHexString(), restAddress);
             store.putRun(run);
             say(
@@ -162,6 +166,66 @@ public final class PipelineRunner {
     public JobRun watch(Submitted s, BooleanSupplier stop, Duration poll)
             throws InterruptedException {
         return new RunWatcher(pipeline, home(), store, out).watch(s, stop, poll);
+    }
+
+    /** The job of a pipeline whose sinks are all fed by SQL: one statement set. */
+    private static JobClient submitSql(Configuration conf, PipelineTranslator translator) {
+        TableEnvironment env =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance()
+                                .inStreamingMode()
+                                .withConfiguration(conf)
+                                .build());
+        return translator.translate(env).execute().getJobClient().orElseThrow();
+    }
+
+    /**
+     * The job of a pipeline with change paths ({@link ChangePaths}): its SQL sinks and its change
+     * streams in one stream environment, so one job, one checkpoint.
+     */
+    private JobClient submitWithChangePaths(
+            Configuration conf, PipelineTranslator translator, String restAddress) {
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+        StreamTableEnvironment tables = StreamTableEnvironment.create(env);
+        StreamStatementSet set = (StreamStatementSet) translator.translate(tables);
+        if (translator.inserts() > 0) {
+            set.attachAsDataStream();
+        }
+        ChangePaths.attach(pipeline, home, env, changeRegistry(restAddress));
+        try {
+            return env.executeAsync("tributary: " + pipeline.name());
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "Could not submit " + pipeline.name() + ": " + Causes.innermost(e), e);
+        }
+    }
+
+    /**
+     * The registry the change paths follow their tables' columns through, unless a sink names one:
+     * the running services' (given with {@link #registry}), else, for a cluster on this machine,
+     * one this process serves from the pipeline's folder.
+     */
+    private String changeRegistry(String restAddress) {
+        if (registryUrl != null) {
+            return registryUrl;
+        }
+        String host = restAddress.replaceFirst("^https?://", "").split(":")[0];
+        if (host.equals("127.0.0.1") || host.equals("localhost")) {
+            return LOCAL_REGISTRIES
+                    .computeIfAbsent(
+                            home().dir().resolve("registry"), d -> RegistryHttpServer.start(d, 0))
+                    .url();
+        }
+        return null;
+    }
+
+    /**
+     * The registry the change paths of this run follow their tables' columns through, when no sink
+     * names one ({@code tributary services up}'s); null for the default.
+     */
+    public PipelineRunner registry(String url) {
+        this.registryUrl = url;
+        return this;
     }
 
     /** Where {@code --resume} starts ({@link PipelineHome#resumePoint}). */

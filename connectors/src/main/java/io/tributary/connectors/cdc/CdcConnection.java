@@ -79,7 +79,13 @@ public record CdcConnection(
     }
 
     public Connection connect() throws SQLException {
+        return connect(new Properties());
+    }
+
+    /** A connection with driver properties of the capture's own (TLS: sslmode, sslMode, ...). */
+    public Connection connect(Properties driverProperties) throws SQLException {
         Properties props = new Properties();
+        props.putAll(driverProperties);
         if (user != null) {
             props.setProperty("user", user);
         }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.annotation.Internal;
 
 /**
@@ -93,9 +94,18 @@ public final class CdcReadiness {
      * characters). {@code slotName} is the PostgreSQL slot the job will use (ignored for MySQL).
      */
     public static Report check(CdcConnection connection, List<String> patterns, String slotName) {
+        return check(connection, patterns, slotName, new Properties());
+    }
+
+    /** {@link #check} over a connection with the capture's own driver properties (its TLS). */
+    public static Report check(
+            CdcConnection connection,
+            List<String> patterns,
+            String slotName,
+            Properties driverProperties) {
         List<Finding> findings = new ArrayList<>();
         List<TableInfo> tables = new ArrayList<>();
-        try (Connection c = connection.connect()) {
+        try (Connection c = connection.connect(driverProperties)) {
             if (connection.kind() == CdcConnection.Kind.MYSQL) {
                 checkMysql(c, findings);
             } else {

@@ -59,6 +59,7 @@ public final class CdcSourceBuilder {
     private int splitSize = 8096;
     private boolean checkReadiness = true;
     private final Properties debezium = new Properties();
+    private final Properties jdbc = new Properties();
 
     private CdcSourceBuilder(CdcConnection connection) {
         this.connection = Objects.requireNonNull(connection);
@@ -136,6 +137,73 @@ public final class CdcSourceBuilder {
         return this;
     }
 
+    /**
+     * A JDBC driver property of the capture's own connections (the readiness check, and MySQL's
+     * snapshot): its TLS settings, e.g. {@code sslMode} (MySQL) or {@code sslmode} (PostgreSQL).
+     */
+    public CdcSourceBuilder jdbcProperty(String key, String value) {
+        jdbc.setProperty(key, value);
+        return this;
+    }
+
+    /**
+     * A builder for the table a {@code tributary-cdc} table's options name ({@link
+     * CdcTableOptions}, {@link CdcConnectorOptions}): the same connection, table, slot, startup,
+     * server ids, Debezium and JDBC properties, so a pipeline's change stream is read the same way
+     * whichever path it takes.
+     */
+    public static CdcSourceBuilder fromOptions(Map<String, String> o) {
+        boolean postgres = "postgres".equals(o.get(CdcConnectorOptions.DATABASE_TYPE.key()));
+        String database = o.get(CdcConnectorOptions.DATABASE_NAME.key());
+        CdcConnection connection =
+                new CdcConnection(
+                        postgres ? CdcConnection.Kind.POSTGRES : CdcConnection.Kind.MYSQL,
+                        o.get(CdcConnectorOptions.HOSTNAME.key()),
+                        Integer.parseInt(o.get(CdcConnectorOptions.PORT.key())),
+                        database,
+                        o.get(CdcConnectorOptions.USERNAME.key()),
+                        o.get(CdcConnectorOptions.PASSWORD.key()));
+        String table = o.get(CdcConnectorOptions.TABLE_NAME.key());
+        CdcSourceBuilder b =
+                forConnection(connection)
+                        .tables(
+                                (postgres
+                                                ? o.getOrDefault(
+                                                        CdcConnectorOptions.SCHEMA_NAME.key(),
+                                                        CdcConnectorOptions.SCHEMA_NAME
+                                                                .defaultValue())
+                                                : database)
+                                        + "."
+                                        + table);
+        if ("latest-offset".equals(o.get(CdcConnectorOptions.SCAN_STARTUP_MODE.key()))) {
+            b.startup(StartupMode.LATEST);
+        }
+        if (o.get(CdcConnectorOptions.SLOT_NAME.key()) != null) {
+            b.slotName(o.get(CdcConnectorOptions.SLOT_NAME.key()));
+        }
+        if (o.get(CdcConnectorOptions.SERVER_ID.key()) != null) {
+            b.serverIds(o.get(CdcConnectorOptions.SERVER_ID.key()));
+        }
+        o.forEach(
+                (k, v) -> {
+                    if (k.startsWith(CdcConnectorOptions.DEBEZIUM_PREFIX)) {
+                        b.debeziumProperty(
+                                k.substring(CdcConnectorOptions.DEBEZIUM_PREFIX.length()), v);
+                    }
+                    if (k.startsWith(CdcConnectorOptions.JDBC_PROPERTIES_PREFIX)) {
+                        b.jdbcProperty(
+                                k.substring(CdcConnectorOptions.JDBC_PROPERTIES_PREFIX.length()),
+                                v);
+                    }
+                    // PostgreSQL's driver reads Debezium's database.ssl* under their own names
+                    if (postgres && k.startsWith(CdcConnectorOptions.POSTGRES_SSL_PREFIX + "ssl")) {
+                        b.jdbcProperty(
+                                k.substring(CdcConnectorOptions.POSTGRES_SSL_PREFIX.length()), v);
+                    }
+                });
+        return b;
+    }
+
     String effectiveSlotName() {
         return slotName != null ? slotName : defaultSlotName(connection.database());
     }
@@ -159,7 +227,7 @@ public final class CdcSourceBuilder {
         Map<String, Long> estimates = Map.of();
         if (checkReadiness) {
             CdcReadiness.Report report =
-                    CdcReadiness.check(connection, tables, effectiveSlotName());
+                    CdcReadiness.check(connection, tables, effectiveSlotName(), jdbc);
             if (!report.ready()) {
                 throw new CdcReadiness.NotReady(report);
             }
@@ -218,6 +286,7 @@ public final class CdcSourceBuilder {
                 .startupOptions(start)
                 .scanNewlyAddedTableEnabled(true)
                 .debeziumProperties(props)
+                .jdbcProperties(jdbc)
                 .deserializer(d)
                 .build();
     }

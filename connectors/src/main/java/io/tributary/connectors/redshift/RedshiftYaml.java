@@ -22,6 +22,12 @@ public final class RedshiftYaml implements EndpointVocabulary {
 
     public static final RedshiftYaml SINK = new RedshiftYaml();
 
+    /**
+     * The schema registry a sink fed straight by a change stream follows the table's columns
+     * through (default: the one {@code tributary services up} serves, else an in-process one).
+     */
+    public static final String REGISTRY_URL = "registry-url";
+
     private RedshiftYaml() {}
 
     @Override
@@ -54,7 +60,8 @@ public final class RedshiftYaml implements EndpointVocabulary {
                 "schema-evolution",
                 "freshness-column",
                 "ssl-mode",
-                "ssl-root-cert");
+                "ssl-root-cert",
+                REGISTRY_URL);
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class PipelineTranslator {
     private final PipelineDef pipeline;
     private final Path home;
     private final List<String> plan = new ArrayList<>();
+    private int inserts;
 
     /** Every option seen, so a secret never reaches an error message or the plan. */
     private final Map<String, String> secrets = new LinkedHashMap<>();
@@ -104,6 +105,20 @@ public final class PipelineTranslator {
         }
         StatementSet set = env.createStatementSet();
         for (SinkDef s : pipeline.sinks()) {
+            if (ChangePaths.applies(pipeline, s)) {
+                // built on the DataStream API by ChangePaths.attach: it follows the columns
+                checkReadable(env, ChangePaths.sourceOf(pipeline, s));
+                Map<String, String> options = s.connectorOptions();
+                keepSecrets(options);
+                plan.add(
+                        Sql.masked(
+                                ChangePaths.planLine(pipeline, s)
+                                        + "\n-- "
+                                        + Sql.with(options).replace("\n", "\n-- "),
+                                secrets));
+                continue;
+            }
+            inserts++;
             String table = sink(env, s);
             String insert = "INSERT INTO " + Sql.id(table) + " SELECT * FROM " + Sql.id(s.from());
             plan.add(insert + ";");
@@ -121,6 +136,14 @@ public final class PipelineTranslator {
         return set;
     }
 
+    /**
+     * How many sinks the statement set of {@link #translate} feeds; the others are change paths
+     * ({@link ChangePaths}), to attach to a stream environment.
+     */
+    public int inserts() {
+        return inserts;
+    }
+
     /** {@code text} with the values of the pipeline's secret options as {@code ******}. */
     public String redact(String text) {
         return Sql.redacted(text, secrets);
@@ -131,18 +154,36 @@ public final class PipelineTranslator {
         return List.copyOf(plan);
     }
 
-    private void execute(
-            TableEnvironment env,
-            String statement,
-            Map<String, String> options,
-            Position at,
-            int sqlLine) {
+    /**
+     * Plans a read of a source no SQL statement reads (a change path's), so that what Flink's
+     * connector refuses in its options is an error at the source, as for any other.
+     */
+    private void checkReadable(TableEnvironment env, SourceDef source) {
+        try {
+            env.explainSql("SELECT * FROM " + Sql.id(source.name()));
+        } catch (RuntimeException e) {
+            throw new PipelineException(
+                    source.at(), "cannot be read: " + Sql.redacted(Causes.innermost(e), secrets));
+        }
+    }
+
+    /** Remembers the secret values among {@code options}, to mask them wherever they show. */
+    private void keepSecrets(Map<String, String> options) {
         options.forEach(
                 (k, v) -> {
                     if (Sql.isSecret(k)) {
                         secrets.put(k + "#" + secrets.size(), v);
                     }
                 });
+    }
+
+    private void execute(
+            TableEnvironment env,
+            String statement,
+            Map<String, String> options,
+            Position at,
+            int sqlLine) {
+        keepSecrets(options);
         plan.add(Sql.masked(statement, secrets) + ";");
         try {
             env.executeSql(statement);
