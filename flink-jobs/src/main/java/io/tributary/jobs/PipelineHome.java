@@ -98,20 +98,25 @@ public final class PipelineHome {
 
     /** The local folders of the pipeline's Flink jobs with a retained checkpoint, oldest first. */
     public List<Path> checkpointedJobs() throws IOException {
+        return List.copyOf(retainedByJob().keySet());
+    }
+
+    /** Each local job folder's newest retained checkpoint, oldest first. */
+    private Map<Path, SourceBookmarks.Retained> retainedByJob() throws IOException {
         Optional<Path> checkpoints = localCheckpoints();
         if (checkpoints.isEmpty() || !Files.isDirectory(checkpoints.get())) {
-            return List.of();
+            return Map.of();
         }
-        Map<Path, Instant> jobs = new LinkedHashMap<>();
+        List<Map.Entry<Path, SourceBookmarks.Retained>> jobs = new ArrayList<>();
         try (Stream<Path> s = Files.list(checkpoints.get())) {
             for (Path job : s.filter(Files::isDirectory).toList()) {
-                SourceBookmarks.latest(job).ifPresent(r -> jobs.put(job, r.taken()));
+                SourceBookmarks.latest(job).ifPresent(r -> jobs.add(Map.entry(job, r)));
             }
         }
-        return jobs.entrySet().stream()
-                .sorted(Map.Entry.comparingByValue())
-                .map(Map.Entry::getKey)
-                .toList();
+        jobs.sort(Comparator.comparing(e -> e.getValue().taken()));
+        Map<Path, SourceBookmarks.Retained> ordered = new LinkedHashMap<>();
+        jobs.forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        return ordered;
     }
 
     /**
@@ -137,11 +142,8 @@ public final class PipelineHome {
         for (Savepoint s : savepointList()) {
             add(candidates, s.dir().toUri().toString(), s.taken());
         }
-        for (Path job : checkpointedJobs()) {
-            Optional<SourceBookmarks.Retained> latest = SourceBookmarks.latest(job);
-            if (latest.isPresent()) {
-                add(candidates, latest.get().dir().toUri().toString(), latest.get().taken());
-            }
+        for (SourceBookmarks.Retained r : retainedByJob().values()) {
+            add(candidates, r.dir().toUri().toString(), r.taken());
         }
         List<Map.Entry<String, Candidate>> existing = new ArrayList<>();
         for (Map.Entry<String, Candidate> e : candidates.entrySet()) {

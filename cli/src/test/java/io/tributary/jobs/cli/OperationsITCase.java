@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.catalog.registry.RegistryHttpServer;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
@@ -99,11 +98,11 @@ class OperationsITCase {
                 // the pipeline's customers capture: its snapshot counted against the estimate,
                 // then streaming (columns may change from then on, docs/cdc.md)
                 JsonNode customers =
-                        awaitStreaming(rest, run.run().flinkJobId(), "ops_shop.customers");
+                        CliRun.awaitStreaming(rest, run.run().flinkJobId(), "ops_shop.customers");
                 assertThat(customers.get("read").asLong()).isEqualTo(DemoData.customers().size());
                 assertThat(customers.get("estimated").asLong())
                         .isBetween(1L, DemoData.customers().size() * 2L);
-                awaitStreaming(rest, cdc.getJobID().toHexString(), "ops_shop.customers");
+                CliRun.awaitStreaming(rest, cdc.getJobID().toHexString(), "ops_shop.customers");
                 Scrape before =
                         awaitScrape(
                                 prometheus,
@@ -262,31 +261,6 @@ class OperationsITCase {
             }
             assertThat(watched.get(2, TimeUnit.MINUTES).state()).isEqualTo(JobRun.State.STOPPED);
         }
-    }
-
-    /**
-     * Waits until {@code tributary cdc progress} shows {@code table} of job {@code jobId} as
-     * streaming; returns its figures.
-     */
-    private static JsonNode awaitStreaming(String rest, String jobId, String table) {
-        JsonNode[] last = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(
-                        () -> {
-                            CliRun p =
-                                    CliRun.of("cdc", "progress", jobId, "--rest", rest, "--json");
-                            assertThat(p.exitCode()).as(p.err()).isZero();
-                            last[0] = null;
-                            for (JsonNode t : new ObjectMapper().readTree(p.out())) {
-                                if (t.get("table").asText().equals(table)) {
-                                    last[0] = t;
-                                }
-                            }
-                            assertThat(last[0]).as(p.out()).isNotNull();
-                            assertThat(last[0].get("streaming").asBoolean()).as(p.out()).isTrue();
-                        });
-        return last[0];
     }
 
     private static JobClient cdcJob(String registryUrl) throws Exception {

@@ -10,6 +10,7 @@ import io.tributary.embedded.JobDiagnostics;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.PostgresService;
 import io.tributary.embedded.SharedServices;
+import io.tributary.jobs.cli.CliRun;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
 import io.tributary.jobs.definition.Variables;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +114,12 @@ class ChangePathITCase {
                         .atMost(Duration.ofMinutes(2))
                         .ignoreExceptions()
                         .until(() -> rows(pg, "SELECT id FROM public.customers").size() == 50);
+                // the capture streaming: from then on, columns may change (docs/cdc.md)
+                assertThat(
+                                CliRun.awaitStreaming(rest, job, "evolve_shop.customers")
+                                        .get("read")
+                                        .asLong())
+                        .isEqualTo(50);
 
                 try (Connection c = db.connect("evolve_shop");
                         Statement s = c.createStatement()) {
@@ -128,17 +136,14 @@ class ChangePathITCase {
                 await("the warehouse equal to the source, the new column included")
                         .atMost(Duration.ofMinutes(3))
                         .ignoreExceptions()
-                        .conditionEvaluationListener(
-                                e -> {
-                                    if (e.getRemainingTimeInMS() <= 0) {
-                                        System.out.println(
-                                                JobDiagnostics.describe(run.rest().base(), job));
-                                    }
-                                })
                         .until(
                                 () ->
                                         rows(pg, query.replace("customers", "public.customers"))
                                                 .equals(rows(db, query)));
+            } catch (ConditionTimeoutException e) {
+                // what the job was doing: its state, restarts and exceptions
+                throw new AssertionError(
+                        e.getMessage() + "\n" + JobDiagnostics.describe(run.rest().base(), job), e);
             } finally {
                 stop.set(true);
             }

@@ -149,7 +149,7 @@ final class TableOptions {
                                 t.formatOptions().get("json-path"));
                     }
                 }
-                for (ConfigOption<?> key : TributaryCatalogFactory.S3_ACCESS) {
+                for (ConfigOption<?> key : S3ConnectorOptions.ACCESS) {
                     String v = catalogOptions.get(key.key());
                     if (v != null && t.location().startsWith("s3")) {
                         o.put(key.key(), v);

@@ -2,7 +2,6 @@ package io.tributary.connectors.catalog;
 
 import io.tributary.connectors.s3.S3ConnectorOptions;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
@@ -85,15 +84,6 @@ public final class TributaryCatalogFactory implements CatalogFactory {
                                     + " PostgreSQL tables: their change stream through Flink CDC,"
                                     + " a snapshot then every insert, update and delete).");
 
-    /** The S3 access of the catalog's file tables: tributary-s3's own options. */
-    static final List<ConfigOption<?>> S3_ACCESS =
-            List.of(
-                    S3ConnectorOptions.S3_ENDPOINT,
-                    S3ConnectorOptions.S3_REGION,
-                    S3ConnectorOptions.S3_PATH_STYLE,
-                    S3ConnectorOptions.S3_ACCESS_KEY,
-                    S3ConnectorOptions.S3_SECRET_KEY);
-
     @Override
     public String factoryIdentifier() {
         return IDENTIFIER;
@@ -106,7 +96,7 @@ public final class TributaryCatalogFactory implements CatalogFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        Set<ConfigOption<?>> options = new HashSet<>(S3_ACCESS);
+        Set<ConfigOption<?>> options = new HashSet<>(S3ConnectorOptions.ACCESS);
         options.addAll(
                 Set.of(
                         STORE,

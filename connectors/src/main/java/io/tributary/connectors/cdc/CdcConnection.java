@@ -92,7 +92,12 @@ public record CdcConnection(
         if (password != null) {
             props.setProperty("password", password);
         }
-        return DriverManager.getConnection(url(), props);
+        String url = url();
+        if (kind == Kind.MYSQL && props.getProperty("sslMode") != null) {
+            // the capture's own TLS setting, not the plain default of url()
+            url = url.replace("useSSL=false&", "");
+        }
+        return DriverManager.getConnection(url, props);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.tributary.connectors.cdc;
 
+import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -142,6 +144,28 @@ public final class CdcConnectorOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription("PostgreSQL: the CA certificate file (PEM).");
+
+    /**
+     * The JDBC driver properties a capture's own connections take from a {@code tributary-cdc}
+     * table's options: MySQL's {@code jdbc.properties.*}, PostgreSQL's {@code
+     * debezium.database.ssl*} (the driver's own names). The snapshot's estimate, the readiness
+     * check and MySQL's snapshot connect with them, so they reach the database as the change stream
+     * does (its TLS).
+     */
+    public static Properties driverProperties(Map<String, String> options) {
+        Properties p = new Properties();
+        boolean postgres = "postgres".equals(options.get(DATABASE_TYPE.key()));
+        options.forEach(
+                (k, v) -> {
+                    if (!postgres && k.startsWith(JDBC_PROPERTIES_PREFIX)) {
+                        p.setProperty(k.substring(JDBC_PROPERTIES_PREFIX.length()), v);
+                    }
+                    if (postgres && k.startsWith(POSTGRES_SSL_PREFIX + "ssl")) {
+                        p.setProperty(k.substring(POSTGRES_SSL_PREFIX.length()), v);
+                    }
+                });
+        return p;
+    }
 
     private CdcConnectorOptions() {}
 }

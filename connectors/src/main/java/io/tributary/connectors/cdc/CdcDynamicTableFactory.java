@@ -3,10 +3,8 @@ package io.tributary.connectors.cdc;
 import static io.tributary.connectors.cdc.CdcConnectorOptions.DATABASE_NAME;
 import static io.tributary.connectors.cdc.CdcConnectorOptions.DATABASE_TYPE;
 import static io.tributary.connectors.cdc.CdcConnectorOptions.HOSTNAME;
-import static io.tributary.connectors.cdc.CdcConnectorOptions.JDBC_PROPERTIES_PREFIX;
 import static io.tributary.connectors.cdc.CdcConnectorOptions.PASSWORD;
 import static io.tributary.connectors.cdc.CdcConnectorOptions.PORT;
-import static io.tributary.connectors.cdc.CdcConnectorOptions.POSTGRES_SSL_PREFIX;
 import static io.tributary.connectors.cdc.CdcConnectorOptions.SCHEMA_NAME;
 import static io.tributary.connectors.cdc.CdcConnectorOptions.TABLE_NAME;
 import static io.tributary.connectors.cdc.CdcConnectorOptions.USERNAME;
@@ -137,12 +135,7 @@ public final class CdcDynamicTableFactory implements DynamicTableSourceFactory {
             // Flink CDC's own JDBC connections: plain unless jdbc.properties.sslMode says
             // otherwise
             p.setProperty("useSSL", "false");
-            o.forEach(
-                    (k, v) -> {
-                        if (k.startsWith(JDBC_PROPERTIES_PREFIX)) {
-                            p.setProperty(k.substring(JDBC_PROPERTIES_PREFIX.length()), v);
-                        }
-                    });
+            p.putAll(CdcConnectorOptions.driverProperties(o));
             if (p.getProperty("sslMode") != null) {
                 p.remove("useSSL");
             }
@@ -157,12 +150,7 @@ public final class CdcDynamicTableFactory implements DynamicTableSourceFactory {
             p.setProperty("connectTimeout", "5");
             p.setProperty("socketTimeout", "10");
             // Debezium's database.ssl* are the PostgreSQL driver's own names
-            for (String k : List.of("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword")) {
-                String v = o.get(POSTGRES_SSL_PREFIX + k);
-                if (v != null) {
-                    p.setProperty(k, v);
-                }
-            }
+            p.putAll(CdcConnectorOptions.driverProperties(o));
         }
         return new JdbcEstimates(kind, url, o.get(DATABASE_NAME.key()), p, List.of(table));
     }

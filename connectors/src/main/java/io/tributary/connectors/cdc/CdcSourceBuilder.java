@@ -190,17 +190,9 @@ public final class CdcSourceBuilder {
                         b.debeziumProperty(
                                 k.substring(CdcConnectorOptions.DEBEZIUM_PREFIX.length()), v);
                     }
-                    if (k.startsWith(CdcConnectorOptions.JDBC_PROPERTIES_PREFIX)) {
-                        b.jdbcProperty(
-                                k.substring(CdcConnectorOptions.JDBC_PROPERTIES_PREFIX.length()),
-                                v);
-                    }
-                    // PostgreSQL's driver reads Debezium's database.ssl* under their own names
-                    if (postgres && k.startsWith(CdcConnectorOptions.POSTGRES_SSL_PREFIX + "ssl")) {
-                        b.jdbcProperty(
-                                k.substring(CdcConnectorOptions.POSTGRES_SSL_PREFIX.length()), v);
-                    }
                 });
+        CdcConnectorOptions.driverProperties(o)
+                .forEach((k, v) -> b.jdbcProperty((String) k, (String) v));
         return b;
     }
 

@@ -30,6 +30,7 @@ public final class KafkaYaml implements EndpointVocabulary {
     public static final KafkaYaml SOURCE = new KafkaYaml(true);
     public static final KafkaYaml SINK = new KafkaYaml(false);
 
+    /** Kafka client properties' prefix (Flink's own constant is package-private). */
     private static final String PROPERTIES = "properties.";
 
     /**

@@ -1,6 +1,7 @@
 package io.tributary.connectors.s3;
 
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -157,4 +158,13 @@ public final class S3ConnectorOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription("Secret key, with s3.access-key.");
+
+    /**
+     * Where and how to reach S3: endpoint, region, path style and keys (the {@code s3.*} options).
+     */
+    public static final List<ConfigOption<?>> ACCESS =
+            List.of(S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, S3_ACCESS_KEY, S3_SECRET_KEY);
+
+    /** The prefix of the access options' keys; a pipeline's YAML names them without it. */
+    public static final String ACCESS_PREFIX = "s3.";
 }

@@ -1,5 +1,6 @@
 package io.tributary.connectors.s3;
 
+import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -29,26 +30,25 @@ public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(
-                S3ConnectorOptions.SCAN_MODE,
-                S3ConnectorOptions.SCAN_INTERVAL,
-                S3ConnectorOptions.SCAN_RESCAN_INTERVAL,
-                S3ConnectorOptions.SCAN_CLOCK_SKEW,
-                S3ConnectorOptions.SCAN_STARTUP_MODE,
-                S3ConnectorOptions.SCAN_MODIFIED_FILES,
-                S3ConnectorOptions.SCAN_SPLIT_SIZE,
-                S3ConnectorOptions.SCAN_HEADER_LINES,
-                S3ConnectorOptions.SCAN_RECORD_LAYOUT,
-                S3ConnectorOptions.SCAN_JSON_PATH,
-                S3ConnectorOptions.SCAN_MAX_LINE,
-                S3ConnectorOptions.SCAN_MULTI_LINE,
-                S3ConnectorOptions.SCAN_BAD_RECORDS,
-                S3ConnectorOptions.SCAN_QUARANTINE_PATH,
-                S3ConnectorOptions.S3_ENDPOINT,
-                S3ConnectorOptions.S3_REGION,
-                S3ConnectorOptions.S3_PATH_STYLE,
-                S3ConnectorOptions.S3_ACCESS_KEY,
-                S3ConnectorOptions.S3_SECRET_KEY);
+        Set<ConfigOption<?>> options =
+                new HashSet<>(
+                        Set.of(
+                                S3ConnectorOptions.SCAN_MODE,
+                                S3ConnectorOptions.SCAN_INTERVAL,
+                                S3ConnectorOptions.SCAN_RESCAN_INTERVAL,
+                                S3ConnectorOptions.SCAN_CLOCK_SKEW,
+                                S3ConnectorOptions.SCAN_STARTUP_MODE,
+                                S3ConnectorOptions.SCAN_MODIFIED_FILES,
+                                S3ConnectorOptions.SCAN_SPLIT_SIZE,
+                                S3ConnectorOptions.SCAN_HEADER_LINES,
+                                S3ConnectorOptions.SCAN_RECORD_LAYOUT,
+                                S3ConnectorOptions.SCAN_JSON_PATH,
+                                S3ConnectorOptions.SCAN_MAX_LINE,
+                                S3ConnectorOptions.SCAN_MULTI_LINE,
+                                S3ConnectorOptions.SCAN_BAD_RECORDS,
+                                S3ConnectorOptions.SCAN_QUARANTINE_PATH));
+        options.addAll(S3ConnectorOptions.ACCESS);
+        return options;
     }
 
     @Override

@@ -5,12 +5,14 @@ import static io.tributary.connectors.yaml.EndpointVocabulary.put;
 import io.tributary.connectors.yaml.EndpointVocabulary;
 import io.tributary.connectors.yaml.YamlBlock;
 import io.tributary.connectors.yaml.YamlEndpoint;
-import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.formats.json.JsonFormatOptions;
 import org.apache.flink.table.factories.FactoryUtil;
 
@@ -22,17 +24,6 @@ import org.apache.flink.table.factories.FactoryUtil;
 public final class S3Yaml implements EndpointVocabulary {
 
     public static final S3Yaml SOURCE = new S3Yaml();
-
-    /** S3 access settings, shared with the catalog source's YAML: YAML key → option. */
-    private static final Map<String, String> ACCESS = new LinkedHashMap<>();
-
-    static {
-        ACCESS.put("endpoint", S3ConnectorOptions.S3_ENDPOINT.key());
-        ACCESS.put("region", S3ConnectorOptions.S3_REGION.key());
-        ACCESS.put("path-style", S3ConnectorOptions.S3_PATH_STYLE.key());
-        ACCESS.put("access-key", S3ConnectorOptions.S3_ACCESS_KEY.key());
-        ACCESS.put("secret-key", S3ConnectorOptions.S3_SECRET_KEY.key());
-    }
 
     private S3Yaml() {}
 
@@ -48,20 +39,19 @@ public final class S3Yaml implements EndpointVocabulary {
 
     @Override
     public Set<String> keys() {
-        return Set.of(
-                "path",
-                "format",
-                "mode",
-                "scan-interval",
-                "rescan-interval",
-                "multi-line",
-                "partition-keys",
-                "bad-records",
-                "endpoint",
-                "region",
-                "path-style",
-                "access-key",
-                "secret-key");
+        Set<String> keys =
+                new HashSet<>(
+                        Set.of(
+                                "path",
+                                "format",
+                                "mode",
+                                "scan-interval",
+                                "rescan-interval",
+                                "multi-line",
+                                "partition-keys",
+                                "bad-records"));
+        keys.addAll(accessKeys());
+        return keys;
     }
 
     @Override
@@ -120,11 +110,18 @@ public final class S3Yaml implements EndpointVocabulary {
 
     /** The YAML keys of S3 access: endpoint, region, path-style, access-key, secret-key. */
     public static Set<String> accessKeys() {
-        return Collections.unmodifiableSet(ACCESS.keySet());
+        Set<String> keys = new LinkedHashSet<>();
+        S3ConnectorOptions.ACCESS.forEach(o -> keys.add(yamlKey(o)));
+        return keys;
     }
 
     /** The S3 access keys of a block as tributary-s3's options. */
     public static void access(YamlEndpoint s, Map<String, String> o) {
-        ACCESS.forEach((yaml, option) -> put(o, option, s.get(yaml)));
+        S3ConnectorOptions.ACCESS.forEach(option -> put(o, option, s.get(yamlKey(option))));
+    }
+
+    /** An access option's YAML key: its own key without {@code s3.}. */
+    private static String yamlKey(ConfigOption<?> option) {
+        return option.key().substring(S3ConnectorOptions.ACCESS_PREFIX.length());
     }
 }

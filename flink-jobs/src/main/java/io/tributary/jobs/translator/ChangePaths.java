@@ -64,25 +64,14 @@ public final class ChangePaths {
         return paths;
     }
 
-    /** Whether {@code sink} takes the change-stream path. */
-    static boolean applies(PipelineDef p, SinkDef sink) {
-        return of(p).stream().anyMatch(c -> c.sink() == sink);
-    }
-
-    /** The cdc source a change path's sink reads. */
-    static SourceDef sourceOf(PipelineDef p, SinkDef sink) {
-        return of(p).stream().filter(x -> x.sink() == sink).findFirst().orElseThrow().source();
-    }
-
     /** What {@code --plan} shows for a change path. */
-    static String planLine(PipelineDef p, SinkDef sink) {
-        SourceDef source = sourceOf(p, sink);
+    static String planLine(ChangePath c) {
         return "-- sink "
-                + sink.name()
+                + c.sink().name()
                 + ": the change stream of "
-                + source.settings().get("table")
+                + c.source().settings().get("table")
                 + " (source "
-                + source.name()
+                + c.source().name()
                 + ") applied by tributary-redshift's change sink, following the table's columns"
                 + " through the schema registry, with";
     }

@@ -10,6 +10,7 @@ import io.tributary.jobs.definition.SourceDef;
 import io.tributary.jobs.definition.TransformDef;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,15 +105,18 @@ public final class PipelineTranslator {
             transform(env, t);
         }
         StatementSet set = env.createStatementSet();
+        Map<SinkDef, ChangePaths.ChangePath> changePaths = new IdentityHashMap<>();
+        ChangePaths.of(pipeline).forEach(c -> changePaths.put(c.sink(), c));
         for (SinkDef s : pipeline.sinks()) {
-            if (ChangePaths.applies(pipeline, s)) {
+            ChangePaths.ChangePath changePath = changePaths.get(s);
+            if (changePath != null) {
                 // built on the DataStream API by ChangePaths.attach: it follows the columns
-                checkReadable(env, ChangePaths.sourceOf(pipeline, s));
+                checkReadable(env, changePath.source());
                 Map<String, String> options = s.connectorOptions();
                 keepSecrets(options);
                 plan.add(
                         Sql.masked(
-                                ChangePaths.planLine(pipeline, s)
+                                ChangePaths.planLine(changePath)
                                         + "\n-- "
                                         + Sql.with(options).replace("\n", "\n-- "),
                                 secrets));
