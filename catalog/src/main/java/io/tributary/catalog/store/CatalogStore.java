@@ -43,6 +43,21 @@ public interface CatalogStore extends AutoCloseable {
         commit(table, List.of(), List.of());
     }
 
+    /**
+     * Writes {@code table} only if the stored table's property {@code key} still has the value
+     * {@code expected}; with {@code expected} null, only if no such table exists yet. Atomic also
+     * against other processes: of two writers that read the same value, one wins and the other gets
+     * false. This is how a table format that keeps a pointer to its current metadata (an Iceberg
+     * table's {@code metadata_location}) commits.
+     */
+    boolean swapTable(CatalogTable table, String key, String expected);
+
+    /**
+     * Renames a table, partitions included, in one transaction; fails if there is no such table or
+     * the new name is taken.
+     */
+    void renameTable(String database, String name, String newDatabase, String newName);
+
     /** Drops a table and its partitions; false when there was no such table. */
     boolean dropTable(String database, String name);
 

@@ -379,6 +379,131 @@ public final class JdbcCatalogStore implements CatalogStore {
     }
 
     @Override
+    public boolean swapTable(CatalogTable table, String key, String expected) {
+        return inTransaction(
+                c -> {
+                    if (!exists(c, table.database())) {
+                        throw new CatalogException(
+                                "Database '"
+                                        + table.database()
+                                        + "' does not exist; create it first");
+                    }
+                    List<JsonNode> stored =
+                            docs(
+                                    c,
+                                    "SELECT doc FROM tributary_catalog_tables WHERE db = ? AND"
+                                            + " name = ? FOR UPDATE",
+                                    table.database(),
+                                    table.name());
+                    String doc = ModelJson.table(table).toString();
+                    if (expected == null) {
+                        if (!stored.isEmpty()) {
+                            return false;
+                        }
+                        try (PreparedStatement i =
+                                c.prepareStatement(
+                                        "INSERT INTO tributary_catalog_tables (db, name, doc)"
+                                                + " VALUES (?, ?, ?)")) {
+                            i.setString(1, table.database());
+                            i.setString(2, table.name());
+                            i.setString(3, doc);
+                            i.executeUpdate();
+                        } catch (SQLException e) {
+                            if (CONCURRENT_DDL.contains(String.valueOf(e.getSQLState()))) {
+                                c.rollback(); // another process created it first
+                                return false;
+                            }
+                            throw e;
+                        }
+                        return true;
+                    }
+                    if (stored.isEmpty()
+                            || !expected.equals(
+                                    ModelJson.table(stored.get(0)).properties().get(key))) {
+                        return false;
+                    }
+                    try (PreparedStatement u =
+                            c.prepareStatement(
+                                    "UPDATE tributary_catalog_tables SET doc = ? WHERE db = ? AND"
+                                            + " name = ?")) {
+                        u.setString(1, doc);
+                        u.setString(2, table.database());
+                        u.setString(3, table.name());
+                        u.executeUpdate();
+                    }
+                    return true;
+                });
+    }
+
+    @Override
+    public void renameTable(String database, String name, String newDatabase, String newName) {
+        inTransaction(
+                c -> {
+                    if (!exists(c, newDatabase)) {
+                        throw new CatalogException(
+                                "Database '" + newDatabase + "' does not exist; create it first");
+                    }
+                    List<JsonNode> stored =
+                            docs(
+                                    c,
+                                    "SELECT doc FROM tributary_catalog_tables WHERE db = ? AND"
+                                            + " name = ? FOR UPDATE",
+                                    database,
+                                    name);
+                    if (stored.isEmpty()) {
+                        throw new CatalogException(
+                                "Table '" + database + "." + name + "' does not exist");
+                    }
+                    if (!docs(
+                                    c,
+                                    "SELECT doc FROM tributary_catalog_tables WHERE db = ? AND"
+                                            + " name = ?",
+                                    newDatabase,
+                                    newName)
+                            .isEmpty()) {
+                        throw new CatalogException(
+                                "Table '" + newDatabase + "." + newName + "' already exists");
+                    }
+                    CatalogTable t = ModelJson.table(stored.get(0));
+                    CatalogTable moved =
+                            new CatalogTable(
+                                    newDatabase,
+                                    newName,
+                                    t.location(),
+                                    t.format(),
+                                    t.formatOptions(),
+                                    t.columns(),
+                                    t.partitionKeys(),
+                                    t.primaryKey(),
+                                    t.properties(),
+                                    t.schemaVersion(),
+                                    t.updatedAt());
+                    try (PreparedStatement u =
+                            c.prepareStatement(
+                                    "UPDATE tributary_catalog_tables SET db = ?, name = ?, doc = ?"
+                                            + " WHERE db = ? AND name = ?")) {
+                        u.setString(1, newDatabase);
+                        u.setString(2, newName);
+                        u.setString(3, ModelJson.table(moved).toString());
+                        u.setString(4, database);
+                        u.setString(5, name);
+                        u.executeUpdate();
+                    }
+                    try (PreparedStatement u =
+                            c.prepareStatement(
+                                    "UPDATE tributary_catalog_partitions SET db = ?, tbl = ? WHERE"
+                                            + " db = ? AND tbl = ?")) {
+                        u.setString(1, newDatabase);
+                        u.setString(2, newName);
+                        u.setString(3, database);
+                        u.setString(4, name);
+                        u.executeUpdate();
+                    }
+                    return null;
+                });
+    }
+
+    @Override
     public boolean dropTable(String database, String name) {
         return inTransaction(
                 c -> {

@@ -135,6 +135,38 @@ abstract class CatalogStoreContract {
     }
 
     @Test
+    void aSwapWinsOnlyAgainstTheValueItRead() throws Exception {
+        store.createDatabase(CatalogDatabase.named("lake"), false);
+        CatalogTable v1 = table("lake", "orders", 1).withProperty("pointer", "m1");
+        assertThat(store.swapTable(v1, "pointer", null)).isTrue();
+        assertThat(store.swapTable(v1.withProperty("pointer", "other"), "pointer", null))
+                .as("creating a table that exists")
+                .isFalse();
+
+        // two writers read m1; each tries to move the pointer on from it, at the same time
+        CatalogTable a = v1.withProperty("pointer", "m2-a");
+        CatalogTable b = v1.withProperty("pointer", "m2-b");
+        try (CatalogStore second = reopen()) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var fa = pool.submit(() -> store.swapTable(a, "pointer", "m1"));
+                var fb = pool.submit(() -> second.swapTable(b, "pointer", "m1"));
+                assertThat(List.of(fa.get(), fb.get())).containsExactlyInAnyOrder(true, false);
+            } finally {
+                pool.shutdown();
+            }
+            String winner = store.table("lake", "orders").orElseThrow().properties().get("pointer");
+            assertThat(winner).isIn("m2-a", "m2-b");
+            assertThat(second.table("lake", "orders").orElseThrow().properties())
+                    .containsEntry("pointer", winner);
+        }
+        assertThat(store.swapTable(v1.withProperty("pointer", "m3"), "pointer", "m1"))
+                .as("a stale expectation")
+                .isFalse();
+        assertThat(store.swapTable(v1.withProperty("pointer", "m9"), "pointer", "m7")).isFalse();
+    }
+
+    @Test
     void aTableNeedsItsDatabase() {
         assertThatThrownBy(() -> store.putTable(table("nowhere", "t", 1)))
                 .isInstanceOf(CatalogException.class)
