@@ -168,7 +168,7 @@ class TributaryIcebergCatalogITCase {
                 .containsExactly(
                         "order_id bigint", "customer string", "amount decimal(10,2)", "day date");
         assertThat(row.properties())
-                .containsEntry("table_type", "ICEBERG")
+                .containsEntry("table_type", "iceberg")
                 .containsEntry(StoreTableOperations.SNAPSHOTS, "2")
                 .containsEntry(StoreTableOperations.TOTAL_RECORDS, "3")
                 .containsEntry(StoreTableOperations.FORMAT_VERSION, "2");
