@@ -26,7 +26,7 @@ class ArchitectureTest {
     private static final Set<String> CONNECTORS = Set.of("s3", "cdc", "kafka", "redshift");
 
     /** Packages every connector may use: the shared model, the types and the YAML seam. */
-    private static final Set<String> SHARED = Set.of("changes", "types", "yaml");
+    private static final Set<String> SHARED = Set.of("changes", "types", "yaml", "storage");
 
     private static final Pattern PACKAGE =
             Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);

@@ -2,7 +2,7 @@ package io.tributary.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.connectors.catalog.TributaryCatalogFactory;
-import io.tributary.connectors.s3.S3ConnectorOptions;
+import io.tributary.connectors.storage.S3AccessOptions;
 import io.tributary.embedded.internal.Ports;
 import java.io.BufferedReader;
 import java.io.File;
@@ -201,18 +201,18 @@ final class SqlCommand implements Callable<Integer> {
                 dir.resolve("quarantine").toUri().toString());
         Optional<JsonNode> running = ServicesCommand.runningState(dir);
         if (s3.endpoint != null) {
-            options.put(S3ConnectorOptions.S3_ENDPOINT.key(), s3.endpoint);
-            options.put(S3ConnectorOptions.S3_PATH_STYLE.key(), "true");
+            options.put(S3AccessOptions.ENDPOINT.key(), s3.endpoint);
+            options.put(S3AccessOptions.PATH_STYLE.key(), "true");
         } else if (running.isPresent() && running.get().at("/services/s3/endpoint").isTextual()) {
             JsonNode e = running.get().at("/services/s3");
-            options.put(S3ConnectorOptions.S3_ENDPOINT.key(), e.get("endpoint").asText());
-            options.put(S3ConnectorOptions.S3_PATH_STYLE.key(), "true");
+            options.put(S3AccessOptions.ENDPOINT.key(), e.get("endpoint").asText());
+            options.put(S3AccessOptions.PATH_STYLE.key(), "true");
             // the embedded server's fixed loopback keys, not secrets
-            options.put(S3ConnectorOptions.S3_ACCESS_KEY.key(), e.path("access-key").asText());
-            options.put(S3ConnectorOptions.S3_SECRET_KEY.key(), e.path("secret-key").asText());
+            options.put(S3AccessOptions.ACCESS_KEY.key(), e.path("access-key").asText());
+            options.put(S3AccessOptions.SECRET_KEY.key(), e.path("secret-key").asText());
         }
         if (s3.region != null) {
-            options.put(S3ConnectorOptions.S3_REGION.key(), s3.region);
+            options.put(S3AccessOptions.REGION.key(), s3.region);
         }
         List<String> lines = new ArrayList<>();
         options.forEach(

@@ -6,6 +6,7 @@ import io.tributary.catalog.model.TableFormat;
 import io.tributary.connectors.cdc.CdcTableOptions;
 import io.tributary.connectors.s3.S3ConnectorOptions;
 import io.tributary.connectors.s3.S3DynamicTableFactory;
+import io.tributary.connectors.storage.S3AccessOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
@@ -149,7 +150,7 @@ final class TableOptions {
                                 t.formatOptions().get("json-path"));
                     }
                 }
-                for (ConfigOption<?> key : S3ConnectorOptions.ACCESS) {
+                for (ConfigOption<?> key : S3AccessOptions.OPTIONS) {
                     String v = catalogOptions.get(key.key());
                     if (v != null && t.location().startsWith("s3")) {
                         o.put(key.key(), v);

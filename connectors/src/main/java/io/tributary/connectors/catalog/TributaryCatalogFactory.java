@@ -1,6 +1,6 @@
 package io.tributary.connectors.catalog;
 
-import io.tributary.connectors.s3.S3ConnectorOptions;
+import io.tributary.connectors.storage.S3AccessOptions;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.annotation.PublicEvolving;
@@ -96,7 +96,7 @@ public final class TributaryCatalogFactory implements CatalogFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        Set<ConfigOption<?>> options = new HashSet<>(S3ConnectorOptions.ACCESS);
+        Set<ConfigOption<?>> options = new HashSet<>(S3AccessOptions.OPTIONS);
         options.addAll(
                 Set.of(
                         STORE,

@@ -1,7 +1,6 @@
 package io.tributary.connectors.s3;
 
 import java.time.Duration;
-import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -129,42 +128,4 @@ public final class S3ConnectorOptions {
                     .withDescription(
                             "Where quarantined records go (default: _tributary_quarantine/ under"
                                     + " the path, which is never read as data).");
-
-    public static final ConfigOption<String> S3_ENDPOINT =
-            ConfigOptions.key("s3.endpoint")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("An S3-compatible endpoint (default: AWS).");
-
-    public static final ConfigOption<String> S3_REGION =
-            ConfigOptions.key("s3.region").stringType().noDefaultValue().withDescription("Region.");
-
-    public static final ConfigOption<Boolean> S3_PATH_STYLE =
-            ConfigOptions.key("s3.path-style")
-                    .booleanType()
-                    .defaultValue(false)
-                    .withDescription("Path-style addressing (most S3-compatible servers).");
-
-    public static final ConfigOption<String> S3_ACCESS_KEY =
-            ConfigOptions.key("s3.access-key")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "Access key; without it the AWS default credential chain is used"
-                                    + " (environment, profile, instance or pod role).");
-
-    public static final ConfigOption<String> S3_SECRET_KEY =
-            ConfigOptions.key("s3.secret-key")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("Secret key, with s3.access-key.");
-
-    /**
-     * Where and how to reach S3: endpoint, region, path style and keys (the {@code s3.*} options).
-     */
-    public static final List<ConfigOption<?>> ACCESS =
-            List.of(S3_ENDPOINT, S3_REGION, S3_PATH_STYLE, S3_ACCESS_KEY, S3_SECRET_KEY);
-
-    /** The prefix of the access options' keys; a pipeline's YAML names them without it. */
-    public static final String ACCESS_PREFIX = "s3.";
 }

@@ -1,5 +1,6 @@
 package io.tributary.connectors.s3;
 
+import io.tributary.connectors.storage.S3AccessOptions;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.annotation.PublicEvolving;
@@ -47,7 +48,7 @@ public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
                                 S3ConnectorOptions.SCAN_MULTI_LINE,
                                 S3ConnectorOptions.SCAN_BAD_RECORDS,
                                 S3ConnectorOptions.SCAN_QUARANTINE_PATH));
-        options.addAll(S3ConnectorOptions.ACCESS);
+        options.addAll(S3AccessOptions.OPTIONS);
         return options;
     }
 

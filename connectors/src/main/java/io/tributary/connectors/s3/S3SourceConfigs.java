@@ -1,6 +1,7 @@
 package io.tributary.connectors.s3;
 
 import io.tributary.catalog.crawler.JsonRecordPath;
+import io.tributary.connectors.storage.S3AccessOptions;
 import io.tributary.objectstore.S3Settings;
 import java.util.Locale;
 import org.apache.flink.annotation.Internal;
@@ -40,11 +41,11 @@ public final class S3SourceConfigs {
         return new S3SourceConfig(
                 path,
                 new S3Settings(
-                        o.get(S3ConnectorOptions.S3_ENDPOINT),
-                        o.get(S3ConnectorOptions.S3_REGION),
-                        o.get(S3ConnectorOptions.S3_PATH_STYLE),
-                        o.get(S3ConnectorOptions.S3_ACCESS_KEY),
-                        o.get(S3ConnectorOptions.S3_SECRET_KEY)),
+                        o.get(S3AccessOptions.ENDPOINT),
+                        o.get(S3AccessOptions.REGION),
+                        o.get(S3AccessOptions.PATH_STYLE),
+                        o.get(S3AccessOptions.ACCESS_KEY),
+                        o.get(S3AccessOptions.SECRET_KEY)),
                 mode.equals("continuous"),
                 o.get(S3ConnectorOptions.SCAN_INTERVAL).toMillis(),
                 o.get(S3ConnectorOptions.SCAN_RESCAN_INTERVAL).toMillis(),

@@ -2,6 +2,7 @@ package io.tributary.connectors.s3;
 
 import static io.tributary.connectors.yaml.EndpointVocabulary.put;
 
+import io.tributary.connectors.storage.S3AccessOptions;
 import io.tributary.connectors.yaml.EndpointVocabulary;
 import io.tributary.connectors.yaml.YamlBlock;
 import io.tributary.connectors.yaml.YamlEndpoint;
@@ -111,17 +112,17 @@ public final class S3Yaml implements EndpointVocabulary {
     /** The YAML keys of S3 access: endpoint, region, path-style, access-key, secret-key. */
     public static Set<String> accessKeys() {
         Set<String> keys = new LinkedHashSet<>();
-        S3ConnectorOptions.ACCESS.forEach(o -> keys.add(yamlKey(o)));
+        S3AccessOptions.OPTIONS.forEach(o -> keys.add(yamlKey(o)));
         return keys;
     }
 
     /** The S3 access keys of a block as tributary-s3's options. */
     public static void access(YamlEndpoint s, Map<String, String> o) {
-        S3ConnectorOptions.ACCESS.forEach(option -> put(o, option, s.get(yamlKey(option))));
+        S3AccessOptions.OPTIONS.forEach(option -> put(o, option, s.get(yamlKey(option))));
     }
 
     /** An access option's YAML key: its own key without {@code s3.}. */
     private static String yamlKey(ConfigOption<?> option) {
-        return option.key().substring(S3ConnectorOptions.ACCESS_PREFIX.length());
+        return option.key().substring(S3AccessOptions.PREFIX.length());
     }
 }

@@ -1,0 +1,52 @@
+package io.tributary.connectors.storage;
+
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Where and how to reach S3 (or an S3-compatible server): declared once, for every connector and
+ * the catalog that read or write objects, so {@code s3.endpoint} means the same thing everywhere.
+ */
+public final class S3AccessOptions {
+
+    private S3AccessOptions() {}
+
+    public static final ConfigOption<String> ENDPOINT =
+            ConfigOptions.key("s3.endpoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("An S3-compatible endpoint (default: AWS).");
+
+    public static final ConfigOption<String> REGION =
+            ConfigOptions.key("s3.region").stringType().noDefaultValue().withDescription("Region.");
+
+    public static final ConfigOption<Boolean> PATH_STYLE =
+            ConfigOptions.key("s3.path-style")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Path-style addressing (most S3-compatible servers).");
+
+    public static final ConfigOption<String> ACCESS_KEY =
+            ConfigOptions.key("s3.access-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Access key; without it the AWS default credential chain is used"
+                                    + " (environment, profile, instance or pod role).");
+
+    public static final ConfigOption<String> SECRET_KEY =
+            ConfigOptions.key("s3.secret-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Secret key, with s3.access-key.");
+
+    /**
+     * Where and how to reach S3: endpoint, region, path style and keys (the {@code s3.*} options).
+     */
+    public static final List<ConfigOption<?>> OPTIONS =
+            List.of(ENDPOINT, REGION, PATH_STYLE, ACCESS_KEY, SECRET_KEY);
+
+    /** The prefix of the access options' keys; a pipeline's YAML names them without it. */
+    public static final String PREFIX = "s3.";
+}
