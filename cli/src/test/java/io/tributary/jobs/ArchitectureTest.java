@@ -23,7 +23,7 @@ class ArchitectureTest {
 
     private static final Path ROOT = root();
 
-    private static final Set<String> CONNECTORS = Set.of("s3", "cdc", "kafka", "redshift");
+    private static final Set<String> CONNECTORS = Set.of("s3", "cdc", "kafka", "redshift", "lake");
 
     /** Packages every connector may use: the shared model, the types and the YAML seam. */
     private static final Set<String> SHARED = Set.of("changes", "types", "yaml", "storage");

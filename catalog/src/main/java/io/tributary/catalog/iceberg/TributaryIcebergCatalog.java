@@ -93,9 +93,7 @@ public class TributaryIcebergCatalog extends BaseMetastoreCatalog
         String ioImpl =
                 props.getOrDefault(
                         CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.io.ResolvingFileIO");
-        this.io =
-                CatalogUtil.loadFileIO(
-                        ioImpl, props, conf == null ? new Configuration(false) : conf);
+        this.io = CatalogUtil.loadFileIO(ioImpl, props, conf == null ? new Configuration() : conf);
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.tributary.connectors.catalog;
 
 import static io.tributary.connectors.yaml.EndpointVocabulary.put;
 
-import io.tributary.connectors.s3.S3Yaml;
+import io.tributary.connectors.storage.S3AccessOptions;
 import io.tributary.connectors.yaml.EndpointVocabulary;
 import io.tributary.connectors.yaml.YamlBlock;
 import io.tributary.connectors.yaml.YamlEndpoint;
@@ -44,7 +44,7 @@ public final class CatalogYaml implements EndpointVocabulary {
     @Override
     public Set<String> keys() {
         Set<String> keys = new HashSet<>(Set.of("table", "store", "mode", "password"));
-        keys.addAll(S3Yaml.accessKeys());
+        keys.addAll(S3AccessOptions.yamlKeys());
         return keys;
     }
 
@@ -81,7 +81,7 @@ public final class CatalogYaml implements EndpointVocabulary {
         // a change stream read through this source is this source's (its PostgreSQL slot too)
         o.put(TributaryCatalogFactory.CDC_READER.key(), s.name());
         put(o, TributaryCatalogFactory.JDBC_PASSWORD, s.get("password"));
-        S3Yaml.access(s, o);
+        S3AccessOptions.fromYaml(s, o);
         return o;
     }
 }

@@ -8,12 +8,10 @@ import io.tributary.connectors.yaml.YamlBlock;
 import io.tributary.connectors.yaml.YamlEndpoint;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.formats.json.JsonFormatOptions;
 import org.apache.flink.table.factories.FactoryUtil;
 
@@ -51,7 +49,7 @@ public final class S3Yaml implements EndpointVocabulary {
                                 "multi-line",
                                 "partition-keys",
                                 "bad-records"));
-        keys.addAll(accessKeys());
+        keys.addAll(S3AccessOptions.yamlKeys());
         return keys;
     }
 
@@ -105,24 +103,7 @@ public final class S3Yaml implements EndpointVocabulary {
             o.put(format + "." + JsonFormatOptions.TIMESTAMP_FORMAT.key(), "ISO-8601");
             o.put(format + "." + JsonFormatOptions.FAIL_ON_MISSING_FIELD.key(), "false");
         }
-        access(s, o);
+        S3AccessOptions.fromYaml(s, o);
         return o;
-    }
-
-    /** The YAML keys of S3 access: endpoint, region, path-style, access-key, secret-key. */
-    public static Set<String> accessKeys() {
-        Set<String> keys = new LinkedHashSet<>();
-        S3AccessOptions.OPTIONS.forEach(o -> keys.add(yamlKey(o)));
-        return keys;
-    }
-
-    /** The S3 access keys of a block as tributary-s3's options. */
-    public static void access(YamlEndpoint s, Map<String, String> o) {
-        S3AccessOptions.OPTIONS.forEach(option -> put(o, option, s.get(yamlKey(option))));
-    }
-
-    /** An access option's YAML key: its own key without {@code s3.}. */
-    private static String yamlKey(ConfigOption<?> option) {
-        return option.key().substring(S3AccessOptions.PREFIX.length());
     }
 }

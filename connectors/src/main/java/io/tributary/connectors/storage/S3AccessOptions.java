@@ -1,6 +1,11 @@
 package io.tributary.connectors.storage;
 
+import io.tributary.connectors.yaml.EndpointVocabulary;
+import io.tributary.connectors.yaml.YamlEndpoint;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -49,4 +54,21 @@ public final class S3AccessOptions {
 
     /** The prefix of the access options' keys; a pipeline's YAML names them without it. */
     public static final String PREFIX = "s3.";
+
+    /** The YAML keys of S3 access in a pipeline block: endpoint, region, path-style, ... */
+    public static Set<String> yamlKeys() {
+        Set<String> keys = new LinkedHashSet<>();
+        OPTIONS.forEach(o -> keys.add(yamlKey(o)));
+        return keys;
+    }
+
+    /** A block's S3 access keys as these options. */
+    public static void fromYaml(YamlEndpoint s, Map<String, String> o) {
+        OPTIONS.forEach(option -> EndpointVocabulary.put(o, option, s.get(yamlKey(option))));
+    }
+
+    /** An access option's YAML key: its own key without {@code s3.}. */
+    private static String yamlKey(ConfigOption<?> option) {
+        return option.key().substring(PREFIX.length());
+    }
 }

@@ -3,6 +3,7 @@ package io.tributary.jobs.definition;
 import io.tributary.connectors.catalog.CatalogYaml;
 import io.tributary.connectors.cdc.CdcYaml;
 import io.tributary.connectors.kafka.KafkaYaml;
+import io.tributary.connectors.lake.LakeYaml;
 import io.tributary.connectors.redshift.RedshiftYaml;
 import io.tributary.connectors.s3.S3Yaml;
 import io.tributary.connectors.yaml.EndpointVocabulary;
@@ -28,6 +29,7 @@ final class Vocabularies {
                     KafkaYaml.SOURCE,
                     CatalogYaml.SOURCE,
                     RedshiftYaml.SINK,
+                    LakeYaml.SINK,
                     KafkaYaml.SINK);
 
     private static volatile List<EndpointVocabulary> all;

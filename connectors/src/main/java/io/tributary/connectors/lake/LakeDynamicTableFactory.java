@@ -1,0 +1,104 @@
+package io.tributary.connectors.lake;
+
+import io.tributary.connectors.storage.S3AccessOptions;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.catalog.ResolvedSchema;
+import org.apache.flink.table.catalog.UniqueConstraint;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.factories.DynamicTableSinkFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * {@code 'connector' = 'tributary-lake'}: an Iceberg table of Tributary's catalog as a Flink SQL
+ * sink, append or upsert, exactly once.
+ */
+public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
+
+    public static final String IDENTIFIER = "tributary-lake";
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of(
+                LakeConnectorOptions.CATALOG_STORE,
+                LakeConnectorOptions.WAREHOUSE,
+                LakeConnectorOptions.DATABASE,
+                LakeConnectorOptions.TABLE);
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        Set<ConfigOption<?>> o = new HashSet<>(S3AccessOptions.OPTIONS);
+        o.add(LakeConnectorOptions.CATALOG_STORE_USER);
+        o.add(LakeConnectorOptions.CATALOG_STORE_PASSWORD);
+        o.add(LakeConnectorOptions.SINK_MODE);
+        o.add(LakeConnectorOptions.PARTITION_BY);
+        o.add(LakeConnectorOptions.TARGET_FILE_SIZE);
+        o.add(LakeConnectorOptions.SCHEMA_EVOLUTION);
+        o.add(FactoryUtil.SINK_PARALLELISM);
+        return o;
+    }
+
+    @Override
+    public DynamicTableSink createDynamicTableSink(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        helper.validate();
+        ReadableConfig o = helper.getOptions();
+        ResolvedSchema schema = context.getCatalogTable().getResolvedSchema();
+        List<String> keys =
+                schema.getPrimaryKey().map(UniqueConstraint::getColumns).orElse(List.of());
+        String mode =
+                o.getOptional(LakeConnectorOptions.SINK_MODE)
+                        .orElse(keys.isEmpty() ? "append" : "upsert")
+                        .toLowerCase(Locale.ROOT);
+        if (!mode.equals("append") && !mode.equals("upsert")) {
+            throw new ValidationException(
+                    "'"
+                            + LakeConnectorOptions.SINK_MODE.key()
+                            + "' is append or upsert, not "
+                            + mode);
+        }
+        if (mode.equals("upsert") && keys.isEmpty()) {
+            throw new ValidationException(
+                    "An upsert into the lake needs a primary key (the columns a row is matched"
+                            + " on): declare PRIMARY KEY (...) NOT ENFORCED, or keys: in the"
+                            + " pipeline");
+        }
+        String evolution = o.get(LakeConnectorOptions.SCHEMA_EVOLUTION).toLowerCase(Locale.ROOT);
+        if (!evolution.equals("evolve") && !evolution.equals("fail")) {
+            throw new ValidationException(
+                    "'"
+                            + LakeConnectorOptions.SCHEMA_EVOLUTION.key()
+                            + "' is evolve or fail, not "
+                            + evolution);
+        }
+        TableIdentifier id =
+                TableIdentifier.of(
+                        o.get(LakeConnectorOptions.DATABASE), o.get(LakeConnectorOptions.TABLE));
+        // a bad partition spec fails here, at planning, not in the job
+        PartitionTransforms.parse(
+                o.get(LakeConnectorOptions.PARTITION_BY),
+                org.apache.iceberg.flink.FlinkSchemaUtil.convert(schema));
+        return new LakeDynamicSink(
+                LakeCatalog.properties(o),
+                id,
+                schema,
+                keys,
+                mode.equals("upsert"),
+                o.get(LakeConnectorOptions.PARTITION_BY),
+                o.get(LakeConnectorOptions.TARGET_FILE_SIZE).getBytes(),
+                evolution.equals("evolve"),
+                o.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
+    }
+}

@@ -1,0 +1,136 @@
+package io.tributary.connectors.lake;
+
+import static io.tributary.connectors.yaml.EndpointVocabulary.put;
+
+import io.tributary.connectors.storage.S3AccessOptions;
+import io.tributary.connectors.yaml.EndpointVocabulary;
+import io.tributary.connectors.yaml.YamlBlock;
+import io.tributary.connectors.yaml.YamlEndpoint;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.table.factories.FactoryUtil;
+
+/**
+ * {@code type: lake} in a pipeline file: an Apache Iceberg table of Tributary's catalog ({@code
+ * table: database.table}) on S3, written exactly once, which Spark, Trino and other engines read
+ * through the catalog's Iceberg REST endpoint. Each YAML key maps to one of {@link
+ * LakeConnectorOptions}.
+ */
+@Internal
+public final class LakeYaml implements EndpointVocabulary {
+
+    public static final LakeYaml SINK = new LakeYaml();
+
+    private LakeYaml() {}
+
+    @Override
+    public String type() {
+        return "lake";
+    }
+
+    @Override
+    public Role role() {
+        return Role.SINK;
+    }
+
+    @Override
+    public Set<String> keys() {
+        Set<String> keys =
+                new LinkedHashSet<>(
+                        List.of(
+                                "table",
+                                "warehouse",
+                                "store",
+                                "store-user",
+                                "store-password",
+                                "mode",
+                                "partition-by",
+                                "target-file-size",
+                                "schema-evolution"));
+        keys.addAll(S3AccessOptions.yamlKeys());
+        return keys;
+    }
+
+    @Override
+    public Map<String, String> check(YamlBlock b) {
+        String table = b.required("table");
+        if (table.split("\\.", -1).length != 2 || table.startsWith(".") || table.endsWith(".")) {
+            throw b.error(
+                    "table", "'" + table + "' is not database.table (the catalog's database)");
+        }
+        String warehouse = b.required("warehouse");
+        if (!warehouse.matches("(s3a?|file)://.+|/.+")) {
+            throw b.error(
+                    "warehouse",
+                    "'" + warehouse + "' is not an s3://bucket/prefix, file:// or absolute path");
+        }
+        boolean keyed = !b.keys().isEmpty();
+        String mode = b.oneOf("mode", keyed ? "upsert" : "append", "upsert", "append");
+        if (mode.equals("upsert") && !keyed) {
+            throw b.error(
+                    "keys", "is required with mode: upsert (the columns a row is matched on)");
+        }
+        b.string("target-file-size")
+                .ifPresent(
+                        v -> {
+                            try {
+                                MemorySize.parse(v);
+                            } catch (IllegalArgumentException e) {
+                                throw b.error(
+                                        "target-file-size",
+                                        "'" + v + "' is not a size such as 128 mb");
+                            }
+                        });
+        List<String> parts = b.strings("partition-by");
+        for (String part : parts) {
+            String column =
+                    part.replaceAll("^\\w+\\s*\\((?:\\s*\\d+\\s*,)?\\s*(.+?)\\s*\\)$", "$1");
+            if (!b.columns().isEmpty() && !b.columns().contains(column)) {
+                throw b.error(
+                        "partition-by",
+                        "'"
+                                + part
+                                + "' names no column of the sink; its columns are "
+                                + b.columns());
+            }
+        }
+        Map<String, String> resolved = EndpointVocabulary.none();
+        resolved.put("mode", mode);
+        resolved.put("partition-by", String.join(", ", parts));
+        resolved.put(
+                "schema-evolution",
+                b.oneOf(
+                        "schema-evolution",
+                        b.pipelineDefault("schema-evolution").orElse("evolve"),
+                        "evolve",
+                        "fail"));
+        return resolved;
+    }
+
+    @Override
+    public Map<String, String> options(YamlEndpoint s) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put(FactoryUtil.CONNECTOR.key(), LakeDynamicTableFactory.IDENTIFIER);
+        String[] table = s.get("table").split("\\.", 2);
+        o.put(LakeConnectorOptions.DATABASE.key(), table[0]);
+        o.put(LakeConnectorOptions.TABLE.key(), table[1]);
+        o.put(LakeConnectorOptions.WAREHOUSE.key(), s.get("warehouse"));
+        o.put(
+                LakeConnectorOptions.CATALOG_STORE.key(),
+                s.get("store", Path.of(s.home()).resolve("catalog").toString()));
+        put(o, LakeConnectorOptions.CATALOG_STORE_USER, s.get("store-user"));
+        put(o, LakeConnectorOptions.CATALOG_STORE_PASSWORD, s.get("store-password"));
+        o.put(LakeConnectorOptions.SINK_MODE.key(), s.get("mode"));
+        put(o, LakeConnectorOptions.PARTITION_BY, s.get("partition-by"));
+        put(o, LakeConnectorOptions.TARGET_FILE_SIZE, s.get("target-file-size"));
+        o.put(LakeConnectorOptions.SCHEMA_EVOLUTION.key(), s.get("schema-evolution", "evolve"));
+        S3AccessOptions.fromYaml(s, o);
+        return o;
+    }
+}
