@@ -75,11 +75,19 @@ public final class TokenAccess {
      * file {@value #REGISTRY_TOKEN_ENV}{@code _FILE} names (a mounted secret); null if neither.
      */
     public static String registryTokenFromEnvironment() {
-        String token = System.getenv(REGISTRY_TOKEN_ENV);
+        return tokenFromEnvironment(REGISTRY_TOKEN_ENV);
+    }
+
+    /**
+     * A token from the environment: the variable {@code env}, or the contents of the file {@code
+     * env_FILE} names (a mounted secret); null if neither.
+     */
+    public static String tokenFromEnvironment(String env) {
+        String token = System.getenv(env);
         if (token != null && !token.isBlank()) {
             return token.trim();
         }
-        String file = System.getenv(REGISTRY_TOKEN_ENV + "_FILE");
+        String file = System.getenv(env + "_FILE");
         if (file == null || file.isBlank()) {
             return null;
         }
@@ -87,12 +95,7 @@ public final class TokenAccess {
             return Files.readString(Path.of(file)).trim();
         } catch (IOException e) {
             throw new UncheckedIOException(
-                    "Could not read the registry token from "
-                            + file
-                            + " ("
-                            + REGISTRY_TOKEN_ENV
-                            + "_FILE)",
-                    e);
+                    "Could not read the token from " + file + " (" + env + "_FILE)", e);
         }
     }
 }

@@ -205,13 +205,17 @@ class TributaryIcebergCatalogITCase {
         for (int k = 0; k < 4; k++) {
             TributaryIcebergCatalog c = cats.get(k);
             long base = k * 1000L;
-            writers.add(pool.submit(() -> {
-                for (int i = 0; i < 25; i++) {
-                    Table t = c.loadTable(id);
-                    t.newAppend().appendFile(write(t, List.of(order(base + i, "w")))).commit();
-                }
-                return null;
-            }));
+            writers.add(
+                    pool.submit(
+                            () -> {
+                                for (int i = 0; i < 25; i++) {
+                                    Table t = c.loadTable(id);
+                                    t.newAppend()
+                                            .appendFile(write(t, List.of(order(base + i, "w"))))
+                                            .commit();
+                                }
+                                return null;
+                            }));
         }
         for (Future<?> w : writers) {
             w.get();

@@ -59,13 +59,17 @@ final class CatalogAccess {
                 : CatalogStores.open(spec, null, System.getenv(STORE_PASSWORD_ENV));
     }
 
+    /** The store these options name: {@code --store}, else as {@link #openStore(Path)}. */
+    CatalogStore store(Path home) {
+        String spec = store != null ? store : System.getenv(STORE_ENV);
+        return spec == null || spec.isBlank()
+                ? CatalogStores.embedded(home.resolve("catalog"))
+                : CatalogStores.open(spec, storeUser, System.getenv(STORE_PASSWORD_ENV));
+    }
+
     /** Opens the catalog; {@code err} hears which registry is used. */
     CatalogService open(Path home, PrintWriter err) {
-        String spec = store != null ? store : System.getenv(STORE_ENV);
-        CatalogStore s =
-                spec == null || spec.isBlank()
-                        ? CatalogStores.embedded(home.resolve("catalog"))
-                        : CatalogStores.open(spec, storeUser, System.getenv(STORE_PASSWORD_ENV));
+        CatalogStore s = store(home);
         String url = registryUrl != null ? registryUrl : System.getenv(REGISTRY_ENV);
         if (url == null) {
             Optional<JsonNode> running = ServicesCommand.runningState(home);

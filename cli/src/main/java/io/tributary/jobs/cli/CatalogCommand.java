@@ -9,11 +9,13 @@ import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.Column;
 import io.tributary.catalog.model.ModelJson;
 import io.tributary.catalog.model.Partition;
+import io.tributary.catalog.model.TableFormat;
 import io.tributary.catalog.registry.SchemaRegistry;
 import io.tributary.catalog.store.CatalogException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,13 +27,16 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "catalog",
         mixinStandardHelpOptions = true,
-        description = "Show the catalog: databases, tables, schemas, versions and partitions.",
+        description =
+                "Show the catalog: databases, tables, schemas, versions and partitions; serve it"
+                        + " to other engines as an Iceberg REST Catalog.",
         subcommands = {
             CatalogCommand.Databases.class,
             CatalogCommand.Tables.class,
             CatalogCommand.Describe.class,
             CatalogCommand.Versions.class,
-            CatalogCommand.Partitions.class
+            CatalogCommand.Partitions.class,
+            CatalogServeCommand.class
         })
 final class CatalogCommand implements Runnable {
 
@@ -166,6 +171,23 @@ final class CatalogCommand implements Runnable {
             out.println("version   " + t.schemaVersion() + " (updated " + t.updatedAt() + ")");
             if (!t.primaryKey().isEmpty()) {
                 out.println("key       " + String.join(", ", t.primaryKey()));
+            }
+            if (t.format() == TableFormat.ICEBERG) {
+                Map<String, String> p = t.properties();
+                out.println(
+                        "snapshots "
+                                + p.getOrDefault("iceberg.snapshots", "0")
+                                + (p.containsKey("iceberg.current-snapshot-id")
+                                        ? " (current "
+                                                + p.get("iceberg.current-snapshot-id")
+                                                + ": "
+                                                + p.getOrDefault("iceberg.total-records", "?")
+                                                + " rows in "
+                                                + p.getOrDefault("iceberg.total-data-files", "?")
+                                                + " data files)"
+                                        : ""));
+                out.println("partition " + p.getOrDefault("iceberg.partition-spec", "[]"));
+                out.println("metadata  " + p.get("metadata_location"));
             }
             out.println("columns");
             for (Column c : t.columns()) {

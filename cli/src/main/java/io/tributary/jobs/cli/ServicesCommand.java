@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.catalog.registry.RegistryHttpServer;
 import io.tributary.embedded.EmbeddedServices;
+import io.tributary.embedded.S3Service;
 import io.tributary.embedded.internal.Ports;
 import io.tributary.jobs.runs.FlinkRest;
+import io.tributary.objectstore.S3Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -313,12 +315,29 @@ final class ServicesCommand implements Runnable {
                     EmbeddedServices.builder(dir.resolve("services")).all().start();
             RegistryHttpServer registry =
                     RegistryHttpServer.start(dir.resolve("services").resolve("schema-registry"), 0);
+            // the lake: the catalog's Iceberg tables on the embedded S3 server, for any engine
+            var s3 = services.s3();
+            LakeCatalogServer lake =
+                    LakeCatalogServer.start(
+                            CatalogAccess.openStore(dir),
+                            "s3://" + S3Service.DEFAULT_BUCKET + "/lake",
+                            new S3Settings(
+                                    s3.endpoint(),
+                                    S3Service.REGION,
+                                    true,
+                                    S3Service.ACCESS_KEY,
+                                    S3Service.SECRET_KEY),
+                            true,
+                            "127.0.0.1",
+                            0,
+                            null);
             Path state = stateFile(dir);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(
                             new Thread(
                                     () -> {
+                                        lake.close();
                                         registry.close();
                                         services.close();
                                         try {
@@ -335,6 +354,10 @@ final class ServicesCommand implements Runnable {
             json.put("started", Instant.now().toString());
             ObjectNode endpoints = JSON.valueToTree(services.endpoints());
             endpoints.putObject("schema-registry").put("url", registry.url());
+            endpoints
+                    .putObject("iceberg-rest")
+                    .put("uri", lake.url())
+                    .put("warehouse", lake.warehouse());
             json.set("services", endpoints);
             ObjectNode pids = json.putObject("pids");
             services.postgres().pid().ifPresent(p -> pids.put("postgres", p));

@@ -49,7 +49,14 @@ class ServicesCommandITCase {
         JsonNode services = state.get("services");
         assertThat(services.fieldNames())
                 .toIterable()
-                .containsExactly("postgres", "mariadb", "kafka", "s3", "flink", "schema-registry");
+                .containsExactly(
+                        "postgres",
+                        "mariadb",
+                        "kafka",
+                        "s3",
+                        "flink",
+                        "schema-registry",
+                        "iceberg-rest");
 
         // every endpoint printed is one a client can use
         try (Connection pg =
@@ -148,6 +155,72 @@ class ServicesCommandITCase {
             assertThat(rs.getLong(1)).isEqualTo(2);
             assertThat(rs.getLong(2)).isEqualTo(7);
         }
+
+        // the same files into the lake: an Iceberg table that Iceberg's own REST client loads
+        // from the services' endpoint and reads, and that `catalog describe` shows
+        Path lake = home.resolve("lake.yaml");
+        java.nio.file.Files.writeString(
+                lake,
+                String.join(
+                        "\n",
+                        "version: 1",
+                        "name: gen-orders-lake",
+                        "settings:",
+                        "  parallelism: 1",
+                        "  checkpoint-interval: 1 s",
+                        "sources:",
+                        "  - name: orders",
+                        "    type: s3",
+                        "    path: s3://tributary/gen/orders/",
+                        "    format: json",
+                        "    mode: bounded",
+                        "    endpoint: ${s3.endpoint}",
+                        "    path-style: true",
+                        "    access-key: ${s3.access-key}",
+                        "    secret-key: ${s3.secret-key}",
+                        "    columns:",
+                        "      id: BIGINT NOT NULL",
+                        "      qty: INT",
+                        "sinks:",
+                        "  - name: lake",
+                        "    type: lake",
+                        "    from: orders",
+                        "    table: lake.orders",
+                        "    keys: [id]",
+                        "    warehouse: s3://tributary/lake",
+                        "    partition-by: [bucket(4, id)]",
+                        "    endpoint: ${s3.endpoint}",
+                        "    path-style: true",
+                        "    access-key: ${s3.access-key}",
+                        "    secret-key: ${s3.secret-key}",
+                        ""));
+        CliRun toLake = CliRun.of("run", lake.toString(), "--home", home.toString());
+        assertThat(toLake.exitCode()).as(toLake.out() + toLake.err()).isZero();
+        org.apache.iceberg.rest.RESTCatalog rest = new org.apache.iceberg.rest.RESTCatalog();
+        rest.initialize(
+                "lake",
+                java.util.Map.of(
+                        "uri",
+                        services.at("/iceberg-rest/uri").asText(),
+                        // S3Proxy takes the AWS SDK's checksums only where S3 requires them
+                        "s3.client-factory-impl",
+                        io.tributary.catalog.iceberg.S3CompatibleClientFactory.class.getName()));
+        org.apache.iceberg.Table orders =
+                rest.loadTable(org.apache.iceberg.catalog.TableIdentifier.of("lake", "orders"));
+        List<String> rows = new ArrayList<>();
+        try (var records = org.apache.iceberg.data.IcebergGenerics.read(orders).build()) {
+            records.forEach(r -> rows.add(r.getField("id") + "|" + r.getField("qty")));
+        }
+        rest.close();
+        assertThat(rows).containsExactlyInAnyOrder("1|2", "2|5");
+        assertThat(orders.location()).startsWith("s3://tributary/lake/lake/orders");
+        CliRun describe =
+                CliRun.of("catalog", "describe", "lake.orders", "--home", home.toString());
+        assertThat(describe.out())
+                .contains("format    iceberg")
+                .contains("snapshots 1")
+                .contains("2 rows")
+                .contains("bucket[4]");
 
         CliRun status = CliRun.of("services", "status", "--json", "--home", home.toString());
         assertThat(status.exitCode()).isZero();

@@ -87,9 +87,25 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
                 TableIdentifier.of(
                         o.get(LakeConnectorOptions.DATABASE), o.get(LakeConnectorOptions.TABLE));
         // a bad partition spec fails here, at planning, not in the job
-        PartitionTransforms.parse(
-                o.get(LakeConnectorOptions.PARTITION_BY),
-                org.apache.iceberg.flink.FlinkSchemaUtil.convert(schema));
+        org.apache.iceberg.PartitionSpec spec =
+                PartitionTransforms.parse(
+                        o.get(LakeConnectorOptions.PARTITION_BY),
+                        org.apache.iceberg.flink.FlinkSchemaUtil.convert(schema));
+        if (mode.equals("upsert")) {
+            for (org.apache.iceberg.PartitionField f : spec.fields()) {
+                String column = spec.schema().findColumnName(f.sourceId());
+                if (!keys.contains(column)) {
+                    throw new ValidationException(
+                            "An upsert lake table can only be partitioned by its key columns (a"
+                                    + " row must stay in its partition when it changes): '"
+                                    + column
+                                    + "' is not one of the keys "
+                                    + keys
+                                    + "; add it to the keys (a sale's day never changes), or"
+                                    + " partition by a key");
+                }
+            }
+        }
         return new LakeDynamicSink(
                 LakeCatalog.properties(o),
                 id,

@@ -58,6 +58,11 @@ public final class LakeYaml implements EndpointVocabulary {
     }
 
     @Override
+    public Set<String> listKeys() {
+        return Set.of("partition-by");
+    }
+
+    @Override
     public Map<String, String> check(YamlBlock b) {
         String table = b.required("table");
         if (table.split("\\.", -1).length != 2 || table.startsWith(".") || table.endsWith(".")) {
@@ -87,22 +92,27 @@ public final class LakeYaml implements EndpointVocabulary {
                                         "'" + v + "' is not a size such as 128 mb");
                             }
                         });
-        List<String> parts = b.strings("partition-by");
+        // a list, or one string: rejoined, then split where commas are not inside parentheses
+        String partitionBy = String.join(", ", b.strings("partition-by"));
+        List<String> parts = PartitionTransforms.parts(partitionBy);
         for (String part : parts) {
-            String column =
-                    part.replaceAll("^\\w+\\s*\\((?:\\s*\\d+\\s*,)?\\s*(.+?)\\s*\\)$", "$1");
-            if (!b.columns().isEmpty() && !b.columns().contains(column)) {
+            // the columns are checked when the job is planned: a sink's come from its input
+            if (!part.matches(
+                    "[\\w`]+|(?i)(years?|months?|days?|hours?|identity)\\(\\s*[\\w`]+\\s*\\)|(?i)(bucket|truncate)\\(\\s*\\d+\\s*,\\s*[\\w`]+\\s*\\)")) {
                 throw b.error(
                         "partition-by",
                         "'"
                                 + part
-                                + "' names no column of the sink; its columns are "
-                                + b.columns());
+                                + "' is not a column, year(c), month(c), day(c), hour(c),"
+                                + " bucket(N, c) or truncate(W, c)");
             }
         }
         Map<String, String> resolved = EndpointVocabulary.none();
         resolved.put("mode", mode);
         resolved.put("partition-by", String.join(", ", parts));
+        if (parts.isEmpty()) {
+            resolved.remove("partition-by");
+        }
         resolved.put(
                 "schema-evolution",
                 b.oneOf(

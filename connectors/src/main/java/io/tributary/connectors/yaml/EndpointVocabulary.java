@@ -42,6 +42,14 @@ public interface EndpointVocabulary {
     /** The YAML keys this type takes besides the common ones (name, type, options, ...). */
     Set<String> keys();
 
+    /**
+     * The keys among {@link #keys()} whose value may be a YAML list; {@link #check} reads them with
+     * {@link YamlBlock#strings} and puts what they resolve to in its result.
+     */
+    default Set<String> listKeys() {
+        return Set.of();
+    }
+
     /** Whether the block must declare its columns (a catalog table brings its own). */
     default boolean needsColumns() {
         return true;

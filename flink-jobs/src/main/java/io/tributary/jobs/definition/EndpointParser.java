@@ -134,7 +134,7 @@ final class EndpointParser {
             YamlNode n, EndpointVocabulary vocabulary, YamlBlock block) {
         Map<String, String> own = new LinkedHashMap<>();
         for (String k : vocabulary.keys()) {
-            if (!LISTS.contains(k)) {
+            if (!LISTS.contains(k) && !vocabulary.listKeys().contains(k)) {
                 n.string(k).ifPresent(v -> own.put(k, v));
             }
         }

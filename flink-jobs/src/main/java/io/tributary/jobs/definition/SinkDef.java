@@ -2,6 +2,7 @@ package io.tributary.jobs.definition;
 
 import io.tributary.connectors.yaml.EndpointVocabulary;
 import io.tributary.connectors.yaml.YamlEndpoint;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,15 @@ public record SinkDef(
         Map<String, String> options,
         Position at) {
 
-    /** The connector's options for this sink, the sink's own {@code options} on top. */
-    public Map<String, String> connectorOptions() {
+    /**
+     * The connector's options for this sink under the Tributary home {@code home} (its catalog),
+     * the sink's own {@code options} on top.
+     */
+    public Map<String, String> connectorOptions(Path home) {
         Map<String, String> o =
                 new LinkedHashMap<>(
-                        vocabulary.options(new YamlEndpoint(name, settings, keys, null)));
+                        vocabulary.options(
+                                new YamlEndpoint(name, settings, keys, home.toString())));
         o.putAll(options);
         return o;
     }

@@ -109,7 +109,7 @@ public final class ChangePaths {
                     .uid(uid + "-source")
                     .sinkTo(
                             RedshiftChangeSink.builder()
-                                    .options(Configuration.fromMap(c.sink().connectorOptions()))
+                                    .options(Configuration.fromMap(c.sink().connectorOptions(home)))
                                     .source(table)
                                     .registry(registry, namespace)
                                     .keys(c.sink().keys())

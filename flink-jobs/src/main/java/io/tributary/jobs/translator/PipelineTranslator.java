@@ -112,7 +112,7 @@ public final class PipelineTranslator {
             if (changePath != null) {
                 // built on the DataStream API by ChangePaths.attach: it follows the columns
                 checkReadable(env, changePath.source());
-                Map<String, String> options = s.connectorOptions();
+                Map<String, String> options = s.connectorOptions(home);
                 keepSecrets(options);
                 plan.add(
                         Sql.masked(
@@ -391,7 +391,7 @@ public final class PipelineTranslator {
                             + s.keys().stream().map(Sql::id).collect(Collectors.joining(", "))
                             + ") NOT ENFORCED");
         }
-        Map<String, String> options = s.connectorOptions();
+        Map<String, String> options = s.connectorOptions(home);
         String ddl =
                 "CREATE TEMPORARY TABLE "
                         + Sql.id(table)
