@@ -247,9 +247,38 @@ class LakeSinkITCase {
 
     @Test
     void keepsEveryRowOnceAcrossTaskFailuresWhileStreamingWithTwoWriters() throws Exception {
-        int n = 20_000;
         FailOnce.armed.set(true);
-        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf("fixed-delay"));
+        stream("streamed", 20_000, committed -> {});
+        assertThat(FailOnce.armed).as("the job failed once mid-stream").isFalse();
+    }
+
+    @Test
+    void keepsEveryRowOnceAcrossAnS3OutageWhileStreaming() throws Exception {
+        FailOnce.armed.set(false);
+        AtomicBoolean down = new AtomicBoolean();
+        stream(
+                "outage",
+                20_000,
+                committed -> {
+                    if (committed > 0 && down.compareAndSet(false, true)) {
+                        // writers and the committer lose S3 mid-stream, then get it back
+                        SharedServices.s3().outage(java.time.Duration.ofSeconds(2));
+                    }
+                });
+        assertThat(down).as("S3 went away mid-stream").isTrue();
+    }
+
+    /**
+     * Streams {@code n} rows (then nothing, never ending) through two writers into {@code table},
+     * telling {@code progress} the rows committed so far, until all are committed; then checks each
+     * is there once and the table holds more than one snapshot.
+     */
+    private void stream(String table, int n, java.util.function.LongConsumer progress)
+            throws Exception {
+        Configuration conf = conf("fixed-delay");
+        conf.setString("restart-strategy.fixed-delay.attempts", "20");
+        conf.setString("restart-strategy.fixed-delay.delay", "500 ms");
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
         env.setParallelism(2);
         StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
         // the rows, then a source that never ends: the job streams on, as pipelines do
@@ -266,13 +295,15 @@ class LakeSinkITCase {
                                         Types.STRING));
         tEnv.createTemporaryView("source", tEnv.fromDataStream(ids));
         tEnv.executeSql(
-                "CREATE TABLE streamed (order_id BIGINT, customer STRING)"
-                        + with("shop", "streamed", ", 'partition-by' = 'customer'"));
-        TableResult job = tEnv.executeSql("INSERT INTO streamed SELECT * FROM source");
+                "CREATE TABLE "
+                        + table
+                        + " (order_id BIGINT, customer STRING)"
+                        + with("shop", table, ", 'partition-by' = 'customer'"));
+        TableResult job = tEnv.executeSql("INSERT INTO " + table + " SELECT * FROM source");
         try {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            String total = "0";
-            while (!total.equals(Integer.toString(n))) {
+            long total = 0;
+            while (total != n) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(
                             "the lake table holds "
@@ -284,18 +315,24 @@ class LakeSinkITCase {
                 }
                 Thread.sleep(200);
                 total =
-                        store.table("shop", "streamed")
-                                .map(t -> t.properties().getOrDefault("iceberg.total-records", "0"))
-                                .orElse("0");
-                assertThat(Long.parseLong(total)).as("rows committed").isLessThanOrEqualTo(n);
+                        Long.parseLong(
+                                store.table("shop", table)
+                                        .map(
+                                                t ->
+                                                        t.properties()
+                                                                .getOrDefault(
+                                                                        "iceberg.total-records",
+                                                                        "0"))
+                                        .orElse("0"));
+                assertThat(total).as("rows committed").isLessThanOrEqualTo(n);
+                progress.accept(total);
             }
         } finally {
             job.getJobClient().orElseThrow().cancel().get(1, TimeUnit.MINUTES);
         }
-        assertThat(FailOnce.armed).as("the job failed once mid-stream").isFalse();
-        List<String> rows = rows("shop", "streamed", "order_id");
+        List<String> rows = rows("shop", table, "order_id");
         assertThat(rows).hasSize(n).doesNotHaveDuplicates();
-        assertThat(catalog.loadTable(TableIdentifier.of("shop", "streamed")).snapshots())
+        assertThat(catalog.loadTable(TableIdentifier.of("shop", table)).snapshots())
                 .as("one snapshot per checkpoint with data, from two writers")
                 .hasSizeGreaterThan(1);
     }
