@@ -1,6 +1,8 @@
 package io.tributary.connectors.catalog;
 
 import io.tributary.catalog.Quarantines;
+import io.tributary.catalog.iceberg.IcebergStorage;
+import io.tributary.catalog.iceberg.TributaryIcebergCatalog;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.TableFormat;
 import io.tributary.connectors.cdc.CdcTableOptions;
@@ -32,7 +34,7 @@ final class TableOptions {
 
     /** Whether the table's connector fills partition columns from folders of either style. */
     static boolean readsFolderPartitions(CatalogTable t) {
-        return t.format() != TableFormat.JDBC;
+        return t.format() != TableFormat.JDBC && t.format() != TableFormat.ICEBERG;
     }
 
     /** A bounded read through Flink's {@code jdbc} connector. */
@@ -98,6 +100,43 @@ final class TableOptions {
         }
     }
 
+    /**
+     * A lake table read through Iceberg's own {@code iceberg} connector, which loads it from this
+     * catalog's store ({@code catalog-impl}); in continuous mode it follows new snapshots.
+     */
+    private static void iceberg(
+            CatalogTable t, Map<String, String> catalogOptions, Map<String, String> o) {
+        o.put(FactoryUtil.CONNECTOR.key(), "iceberg");
+        o.put("catalog-name", "tributary");
+        o.put("catalog-impl", TributaryIcebergCatalog.class.getName());
+        o.put(
+                TributaryIcebergCatalog.STORE,
+                catalogOptions.get(TributaryCatalogFactory.STORE.key()));
+        String user = catalogOptions.get(TributaryCatalogFactory.STORE_USER.key());
+        if (user != null) {
+            o.put(TributaryIcebergCatalog.STORE_USER, user);
+        }
+        String password = catalogOptions.get(TributaryCatalogFactory.STORE_PASSWORD.key());
+        if (password != null) {
+            o.put(TributaryIcebergCatalog.STORE_PASSWORD, password);
+        }
+        // a read creates no table: the warehouse only has to be given
+        o.put("warehouse", t.location());
+        o.put("catalog-database", t.database());
+        o.put("catalog-table", t.name());
+        o.putAll(
+                IcebergStorage.s3(
+                        catalogOptions.get(S3AccessOptions.ENDPOINT.key()),
+                        catalogOptions.get(S3AccessOptions.REGION.key()),
+                        Boolean.parseBoolean(catalogOptions.get(S3AccessOptions.PATH_STYLE.key())),
+                        catalogOptions.get(S3AccessOptions.ACCESS_KEY.key()),
+                        catalogOptions.get(S3AccessOptions.SECRET_KEY.key())));
+        if ("continuous".equals(catalogOptions.get(TributaryCatalogFactory.SCAN_MODE.key()))) {
+            o.put("streaming", "true");
+            o.put("monitor-interval", "2s");
+        }
+    }
+
     static Map<String, String> of(CatalogTable t, Map<String, String> catalogOptions) {
         Map<String, String> o = new LinkedHashMap<>();
         switch (t.format()) {
@@ -157,6 +196,7 @@ final class TableOptions {
                     }
                 }
             }
+            case ICEBERG -> iceberg(t, catalogOptions, o);
             default -> {
                 o.put(FactoryUtil.CONNECTOR.key(), "filesystem");
                 o.put(FileSystemConnectorOptions.PATH.key(), t.location());

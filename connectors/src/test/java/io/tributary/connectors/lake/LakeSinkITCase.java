@@ -167,6 +167,30 @@ class LakeSinkITCase {
 
         assertThat(rows("crm", "customers", "id", "name", "amount"))
                 .containsExactly("1|Ada L.|11", "3|Alan|null");
+        // and through Tributary's Flink catalog, as every catalog table is read
+        S3Service s3 = SharedServices.s3();
+        TableEnvironment batch =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance()
+                                .inBatchMode()
+                                .withConfiguration(SharedServices.flink().clientConfiguration())
+                                .build());
+        batch.executeSql(
+                "CREATE CATALOG t WITH ('type' = 'tributary', 'store' = '"
+                        + home
+                        + "', 's3.endpoint' = '"
+                        + s3.endpoint()
+                        + "', 's3.path-style' = 'true', 's3.access-key' = '"
+                        + S3Service.ACCESS_KEY
+                        + "', 's3.secret-key' = '"
+                        + S3Service.SECRET_KEY
+                        + "')");
+        List<String> viaCatalog = new ArrayList<>();
+        try (CloseableIterator<Row> it =
+                batch.executeSql("SELECT id, name FROM t.crm.customers ORDER BY id").collect()) {
+            it.forEachRemaining(r -> viaCatalog.add(r.getField(0) + "|" + r.getField(1)));
+        }
+        assertThat(viaCatalog).containsExactly("1|Ada L.", "3|Alan");
         CatalogTable row = store.table("crm", "customers").orElseThrow();
         assertThat(row.format()).isEqualTo(TableFormat.ICEBERG);
         assertThat(row.primaryKey()).containsExactly("id");
