@@ -189,43 +189,6 @@ class TributaryIcebergCatalogITCase {
     }
 
     @Test
-    void stress() throws Exception {
-        catalog.createNamespace(Namespace.of("retail"));
-        TableIdentifier id = TableIdentifier.of("retail", "orders");
-        catalog.createTable(id, SCHEMA);
-        List<CatalogStore> stores = new ArrayList<>();
-        List<TributaryIcebergCatalog> cats = new ArrayList<>();
-        for (int k = 0; k < 4; k++) {
-            CatalogStore st = CatalogStores.embedded(home);
-            stores.add(st);
-            cats.add(open(st));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<?>> writers = new ArrayList<>();
-        for (int k = 0; k < 4; k++) {
-            TributaryIcebergCatalog c = cats.get(k);
-            long base = k * 1000L;
-            writers.add(
-                    pool.submit(
-                            () -> {
-                                for (int i = 0; i < 25; i++) {
-                                    Table t = c.loadTable(id);
-                                    t.newAppend()
-                                            .appendFile(write(t, List.of(order(base + i, "w"))))
-                                            .commit();
-                                }
-                                return null;
-                            }));
-        }
-        for (Future<?> w : writers) {
-            w.get();
-        }
-        pool.shutdown();
-        Table t = catalog.loadTable(id);
-        assertThat(ids(t)).hasSize(100).doesNotHaveDuplicates();
-    }
-
-    @Test
     void twoWritersAppendingAtOnceBothLand() throws Exception {
         catalog.createNamespace(Namespace.of("retail"));
         TableIdentifier id = TableIdentifier.of("retail", "orders");
