@@ -286,6 +286,16 @@ public final class JdbcCatalogStore implements CatalogStore {
                 .toList();
     }
 
+    /** Runs a statement with string parameters; the rows it changed. */
+    private static int update(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement u = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                u.setString(i + 1, params[i]);
+            }
+            return u.executeUpdate();
+        }
+    }
+
     /** The documents a query with string parameters returns, parsed. */
     private static List<JsonNode> docs(Connection c, String sql, String... params)
             throws SQLException {
@@ -422,15 +432,12 @@ public final class JdbcCatalogStore implements CatalogStore {
                                     ModelJson.table(stored.get(0)).properties().get(key))) {
                         return false;
                     }
-                    try (PreparedStatement u =
-                            c.prepareStatement(
-                                    "UPDATE tributary_catalog_tables SET doc = ? WHERE db = ? AND"
-                                            + " name = ?")) {
-                        u.setString(1, doc);
-                        u.setString(2, table.database());
-                        u.setString(3, table.name());
-                        u.executeUpdate();
-                    }
+                    update(
+                            c,
+                            "UPDATE tributary_catalog_tables SET doc = ? WHERE db = ? AND name = ?",
+                            doc,
+                            table.database(),
+                            table.name());
                     return true;
                 });
     }
@@ -478,27 +485,23 @@ public final class JdbcCatalogStore implements CatalogStore {
                                     t.properties(),
                                     t.schemaVersion(),
                                     t.updatedAt());
-                    try (PreparedStatement u =
-                            c.prepareStatement(
-                                    "UPDATE tributary_catalog_tables SET db = ?, name = ?, doc = ?"
-                                            + " WHERE db = ? AND name = ?")) {
-                        u.setString(1, newDatabase);
-                        u.setString(2, newName);
-                        u.setString(3, ModelJson.table(moved).toString());
-                        u.setString(4, database);
-                        u.setString(5, name);
-                        u.executeUpdate();
-                    }
-                    try (PreparedStatement u =
-                            c.prepareStatement(
-                                    "UPDATE tributary_catalog_partitions SET db = ?, tbl = ? WHERE"
-                                            + " db = ? AND tbl = ?")) {
-                        u.setString(1, newDatabase);
-                        u.setString(2, newName);
-                        u.setString(3, database);
-                        u.setString(4, name);
-                        u.executeUpdate();
-                    }
+                    update(
+                            c,
+                            "UPDATE tributary_catalog_tables SET db = ?, name = ?, doc = ? WHERE db"
+                                    + " = ? AND name = ?",
+                            newDatabase,
+                            newName,
+                            ModelJson.table(moved).toString(),
+                            database,
+                            name);
+                    update(
+                            c,
+                            "UPDATE tributary_catalog_partitions SET db = ?, tbl = ? WHERE db = ?"
+                                    + " AND tbl = ?",
+                            newDatabase,
+                            newName,
+                            database,
+                            name);
                     return null;
                 });
     }

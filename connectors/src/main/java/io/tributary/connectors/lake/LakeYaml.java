@@ -75,12 +75,6 @@ public final class LakeYaml implements EndpointVocabulary {
                     "warehouse",
                     "'" + warehouse + "' is not an s3://bucket/prefix, file:// or absolute path");
         }
-        boolean keyed = !b.keys().isEmpty();
-        String mode = b.oneOf("mode", keyed ? "upsert" : "append", "upsert", "append");
-        if (mode.equals("upsert") && !keyed) {
-            throw b.error(
-                    "keys", "is required with mode: upsert (the columns a row is matched on)");
-        }
         b.string("target-file-size")
                 .ifPresent(
                         v -> {
@@ -108,18 +102,11 @@ public final class LakeYaml implements EndpointVocabulary {
             }
         }
         Map<String, String> resolved = EndpointVocabulary.none();
-        resolved.put("mode", mode);
+        EndpointVocabulary.checkSinkModeAndEvolution(b, resolved);
         resolved.put("partition-by", String.join(", ", parts));
         if (parts.isEmpty()) {
             resolved.remove("partition-by");
         }
-        resolved.put(
-                "schema-evolution",
-                b.oneOf(
-                        "schema-evolution",
-                        b.pipelineDefault("schema-evolution").orElse("evolve"),
-                        "evolve",
-                        "fail"));
         return resolved;
     }
 

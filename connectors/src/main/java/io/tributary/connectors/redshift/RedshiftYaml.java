@@ -79,21 +79,8 @@ public final class RedshiftYaml implements EndpointVocabulary {
         if (table.split("\\.").length > 2) {
             throw b.error("table", "'" + table + "' is not [schema.]table");
         }
-        boolean keyed = !b.keys().isEmpty();
-        String mode = b.oneOf("mode", keyed ? "upsert" : "append", "upsert", "append");
-        if (mode.equals("upsert") && !keyed) {
-            throw b.error(
-                    "keys", "is required with mode: upsert (the columns a row is matched on)");
-        }
         Map<String, String> resolved = EndpointVocabulary.none();
-        resolved.put("mode", mode);
-        resolved.put(
-                "schema-evolution",
-                b.oneOf(
-                        "schema-evolution",
-                        b.pipelineDefault("schema-evolution").orElse("evolve"),
-                        "evolve",
-                        "fail"));
+        EndpointVocabulary.checkSinkModeAndEvolution(b, resolved);
         return resolved;
     }
 

@@ -77,6 +77,28 @@ public interface EndpointVocabulary {
     }
 
     /**
+     * A sink's {@code mode}: upsert (the default with keys) or append; upsert needs keys. Also the
+     * sink's {@code schema-evolution} (evolve or fail, the pipeline's setting by default). Both go
+     * into {@code resolved}.
+     */
+    static void checkSinkModeAndEvolution(YamlBlock b, Map<String, String> resolved) {
+        boolean keyed = !b.keys().isEmpty();
+        String mode = b.oneOf("mode", keyed ? "upsert" : "append", "upsert", "append");
+        if (mode.equals("upsert") && !keyed) {
+            throw b.error(
+                    "keys", "is required with mode: upsert (the columns a row is matched on)");
+        }
+        resolved.put("mode", mode);
+        resolved.put(
+                "schema-evolution",
+                b.oneOf(
+                        "schema-evolution",
+                        b.pipelineDefault("schema-evolution").orElse("evolve"),
+                        "evolve",
+                        "fail"));
+    }
+
+    /**
      * Checks {@code ssl-mode}, TLS to a database in libpq's sslmode names, for PostgreSQL, Redshift
      * and MySQL alike (each connector maps them to its driver's).
      */
