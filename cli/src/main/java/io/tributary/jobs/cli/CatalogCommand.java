@@ -36,11 +36,12 @@ import picocli.CommandLine.Parameters;
             CatalogCommand.Describe.class,
             CatalogCommand.Versions.class,
             CatalogCommand.Partitions.class,
+            SnapshotsCommand.class,
             CatalogServeCommand.class
         })
 final class CatalogCommand implements Runnable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

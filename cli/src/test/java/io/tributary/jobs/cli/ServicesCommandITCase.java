@@ -221,6 +221,17 @@ class ServicesCommandITCase {
                 .contains("snapshots 1")
                 .contains("2 rows")
                 .contains("bucket[4]");
+        CliRun snapshots =
+                CliRun.of("catalog", "snapshots", "lake.orders", "--home", home.toString());
+        assertThat(snapshots.exitCode()).as(snapshots.err()).isZero();
+        assertThat(snapshots.out())
+                .contains("overwrite") // an upsert: rows with equality deletes
+                .contains("+2 rows (2 total)")
+                .contains("checkpoint end of input")
+                .contains("(current)");
+        CliRun notLake = CliRun.of("catalog", "snapshots", "gen.orders", "--home", home.toString());
+        assertThat(notLake.exitCode()).isNotZero();
+        assertThat(notLake.err()).contains("only lake (Iceberg) tables have snapshots");
 
         CliRun status = CliRun.of("services", "status", "--json", "--home", home.toString());
         assertThat(status.exitCode()).isZero();
