@@ -21,7 +21,6 @@ import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ForbiddenException;
 import org.apache.iceberg.exceptions.NamespaceNotEmptyException;
 import org.apache.iceberg.exceptions.NoSuchNamespaceException;
@@ -244,15 +243,12 @@ public final class IcebergRestServer implements AutoCloseable {
         if (e instanceof UnsupportedOperationException) {
             return 406;
         }
-        if (e instanceof CommitStateUnknownException) {
-            return 500;
-        }
         if (e instanceof IllegalArgumentException
                 || e instanceof ValidationException
                 || e instanceof JsonProcessingException) {
             return 400;
         }
-        return 500;
+        return 500; // CommitStateUnknownException among others: the client must not retry blindly
     }
 
     /** No route for a path, or a method a route does not take. */

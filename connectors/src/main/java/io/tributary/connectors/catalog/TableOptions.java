@@ -1,7 +1,6 @@
 package io.tributary.connectors.catalog;
 
 import io.tributary.catalog.Quarantines;
-import io.tributary.catalog.iceberg.IcebergStorage;
 import io.tributary.catalog.iceberg.TributaryIcebergCatalog;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.TableFormat;
@@ -125,12 +124,8 @@ final class TableOptions {
         o.put("catalog-database", t.database());
         o.put("catalog-table", t.name());
         o.putAll(
-                IcebergStorage.s3(
-                        catalogOptions.get(S3AccessOptions.ENDPOINT.key()),
-                        catalogOptions.get(S3AccessOptions.REGION.key()),
-                        Boolean.parseBoolean(catalogOptions.get(S3AccessOptions.PATH_STYLE.key())),
-                        catalogOptions.get(S3AccessOptions.ACCESS_KEY.key()),
-                        catalogOptions.get(S3AccessOptions.SECRET_KEY.key())));
+                S3AccessOptions.icebergProperties(
+                        org.apache.flink.configuration.Configuration.fromMap(catalogOptions)));
         if ("continuous".equals(catalogOptions.get(TributaryCatalogFactory.SCAN_MODE.key()))) {
             o.put("streaming", "true");
             o.put("monitor-interval", "2s");

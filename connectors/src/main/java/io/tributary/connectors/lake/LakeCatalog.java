@@ -1,6 +1,5 @@
 package io.tributary.connectors.lake;
 
-import io.tributary.catalog.iceberg.IcebergStorage;
 import io.tributary.catalog.iceberg.TributaryIcebergCatalog;
 import io.tributary.connectors.storage.S3AccessOptions;
 import java.util.LinkedHashMap;
@@ -28,13 +27,7 @@ final class LakeCatalog {
         o.getOptional(LakeConnectorOptions.CATALOG_STORE_PASSWORD)
                 .ifPresent(pw -> p.put(TributaryIcebergCatalog.STORE_PASSWORD, pw));
         p.put(CatalogProperties.WAREHOUSE_LOCATION, o.get(LakeConnectorOptions.WAREHOUSE));
-        p.putAll(
-                IcebergStorage.s3(
-                        o.get(S3AccessOptions.ENDPOINT),
-                        o.get(S3AccessOptions.REGION),
-                        o.get(S3AccessOptions.PATH_STYLE),
-                        o.get(S3AccessOptions.ACCESS_KEY),
-                        o.get(S3AccessOptions.SECRET_KEY)));
+        p.putAll(S3AccessOptions.icebergProperties(o));
         return p;
     }
 

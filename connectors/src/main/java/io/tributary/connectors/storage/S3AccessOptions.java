@@ -1,5 +1,6 @@
 package io.tributary.connectors.storage;
 
+import io.tributary.catalog.iceberg.IcebergStorage;
 import io.tributary.connectors.yaml.EndpointVocabulary;
 import io.tributary.connectors.yaml.YamlEndpoint;
 import java.util.LinkedHashSet;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * Where and how to reach S3 (or an S3-compatible server): declared once, for every connector and
@@ -70,5 +72,15 @@ public final class S3AccessOptions {
     /** An access option's YAML key: its own key without {@code s3.}. */
     private static String yamlKey(ConfigOption<?> option) {
         return option.key().substring(PREFIX.length());
+    }
+
+    /** These options as Iceberg's {@code S3FileIO} properties (the lake and its readers). */
+    public static Map<String, String> icebergProperties(ReadableConfig o) {
+        return IcebergStorage.s3(
+                o.get(ENDPOINT),
+                o.get(REGION),
+                o.get(PATH_STYLE),
+                o.get(ACCESS_KEY),
+                o.get(SECRET_KEY));
     }
 }

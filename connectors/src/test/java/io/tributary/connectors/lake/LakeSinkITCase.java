@@ -94,6 +94,15 @@ class LakeSinkITCase {
         return conf;
     }
 
+    /** A streaming TableEnvironment on the shared cluster, checkpointing, no restarts. */
+    private static TableEnvironment streaming() {
+        return TableEnvironment.create(
+                EnvironmentSettings.newInstance()
+                        .inStreamingMode()
+                        .withConfiguration(conf("none"))
+                        .build());
+    }
+
     private String with(String db, String table, String extra) {
         S3Service s3 = SharedServices.s3();
         return " WITH ('connector' = 'tributary-lake', 'catalog.store' = '"
@@ -113,6 +122,14 @@ class LakeSinkITCase {
                 + "'"
                 + extra
                 + ")";
+    }
+
+    /** The rows committed to {@code shop.table}, as the catalog row's snapshot summary says. */
+    static long committed(CatalogStore store, String table) {
+        return Long.parseLong(
+                store.table("shop", table)
+                        .map(t -> t.properties().getOrDefault("iceberg.total-records", "0"))
+                        .orElse("0"));
     }
 
     List<String> rows(String db, String table, String... columns) throws IOException {
@@ -325,32 +342,18 @@ class LakeSinkITCase {
                         + with("shop", table, ", 'partition-by' = 'customer'"));
         TableResult job = tEnv.executeSql("INSERT INTO " + table + " SELECT * FROM source");
         try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            long total = 0;
-            while (total != n) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(
-                            "the lake table holds "
-                                    + total
-                                    + " of "
-                                    + n
-                                    + " rows; the job is "
-                                    + job.getJobClient().orElseThrow().getJobStatus().get());
-                }
-                Thread.sleep(200);
-                total =
-                        Long.parseLong(
-                                store.table("shop", table)
-                                        .map(
-                                                t ->
-                                                        t.properties()
-                                                                .getOrDefault(
-                                                                        "iceberg.total-records",
-                                                                        "0"))
-                                        .orElse("0"));
-                assertThat(total).as("rows committed").isLessThanOrEqualTo(n);
-                progress.accept(total);
-            }
+            java.util.concurrent.atomic.AtomicLong most =
+                    new java.util.concurrent.atomic.AtomicLong();
+            io.tributary.connectors.JobProgress.awaitUntil(
+                    job.getJobClient().orElseThrow(),
+                    "all " + n + " rows committed to " + table,
+                    () -> {
+                        long total = committed(store, table);
+                        most.accumulateAndGet(total, Math::max);
+                        progress.accept(total);
+                        return total >= n;
+                    });
+            assertThat(most.get()).as("rows committed").isEqualTo(n);
         } finally {
             job.getJobClient().orElseThrow().cancel().get(1, TimeUnit.MINUTES);
         }
@@ -403,12 +406,7 @@ class LakeSinkITCase {
 
     @Test
     void addsColumnsAndWidensTypesOfAnExistingTable() throws Exception {
-        TableEnvironment tEnv =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf("none"))
-                                .build());
+        TableEnvironment tEnv = streaming();
         tEnv.executeSql(
                 "CREATE TABLE v1 (id INT NOT NULL, qty INT, PRIMARY KEY (id) NOT ENFORCED)"
                         + with("evo", "items", ""));
@@ -442,12 +440,7 @@ class LakeSinkITCase {
 
     @Test
     void badPartitionSpecsAreErrorsBeforeTheJobRuns() {
-        TableEnvironment tEnv =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf("none"))
-                                .build());
+        TableEnvironment tEnv = streaming();
         tEnv.executeSql(
                 "CREATE TABLE bad (id INT, ts TIMESTAMP(3))"
                         + with("x", "bad", ", 'partition-by' = 'week(ts)'"));
@@ -468,12 +461,7 @@ class LakeSinkITCase {
 
     @Test
     void flinksOwnIcebergConnectorReadsTheTableThroughTheRestCatalog() throws Exception {
-        TableEnvironment write =
-                TableEnvironment.create(
-                        EnvironmentSettings.newInstance()
-                                .inStreamingMode()
-                                .withConfiguration(conf("none"))
-                                .build());
+        TableEnvironment write = streaming();
         write.executeSql(
                 "CREATE TABLE sales (id BIGINT NOT NULL, amount DECIMAL(10, 2),"
                         + " PRIMARY KEY (id) NOT ENFORCED)"

@@ -192,16 +192,10 @@ class SparkReadsTheLakeITCase {
                     .as("new snapshots seen by Spark while the job commits: " + counts)
                     .isGreaterThan(1);
 
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (!Integer.toString(n)
-                    .equals(
-                            store.table("shop", "watched")
-                                    .orElseThrow()
-                                    .properties()
-                                    .get("iceberg.total-records"))) {
-                assertThat(System.nanoTime()).as("the job commits every row").isLessThan(deadline);
-                Thread.sleep(200);
-            }
+            io.tributary.connectors.JobProgress.awaitUntil(
+                    job.getJobClient().orElseThrow(),
+                    "all " + n + " rows committed",
+                    () -> LakeSinkITCase.committed(store, "watched") == n);
             job.getJobClient().orElseThrow().cancel().get(1, TimeUnit.MINUTES);
 
             List<String> after =
