@@ -14,13 +14,21 @@ public final class CatalogStores {
 
     /** The embedded store in {@code dir} ({@code $TRIBUTARY_HOME/catalog} by default). */
     public static CatalogStore embedded(Path dir) {
+        return new JdbcCatalogStore(embeddedUrl(dir), new Properties(), "embedded store in " + dir);
+    }
+
+    /** The JDBC URL of the embedded store in {@code dir}, which other processes open too. */
+    public static String embeddedUrl(Path dir) {
         // H2's automatic server, used when a second process opens the same files, binds here
         if (System.getProperty("h2.bindAddress") == null) {
             System.setProperty("h2.bindAddress", "127.0.0.1");
         }
-        Path base = dir.toAbsolutePath().resolve("catalog");
-        String url = "jdbc:h2:file:" + base + ";AUTO_SERVER=TRUE";
-        return new JdbcCatalogStore(url, new Properties(), "embedded store in " + dir);
+        return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("catalog") + ";AUTO_SERVER=TRUE";
+    }
+
+    /** The JDBC URL of the store {@code spec} names (see {@link #open}). */
+    public static String jdbcUrl(String spec) {
+        return spec.startsWith("jdbc:") ? spec : embeddedUrl(Path.of(spec));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tributary.connectors.lake;
 
+import java.time.Duration;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -86,4 +87,28 @@ public final class LakeConnectorOptions {
                             "evolve: columns the input has and the table lacks are added, and"
                                     + " types widened (int to bigint, float to double, a decimal's"
                                     + " precision); fail: the job stops naming the column.");
+
+    public static final ConfigOption<Duration> COMPACTION_INTERVAL =
+            ConfigOptions.key("compaction.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "How often a streaming job rewrites the table's small data files"
+                                    + " (one per writer per checkpoint) into files of the target"
+                                    + " size, and expires old snapshots, in the job itself through"
+                                    + " Iceberg's Flink table maintenance; 0 turns it off.");
+
+    public static final ConfigOption<Duration> SNAPSHOTS_MAX_AGE =
+            ConfigOptions.key("snapshots.max-age")
+                    .durationType()
+                    .defaultValue(Duration.ofHours(1))
+                    .withDescription(
+                            "Snapshots older than this are expired (time travel reaches back this"
+                                    + " far) and the files only they reference deleted.");
+
+    public static final ConfigOption<Integer> SNAPSHOTS_RETAIN_LAST =
+            ConfigOptions.key("snapshots.retain-last")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription("The newest snapshots kept however old they are.");
 }

@@ -2,8 +2,10 @@ package io.tributary.connectors.lake;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.catalog.ResolvedSchema;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.ProviderContext;
@@ -37,6 +39,7 @@ final class LakeDynamicSink implements DynamicTableSink {
     private final long targetFileSize;
     private final boolean evolve;
     private final Integer parallelism;
+    private final LakeMaintenance maintenance;
 
     LakeDynamicSink(
             Map<String, String> catalogProperties,
@@ -47,7 +50,8 @@ final class LakeDynamicSink implements DynamicTableSink {
             String partitionBy,
             long targetFileSize,
             boolean evolve,
-            Integer parallelism) {
+            Integer parallelism,
+            LakeMaintenance maintenance) {
         this.catalogProperties = catalogProperties;
         this.id = id;
         this.schema = schema;
@@ -57,6 +61,7 @@ final class LakeDynamicSink implements DynamicTableSink {
         this.targetFileSize = targetFileSize;
         this.evolve = evolve;
         this.parallelism = parallelism;
+        this.maintenance = maintenance;
     }
 
     @Override
@@ -94,8 +99,11 @@ final class LakeDynamicSink implements DynamicTableSink {
                     b.equalityFieldColumns(keys);
                 }
                 provider.generateUid("lake").ifPresent(b::uidPrefix);
-                if (bounded
-                        || allSourcesBounded(rows.getTransformation(), new java.util.HashSet<>())) {
+                boolean ends =
+                        bounded
+                                || allSourcesBounded(
+                                        rows.getTransformation(), new java.util.HashSet<>());
+                if (ends) {
                     // Iceberg's committer files the last data of each writer under one key, and
                     // a checkpoint between two writers' ends of input overwrites the first's
                     // (rows lost; LakeSinkITCase shows it): one writer ends its input in one go
@@ -103,7 +111,31 @@ final class LakeDynamicSink implements DynamicTableSink {
                 } else if (parallelism != null) {
                     b.writeParallelism(parallelism);
                 }
-                return b.append();
+                DataStreamSink<?> sink = b.append();
+                if (maintenance == null || ends) {
+                    return sink; // a job that ends leaves its few files
+                }
+                String uid =
+                        provider.generateUid("lake-maintenance").orElse("lake-maintenance-" + id);
+                DataStream<Void> runs =
+                        maintenance.addTo(
+                                rows.getExecutionEnvironment(),
+                                catalogProperties,
+                                id,
+                                targetFileSize,
+                                uid);
+                // The planner builds the job from the sink it is handed, not from everything
+                // added to the environment: end the committer and the maintenance in one sink
+                @SuppressWarnings("unchecked")
+                DataStream<Void> commits =
+                        new DataStream<>(
+                                rows.getExecutionEnvironment(),
+                                (Transformation<Void>) sink.getTransformation().getInputs().get(0));
+                return commits.union(runs)
+                        .sinkTo(new DiscardingSink<>())
+                        .name("Lake " + id + ": committed and maintained")
+                        .uid(uid + "-end")
+                        .setParallelism(1);
             }
         };
     }
@@ -179,7 +211,8 @@ final class LakeDynamicSink implements DynamicTableSink {
                 partitionBy,
                 targetFileSize,
                 evolve,
-                parallelism);
+                parallelism,
+                maintenance);
     }
 
     @Override

@@ -46,6 +46,9 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
         o.add(LakeConnectorOptions.PARTITION_BY);
         o.add(LakeConnectorOptions.TARGET_FILE_SIZE);
         o.add(LakeConnectorOptions.SCHEMA_EVOLUTION);
+        o.add(LakeConnectorOptions.COMPACTION_INTERVAL);
+        o.add(LakeConnectorOptions.SNAPSHOTS_MAX_AGE);
+        o.add(LakeConnectorOptions.SNAPSHOTS_RETAIN_LAST);
         o.add(FactoryUtil.SINK_PARALLELISM);
         return o;
     }
@@ -115,6 +118,7 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
                 o.get(LakeConnectorOptions.PARTITION_BY),
                 o.get(LakeConnectorOptions.TARGET_FILE_SIZE).getBytes(),
                 evolution.equals("evolve"),
-                o.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
+                o.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null),
+                LakeMaintenance.of(o));
     }
 }

@@ -59,7 +59,13 @@ final class LakeTables {
                                         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
                                         Long.toString(targetFileSize),
                                         TableProperties.PARQUET_COMPRESSION,
-                                        "zstd"))
+                                        "zstd",
+                                        // a commit a checkpoint: keep the last 100 metadata
+                                        // files, not every one ever written
+                                        TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
+                                        "true",
+                                        TableProperties.METADATA_PREVIOUS_VERSIONS_MAX,
+                                        "100"))
                         .create();
             } catch (AlreadyExistsException raced) {
                 // another writer created it: evolve that one below

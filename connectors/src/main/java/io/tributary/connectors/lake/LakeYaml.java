@@ -52,7 +52,10 @@ public final class LakeYaml implements EndpointVocabulary {
                                 "mode",
                                 "partition-by",
                                 "target-file-size",
-                                "schema-evolution"));
+                                "schema-evolution",
+                                "compaction-interval",
+                                "snapshot-max-age",
+                                "snapshot-retain-last"));
         keys.addAll(S3AccessOptions.yamlKeys());
         return keys;
     }
@@ -84,6 +87,17 @@ public final class LakeYaml implements EndpointVocabulary {
                                 throw b.error(
                                         "target-file-size",
                                         "'" + v + "' is not a size such as 128 mb");
+                            }
+                        });
+        b.duration("compaction-interval");
+        b.duration("snapshot-max-age");
+        b.string("snapshot-retain-last")
+                .ifPresent(
+                        v -> {
+                            if (!v.matches("[1-9]\\d{0,8}")) {
+                                throw b.error(
+                                        "snapshot-retain-last",
+                                        "'" + v + "' is not a number of snapshots (1 or more)");
                             }
                         });
         // a list, or one string: rejoined, then split where commas are not inside parentheses
@@ -127,6 +141,9 @@ public final class LakeYaml implements EndpointVocabulary {
         put(o, LakeConnectorOptions.PARTITION_BY, s.get("partition-by"));
         put(o, LakeConnectorOptions.TARGET_FILE_SIZE, s.get("target-file-size"));
         o.put(LakeConnectorOptions.SCHEMA_EVOLUTION.key(), s.get("schema-evolution", "evolve"));
+        put(o, LakeConnectorOptions.COMPACTION_INTERVAL, s.get("compaction-interval"));
+        put(o, LakeConnectorOptions.SNAPSHOTS_MAX_AGE, s.get("snapshot-max-age"));
+        put(o, LakeConnectorOptions.SNAPSHOTS_RETAIN_LAST, s.get("snapshot-retain-last"));
         S3AccessOptions.fromYaml(s, o);
         return o;
     }

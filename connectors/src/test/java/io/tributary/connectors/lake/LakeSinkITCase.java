@@ -289,7 +289,7 @@ class LakeSinkITCase {
     @Test
     void keepsEveryRowOnceAcrossTaskFailuresWhileStreamingWithTwoWriters() throws Exception {
         FailOnce.armed.set(true);
-        stream("streamed", 20_000, committed -> {});
+        stream("streamed", 20_000, "", committed -> {}, () -> true);
         assertThat(FailOnce.armed).as("the job failed once mid-stream").isFalse();
     }
 
@@ -300,21 +300,29 @@ class LakeSinkITCase {
         stream(
                 "outage",
                 20_000,
+                "",
                 committed -> {
                     if (committed > 0 && down.compareAndSet(false, true)) {
                         // writers and the committer lose S3 mid-stream, then get it back
                         SharedServices.s3().outage(java.time.Duration.ofSeconds(2));
                     }
-                });
+                },
+                () -> true);
         assertThat(down).as("S3 went away mid-stream").isTrue();
     }
 
     /**
-     * Streams {@code n} rows (then nothing, never ending) through two writers into {@code table},
-     * telling {@code progress} the rows committed so far, until all are committed; then checks each
-     * is there once and the table holds more than one snapshot.
+     * Streams {@code n} rows (then nothing, never ending) through two writers into {@code table}
+     * with the sink {@code options} added, telling {@code progress} the rows committed so far,
+     * until all are committed and {@code andThen} holds; then checks each is there once and the
+     * table holds more than one snapshot.
      */
-    private void stream(String table, int n, java.util.function.LongConsumer progress)
+    private void stream(
+            String table,
+            int n,
+            String options,
+            java.util.function.LongConsumer progress,
+            java.util.concurrent.Callable<Boolean> andThen)
             throws Exception {
         Configuration conf = conf("fixed-delay");
         conf.setString("restart-strategy.fixed-delay.attempts", "20");
@@ -339,7 +347,7 @@ class LakeSinkITCase {
                 "CREATE TABLE "
                         + table
                         + " (order_id BIGINT, customer STRING)"
-                        + with("shop", table, ", 'partition-by' = 'customer'"));
+                        + with("shop", table, ", 'partition-by' = 'customer'" + options));
         TableResult job = tEnv.executeSql("INSERT INTO " + table + " SELECT * FROM source");
         try {
             java.util.concurrent.atomic.AtomicLong most =
@@ -351,7 +359,7 @@ class LakeSinkITCase {
                         long total = committed(store, table);
                         most.accumulateAndGet(total, Math::max);
                         progress.accept(total);
-                        return total >= n;
+                        return total >= n && andThen.call();
                     });
             assertThat(most.get()).as("rows committed").isEqualTo(n);
         } finally {
@@ -362,6 +370,101 @@ class LakeSinkITCase {
         assertThat(catalog.loadTable(TableIdentifier.of("shop", table)).snapshots())
                 .as("one snapshot per checkpoint with data, from two writers")
                 .hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void compactsSmallFilesAndExpiresSnapshotsWhileStreaming() throws Exception {
+        FailOnce.armed.set(false);
+        java.util.Set<String> operations = new java.util.HashSet<>();
+        stream(
+                "compacted",
+                20_000,
+                ", 'compaction.interval' = '2 s', 'snapshots.max-age' = '1 s',"
+                        + " 'snapshots.retain-last' = '2'",
+                committed -> {},
+                () -> {
+                    org.apache.iceberg.Table t =
+                            catalog.loadTable(TableIdentifier.of("shop", "compacted"));
+                    t.snapshots().forEach(s -> operations.add(s.operation()));
+                    // five customers, five partitions: at most two files each once compacted
+                    return operations.contains("replace")
+                            && dataFilesPerPartition(t).values().stream().allMatch(c -> c <= 2)
+                            && sizeOf(t.snapshots()) <= 4;
+                });
+        org.apache.iceberg.Table t = catalog.loadTable(TableIdentifier.of("shop", "compacted"));
+        assertThat(operations).as("compaction committed a rewrite").contains("replace");
+        assertThat(dataFilesPerPartition(t))
+                .hasSize(5)
+                .allSatisfy((partition, files) -> assertThat(files).isLessThanOrEqualTo(2));
+        assertThat(sizeOf(t.snapshots())).as("old snapshots expired").isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void compactionKeepsTheLatestRowPerKeyOfAnUpsertTable() throws Exception {
+        int keys = 2_000;
+        Configuration conf = conf("none");
+        StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
+        env.setParallelism(2);
+        StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
+        // each key written three times, in order (one source), the last value winning
+        var rows =
+                env.fromSequence(1, 3L * keys)
+                        .setParallelism(1)
+                        .map(new FailOnce(-1))
+                        .setParallelism(1)
+                        .union(env.addSource(new Idle()).returns(Types.LONG))
+                        .map(i -> Row.of(i % keys, i))
+                        .returns(
+                                Types.ROW_NAMED(
+                                        new String[] {"id", "version"}, Types.LONG, Types.LONG));
+        tEnv.createTemporaryView("source", tEnv.fromDataStream(rows));
+        tEnv.executeSql(
+                "CREATE TABLE latest (id BIGINT NOT NULL, version BIGINT,"
+                        + " PRIMARY KEY (id) NOT ENFORCED)"
+                        + with("shop", "latest", ", 'compaction.interval' = '1 s'"));
+        TableResult job = tEnv.executeSql("INSERT INTO latest SELECT * FROM source");
+        java.util.Set<String> operations = new java.util.HashSet<>();
+        List<String> expected = new ArrayList<>();
+        for (long k = 0; k < keys; k++) {
+            expected.add(k + "|" + (k == 0 ? 3L * keys : 2L * keys + k));
+        }
+        expected.sort(null);
+        try {
+            io.tributary.connectors.JobProgress.awaitUntil(
+                    job.getJobClient().orElseThrow(),
+                    "the last version of each key committed and compacted",
+                    () -> {
+                        org.apache.iceberg.Table t =
+                                catalog.loadTable(TableIdentifier.of("shop", "latest"));
+                        t.snapshots().forEach(sn -> operations.add(sn.operation()));
+                        return operations.contains("replace")
+                                && rows("shop", "latest", "id", "version").equals(expected);
+                    });
+        } finally {
+            job.getJobClient().orElseThrow().cancel().get(1, TimeUnit.MINUTES);
+        }
+        // read after the last rewrite: still one row per key, the last version
+        assertThat(rows("shop", "latest", "id", "version")).isEqualTo(expected);
+    }
+
+    private static int sizeOf(Iterable<?> items) {
+        int n = 0;
+        for (Object ignored : items) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The live data files of each partition of {@code t}. */
+    private static Map<String, Integer> dataFilesPerPartition(org.apache.iceberg.Table t)
+            throws IOException {
+        Map<String, Integer> files = new HashMap<>();
+        try (CloseableIterable<org.apache.iceberg.FileScanTask> tasks = t.newScan().planFiles()) {
+            for (org.apache.iceberg.FileScanTask task : tasks) {
+                files.merge(task.file().partition().toString(), 1, Integer::sum);
+            }
+        }
+        return files;
     }
 
     /** A source that emits nothing and never ends. */

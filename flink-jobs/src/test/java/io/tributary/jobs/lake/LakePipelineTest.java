@@ -138,6 +138,27 @@ class LakePipelineTest {
     }
 
     @Test
+    void compactionAndSnapshotSettingsAreCheckedAtTheirLines() {
+        String yaml =
+                PIPELINE.formatted("s3://lake/w")
+                        .replace(
+                                "partition-by: [bucket(4, id)]",
+                                "partition-by: [bucket(4, id)]\n"
+                                        + "    compaction-interval: 5 min\n"
+                                        + "    snapshot-max-age: 2 h\n"
+                                        + "    snapshot-retain-last: 20");
+        assertThat(parse(yaml).sinks()).hasSize(1);
+        assertThatThrownBy(() -> parse(yaml.replace("5 min", "often")))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("lake.yaml:")
+                .hasMessageContaining("compaction-interval");
+        assertThatThrownBy(() -> parse(yaml.replace("retain-last: 20", "retain-last: 0")))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("snapshot-retain-last")
+                .hasMessageContaining("not a number of snapshots");
+    }
+
+    @Test
     void aTableWithoutItsDatabaseIsAnErrorAtItsLine() {
         String yaml =
                 PIPELINE.formatted("s3://lake/w")

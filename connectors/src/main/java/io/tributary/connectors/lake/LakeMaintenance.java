@@ -1,0 +1,150 @@
+package io.tributary.connectors.lake;
+
+import io.tributary.catalog.iceberg.TributaryIcebergCatalog;
+import io.tributary.catalog.store.CatalogStores;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.dag.Transformation;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.flink.maintenance.api.ExpireSnapshots;
+import org.apache.iceberg.flink.maintenance.api.JdbcLockFactory;
+import org.apache.iceberg.flink.maintenance.api.RewriteDataFiles;
+import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
+
+/**
+ * Compaction and snapshot expiry of a lake table, in the streaming job that writes it: Iceberg's
+ * Flink table maintenance watches the table's commits and, every {@code interval}, rewrites the
+ * small files that per-checkpoint commits leave (one per writer and partition each checkpoint) into
+ * files of the target size, and expires snapshots past their age with the files only they held.
+ *
+ * <pre>
+ *   monitor (polls the table) ──► trigger manager ──► rewrite: plan ─► read+write ─► commit
+ *                                  lock in the          (equality deletes applied; the rewrite
+ *                                  catalog store         keeps the data's sequence numbers, so
+ *                                                        later deletes still apply)
+ *                                                  └─► expire snapshots ─► delete files
+ * </pre>
+ *
+ * The lock keeps two runs on one table apart: a row of {@code flink_maintenance_lock} in the
+ * catalog store, so it holds wherever the job's task managers run.
+ */
+record LakeMaintenance(Duration interval, Duration maxSnapshotAge, int retainLast)
+        implements Serializable {
+
+    /** The maintenance the options ask for; null when {@code compaction.interval} is 0. */
+    static LakeMaintenance of(ReadableConfig o) {
+        Duration interval = o.get(LakeConnectorOptions.COMPACTION_INTERVAL);
+        if (interval.isZero() || interval.isNegative()) {
+            return null;
+        }
+        return new LakeMaintenance(
+                interval,
+                o.get(LakeConnectorOptions.SNAPSHOTS_MAX_AGE),
+                o.get(LakeConnectorOptions.SNAPSHOTS_RETAIN_LAST));
+    }
+
+    /**
+     * Adds the maintenance of table {@code id} to the job {@code env} builds, returning its last
+     * stream (nothing flows out of it but the end of each run).
+     */
+    @SuppressWarnings("unchecked")
+    DataStream<Void> addTo(
+            StreamExecutionEnvironment env,
+            Map<String, String> catalogProperties,
+            TableIdentifier id,
+            long targetFileSize,
+            String uid) {
+        // the monitor polls at most once a second, and no more often than the tasks may run
+        Duration poll =
+                interval.compareTo(Duration.ofMinutes(1)) < 0 ? interval : Duration.ofMinutes(1);
+        if (poll.compareTo(Duration.ofSeconds(1)) < 0) {
+            poll = Duration.ofSeconds(1);
+        }
+        List<Transformation<?>> before = new ArrayList<>(env.getTransformations());
+        try {
+            TableMaintenance.forTable(
+                            env,
+                            LakeCatalog.tableLoader(catalogProperties, id),
+                            lock(catalogProperties, id))
+                    .uidSuffix(uid)
+                    .rateLimit(poll)
+                    .lockCheckDelay(poll)
+                    .add(
+                            new RewriteDataFiles.Builder()
+                                    .scheduleOnInterval(interval)
+                                    .targetFileSizeBytes(targetFileSize)
+                                    // a partition's two small files are worth one
+                                    .minInputFiles(2))
+                    .add(
+                            new ExpireSnapshots.Builder()
+                                    .scheduleOnInterval(interval)
+                                    .maxSnapshotAge(maxSnapshotAge)
+                                    .retainLast(retainLast))
+                    .append();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot plan the maintenance of lake table " + id, e);
+        }
+        // Iceberg's builder ends in an operator it does not hand back: the one it added last
+        List<Transformation<?>> added = new ArrayList<>(env.getTransformations());
+        added.removeAll(before);
+        if (added.isEmpty()) {
+            throw new IllegalStateException("Iceberg's table maintenance added no operator");
+        }
+        return new DataStream<>(env, (Transformation<Void>) added.get(added.size() - 1));
+    }
+
+    /**
+     * The maintenance lock of table {@code id}: a row in the catalog store, in a table made here,
+     * once, before the job runs (Iceberg's own check for it misses H2's upper-case name, and its
+     * operators would race to create it).
+     */
+    private static JdbcLockFactory lock(Map<String, String> catalogProperties, TableIdentifier id) {
+        Map<String, String> props = new HashMap<>();
+        String user = catalogProperties.get(TributaryIcebergCatalog.STORE_USER);
+        if (user != null) {
+            props.put("jdbc.user", user);
+        }
+        String password = catalogProperties.get(TributaryIcebergCatalog.STORE_PASSWORD);
+        if (password != null) {
+            props.put("jdbc.password", password);
+        }
+        String url = CatalogStores.jdbcUrl(catalogProperties.get(TributaryIcebergCatalog.STORE));
+        Properties driver = new Properties();
+        if (user != null) {
+            driver.setProperty("user", user);
+        }
+        if (password != null) {
+            driver.setProperty("password", password);
+        }
+        try (Connection c = DriverManager.getConnection(url, driver);
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "CREATE TABLE IF NOT EXISTS flink_maintenance_lock (LOCK_TYPE CHAR(1) NOT NULL,"
+                            + " LOCK_ID VARCHAR(100) NOT NULL, INSTANCE_ID CHAR(36) NOT NULL,"
+                            + " PRIMARY KEY (LOCK_TYPE, LOCK_ID))");
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "Cannot make the lake's maintenance lock table in the catalog store: "
+                            + e.getMessage(),
+                    e);
+        }
+        // the id is the table's: two jobs on one table wait for each other's runs
+        String lockId = "lake-" + Integer.toHexString(id.toString().hashCode()) + "-" + id;
+        return new JdbcLockFactory(
+                url, lockId.length() > 90 ? lockId.substring(0, 90) : lockId, props);
+    }
+}
