@@ -1,16 +1,20 @@
 package io.tributary.jobs.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.catalog.iceberg.S3CompatibleClientFactory;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
 import io.tributary.catalog.store.JobRun;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.EmbeddedServices.Kind;
+import io.tributary.embedded.S3Service;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.demo.DemoData;
 import io.tributary.jobs.demo.DemoPipeline;
+import io.tributary.jobs.demo.DemoPipeline.LakeCounts;
 import io.tributary.jobs.demo.DemoPipeline.WarehouseCounts;
 import io.tributary.jobs.runs.PipelineRunner;
+import io.tributary.objectstore.S3Settings;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -23,6 +27,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.iceberg.rest.RESTCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -88,6 +93,8 @@ final class DemoCommand implements Callable<Integer> {
     private double servicesSeconds;
     private double submittedSeconds;
     private double firstRowSeconds = -1;
+    private LakeCatalogServer lakeServer;
+    private RESTCatalog lakeClient;
 
     @Override
     public Integer call() throws Exception {
@@ -104,7 +111,35 @@ final class DemoCommand implements Callable<Integer> {
             say("Flink Web UI: %s", services.flink().webUiUrl());
             say("Prometheus metrics: %s", services.flink().prometheusUrl());
             DemoPipeline demo = new DemoPipeline(services);
-            demo.reset();
+            demo.reset(store);
+            // the lake as other engines see it: the catalog's Iceberg REST endpoint, and
+            // Iceberg's own REST client reading through it
+            var s3Service = services.s3();
+            lakeServer =
+                    LakeCatalogServer.start(
+                            CatalogStores.embedded(dir.resolve("catalog")),
+                            DemoPipeline.LAKE_WAREHOUSE,
+                            new S3Settings(
+                                    s3Service.endpoint(),
+                                    S3Service.REGION,
+                                    true,
+                                    S3Service.ACCESS_KEY,
+                                    S3Service.SECRET_KEY),
+                            true,
+                            "127.0.0.1",
+                            0,
+                            null);
+            lakeClient = new RESTCatalog();
+            // S3Proxy takes the AWS SDK's checksums only where S3 requires them: a client's
+            // setting, as Spark users of an S3-compatible server set it (docs/lakehouse.md)
+            lakeClient.initialize(
+                    "lake",
+                    Map.of(
+                            "uri",
+                            lakeServer.url(),
+                            S3CompatibleClientFactory.PROPERTY,
+                            S3CompatibleClientFactory.class.getName()));
+            say("Iceberg REST catalog: %s", lakeServer.url());
             int customers = demo.writeCustomers();
             DemoData.customers().forEach(c -> this.customers.put(c.id(), c));
             say("Wrote %d customers to MariaDB %s.customers", customers, DemoPipeline.SHOP_DB);
@@ -150,6 +185,13 @@ final class DemoCommand implements Callable<Integer> {
                     say("Stopped with a savepoint: %s", last.savepoint());
                     say("Run history: tributary jobs history --home %s", dir);
                 }
+            }
+        } finally {
+            if (lakeClient != null) {
+                lakeClient.close();
+            }
+            if (lakeServer != null) {
+                lakeServer.close();
             }
         }
     }
@@ -231,6 +273,27 @@ final class DemoCommand implements Callable<Integer> {
                     "All %d orders of customer %d show the new name and country (%.1f s after the update)",
                     theirOrders, RENAMED, renameSeconds);
         }
+        // the lake table, read back through the REST catalog: the same rows, the rename applied
+        double lakeFrom = elapsed();
+        boolean lakeLoaded =
+                renamed
+                        && until(
+                                () -> {
+                                    LakeCounts l = DemoPipeline.lakeCounts(lakeClient, customers);
+                                    return l != null
+                                            && l.rows() == sales.size()
+                                            && l.staleRows() == 0;
+                                },
+                                watched,
+                                deadline,
+                                demo);
+        LakeCounts lake = DemoPipeline.lakeCounts(lakeClient, customers);
+        if (lakeLoaded) {
+            say(
+                    "The lake table holds the same %d orders (%d snapshots; %.1f s after the"
+                            + " warehouse)",
+                    lake.rows(), lake.snapshots(), elapsed() - lakeFrom);
+        }
         WarehouseCounts counts = demo.warehouseCounts();
         long stale = demo.staleRows(customers);
         long updated = demo.ordersShowing(RENAMED, after.name(), after.country());
@@ -240,7 +303,12 @@ final class DemoCommand implements Callable<Integer> {
                         && counts.rows() == sales.size()
                         && counts.distinctOrders() == sales.size()
                         && counts.revenue().compareTo(revenue) == 0
-                        && stale == 0;
+                        && stale == 0
+                        && lakeLoaded
+                        && lake.rows() == sales.size()
+                        && lake.distinctOrders() == sales.size()
+                        && lake.revenue().compareTo(revenue) == 0
+                        && lake.staleRows() == 0;
         double seconds = elapsed();
         if (json) {
             ObjectNode summary = ServicesCommand.JSON.createObjectNode();
@@ -259,6 +327,13 @@ final class DemoCommand implements Callable<Integer> {
             summary.put(
                     "warehouse-table",
                     DemoPipeline.WAREHOUSE_DB + "." + DemoPipeline.WAREHOUSE_TABLE);
+            summary.put("lake-table", DemoPipeline.LAKE_TABLE.toString());
+            summary.put("lake-rest-uri", lakeServer.url());
+            summary.put("lake-snapshots", lake == null ? 0 : lake.snapshots());
+            summary.put("rows-in-lake", lake == null ? 0 : lake.rows());
+            summary.put("distinct-orders-in-lake", lake == null ? 0 : lake.distinctOrders());
+            summary.put("revenue-in-lake", lake == null ? BigDecimal.ZERO : lake.revenue());
+            summary.put("lake-rows-with-stale-customer", lake == null ? 0 : lake.staleRows());
             summary.put("seconds", round(seconds));
             // from the command's start (the JVM is already up): services, job, first row
             summary.put("services-up-seconds", round(servicesSeconds));
@@ -286,13 +361,24 @@ final class DemoCommand implements Callable<Integer> {
                     RENAMED, updated, theirOrders, renameSeconds);
             out.printf("  rows with stale names  %d%n", stale);
             out.printf(
+                    "  lake table             %d rows, %d distinct orders, revenue %s, %d stale,"
+                            + " %d snapshots%n",
+                    lake == null ? 0 : lake.rows(),
+                    lake == null ? 0 : lake.distinctOrders(),
+                    lake == null ? BigDecimal.ZERO : lake.revenue(),
+                    lake == null ? 0 : lake.staleRows(),
+                    lake == null ? 0 : lake.snapshots());
+            out.printf(
+                    "                         (Iceberg %s, read through the REST catalog %s)%n",
+                    DemoPipeline.LAKE_TABLE, lakeServer.url());
+            out.printf(
                     "  elapsed                %.1f s (services up %.1f s, job submitted %.1f s,"
                             + " first rows %.1f s, all loaded %.1f s)%n",
                     seconds, servicesSeconds, submittedSeconds, firstRowSeconds, loadedSeconds);
             out.println(
                     ok
-                            ? "  result                 OK: every order once, enriched with its customer's latest values"
-                            : "  result                 MISMATCH: the warehouse does not match the sample");
+                            ? "  result                 OK: every order once, enriched with its customer's latest values, in the warehouse and the lake"
+                            : "  result                 MISMATCH: the warehouse or the lake does not match the sample");
         }
         out.flush();
         return ok ? ExitCodes.OK : ExitCodes.FAILURE;

@@ -1,5 +1,6 @@
 package io.tributary.jobs.demo;
 
+import io.tributary.catalog.store.CatalogStore;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.MariaDbService;
 import io.tributary.jobs.definition.PipelineDef;
@@ -15,8 +16,17 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -24,7 +34,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * The reference pipeline, {@code examples/ecommerce/pipeline.yaml} as shipped, on the embedded
  * services with a sample: sales JSON files on S3 joined with MariaDB customers read by CDC, into
- * {@code analytics.sales_enriched} in PostgreSQL through Tributary's exactly-once sink.
+ * {@code analytics.sales_enriched} in PostgreSQL through Tributary's exactly-once sink, and into
+ * the lake table of the same name (Iceberg, on the embedded S3 server).
  *
  * <pre>
  *   s3://tributary-demo/sales/dt=.../*.json ──▶ tributary-s3 ──┐
@@ -38,6 +49,13 @@ public final class DemoPipeline {
     public static final String WAREHOUSE_DB = "warehouse";
     public static final String WAREHOUSE_TABLE = "analytics.sales_enriched";
 
+    /** The pipeline's second sink: the same rows as an Iceberg table in the catalog. */
+    public static final TableIdentifier LAKE_TABLE =
+            TableIdentifier.of("analytics", "sales_enriched");
+
+    /** Where the demo's lake tables are written. */
+    public static final String LAKE_WAREHOUSE = "s3://" + BUCKET + "/lake";
+
     /** The pipeline file, shipped with the CLI from examples/. */
     public static final String PIPELINE = "examples/ecommerce/pipeline.yaml";
 
@@ -49,8 +67,13 @@ public final class DemoPipeline {
         this.services = services;
     }
 
-    /** Drops what an earlier demo left (bucket objects, tables) and creates the empty targets. */
-    public void reset() throws SQLException {
+    /**
+     * Drops what an earlier demo left (bucket objects, tables, the lake table's entry in {@code
+     * store}) and creates the empty targets.
+     */
+    public void reset(CatalogStore store) throws SQLException {
+        // its files go with the bucket's objects below
+        store.dropTable(LAKE_TABLE.namespace().level(0), LAKE_TABLE.name());
         services.s3().createBucket(BUCKET);
         try (S3Client s3 = services.s3().client()) {
             List<String> old =
@@ -131,7 +154,9 @@ public final class DemoPipeline {
                                 "shop-db",
                                 SHOP_DB,
                                 "warehouse-db",
-                                WAREHOUSE_DB),
+                                WAREHOUSE_DB,
+                                "lake-warehouse",
+                                LAKE_WAREHOUSE),
                         services.endpoints());
         return new PipelineParser(vars).parse(PIPELINE, text);
     }
@@ -227,4 +252,42 @@ public final class DemoPipeline {
 
     /** What the warehouse holds. */
     public record WarehouseCounts(long rows, long distinctOrders, BigDecimal revenue) {}
+
+    /**
+     * What the lake table holds as an engine reads it through {@code catalog} (the REST endpoint):
+     * its snapshots, and its rows with deletes applied; null until the table exists.
+     */
+    public static LakeCounts lakeCounts(Catalog catalog, Map<Integer, DemoData.Customer> customers)
+            throws IOException {
+        if (!catalog.tableExists(LAKE_TABLE)) {
+            return null;
+        }
+        Table t = catalog.loadTable(LAKE_TABLE);
+        long rows = 0;
+        long stale = 0;
+        BigDecimal revenue = BigDecimal.ZERO;
+        Set<Long> orders = new HashSet<>();
+        try (CloseableIterable<Record> records = IcebergGenerics.read(t).build()) {
+            for (Record r : records) {
+                rows++;
+                orders.add((Long) r.getField("order_id"));
+                revenue = revenue.add((BigDecimal) r.getField("amount"));
+                DemoData.Customer cu = customers.get((Integer) r.getField("customer_id"));
+                if (cu == null
+                        || !cu.name().equals(r.getField("customer_name"))
+                        || !cu.country().equals(r.getField("country"))) {
+                    stale++;
+                }
+            }
+        }
+        int snapshots = 0;
+        for (Snapshot ignored : t.snapshots()) {
+            snapshots++;
+        }
+        return new LakeCounts(snapshots, rows, orders.size(), revenue, stale);
+    }
+
+    /** What the lake table holds. */
+    public record LakeCounts(
+            int snapshots, long rows, long distinctOrders, BigDecimal revenue, long staleRows) {}
 }

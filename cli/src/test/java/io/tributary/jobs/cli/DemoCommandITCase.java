@@ -51,6 +51,13 @@ class DemoCommandITCase {
         // every order carries its customer's latest values, the renamed one's included
         assertThat(summary.get("rows-with-stale-customer").asLong()).isZero();
         assertThat(summary.get("renamed-customer-orders").asLong()).isPositive();
+        // the second sink, read back through the Iceberg REST catalog
+        assertThat(summary.get("rows-in-lake").asLong()).isEqualTo(1000);
+        assertThat(summary.get("distinct-orders-in-lake").asLong()).isEqualTo(1000);
+        assertThat(new BigDecimal(summary.get("revenue-in-lake").asText()))
+                .isEqualByComparingTo(new BigDecimal(summary.get("revenue-in").asText()));
+        assertThat(summary.get("lake-rows-with-stale-customer").asLong()).isZero();
+        assertThat(summary.get("lake-snapshots").asInt()).isPositive();
         assertThat(summary.get("renamed-customer-orders-updated").asLong())
                 .isEqualTo(summary.get("renamed-customer-orders").asLong());
         assertThat(summary.get("first-row-seconds").asDouble())
@@ -73,6 +80,8 @@ class DemoCommandITCase {
         JsonNode second = new ObjectMapper().readTree(again.out());
         assertThat(second.get("ok").asBoolean()).isTrue();
         assertThat(second.get("rows-in-warehouse").asLong()).isEqualTo(500);
+        // a second demo starts its lake table afresh too
+        assertThat(second.get("rows-in-lake").asLong()).isEqualTo(500);
 
         // both runs are in the run history, stopped with a savepoint
         CliRun history =

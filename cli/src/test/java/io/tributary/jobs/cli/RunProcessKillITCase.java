@@ -84,6 +84,8 @@ class RunProcessKillITCase {
                                     + "\n--- resumed run:\n"
                                     + String.join("\n", JvmLauncher.tail(log2, 30)));
             assertThat(Files.readString(log2)).contains("resumed from");
+            world.awaitLakeEqualsReference(
+                    home, () -> String.join("\n", JvmLauncher.tail(log2, 30)));
             CliRun stop = CliRun.of("stop", PIPELINE, "--home", home.toString());
             assertThat(stop.exitCode()).as(stop.out() + stop.err()).isZero();
             assertThat(second.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -93,10 +95,14 @@ class RunProcessKillITCase {
         List<String> rows = world.warehouse();
         assertThat(rows).doesNotHaveDuplicates();
         assertThat(new TreeSet<>(rows)).isEqualTo(world.reference());
+        List<String> lake = world.lake(home);
+        assertThat(lake).doesNotHaveDuplicates();
+        assertThat(new TreeSet<>(lake)).isEqualTo(world.reference());
         System.out.printf(
                 "reliability: reference pipeline, kill -9 of the tributary run process + --resume:"
-                        + " %d rows compared by key and content, 0 lost, 0 duplicated%n",
-                rows.size());
+                        + " %d rows compared by key and content in the warehouse and %d in the"
+                        + " lake, 0 lost, 0 duplicated%n",
+                rows.size(), lake.size());
     }
 
     private static boolean retained(Path checkpoints) throws IOException {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TaskManager killed at ten random moments (every task fails at once; a seed printed, rerun with
  * {@code -Dtributary.fault.seed}), then MariaDB restarted, the S3 server gone for a while and the
  * warehouse PostgreSQL restarted. After each the warehouse equals the join computed here, row by
- * row and by content: nothing lost, nothing doubled.
+ * row and by content: nothing lost, nothing doubled; so does the lake table, the pipeline's second
+ * sink.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ReferenceFaultsITCase {
@@ -57,6 +58,9 @@ class ReferenceFaultsITCase {
             }
             world.writeSales(file);
             world.awaitWarehouseEqualsReference(
+                    () -> "seed " + seed + "; " + ReferenceFixture.jobDiagnostics(run.submitted()));
+            world.awaitLakeEqualsReference(
+                    home,
                     () -> "seed " + seed + "; " + ReferenceFixture.jobDiagnostics(run.submitted()));
             report(FAILURES + " TaskManager losses (seed " + seed + ")", world, run.stop());
         } finally {
@@ -111,6 +115,8 @@ class ReferenceFaultsITCase {
                                     + "; "
                                     + ReferenceFixture.jobDiagnostics(run.submitted()));
             String postgres = seconds(t0);
+            world.awaitLakeEqualsReference(
+                    home, () -> ReferenceFixture.jobDiagnostics(run.submitted()));
             report(
                     "MariaDB restart (caught up in "
                             + mariadb
@@ -134,10 +140,13 @@ class ReferenceFaultsITCase {
         List<String> rows = world.warehouse();
         assertThat(rows).doesNotHaveDuplicates();
         assertThat(new java.util.TreeSet<>(rows)).isEqualTo(world.reference());
+        List<String> lake = world.lake(home);
+        assertThat(lake).doesNotHaveDuplicates();
+        assertThat(new java.util.TreeSet<>(lake)).isEqualTo(world.reference());
         System.out.printf(
                 "reliability: reference pipeline, %s: %d restarts, %d rows compared by key and"
-                        + " content, 0 lost, 0 duplicated%n",
-                faults, stopped.attempts(), rows.size());
+                        + " content in the warehouse and %d in the lake, 0 lost, 0 duplicated%n",
+                faults, stopped.attempts(), rows.size(), lake.size());
     }
 
     /** A running pipeline with its watcher; stop() takes a savepoint. */

@@ -78,6 +78,7 @@ public final class ReferenceFixture {
         all.put("sales-path", "s3://" + bucket + "/sales/");
         all.put("shop-db", shop);
         all.put("warehouse-db", warehouse);
+        all.put("lake-warehouse", "s3://" + bucket + "/lake");
         all.putIfAbsent("checkpoint-interval", "1 s");
         return all;
     }
@@ -232,6 +233,84 @@ public final class ReferenceFixture {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError(
                     "the warehouse is not the reference after 2 minutes: "
+                            + difference(expected, last)
+                            + "\n"
+                            + diagnostics.get(),
+                    e);
+        }
+    }
+
+    /**
+     * What the lake table {@code analytics.sales_enriched} holds, read through Tributary's Iceberg
+     * catalog on the run's store ({@code home}/catalog) with deletes applied, one string per row as
+     * {@link #reference()}; empty until the table exists.
+     */
+    public List<String> lake(Path home) throws Exception {
+        List<String> out = new ArrayList<>();
+        io.tributary.embedded.S3Service s3 = SharedServices.s3();
+        try (io.tributary.catalog.store.CatalogStore store =
+                        io.tributary.catalog.store.CatalogStores.embedded(home.resolve("catalog"));
+                io.tributary.catalog.iceberg.TributaryIcebergCatalog catalog =
+                        new io.tributary.catalog.iceberg.TributaryIcebergCatalog(store)) {
+            Map<String, String> props =
+                    new HashMap<>(
+                            io.tributary.catalog.iceberg.IcebergStorage.s3(
+                                    s3.endpoint(),
+                                    io.tributary.embedded.S3Service.REGION,
+                                    true,
+                                    io.tributary.embedded.S3Service.ACCESS_KEY,
+                                    io.tributary.embedded.S3Service.SECRET_KEY));
+            props.put("warehouse", "s3://" + bucket + "/lake");
+            catalog.initialize("reference", props);
+            org.apache.iceberg.catalog.TableIdentifier id =
+                    org.apache.iceberg.catalog.TableIdentifier.of("analytics", "sales_enriched");
+            if (!catalog.tableExists(id)) {
+                return out;
+            }
+            try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> rows =
+                    org.apache.iceberg.data.IcebergGenerics.read(catalog.loadTable(id)).build()) {
+                for (org.apache.iceberg.data.Record r : rows) {
+                    out.add(
+                            String.join(
+                                    "|",
+                                    String.valueOf(r.getField("order_id")),
+                                    String.valueOf(r.getField("customer_id")),
+                                    String.valueOf(r.getField("customer_name")),
+                                    String.valueOf(r.getField("country")),
+                                    String.valueOf(r.getField("product")),
+                                    String.valueOf(r.getField("quantity")),
+                                    ((java.math.BigDecimal) r.getField("unit_price"))
+                                            .toPlainString(),
+                                    ((java.math.BigDecimal) r.getField("amount")).toPlainString(),
+                                    String.valueOf(r.getField("ordered_at")),
+                                    String.valueOf(r.getField("dt"))));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Waits until the lake table of the run in {@code home} is exactly the reference, no row twice:
+     * the pipeline's second sink, committed on the same checkpoints as the warehouse.
+     */
+    public void awaitLakeEqualsReference(Path home, Supplier<String> diagnostics) {
+        TreeSet<String> expected = reference();
+        List<String> last = new ArrayList<>();
+        try {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(
+                            () -> {
+                                List<String> rows = lake(home);
+                                last.clear();
+                                last.addAll(rows);
+                                return rows.size() == expected.size()
+                                        && new TreeSet<>(rows).equals(expected);
+                            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    "the lake table is not the reference after 2 minutes: "
                             + difference(expected, last)
                             + "\n"
                             + diagnostics.get(),

@@ -82,6 +82,8 @@ class ReferencePipelineITCase {
             AtomicBoolean stop2 = new AtomicBoolean();
             CompletableFuture<JobRun> watched2 = ReferenceFixture.watch(runner, second, stop2);
             world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(second));
+            // the second sink: the lake table, across the same stop and resume
+            world.awaitLakeEqualsReference(home, () -> ReferenceFixture.jobDiagnostics(second));
             stop2.set(true);
             assertThat(watched2.get(2, TimeUnit.MINUTES).state()).isEqualTo(JobRun.State.STOPPED);
 
