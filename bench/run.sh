@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Benchmarks: builds, starts the embedded services, generates the data, runs every contender in
 # alternating order for several rounds, prints medians and ratios, appends them to bench/RESULTS.md.
-#   bench/run.sh [load|crawl|cdc|cdc-warehouse|scale|startup|pipeline] [--rows N] [--updates M] [--rounds R] [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D] [--files F] [--customers C] [--parallelism P] [--quick]
+#   bench/run.sh [load|crawl|cdc|cdc-warehouse|scale|startup|pipeline|lake] [--rows N] [--updates M] [--rounds R] [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D] [--files F] [--customers C] [--parallelism P] [--quick]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 # the CLI too: the startup scenario launches ./tributary as a user does
-./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl bench,cli -am >&2
+./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl bench,cli,spark-client -am >&2
 touch "$ROOT/cli/target/.tributary-built"
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseG1GC \
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \

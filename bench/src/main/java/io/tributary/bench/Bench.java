@@ -69,10 +69,11 @@ public final class Bench {
                 case "cdc-warehouse" -> scenario = "cdc-warehouse";
                 case "startup" -> scenario = "startup";
                 case "pipeline" -> scenario = "pipeline";
+                case "lake" -> scenario = "lake";
                 case "--customers" -> customers = Integer.parseInt(args[++i].replace("_", ""));
                 default -> {
                     System.err.println(
-                            "usage: bench/run.sh [load|crawl|cdc|cdc-warehouse|scale|startup|pipeline] [--rows N] [--updates M] [--rounds R]"
+                            "usage: bench/run.sh [load|crawl|cdc|cdc-warehouse|scale|startup|pipeline|lake] [--rows N] [--updates M] [--rounds R]"
                                     + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
                                     + " [--files F] [--customers C] [--parallelism P] [--quick] [--out DIR]");
                     System.exit(2);
@@ -104,6 +105,20 @@ public final class Bench {
                                     rows, rate, loadSeconds, checkpoint, rounds, quick, out)
                             ? 0
                             : 1);
+        }
+        if (scenario.equals("lake")) {
+            if (!rowsGiven) {
+                rows = 2_000_000;
+            }
+            int seconds = loadSeconds == 30 ? 600 : loadSeconds;
+            int perSecond = rate == 20_000 ? 5_000 : rate;
+            if (quick) {
+                rows = 20_000;
+                rounds = 1;
+                seconds = 15;
+                perSecond = 500;
+            }
+            System.exit(LakeBenchmark.run(rows, rounds, seconds, perSecond, quick, out) ? 0 : 1);
         }
         if (scenario.equals("pipeline")) {
             if (!rowsGiven) {

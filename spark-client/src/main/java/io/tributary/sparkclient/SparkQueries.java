@@ -8,8 +8,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Spark in local mode with an Iceberg catalog {@code lake} of type {@code rest} at the URI given,
  * configured as Iceberg's documentation tells Spark users. It runs each SQL statement given and
- * prints each result row as {@code ROW<TAB>value<TAB>value...}. {@code --repeat N} runs the
- * statements N times, half a second apart, so a test sees a table change while a pipeline commits.
+ * prints each result row as {@code ROW<TAB>value<TAB>value...} after {@code
+ * TIME<TAB>round<TAB>query<TAB>seconds}. {@code --repeat N} runs the statements N times, half a
+ * second apart, so a test sees a table change while a pipeline commits.
  *
  * <pre>java -cp spark-client/target/classes:$(cat spark-client/target/classpath.txt) \
  *     io.tributary.sparkclient.SparkQueries http://127.0.0.1:8181 [--repeat N] "SELECT ..." ...
@@ -56,8 +57,13 @@ public final class SparkQueries {
                 if (round > 0) {
                     Thread.sleep(500);
                 }
-                for (String sql : statements) {
-                    for (Row row : spark.sql(sql).collectAsList()) {
+                for (int q = 0; q < statements.size(); q++) {
+                    long start = System.nanoTime();
+                    List<Row> rows = spark.sql(statements.get(q)).collectAsList();
+                    // how long the query took, without the JVM's and Spark's start
+                    System.out.printf(
+                            "TIME\t%d\t%d\t%.3f%n", round, q, (System.nanoTime() - start) / 1e9);
+                    for (Row row : rows) {
                         StringBuilder line = new StringBuilder("ROW");
                         for (int c = 0; c < row.length(); c++) {
                             line.append('\t').append(row.get(c));

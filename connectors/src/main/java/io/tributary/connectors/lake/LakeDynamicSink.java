@@ -117,20 +117,16 @@ final class LakeDynamicSink implements DynamicTableSink {
                 }
                 String uid =
                         provider.generateUid("lake-maintenance").orElse("lake-maintenance-" + id);
-                DataStream<Void> runs =
-                        maintenance.addTo(
-                                rows.getExecutionEnvironment(),
-                                catalogProperties,
-                                id,
-                                targetFileSize,
-                                uid);
                 // The planner builds the job from the sink it is handed, not from everything
-                // added to the environment: end the committer and the maintenance in one sink
+                // added to the environment: the maintenance hangs off the committer, and the
+                // committer and the maintenance end in one sink
                 @SuppressWarnings("unchecked")
                 DataStream<Void> commits =
                         new DataStream<>(
                                 rows.getExecutionEnvironment(),
                                 (Transformation<Void>) sink.getTransformation().getInputs().get(0));
+                DataStream<Void> runs =
+                        maintenance.addTo(commits, catalogProperties, id, targetFileSize, uid);
                 return commits.union(runs)
                         .sinkTo(new DiscardingSink<>())
                         .name("Lake " + id + ": committed and maintained")

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -24,6 +25,7 @@ import org.apache.iceberg.flink.maintenance.api.ExpireSnapshots;
 import org.apache.iceberg.flink.maintenance.api.JdbcLockFactory;
 import org.apache.iceberg.flink.maintenance.api.RewriteDataFiles;
 import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
+import org.apache.iceberg.flink.maintenance.operator.TableChange;
 
 /**
  * Compaction and snapshot expiry of a lake table, in the streaming job that writes it: Iceberg's
@@ -32,11 +34,12 @@ import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
  * files of the target size, and expires snapshots past their age with the files only they held.
  *
  * <pre>
- *   monitor (polls the table) ──► trigger manager ──► rewrite: plan ─► read+write ─► commit
- *                                  lock in the          (equality deletes applied; the rewrite
- *                                  catalog store         keeps the data's sequence numbers, so
- *                                                        later deletes still apply)
- *                                                  └─► expire snapshots ─► delete files
+ *   committer ──► commits (reads the   ──► trigger manager ──► rewrite: plan ─► read+write ─► commit
+ *                 table's new snapshots)
+ *                                       lock in the          (equality deletes applied; the rewrite
+ *                                       catalog store         keeps the data's sequence numbers, so
+ *                                                             later deletes still apply)
+ *                                                       └─► expire snapshots ─► delete files
  * </pre>
  *
  * The lock keeps two runs on one table apart: a row of {@code flink_maintenance_lock} in the
@@ -58,26 +61,36 @@ record LakeMaintenance(Duration interval, Duration maxSnapshotAge, int retainLas
     }
 
     /**
-     * Adds the maintenance of table {@code id} to the job {@code env} builds, returning its last
-     * stream (nothing flows out of it but the end of each run).
+     * Adds the maintenance of table {@code id} after its committer ({@code commits}), returning its
+     * last stream (nothing flows out of it but the end of each run).
      */
     @SuppressWarnings("unchecked")
     DataStream<Void> addTo(
-            StreamExecutionEnvironment env,
+            DataStream<Void> commits,
             Map<String, String> catalogProperties,
             TableIdentifier id,
             long targetFileSize,
             String uid) {
-        // the monitor polls at most once a second, and no more often than the tasks may run
+        // the table is read at most once a second, and no more often than the tasks may run
         Duration poll =
                 interval.compareTo(Duration.ofMinutes(1)) < 0 ? interval : Duration.ofMinutes(1);
         if (poll.compareTo(Duration.ofSeconds(1)) < 0) {
             poll = Duration.ofSeconds(1);
         }
+        StreamExecutionEnvironment env = commits.getExecutionEnvironment();
         List<Transformation<?>> before = new ArrayList<>(env.getTransformations());
+        DataStream<TableChange> changes =
+                commits.transform(
+                                "Lake commits of " + id,
+                                TypeInformation.of(TableChange.class),
+                                new CommittedChanges(
+                                        LakeCatalog.tableLoader(catalogProperties, id),
+                                        poll.toMillis()))
+                        .setParallelism(1)
+                        .uid(uid + "-commits");
         try {
-            TableMaintenance.forTable(
-                            env,
+            TableMaintenance.forChangeStream(
+                            changes,
                             LakeCatalog.tableLoader(catalogProperties, id),
                             lock(catalogProperties, id))
                     .uidSuffix(uid)
