@@ -12,6 +12,7 @@ import io.tributary.catalog.store.CatalogStores;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.EmbeddedServices.Kind;
 import io.tributary.embedded.S3Service;
+import io.tributary.embedded.SparkClient;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -480,46 +481,23 @@ final class LakeBenchmark {
      */
     private double[] spark(String table, long before, long after) throws Exception {
         Path root = Path.of(System.getProperty("tributary.root", "."));
-        Path client = root.resolve("spark-client");
-        Path classpath = client.resolve("target/classpath.txt");
-        if (!Files.exists(classpath)) {
+        if (!Files.exists(SparkClient.classpath(root))) {
             System.out.println("spark-client is not built: no Spark read times");
             return new double[] {Double.NaN, Double.NaN};
         }
         try (IcebergRestServer rest =
                 IcebergRestServer.start(
                         catalog, "127.0.0.1", 0, null, IcebergStorage.forOtherEngines(s3()))) {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("-Xmx1g");
-            for (String p :
-                    List.of(
-                            "java.lang",
-                            "java.lang.invoke",
-                            "java.lang.reflect",
-                            "java.io",
-                            "java.net",
-                            "java.nio",
-                            "java.util",
-                            "java.util.concurrent",
-                            "java.util.concurrent.atomic",
-                            "sun.nio.ch",
-                            "sun.nio.cs",
-                            "sun.security.action",
-                            "sun.util.calendar")) {
-                cmd.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
-            }
-            cmd.add("-Daws.requestChecksumCalculation=when_required");
-            cmd.add("-Daws.responseChecksumValidation=when_required");
-            cmd.add("-cp");
-            cmd.add(client.resolve("target/classes") + ":" + Files.readString(classpath).trim());
-            cmd.add("io.tributary.sparkclient.SparkQueries");
-            cmd.add(rest.url());
-            cmd.add("--repeat");
-            cmd.add("3");
             String query = "SELECT count(*), sum(amount) FROM lake." + DB + "." + table;
-            cmd.add(query + " VERSION AS OF " + before);
-            cmd.add(query + " VERSION AS OF " + after);
+            List<String> cmd =
+                    SparkClient.command(
+                            root,
+                            rest.url(),
+                            List.of(
+                                    "--repeat",
+                                    "3",
+                                    query + " VERSION AS OF " + before,
+                                    query + " VERSION AS OF " + after));
             Path log = work.resolve("spark-" + table + ".log");
             Process p =
                     new ProcessBuilder(cmd)

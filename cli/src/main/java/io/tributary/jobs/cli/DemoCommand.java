@@ -7,14 +7,12 @@ import io.tributary.catalog.store.CatalogStores;
 import io.tributary.catalog.store.JobRun;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.EmbeddedServices.Kind;
-import io.tributary.embedded.S3Service;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.demo.DemoData;
 import io.tributary.jobs.demo.DemoPipeline;
 import io.tributary.jobs.demo.DemoPipeline.LakeCounts;
 import io.tributary.jobs.demo.DemoPipeline.WarehouseCounts;
 import io.tributary.jobs.runs.PipelineRunner;
-import io.tributary.objectstore.S3Settings;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -114,21 +112,11 @@ final class DemoCommand implements Callable<Integer> {
             demo.reset(store);
             // the lake as other engines see it: the catalog's Iceberg REST endpoint, and
             // Iceberg's own REST client reading through it
-            var s3Service = services.s3();
             lakeServer =
-                    LakeCatalogServer.start(
+                    LakeCatalogServer.onEmbeddedS3(
                             CatalogStores.embedded(dir.resolve("catalog")),
                             DemoPipeline.LAKE_WAREHOUSE,
-                            new S3Settings(
-                                    s3Service.endpoint(),
-                                    S3Service.REGION,
-                                    true,
-                                    S3Service.ACCESS_KEY,
-                                    S3Service.SECRET_KEY),
-                            true,
-                            "127.0.0.1",
-                            0,
-                            null);
+                            services.s3());
             lakeClient = new RESTCatalog();
             // S3Proxy takes the AWS SDK's checksums only where S3 requires them: a client's
             // setting, as Spark users of an S3-compatible server set it (docs/lakehouse.md)

@@ -4,6 +4,7 @@ import io.tributary.catalog.iceberg.IcebergRestServer;
 import io.tributary.catalog.iceberg.IcebergStorage;
 import io.tributary.catalog.iceberg.TributaryIcebergCatalog;
 import io.tributary.catalog.store.CatalogStore;
+import io.tributary.embedded.S3Service;
 import io.tributary.objectstore.S3Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,6 +68,26 @@ final class LakeCatalogServer implements AutoCloseable {
             catalog.close();
             throw e;
         }
+    }
+
+    /**
+     * Serves {@code store} with new tables under {@code warehouse} on the embedded S3 server, on
+     * loopback, handing clients its keys.
+     */
+    static LakeCatalogServer onEmbeddedS3(CatalogStore store, String warehouse, S3Service s3) {
+        return start(
+                store,
+                warehouse,
+                new S3Settings(
+                        s3.endpoint(),
+                        S3Service.REGION,
+                        true,
+                        S3Service.ACCESS_KEY,
+                        S3Service.SECRET_KEY),
+                true,
+                "127.0.0.1",
+                0,
+                null);
     }
 
     String url() {

@@ -9,7 +9,6 @@ import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.S3Service;
 import io.tributary.embedded.internal.Ports;
 import io.tributary.jobs.runs.FlinkRest;
-import io.tributary.objectstore.S3Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -316,21 +315,11 @@ final class ServicesCommand implements Runnable {
             RegistryHttpServer registry =
                     RegistryHttpServer.start(dir.resolve("services").resolve("schema-registry"), 0);
             // the lake: the catalog's Iceberg tables on the embedded S3 server, for any engine
-            var s3 = services.s3();
             LakeCatalogServer lake =
-                    LakeCatalogServer.start(
+                    LakeCatalogServer.onEmbeddedS3(
                             CatalogAccess.openStore(dir),
                             "s3://" + S3Service.DEFAULT_BUCKET + "/lake",
-                            new S3Settings(
-                                    s3.endpoint(),
-                                    S3Service.REGION,
-                                    true,
-                                    S3Service.ACCESS_KEY,
-                                    S3Service.SECRET_KEY),
-                            true,
-                            "127.0.0.1",
-                            0,
-                            null);
+                            services.s3());
             Path state = stateFile(dir);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime()

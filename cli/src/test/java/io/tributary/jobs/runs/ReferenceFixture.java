@@ -217,6 +217,13 @@ public final class ReferenceFixture {
      * is added to the failure (e.g. a cluster's logs).
      */
     public void awaitWarehouseEqualsReference(Supplier<String> diagnostics) {
+        awaitEqualsReference("the warehouse", this::warehouse, diagnostics);
+    }
+
+    private void awaitEqualsReference(
+            String what,
+            java.util.concurrent.Callable<List<String>> read,
+            Supplier<String> diagnostics) {
         TreeSet<String> expected = reference();
         List<String> last = new ArrayList<>();
         try {
@@ -224,7 +231,7 @@ public final class ReferenceFixture {
                     .pollInterval(Duration.ofMillis(500))
                     .until(
                             () -> {
-                                List<String> rows = warehouse();
+                                List<String> rows = read.call();
                                 last.clear();
                                 last.addAll(rows);
                                 return rows.size() == expected.size()
@@ -232,7 +239,8 @@ public final class ReferenceFixture {
                             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError(
-                    "the warehouse is not the reference after 2 minutes: "
+                    what
+                            + " is not the reference after 2 minutes: "
                             + difference(expected, last)
                             + "\n"
                             + diagnostics.get(),
@@ -295,27 +303,7 @@ public final class ReferenceFixture {
      * the pipeline's second sink, committed on the same checkpoints as the warehouse.
      */
     public void awaitLakeEqualsReference(Path home, Supplier<String> diagnostics) {
-        TreeSet<String> expected = reference();
-        List<String> last = new ArrayList<>();
-        try {
-            await().atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(
-                            () -> {
-                                List<String> rows = lake(home);
-                                last.clear();
-                                last.addAll(rows);
-                                return rows.size() == expected.size()
-                                        && new TreeSet<>(rows).equals(expected);
-                            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(
-                    "the lake table is not the reference after 2 minutes: "
-                            + difference(expected, last)
-                            + "\n"
-                            + diagnostics.get(),
-                    e);
-        }
+        awaitEqualsReference("the lake table", () -> lake(home), diagnostics);
     }
 
     /**

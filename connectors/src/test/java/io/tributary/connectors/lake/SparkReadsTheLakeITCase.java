@@ -65,43 +65,18 @@ class SparkReadsTheLakeITCase {
     /** Spark's output rows: what {@code SparkQueries} printed after {@code ROW}. */
     private static List<String> spark(String uri, Path log, String... args)
             throws IOException, InterruptedException {
-        Path client = Path.of("").toAbsolutePath().getParent().resolve("spark-client");
-        Path classpath = client.resolve("target/classpath.txt");
+        Path classpath =
+                io.tributary.embedded.SparkClient.classpath(
+                        Path.of("").toAbsolutePath().getParent());
         if (!Files.isRegularFile(classpath)) {
             throw new IllegalStateException(
                     "No Spark client built: run ./mvnw -pl spark-client package first ("
                             + classpath
                             + ")");
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx1g");
-        for (String p :
-                List.of(
-                        "java.lang",
-                        "java.lang.invoke",
-                        "java.lang.reflect",
-                        "java.io",
-                        "java.net",
-                        "java.nio",
-                        "java.util",
-                        "java.util.concurrent",
-                        "java.util.concurrent.atomic",
-                        "sun.nio.ch",
-                        "sun.nio.cs",
-                        "sun.security.action",
-                        "sun.util.calendar")) {
-            cmd.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
-        }
-        // S3Proxy takes the AWS SDK's checksums only where S3 requires them (docs/lakehouse.md)
-        cmd.add("-Daws.requestChecksumCalculation=when_required");
-        cmd.add("-Daws.responseChecksumValidation=when_required");
-        cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-        cmd.add("-cp");
-        cmd.add(client.resolve("target/classes") + ":" + Files.readString(classpath).trim());
-        cmd.add("io.tributary.sparkclient.SparkQueries");
-        cmd.add(uri);
-        cmd.addAll(List.of(args));
+        List<String> cmd =
+                io.tributary.embedded.SparkClient.command(
+                        Path.of("").toAbsolutePath().getParent(), uri, List.of(args));
         Process p =
                 new ProcessBuilder(cmd)
                         .redirectErrorStream(true)
