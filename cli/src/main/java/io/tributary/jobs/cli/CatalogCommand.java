@@ -217,9 +217,21 @@ final class CatalogCommand implements Runnable {
         @Parameters(paramLabel = "DB.TABLE")
         String table;
 
+        @Mixin S3Access s3 = new S3Access();
+
         @Override
         int run(CatalogService catalog, PrintWriter out) throws Exception {
             CatalogTable t = table(catalog, table);
+            if (t.format() == TableFormat.ICEBERG) {
+                // a lake table's schemas are Iceberg's, kept in its metadata with their ids
+                return SnapshotsCommand.withLake(
+                        catalog,
+                        t,
+                        s3,
+                        home.resolve(),
+                        spec.commandLine().getErr(),
+                        lake -> lakeVersions(t, lake, out));
+            }
             List<SchemaRegistry.Version> versions = catalog.versions(t.database(), t.name());
             if (json) {
                 ArrayNode a = JSON.createArrayNode();
@@ -243,6 +255,50 @@ final class CatalogCommand implements Runnable {
                                     + (v.version() == t.schemaVersion() ? "  (current)" : ""));
                     out.println("    " + v.schema());
                 }
+            }
+            return ExitCodes.OK;
+        }
+
+        /**
+         * Every schema of lake table {@code t}, oldest first, with the snapshots written with it:
+         * the schema a row was written with is its snapshot's.
+         */
+        private int lakeVersions(CatalogTable t, org.apache.iceberg.Table lake, PrintWriter out)
+                throws Exception {
+            Map<Integer, Integer> written = new java.util.TreeMap<>();
+            for (org.apache.iceberg.Snapshot sn : lake.snapshots()) {
+                if (sn.schemaId() != null) {
+                    written.merge(sn.schemaId(), 1, Integer::sum);
+                }
+            }
+            int current = lake.schema().schemaId();
+            ArrayNode a = JSON.createArrayNode();
+            for (org.apache.iceberg.Schema schema :
+                    new java.util.TreeMap<>(lake.schemas()).values()) {
+                String text = org.apache.iceberg.SchemaParser.toJson(schema);
+                int snapshots = written.getOrDefault(schema.schemaId(), 0);
+                if (json) {
+                    a.addObject()
+                            .put("subject", t.database() + "." + t.name())
+                            .put("version", schema.schemaId())
+                            .put("id", schema.schemaId())
+                            .put("format", "iceberg")
+                            .put("snapshots", snapshots)
+                            .put("current", schema.schemaId() == current)
+                            .set("schema", JSON.readTree(text));
+                } else {
+                    out.println(
+                            "schema "
+                                    + schema.schemaId()
+                                    + "  iceberg  "
+                                    + snapshots
+                                    + " snapshot(s) written with it"
+                                    + (schema.schemaId() == current ? "  (current)" : ""));
+                    out.println("    " + text);
+                }
+            }
+            if (json) {
+                out.println(a);
             }
             return ExitCodes.OK;
         }

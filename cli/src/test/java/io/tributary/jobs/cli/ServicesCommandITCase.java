@@ -229,6 +229,25 @@ class ServicesCommandITCase {
                 .contains("+2 rows (2 total)")
                 .contains("checkpoint end of input")
                 .contains("(current)");
+        // the pipeline gains a column: the lake table evolves, and its schema history shows
+        // which snapshots were written with which schema
+        java.nio.file.Files.writeString(
+                lake,
+                java.nio.file.Files.readString(lake)
+                        .replace("      qty: INT", "      qty: INT\n      note: STRING"));
+        CliRun evolved = CliRun.of("run", lake.toString(), "--home", home.toString());
+        assertThat(evolved.exitCode()).as(evolved.out() + evolved.err()).isZero();
+        CliRun versions =
+                CliRun.of(
+                        "catalog", "versions", "lake.orders", "--json", "--home", home.toString());
+        assertThat(versions.exitCode()).as(versions.err()).isZero();
+        JsonNode schemas = new ObjectMapper().readTree(versions.out());
+        assertThat(schemas).hasSize(2);
+        assertThat(schemas.get(0).get("snapshots").asInt()).isEqualTo(1);
+        assertThat(schemas.get(0).get("schema").toString()).doesNotContain("note");
+        assertThat(schemas.get(1).get("current").asBoolean()).isTrue();
+        assertThat(schemas.get(1).get("snapshots").asInt()).isEqualTo(1);
+        assertThat(schemas.get(1).get("schema").toString()).contains("\"note\"");
         CliRun notLake = CliRun.of("catalog", "snapshots", "gen.orders", "--home", home.toString());
         assertThat(notLake.exitCode()).isNotZero();
         assertThat(notLake.err()).contains("only lake (Iceberg) tables have snapshots");

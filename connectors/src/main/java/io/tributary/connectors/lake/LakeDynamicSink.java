@@ -184,7 +184,7 @@ final class LakeDynamicSink implements DynamicTableSink {
     private void prepareTable() {
         Catalog catalog = LakeCatalog.loader(catalogProperties).loadCatalog();
         try {
-            LakeTables.prepare(catalog, id, schema, keys, partitionBy, targetFileSize, evolve);
+            LakeTables.prepare(catalog, id, schema, partitionBy, targetFileSize, evolve);
         } finally {
             if (catalog instanceof AutoCloseable c) {
                 try {

@@ -28,11 +28,10 @@ final class LakeTables {
 
     private LakeTables() {}
 
-    static Table prepare(
+    static void prepare(
             Catalog catalog,
             TableIdentifier id,
             ResolvedSchema input,
-            List<String> keys,
             String partitionBy,
             long targetFileSize,
             boolean evolve) {
@@ -44,13 +43,11 @@ final class LakeTables {
                 // another writer created it first
             }
         }
+        // the primary key (the sink's keys) becomes the identifier fields, required
         Schema wanted = FlinkSchemaUtil.convert(input);
-        if (!keys.isEmpty()) {
-            wanted = withIdentifiers(wanted, keys);
-        }
         if (!catalog.tableExists(id)) {
             try {
-                return catalog.buildTable(id, wanted)
+                catalog.buildTable(id, wanted)
                         .withPartitionSpec(PartitionTransforms.parse(partitionBy, wanted))
                         .withProperties(
                                 Map.of(
@@ -67,27 +64,13 @@ final class LakeTables {
                                         TableProperties.METADATA_PREVIOUS_VERSIONS_MAX,
                                         "100"))
                         .create();
+                return;
             } catch (AlreadyExistsException raced) {
                 // another writer created it: evolve that one below
             }
         }
         Table table = catalog.loadTable(id);
         evolve(table, wanted, evolve, id);
-        return table;
-    }
-
-    private static Schema withIdentifiers(Schema s, List<String> keys) {
-        List<Types.NestedField> fields = new ArrayList<>();
-        List<Integer> ids = new ArrayList<>();
-        for (Types.NestedField f : s.columns()) {
-            if (keys.contains(f.name())) {
-                fields.add(f.asRequired());
-                ids.add(f.fieldId());
-            } else {
-                fields.add(f);
-            }
-        }
-        return new Schema(fields, new java.util.HashSet<>(ids));
     }
 
     /** The changes a table needs to take {@code wanted}'s columns; none when it already does. */
