@@ -79,6 +79,11 @@ public final class FlinkService implements EmbeddedService {
                 PrometheusEndpointReporterFactory.class.getName());
         conf.setString("metrics.reporter.prom.host", Ports.LOOPBACK);
         conf.setString(PROMETHEUS_PORT, Integer.toString(Ports.freePort()));
+        // Iceberg's shared worker threads (a static pool; on this JVM's classpath, so shared by
+        // every job here) keep the context class loader of the job that started them: Flink's
+        // leak check would fail their later use once that job has ended. Iceberg's Flink guide
+        // sets the same.
+        conf.setString("classloader.check-leaked-classloader", "false");
         extraConfig.forEach(conf::setString);
         String promPort = conf.getString(PROMETHEUS_PORT, "");
         // a range ("9249-9260") is the reporter's to pick from: the URL then names its first port

@@ -74,6 +74,7 @@ public final class IcebergRestServer implements AutoCloseable {
                     Endpoint.V1_NAMESPACE_EXISTS,
                     Endpoint.V1_CREATE_NAMESPACE,
                     Endpoint.V1_DELETE_NAMESPACE,
+                    Endpoint.V1_UPDATE_NAMESPACE,
                     Endpoint.V1_LIST_TABLES,
                     Endpoint.V1_LOAD_TABLE,
                     Endpoint.V1_TABLE_EXISTS,

@@ -289,16 +289,43 @@ public class TributaryIcebergCatalog extends BaseMetastoreCatalog
 
     @Override
     public boolean setProperties(Namespace namespace, Map<String, String> props) {
-        throw new UnsupportedOperationException(
-                "Tributary keeps a database's properties as created; set them with `tributary"
-                        + " catalog` instead");
+        return changeProperties(
+                namespace,
+                d -> {
+                    Map<String, String> p = new LinkedHashMap<>(d.properties());
+                    String description = d.description();
+                    for (Map.Entry<String, String> e : props.entrySet()) {
+                        // the database's description is the namespace's "comment"
+                        if (e.getKey().equals("comment")) {
+                            description = e.getValue();
+                        } else {
+                            p.put(e.getKey(), e.getValue());
+                        }
+                    }
+                    return new CatalogDatabase(d.name(), description, p);
+                });
     }
 
     @Override
     public boolean removeProperties(Namespace namespace, Set<String> keys) {
-        throw new UnsupportedOperationException(
-                "Tributary keeps a database's properties as created; set them with `tributary"
-                        + " catalog` instead");
+        return changeProperties(
+                namespace,
+                d -> {
+                    Map<String, String> p = new LinkedHashMap<>(d.properties());
+                    p.keySet().removeAll(keys);
+                    return new CatalogDatabase(
+                            d.name(), keys.contains("comment") ? null : d.description(), p);
+                });
+    }
+
+    private boolean changeProperties(
+            Namespace namespace, java.util.function.UnaryOperator<CatalogDatabase> change) {
+        String db = database(namespace);
+        if (store.database(db).isEmpty()) {
+            throw new NoSuchNamespaceException("Namespace does not exist: %s", namespace);
+        }
+        store.updateDatabase(db, change);
+        return true;
     }
 
     @Override

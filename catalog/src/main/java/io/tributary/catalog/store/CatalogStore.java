@@ -22,6 +22,12 @@ public interface CatalogStore extends AutoCloseable {
 
     List<CatalogDatabase> databases();
 
+    /**
+     * Replaces database {@code name} with what {@code change} makes of it, in one transaction (the
+     * row locked while it changes); the name stays. Fails when it does not exist.
+     */
+    CatalogDatabase updateDatabase(String name, UnaryOperator<CatalogDatabase> change);
+
     /** Drops a database; one that still has tables needs {@code cascade}. */
     void dropDatabase(String name, boolean cascade);
 

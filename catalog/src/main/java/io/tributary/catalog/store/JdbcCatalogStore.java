@@ -214,6 +214,33 @@ public final class JdbcCatalogStore implements CatalogStore {
     }
 
     @Override
+    public CatalogDatabase updateDatabase(String name, UnaryOperator<CatalogDatabase> change) {
+        return inTransaction(
+                c -> {
+                    List<JsonNode> rows =
+                            docs(
+                                    c,
+                                    "SELECT doc FROM tributary_catalog_databases WHERE name = ?"
+                                            + " FOR UPDATE",
+                                    name);
+                    if (rows.isEmpty()) {
+                        throw new CatalogException("Database '" + name + "' does not exist");
+                    }
+                    CatalogDatabase changed = change.apply(ModelJson.database(rows.get(0)));
+                    if (!changed.name().equals(name)) {
+                        throw new CatalogException(
+                                "Database '" + name + "' cannot be renamed by an update");
+                    }
+                    update(
+                            c,
+                            "UPDATE tributary_catalog_databases SET doc = ? WHERE name = ?",
+                            ModelJson.database(changed).toString(),
+                            name);
+                    return changed;
+                });
+    }
+
+    @Override
     public List<CatalogDatabase> databases() {
         return inTransaction(
                         c -> docs(c, "SELECT doc FROM tributary_catalog_databases ORDER BY name"))

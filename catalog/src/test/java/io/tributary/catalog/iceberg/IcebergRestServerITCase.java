@@ -81,6 +81,20 @@ class IcebergRestServerITCase {
                     Namespace.of("retail"), new HashMap<>(Map.of("owner", "data-team")));
             assertThat(rest.listNamespaces()).containsExactly(Namespace.of("retail"));
             assertThat(store.database("retail")).isPresent();
+            // the namespace's properties are the database's, set and removed through REST
+            rest.setProperties(
+                    Namespace.of("retail"),
+                    new HashMap<>(Map.of("owner", "sales-team", "comment", "orders and returns")));
+            rest.removeProperties(Namespace.of("retail"), new java.util.HashSet<>(List.of("x")));
+            assertThat(store.database("retail").orElseThrow().properties())
+                    .containsEntry("owner", "sales-team");
+            assertThat(store.database("retail").orElseThrow().description())
+                    .isEqualTo("orders and returns");
+            rest.removeProperties(
+                    Namespace.of("retail"), new java.util.HashSet<>(List.of("owner")));
+            assertThat(rest.loadNamespaceMetadata(Namespace.of("retail")))
+                    .doesNotContainKey("owner")
+                    .containsEntry("comment", "orders and returns");
 
             TableIdentifier id = TableIdentifier.of("retail", "orders");
             Table t =

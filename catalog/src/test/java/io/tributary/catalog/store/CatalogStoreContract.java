@@ -135,6 +135,36 @@ abstract class CatalogStoreContract {
     }
 
     @Test
+    void aDatabaseUpdateKeepsItsNameAndSurvivesAReopen() {
+        store.createDatabase(
+                new io.tributary.catalog.model.CatalogDatabase(
+                        HOSTILE, "before", java.util.Map.of("owner", "a")),
+                false);
+        store.updateDatabase(
+                HOSTILE,
+                d ->
+                        new io.tributary.catalog.model.CatalogDatabase(
+                                d.name(), "after", java.util.Map.of("owner", "b", "tier", "gold")));
+        store.close();
+        store = reopen();
+        var d = store.database(HOSTILE).orElseThrow();
+        assertThat(d.description()).isEqualTo("after");
+        assertThat(d.properties()).containsEntry("owner", "b").containsEntry("tier", "gold");
+        assertThatThrownBy(
+                        () ->
+                                store.updateDatabase(
+                                        HOSTILE,
+                                        x ->
+                                                new io.tributary.catalog.model.CatalogDatabase(
+                                                        "other", null, java.util.Map.of())))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("cannot be renamed");
+        assertThatThrownBy(() -> store.updateDatabase("missing", x -> x))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
     void aSwapWinsOnlyAgainstTheValueItRead() throws Exception {
         store.createDatabase(CatalogDatabase.named("lake"), false);
         CatalogTable v1 = table("lake", "orders", 1).withProperty("pointer", "m1");

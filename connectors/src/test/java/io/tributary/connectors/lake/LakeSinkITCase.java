@@ -376,6 +376,20 @@ class LakeSinkITCase {
     void compactsSmallFilesAndExpiresSnapshotsWhileStreaming() throws Exception {
         FailOnce.armed.set(false);
         java.util.Set<String> operations = new java.util.HashSet<>();
+        java.util.concurrent.atomic.AtomicReference<String> seen =
+                new java.util.concurrent.atomic.AtomicReference<>("nothing read yet");
+        try {
+            compactAndExpire(operations, seen);
+        } finally {
+            // on a timeout too: what the table looked like last
+            System.out.println("compaction test, last seen: " + seen.get());
+        }
+    }
+
+    private void compactAndExpire(
+            java.util.Set<String> operations,
+            java.util.concurrent.atomic.AtomicReference<String> seen)
+            throws Exception {
         stream(
                 "compacted",
                 20_000,
@@ -386,6 +400,13 @@ class LakeSinkITCase {
                     org.apache.iceberg.Table t =
                             catalog.loadTable(TableIdentifier.of("shop", "compacted"));
                     t.snapshots().forEach(s -> operations.add(s.operation()));
+                    seen.set(
+                            "operations "
+                                    + operations
+                                    + ", files per partition "
+                                    + dataFilesPerPartition(t)
+                                    + ", snapshots "
+                                    + sizeOf(t.snapshots()));
                     // five customers, five partitions: at most two files each once compacted
                     return operations.contains("replace")
                             && dataFilesPerPartition(t).values().stream().allMatch(c -> c <= 2)
