@@ -23,6 +23,9 @@ import org.apache.iceberg.flink.maintenance.operator.TableChange;
 final class CommittedChanges extends AbstractStreamOperator<TableChange>
         implements OneInputStreamOperator<Void, TableChange>, BoundedOneInput {
 
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(CommittedChanges.class);
+
     private final TableLoader loader;
     private final long pollMillis;
     private transient Table table;
@@ -53,6 +56,19 @@ final class CommittedChanges extends AbstractStreamOperator<TableChange>
         if (ended) {
             return;
         }
+        try {
+            read(now);
+        } catch (RuntimeException e) {
+            // the catalog or S3 away for a while: the writes go on, the next poll reads on
+            LOG.warn(
+                    "Cannot read the new commits of {} ({}); trying again",
+                    table.name(),
+                    e.toString());
+        }
+        schedule();
+    }
+
+    private void read(long now) {
         table.refresh();
         Snapshot s = table.currentSnapshot();
         Long newest = s == null ? null : s.snapshotId();
@@ -91,7 +107,6 @@ final class CommittedChanges extends AbstractStreamOperator<TableChange>
                                     .build(),
                             now));
         }
-        schedule();
     }
 
     private static long number(String value) {
