@@ -51,6 +51,13 @@ public class TributaryIcebergCatalog extends BaseMetastoreCatalog
     public static final String STORE_USER = "tributary.store.user";
     public static final String STORE_PASSWORD = "tributary.store.password";
 
+    /**
+     * {@code per-call}: the store the catalog opens holds no connection between calls (for loaders
+     * whose users may never close them, as some of Iceberg's Flink operators); otherwise one
+     * connection stays open until {@link #close}.
+     */
+    public static final String STORE_CONNECTION = "tributary.store.connection";
+
     private String name = "tributary";
     private CatalogStore store;
     private boolean ownsStore;
@@ -80,7 +87,12 @@ public class TributaryIcebergCatalog extends BaseMetastoreCatalog
                                 + "': the catalog store's JDBC URL or the embedded store's"
                                 + " folder");
             }
-            store = CatalogStores.open(spec, props.get(STORE_USER), props.get(STORE_PASSWORD));
+            store =
+                    "per-call".equals(props.get(STORE_CONNECTION))
+                            ? CatalogStores.openPerCall(
+                                    spec, props.get(STORE_USER), props.get(STORE_PASSWORD))
+                            : CatalogStores.open(
+                                    spec, props.get(STORE_USER), props.get(STORE_PASSWORD));
             ownsStore = true;
         }
         String w = props.get(CatalogProperties.WAREHOUSE_LOCATION);

@@ -41,12 +41,22 @@ public final class JdbcCatalogStore implements CatalogStore {
     private final String url;
     private final Properties props;
     private final String description;
+    private final boolean holdConnection;
     private Connection connection;
 
     JdbcCatalogStore(String url, Properties props, String description) {
+        this(url, props, description, true);
+    }
+
+    /**
+     * @param holdConnection whether the connection stays open between calls (until {@link #close});
+     *     without it each call connects and disconnects, for owners that may never close the store
+     */
+    JdbcCatalogStore(String url, Properties props, String description, boolean holdConnection) {
         this.url = url;
         this.props = props;
         this.description = description;
+        this.holdConnection = holdConnection;
         synchronized (this) {
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -165,6 +175,10 @@ public final class JdbcCatalogStore implements CatalogStore {
         } catch (SQLException e) {
             throw new CatalogException(
                     "The catalog store (" + description + ") failed: " + e.getMessage(), e);
+        } finally {
+            if (!holdConnection) {
+                close();
+            }
         }
     }
 

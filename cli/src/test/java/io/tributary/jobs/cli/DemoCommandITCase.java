@@ -41,6 +41,14 @@ class DemoCommandITCase {
                         home.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
+        // the demo closed what it opened: nothing of it still runs on its home (an open
+        // embedded store keeps a watchdog rewriting its lock file there)
+        assertThat(
+                        Thread.getAllStackTraces().keySet().stream()
+                                .map(Thread::getName)
+                                .filter(n -> n.contains(home.toString())))
+                .as("threads still working in the demo's home")
+                .isEmpty();
         JsonNode summary = new ObjectMapper().readTree(run.out());
         assertThat(summary.get("ok").asBoolean()).isTrue();
         assertThat(summary.get("rows-in-warehouse").asLong()).isEqualTo(1000);

@@ -28,7 +28,8 @@ class RunProcessKillITCase {
 
     private static final String PIPELINE = "ecommerce-sales-enriched";
 
-    @TempDir Path home;
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    Path home;
 
     @Test
     void killMinus9OfTheRunProcessThenResumeLosesAndDoublesNothing() throws Exception {

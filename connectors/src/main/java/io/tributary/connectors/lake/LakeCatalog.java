@@ -32,9 +32,13 @@ final class LakeCatalog {
     }
 
     static CatalogLoader loader(Map<String, String> properties) {
+        // Iceberg's maintenance operators (and its maintenance builder, at planning) open table
+        // loaders they never close: their catalogs connect to the store per call
+        Map<String, String> props = new LinkedHashMap<>(properties);
+        props.put(TributaryIcebergCatalog.STORE_CONNECTION, "per-call");
         return CatalogLoader.custom(
                 "tributary",
-                properties,
+                props,
                 new org.apache.hadoop.conf.Configuration(),
                 TributaryIcebergCatalog.class.getName());
     }

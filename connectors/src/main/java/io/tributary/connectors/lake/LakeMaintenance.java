@@ -5,16 +5,10 @@ import io.tributary.catalog.store.CatalogStores;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.configuration.ReadableConfig;
@@ -22,7 +16,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.flink.maintenance.api.ExpireSnapshots;
-import org.apache.iceberg.flink.maintenance.api.JdbcLockFactory;
 import org.apache.iceberg.flink.maintenance.api.RewriteDataFiles;
 import org.apache.iceberg.flink.maintenance.api.TableMaintenance;
 import org.apache.iceberg.flink.maintenance.operator.TableChange;
@@ -42,8 +35,8 @@ import org.apache.iceberg.flink.maintenance.operator.TableChange;
  *                                                       └─► expire snapshots ─► delete files
  * </pre>
  *
- * The lock keeps two runs on one table apart: a row of {@code flink_maintenance_lock} in the
- * catalog store, so it holds wherever the job's task managers run.
+ * The lock keeps two runs on one table apart: a row of {@code tributary_maintenance_lock} in the
+ * catalog store, so it holds wherever the job's task managers run ({@link StoreLock}).
  */
 record LakeMaintenance(Duration interval, Duration maxSnapshotAge, int retainLast)
         implements Serializable {
@@ -122,42 +115,25 @@ record LakeMaintenance(Duration interval, Duration maxSnapshotAge, int retainLas
 
     /**
      * The maintenance lock of table {@code id}: a row in the catalog store, in a table made here,
-     * once, before the job runs (Iceberg's own check for it misses H2's upper-case name, and its
-     * operators would race to create it).
+     * once, before the job runs. Its id is the table's, so two jobs on one table wait for each
+     * other's runs.
      */
-    private static JdbcLockFactory lock(Map<String, String> catalogProperties, TableIdentifier id) {
-        Map<String, String> props = new HashMap<>();
-        String user = catalogProperties.get(TributaryIcebergCatalog.STORE_USER);
-        if (user != null) {
-            props.put("jdbc.user", user);
-        }
-        String password = catalogProperties.get(TributaryIcebergCatalog.STORE_PASSWORD);
-        if (password != null) {
-            props.put("jdbc.password", password);
-        }
+    private StoreLock lock(Map<String, String> catalogProperties, TableIdentifier id) {
         String url = CatalogStores.jdbcUrl(catalogProperties.get(TributaryIcebergCatalog.STORE));
-        Properties driver = new Properties();
-        if (user != null) {
-            driver.setProperty("user", user);
-        }
-        if (password != null) {
-            driver.setProperty("password", password);
-        }
-        try (Connection c = DriverManager.getConnection(url, driver);
-                Statement st = c.createStatement()) {
-            st.execute(
-                    "CREATE TABLE IF NOT EXISTS flink_maintenance_lock (LOCK_TYPE CHAR(1) NOT NULL,"
-                            + " LOCK_ID VARCHAR(100) NOT NULL, INSTANCE_ID CHAR(36) NOT NULL,"
-                            + " PRIMARY KEY (LOCK_TYPE, LOCK_ID))");
-        } catch (SQLException e) {
-            throw new IllegalStateException(
-                    "Cannot make the lake's maintenance lock table in the catalog store: "
-                            + e.getMessage(),
-                    e);
-        }
-        // the id is the table's: two jobs on one table wait for each other's runs
         String lockId = "lake-" + Integer.toHexString(id.toString().hashCode()) + "-" + id;
-        return new JdbcLockFactory(
-                url, lockId.length() > 90 ? lockId.substring(0, 90) : lockId, props);
+        // a run that takes longer than this is taken for dead (see StoreLock)
+        Duration staleAfter = Duration.ofHours(1);
+        if (interval.multipliedBy(3).compareTo(staleAfter) > 0) {
+            staleAfter = interval.multipliedBy(3);
+        }
+        StoreLock lock =
+                new StoreLock(
+                        url,
+                        catalogProperties.get(TributaryIcebergCatalog.STORE_USER),
+                        catalogProperties.get(TributaryIcebergCatalog.STORE_PASSWORD),
+                        lockId.length() > 190 ? lockId.substring(0, 190) : lockId,
+                        staleAfter);
+        lock.prepare();
+        return lock;
     }
 }

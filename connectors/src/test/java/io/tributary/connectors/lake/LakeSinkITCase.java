@@ -466,6 +466,21 @@ class LakeSinkITCase {
         }
         // read after the last rewrite: still one row per key, the last version
         assertThat(rows("shop", "latest", "id", "version")).isEqualTo(expected);
+        // the job's writers, committer and maintenance closed what they opened: the store has
+        // this test's connection and the one counting
+        assertThat(storeSessions()).as("connections to the catalog store").isEqualTo(2);
+    }
+
+    /** Connections open to the embedded store in {@code home}, the one counting included. */
+    private int storeSessions() throws java.sql.SQLException {
+        try (java.sql.Connection c =
+                        java.sql.DriverManager.getConnection(CatalogStores.embeddedUrl(home));
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs =
+                        st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private static int sizeOf(Iterable<?> items) {
