@@ -26,6 +26,57 @@ final class IcebergColumns {
         return out;
     }
 
+    /**
+     * Catalog columns as an Iceberg schema, every field optional (files crawled later may hold
+     * nulls a sample did not); ids are placeholders that Iceberg reassigns on create or union.
+     */
+    static Schema schema(List<Column> columns) {
+        int[] ids = {0};
+        List<Types.NestedField> fields = new ArrayList<>();
+        for (Column c : columns) {
+            int id = ++ids[0];
+            fields.add(
+                    Types.NestedField.optional(
+                            id, c.name(), icebergType(c.type(), ids), c.comment()));
+        }
+        return new Schema(fields);
+    }
+
+    private static Type icebergType(DataType t, int[] ids) {
+        if (t instanceof DataType.Primitive p) {
+            return switch (p.kind()) {
+                case BOOLEAN -> Types.BooleanType.get();
+                case INT -> Types.IntegerType.get();
+                case BIGINT -> Types.LongType.get();
+                case DOUBLE -> Types.DoubleType.get();
+                case DATE -> Types.DateType.get();
+                case TIMESTAMP -> Types.TimestampType.withoutZone();
+                case BINARY -> Types.BinaryType.get();
+                case NULL, STRING -> Types.StringType.get();
+            };
+        }
+        if (t instanceof DataType.Decimal d) {
+            return Types.DecimalType.of(d.precision(), d.scale());
+        }
+        if (t instanceof DataType.ArrayOf a) {
+            int id = ++ids[0];
+            return Types.ListType.ofOptional(id, icebergType(a.element(), ids));
+        }
+        if (t instanceof DataType.MapOf m) {
+            int key = ++ids[0];
+            int value = ++ids[0];
+            return Types.MapType.ofOptional(
+                    key, value, icebergType(m.key(), ids), icebergType(m.value(), ids));
+        }
+        DataType.Struct s = (DataType.Struct) t;
+        List<Types.NestedField> fields = new ArrayList<>();
+        for (DataType.Field f : s.fields()) {
+            int id = ++ids[0];
+            fields.add(Types.NestedField.optional(id, f.name(), icebergType(f.type(), ids)));
+        }
+        return Types.StructType.of(fields);
+    }
+
     static DataType type(Type t, boolean nullable) {
         return switch (t.typeId()) {
             case BOOLEAN -> new DataType.Primitive(Kind.BOOLEAN, nullable);

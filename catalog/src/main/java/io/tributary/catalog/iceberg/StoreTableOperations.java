@@ -118,6 +118,10 @@ final class StoreTableOperations extends BaseMetastoreTableOperations {
         props.put(FORMAT_VERSION, Integer.toString(metadata.formatVersion()));
         props.put(PARTITION_SPEC, metadata.spec().toString().replaceAll("\\s+", " ").trim());
         props.put(SNAPSHOTS, Integer.toString(metadata.snapshots().size()));
+        String from = metadata.properties().get(IcebergTwins.REGISTERED_FROM);
+        if (from != null) {
+            props.put(IcebergTwins.REGISTERED_FROM, from);
+        }
         Snapshot current = metadata.currentSnapshot();
         if (current != null) {
             props.put(SNAPSHOT_ID, Long.toString(current.snapshotId()));

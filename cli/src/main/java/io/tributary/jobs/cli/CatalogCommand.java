@@ -37,6 +37,7 @@ import picocli.CommandLine.Parameters;
             CatalogCommand.Versions.class,
             CatalogCommand.Partitions.class,
             SnapshotsCommand.class,
+            RegisterIcebergCommand.class,
             CatalogServeCommand.class
         })
 final class CatalogCommand implements Runnable {

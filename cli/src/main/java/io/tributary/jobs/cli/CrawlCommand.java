@@ -1,6 +1,7 @@
 package io.tributary.jobs.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.catalog.CatalogService;
 import io.tributary.catalog.crawler.CatalogCrawler;
@@ -9,8 +10,10 @@ import io.tributary.catalog.crawler.CrawlReport;
 import io.tributary.catalog.crawler.Crawler;
 import io.tributary.catalog.crawler.CrawlerOptions;
 import io.tributary.catalog.crawler.JdbcCrawler;
+import io.tributary.catalog.iceberg.IcebergTwins;
 import io.tributary.objectstore.ObjectStore;
 import io.tributary.objectstore.ObjectStores;
+import io.tributary.objectstore.S3Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,6 +153,7 @@ final class CrawlCommand implements Callable<Integer> {
         Progress progress = new Progress(err);
         AtomicInteger passes = new AtomicInteger();
         ObjectStore store = null;
+        S3Settings settings = null;
         try (CatalogService catalog = access.open(dir, err)) {
             CatalogCrawler crawler;
             if (location.startsWith("jdbc:")) {
@@ -165,12 +169,15 @@ final class CrawlCommand implements Callable<Integer> {
                                 options,
                                 progress);
             } else {
-                store = ObjectStores.open(location, s3.settings(location, dir, err));
+                settings = s3.settings(location, dir, err);
+                store = ObjectStores.open(location, settings);
                 crawler = new Crawler(catalog, store, options, progress);
             }
+            S3Settings files = settings;
+            boolean objects = store != null;
             if (!watch) {
                 CrawlReport r = crawler.crawl();
-                print(out, r);
+                print(out, r, objects ? syncIceberg(catalog, files, err) : List.of());
                 return r.refused().isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
             }
             err.println(
@@ -182,10 +189,14 @@ final class CrawlCommand implements Callable<Integer> {
             crawler.watch(
                     interval,
                     r -> {
+                        // the Iceberg tables registered over this location follow each pass
+                        List<IcebergTwins.SyncReport> synced =
+                                objects ? syncIceberg(catalog, files, err) : List.of();
                         if (passes.incrementAndGet() == 1
                                 || r.changedCatalog()
-                                || !r.refused().isEmpty()) {
-                            print(out, r);
+                                || !r.refused().isEmpty()
+                                || synced.stream().anyMatch(IcebergTwins.SyncReport::changed)) {
+                            print(out, r, synced);
                         }
                     },
                     () -> maxPasses > 0 && passes.get() >= maxPasses);
@@ -197,9 +208,31 @@ final class CrawlCommand implements Callable<Integer> {
         }
     }
 
-    private void print(PrintWriter out, CrawlReport r) {
+    /**
+     * Commits the new files of the crawled tables registered as Iceberg tables; a failure is
+     * reported and retried with the next pass, the crawl's own work stands.
+     */
+    private List<IcebergTwins.SyncReport> syncIceberg(
+            CatalogService catalog, S3Settings files, PrintWriter err) {
+        try {
+            return RegisterIcebergCommand.syncAfterCrawl(catalog, database, files);
+        } catch (RuntimeException e) {
+            err.println(
+                    "crawl: updating the Iceberg tables registered over it failed: "
+                            + Errors.describe(e));
+            err.flush();
+            return List.of();
+        }
+    }
+
+    private void print(PrintWriter out, CrawlReport r, List<IcebergTwins.SyncReport> synced) {
         if (json) {
-            out.println(toJson(r));
+            ObjectNode n = toJson(r);
+            if (!synced.isEmpty()) {
+                ArrayNode a = n.putArray("iceberg");
+                synced.forEach(s -> a.add(RegisterIcebergCommand.toJson(s)));
+            }
+            out.println(n);
         } else {
             out.println("crawl " + r.location() + " -> " + r.database() + ": " + r.summary());
             for (String t : r.tablesCreated()) {
@@ -221,6 +254,11 @@ final class CrawlCommand implements Callable<Integer> {
                     .forEach(s -> out.println("  skipped " + s.file() + ": " + s.reason()));
             if (r.skippedTotal() > 10) {
                 out.println("  ... and " + (r.skippedTotal() - 10) + " more skipped (see --json)");
+            }
+            for (IcebergTwins.SyncReport s : synced) {
+                if (s.changed()) {
+                    out.println("  iceberg " + s.summary());
+                }
             }
         }
         out.flush();

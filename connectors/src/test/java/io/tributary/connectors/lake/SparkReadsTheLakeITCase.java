@@ -63,7 +63,7 @@ class SparkReadsTheLakeITCase {
     }
 
     /** Spark's output rows: what {@code SparkQueries} printed after {@code ROW}. */
-    private static List<String> spark(String uri, Path log, String... args)
+    static List<String> spark(String uri, Path log, String... args)
             throws IOException, InterruptedException {
         Path classpath =
                 io.tributary.embedded.SparkClient.classpath(

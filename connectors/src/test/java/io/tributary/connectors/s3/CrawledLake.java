@@ -20,30 +20,30 @@ import org.apache.flink.table.api.TableEnvironment;
  * A catalog under {@code home} that crawls the shared S3 server (or local folders), and Flink SQL
  * (batch) with it registered as {@code lake}: the fixture of the tests that crawl, then query.
  */
-final class CrawledLake {
+public final class CrawledLake {
 
     private final Path home;
 
-    CrawledLake(Path home) {
+    public CrawledLake(Path home) {
         this.home = home;
     }
 
     /** The shared embedded S3 server, as the crawler reaches it. */
-    static S3Settings s3() {
+    public static S3Settings s3() {
         S3Service s3 = SharedServices.s3();
         return new S3Settings(
                 s3.endpoint(), S3Service.REGION, true, S3Service.ACCESS_KEY, S3Service.SECRET_KEY);
     }
 
     /** The catalog kept under {@code home} (store and registry). */
-    CatalogService catalog() {
+    public CatalogService catalog() {
         SchemaRegistry registry = SchemaRegistry.open(home.resolve("registry"));
         CatalogStore store = CatalogStores.embedded(home.resolve("catalog"));
         return new CatalogService(store, registry, store, registry);
     }
 
     /** Crawls {@code location} (s3:// or file://) into the catalog. */
-    CrawlReport crawl(String location, CrawlerOptions options) throws Exception {
+    public CrawlReport crawl(String location, CrawlerOptions options) throws Exception {
         try (CatalogService catalog = catalog();
                 ObjectStore objects = ObjectStores.open(location, s3())) {
             return new Crawler(catalog, objects, options, null).crawl();
