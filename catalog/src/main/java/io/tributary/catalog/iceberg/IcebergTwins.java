@@ -187,6 +187,7 @@ public final class IcebergTwins {
         Schema wanted = IcebergColumns.schema(all);
         Table table;
         List<String> columnsAdded = new ArrayList<>();
+        String skippedSchema = null;
         if (create) {
             PartitionSpec.Builder spec = PartitionSpec.builderFor(wanted);
             crawled.partitionKeys().forEach(k -> spec.identity(k.name()));
@@ -202,16 +203,28 @@ public final class IcebergTwins {
             updateNameMapping(table);
         } else {
             table = iceberg.loadTable(id);
-            Set<String> before = new HashSet<>();
-            table.schema().columns().forEach(f -> before.add(f.name()));
-            for (Column c : all) {
-                if (!before.contains(c.name())) {
-                    columnsAdded.add(c.name());
+            boolean widened = false;
+            for (org.apache.iceberg.types.Types.NestedField f : wanted.columns()) {
+                org.apache.iceberg.types.Types.NestedField have =
+                        table.schema().findField(f.name());
+                if (have == null) {
+                    columnsAdded.add(f.name());
+                } else if (have.type().isPrimitiveType()
+                        && f.type().isPrimitiveType()
+                        && !have.type().equals(f.type())) {
+                    widened = true;
                 }
             }
-            if (!columnsAdded.isEmpty()) {
-                table.updateSchema().unionByNameWith(wanted).commit();
-                updateNameMapping(table);
+            if (!columnsAdded.isEmpty() || widened) {
+                try {
+                    table.updateSchema().unionByNameWith(wanted).commit();
+                    updateNameMapping(table);
+                } catch (IllegalArgumentException
+                        | org.apache.iceberg.exceptions.ValidationException e) {
+                    // a change Iceberg cannot make (say string to int): the files still follow
+                    skippedSchema = "schema not updated: " + e.getMessage();
+                    columnsAdded.clear();
+                }
             }
         }
         NameMapping mapping =
@@ -250,6 +263,9 @@ public final class IcebergTwins {
         MetricsConfig metrics = MetricsConfig.forTable(table);
         List<DataFile> added = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        if (skippedSchema != null) {
+            skipped.add(skippedSchema);
+        }
         Set<String> present = new HashSet<>();
         long recordsAdded = 0;
         for (ObjectInfo o : listed) {
