@@ -1,5 +1,6 @@
 package io.tributary.jobs.translator;
 
+import io.tributary.catalog.Quarantines;
 import io.tributary.jobs.Causes;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
@@ -125,9 +126,33 @@ public final class PipelineTranslator {
             inserts++;
             String table = sink(env, s);
             String insert = "INSERT INTO " + Sql.id(table) + " SELECT * FROM " + Sql.id(s.from());
+            String quarantine = null;
+            if (!s.keys().isEmpty() && !"fail".equals(pipeline.settings().badRecords())) {
+                // a row without a key cannot be written by key: it goes to the quarantine with
+                // its reason, where the planner's not-null check would fail the job on it
+                String keyed =
+                        s.keys().stream()
+                                .map(k -> Sql.id(k) + " IS NOT NULL")
+                                .collect(Collectors.joining(" AND "));
+                insert += " WHERE " + keyed;
+                quarantine =
+                        "INSERT INTO "
+                                + Sql.id(quarantineSink(env, s))
+                                + " SELECT * FROM "
+                                + Sql.id(s.from())
+                                + " WHERE NOT ("
+                                + keyed
+                                + ")";
+            }
             plan.add(insert + ";");
+            if (quarantine != null) {
+                plan.add(quarantine + ";");
+            }
             try {
                 set.addInsertSql(insert);
+                if (quarantine != null) {
+                    set.addInsertSql(quarantine);
+                }
             } catch (RuntimeException e) {
                 throw new PipelineException(
                         s.at(),
@@ -346,6 +371,53 @@ public final class PipelineTranslator {
         return q;
     }
 
+    /**
+     * Where {@code tributary quarantine list <pipeline>.<sink>} finds the rows sink {@code s}
+     * cannot take: {@code $TRIBUTARY_HOME/quarantine/<pipeline>/<sink>/}.
+     */
+    public static String sinkQuarantine(Path home, String pipeline, String sink) {
+        return Quarantines.forTable(home.resolve("quarantine").toUri().toString(), pipeline, sink);
+    }
+
+    /** The quarantine table of sink {@code s}: its columns, all nullable. */
+    private String quarantineSink(TableEnvironment env, SinkDef s) {
+        ResolvedSchema schema = env.from(Sql.id(s.from())).getResolvedSchema();
+        List<String> parts = nullableColumns(schema);
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("connector", "tributary-quarantine");
+        options.put("path", sinkQuarantine(home, pipeline.name(), s.name()));
+        options.put("sink", s.name() + " of pipeline " + pipeline.name());
+        options.put("keys", String.join(";", s.keys()));
+        String table = "quarantine_" + s.name();
+        String ddl =
+                "CREATE TEMPORARY TABLE "
+                        + Sql.id(table)
+                        + " (\n"
+                        + String.join(",\n", parts)
+                        + "\n) "
+                        + Sql.with(options);
+        execute(env, ddl, options, s.at(), 0);
+        return table;
+    }
+
+    /** The physical columns of {@code schema} as DDL lines, every one nullable. */
+    private static List<String> nullableColumns(ResolvedSchema schema) {
+        List<String> parts = new ArrayList<>();
+        for (Column c : schema.getColumns()) {
+            if (c.isPhysical()) {
+                parts.add(
+                        "  "
+                                + Sql.id(c.getName())
+                                + " "
+                                + c.getDataType()
+                                        .getLogicalType()
+                                        .copy(true)
+                                        .asSerializableString());
+            }
+        }
+        return parts;
+    }
+
     private String sink(TableEnvironment env, SinkDef s) {
         ResolvedSchema schema;
         try {
@@ -372,19 +444,7 @@ public final class PipelineTranslator {
             }
         }
         String table = "sink_" + s.name();
-        List<String> parts = new ArrayList<>();
-        for (Column c : schema.getColumns()) {
-            if (c.isPhysical()) {
-                parts.add(
-                        "  "
-                                + Sql.id(c.getName())
-                                + " "
-                                + c.getDataType()
-                                        .getLogicalType()
-                                        .copy(true)
-                                        .asSerializableString());
-            }
-        }
+        List<String> parts = nullableColumns(schema);
         if (!s.keys().isEmpty()) {
             parts.add(
                     "  PRIMARY KEY ("

@@ -103,6 +103,77 @@ class LakePipelineTest {
     }
 
     @Test
+    void rowsWithoutAKeyGoToTheQuarantineWithTheirReasonAndTheOthersLand() throws Exception {
+        Values.source(
+                "lake-orders",
+                List.of(
+                        Row.of(1L, "Ada"),
+                        Row.of(null, "Grace"),
+                        Row.of(2L, "Linus"),
+                        Row.of(null, "Barbara")));
+        String warehouse = home.resolve("lake").toUri().toString();
+        String yaml =
+                """
+                version: 1
+                name: orders-to-lake
+                settings:
+                  parallelism: 1
+                sources:
+                  - name: orders
+                    type: values
+                    id: lake-orders
+                    columns: {order_id: BIGINT, customer: STRING}
+                sinks:
+                  - name: lake
+                    type: lake
+                    from: orders
+                    table: shop.orders
+                    keys: [order_id]
+                    warehouse: %s
+                """
+                        .formatted(warehouse);
+        TableEnvironment env =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance().inStreamingMode().build());
+        PipelineTranslator translator = new PipelineTranslator(parse(yaml), home);
+        translator.translate(env).execute().await();
+        assertThat(String.join("\n", translator.plan()))
+                .contains("WHERE `order_id` IS NOT NULL")
+                .contains("'connector' = 'tributary-quarantine'");
+
+        try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"));
+                TributaryIcebergCatalog catalog = new TributaryIcebergCatalog(store)) {
+            catalog.initialize("t", Map.of("warehouse", warehouse));
+            Table t = catalog.loadTable(TableIdentifier.of("shop", "orders"));
+            List<String> rows = new ArrayList<>();
+            try (CloseableIterable<Record> records = IcebergGenerics.read(t).build()) {
+                records.forEach(
+                        r -> rows.add(r.getField("order_id") + "|" + r.getField("customer")));
+            }
+            assertThat(rows).containsExactlyInAnyOrder("1|Ada", "2|Linus");
+        }
+        Path quarantine =
+                Path.of(
+                        java.net.URI.create(
+                                PipelineTranslator.sinkQuarantine(home, "orders-to-lake", "lake")));
+        List<String> entries = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(quarantine)) {
+            for (Path f : files.sorted().toList()) {
+                entries.add(java.nio.file.Files.readString(f));
+            }
+        }
+        assertThat(entries)
+                .hasSize(2)
+                .allSatisfy(
+                        e ->
+                                assertThat(e)
+                                        .contains("key column order_id null")
+                                        .contains(
+                                                "\"file\":\"sink lake of pipeline orders-to-lake\""));
+        assertThat(String.join("\n", entries)).contains("Grace").contains("Barbara");
+    }
+
+    @Test
     void aMalformedPartitionIsAnErrorAtItsLineAndAMissingColumnOneBeforeTheJobRuns() {
         String malformed =
                 PIPELINE.formatted("s3://lake/w").replace("bucket(4, id)", "bucket 4 id");

@@ -1,0 +1,149 @@
+package io.tributary.connectors.quarantine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.objectstore.ObjectStore;
+import io.tributary.objectstore.ObjectStores;
+import io.tributary.objectstore.S3Settings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.sink.RichSinkFunction;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.sink.SinkFunctionProvider;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
+
+/**
+ * Writes each row it receives as one quarantine entry: the sink it was meant for, why it could not
+ * go there, the row's values by column and its change kind. An entry's name is a hash of its
+ * content, so a row met again after a restart replaces its entry instead of doubling it.
+ */
+final class QuarantineSink implements DynamicTableSink {
+
+    private final String path;
+    private final String sink;
+    private final List<String> keys;
+    private final S3Settings s3;
+    private final RowType type;
+
+    QuarantineSink(String path, String sink, List<String> keys, S3Settings s3, RowType type) {
+        this.path = path;
+        this.sink = sink;
+        this.keys = List.copyOf(keys);
+        this.s3 = s3;
+        this.type = type;
+    }
+
+    @Override
+    public ChangelogMode getChangelogMode(ChangelogMode requested) {
+        return ChangelogMode.all();
+    }
+
+    @Override
+    public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
+        return SinkFunctionProvider.of(new Writer(path, sink, keys, s3, type), 1);
+    }
+
+    @Override
+    public DynamicTableSink copy() {
+        return new QuarantineSink(path, sink, keys, s3, type);
+    }
+
+    @Override
+    public String asSummaryString() {
+        return "Quarantine of " + sink;
+    }
+
+    /** The entries' writer. */
+    static final class Writer extends RichSinkFunction<RowData> {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        private final String path;
+        private final String sink;
+        private final List<String> keys;
+        private final S3Settings s3;
+        private final RowType type;
+        private transient ObjectStore store;
+        private transient List<RowData.FieldGetter> getters;
+        private transient Counter quarantined;
+
+        Writer(String path, String sink, List<String> keys, S3Settings s3, RowType type) {
+            this.path = path.endsWith("/") ? path : path + "/";
+            this.sink = sink;
+            this.keys = keys;
+            this.s3 = s3;
+            this.type = type;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            store = ObjectStores.open(path, path.startsWith("s3") ? s3 : null);
+            getters = new ArrayList<>();
+            for (int i = 0; i < type.getFieldCount(); i++) {
+                getters.add(RowData.createFieldGetter(type.getTypeAt(i), i));
+            }
+            quarantined = getRuntimeContext().getMetricGroup().counter("quarantinedRecords");
+        }
+
+        @Override
+        public void invoke(RowData row, Context context) throws Exception {
+            ObjectNode values = JSON.createObjectNode();
+            List<String> nullKeys = new ArrayList<>();
+            for (int i = 0; i < getters.size(); i++) {
+                String name = type.getFieldNames().get(i);
+                Object v = getters.get(i).getFieldOrNull(row);
+                if (v == null) {
+                    values.putNull(name);
+                    if (keys.contains(name)) {
+                        nullKeys.add(name);
+                    }
+                } else {
+                    values.put(name, v.toString());
+                }
+            }
+            String raw = JSON.writeValueAsString(values);
+            ObjectNode n = JSON.createObjectNode();
+            n.put("file", "sink " + sink);
+            n.put("line", 0);
+            n.put("offset", 0);
+            n.put("kind", nullKeys.isEmpty() ? "rejected" : "null_key");
+            n.put(
+                    "reason",
+                    nullKeys.isEmpty()
+                            ? "the sink cannot take this row"
+                            : "key column"
+                                    + (nullKeys.size() > 1 ? "s " : " ")
+                                    + String.join(", ", nullKeys)
+                                    + " null: the sink writes by key "
+                                    + keys
+                                    + " and cannot take a row without one");
+            n.put("change", row.getRowKind().shortString());
+            n.put("raw", raw);
+            n.put("rawBytes", raw.getBytes(StandardCharsets.UTF_8).length);
+            n.put("truncated", false);
+            n.put("at", Instant.now().toString());
+            byte[] id =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(
+                                    (row.getRowKind().shortString() + raw)
+                                            .getBytes(StandardCharsets.UTF_8));
+            store.write(HexFormat.of().formatHex(id, 0, 12) + ".json", JSON.writeValueAsBytes(n));
+            quarantined.inc();
+        }
+
+        @Override
+        public void close() {
+            if (store != null) {
+                store.close();
+            }
+        }
+    }
+}
