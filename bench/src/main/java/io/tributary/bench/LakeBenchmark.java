@@ -166,17 +166,23 @@ final class LakeBenchmark {
                 for (int r = 0; r < rounds; r++) {
                     // alternating order: no contender always warms the JVM for the next
                     List<Run> round = new ArrayList<>();
-                    round.add(lake.limit(rows));
-                    round.add(lake.lakeSink(rows));
-                    round.add(lake.filesystemParquet(rows));
+                    round.add(progress(r, lake.limit(rows)));
+                    round.add(progress(r, lake.lakeSink(rows)));
+                    round.add(progress(r, lake.filesystemParquet(rows)));
                     if (r % 2 == 1) {
                         java.util.Collections.reverse(round);
                     }
                     all.addAll(round);
                 }
                 Stream without = lake.stream("without", streamSeconds, rate, null, quick);
+                System.out.printf(
+                        "  streaming without compaction: %,d rows, %d snapshots%n",
+                        without.rows(), without.snapshots());
                 Stream with =
                         lake.stream("with", streamSeconds, rate, quick ? "5 s" : "1 min", quick);
+                System.out.printf(
+                        "  streaming with compaction: %,d rows, %d snapshots%n",
+                        with.rows(), with.snapshots());
                 String table = table(rows, rounds, all, List.of(without, with));
                 System.out.println();
                 System.out.println(table);
@@ -194,6 +200,20 @@ final class LakeBenchmark {
         } finally {
             Bench.deleteTree(work);
         }
+    }
+
+    /** Prints a contender's figures as soon as it is done, so a long run shows where it is. */
+    private static Run progress(int round, Run run) {
+        System.out.printf(
+                "  round %d, %s: %,d rows in %.1f s (%,.0f rows/s)%s%n",
+                round + 1,
+                run.contender(),
+                run.rows(),
+                run.seconds(),
+                run.rowsPerSecond(),
+                run.verified() ? "" : " NOT VERIFIED");
+        System.out.flush();
+        return run;
     }
 
     void close() {

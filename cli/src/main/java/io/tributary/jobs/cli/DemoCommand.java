@@ -263,10 +263,17 @@ final class DemoCommand implements Callable<Integer> {
         }
         // the lake table, read back through the REST catalog: the same rows, the rename applied
         double lakeFrom = elapsed();
+        long[] scanned = {Long.MIN_VALUE};
         boolean lakeLoaded =
                 renamed
                         && until(
                                 () -> {
+                                    // a table is read again only once a new commit is there
+                                    long snapshot = DemoPipeline.lakeSnapshot(lakeClient);
+                                    if (snapshot == scanned[0]) {
+                                        return false;
+                                    }
+                                    scanned[0] = snapshot;
                                     LakeCounts l = DemoPipeline.lakeCounts(lakeClient, customers);
                                     return l != null
                                             && l.rows() == sales.size()

@@ -257,6 +257,15 @@ public final class DemoPipeline {
      * What the lake table holds as an engine reads it through {@code catalog} (the REST endpoint):
      * its snapshots, and its rows with deletes applied; null until the table exists.
      */
+    /** The lake table's current snapshot id; -1 before its first commit or its creation. */
+    public static long lakeSnapshot(Catalog catalog) {
+        if (!catalog.tableExists(LAKE_TABLE)) {
+            return -1;
+        }
+        Snapshot current = catalog.loadTable(LAKE_TABLE).currentSnapshot();
+        return current == null ? -1 : current.snapshotId();
+    }
+
     public static LakeCounts lakeCounts(Catalog catalog, Map<Integer, DemoData.Customer> customers)
             throws IOException {
         if (!catalog.tableExists(LAKE_TABLE)) {

@@ -1,7 +1,5 @@
 package io.tributary.jobs.runs;
 
-import static org.awaitility.Awaitility.await;
-
 import io.tributary.embedded.SharedServices;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
@@ -220,31 +218,58 @@ public final class ReferenceFixture {
         awaitEqualsReference("the warehouse", this::warehouse, diagnostics);
     }
 
+    /** How long a table may go without changing before a wait on it gives up. */
+    private static final Duration STALL = Duration.ofMinutes(2);
+
+    /**
+     * Waits while the table keeps changing (the job is making progress, however slowly the machine
+     * runs it) until it is the reference; gives up once it has not changed for {@link #STALL}.
+     */
     private void awaitEqualsReference(
             String what,
             java.util.concurrent.Callable<List<String>> read,
             Supplier<String> diagnostics) {
         TreeSet<String> expected = reference();
         List<String> last = new ArrayList<>();
-        try {
-            await().atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(
-                            () -> {
-                                List<String> rows = read.call();
-                                last.clear();
-                                last.addAll(rows);
-                                return rows.size() == expected.size()
-                                        && new TreeSet<>(rows).equals(expected);
-                            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError(
-                    what
-                            + " is not the reference after 2 minutes: "
-                            + difference(expected, last)
-                            + "\n"
-                            + diagnostics.get(),
-                    e);
+        long lastChange = System.nanoTime();
+        Exception lastError = null;
+        while (true) {
+            try {
+                List<String> rows = new ArrayList<>(read.call());
+                rows.sort(null);
+                lastError = null;
+                if (!rows.equals(last)) {
+                    last.clear();
+                    last.addAll(rows);
+                    lastChange = System.nanoTime();
+                }
+                if (rows.size() == expected.size() && new TreeSet<>(rows).equals(expected)) {
+                    return;
+                }
+            } catch (Exception e) {
+                lastError = e; // the table not readable yet, or the store busy: read again
+            }
+            if (System.nanoTime() - lastChange > STALL.toNanos()) {
+                AssertionError failure =
+                        new AssertionError(
+                                what
+                                        + " is not the reference and has not changed for "
+                                        + STALL.toSeconds()
+                                        + " s: "
+                                        + difference(expected, last)
+                                        + "\n"
+                                        + diagnostics.get());
+                if (lastError != null) {
+                    failure.addSuppressed(lastError);
+                }
+                throw failure;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
         }
     }
 

@@ -48,7 +48,8 @@ final class QuarantineSink implements DynamicTableSink {
 
     @Override
     public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
-        return SinkFunctionProvider.of(new Writer(path, sink, keys, s3, type), 1);
+        // the job's parallelism: entries are named by their content, so any writer may write any
+        return SinkFunctionProvider.of(new Writer(path, sink, keys, s3, type));
     }
 
     @Override
