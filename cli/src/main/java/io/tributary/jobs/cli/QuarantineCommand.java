@@ -160,6 +160,17 @@ final class QuarantineCommand implements Runnable {
                 int kept = 0;
                 for (Object[] e : entries(q)) {
                     JsonNode n = (JsonNode) e[1];
+                    if (n.path("file").asText().startsWith("sink ")) {
+                        err.println(
+                                "tributary: "
+                                        + location
+                                        + " holds rows a sink set aside ("
+                                        + n.path("file").asText()
+                                        + "), not records of a source: there is no file to replay"
+                                        + " them into. Fix the rows upstream (they need their key);"
+                                        + " the entries stay for the record.");
+                        return ExitCodes.FAILURE;
+                    }
                     if (n.path("truncated").asBoolean()) {
                         kept++;
                         continue;

@@ -162,7 +162,10 @@ class RunCommandITCase {
         try (S3Client s3 = SharedServices.s3().client()) {
             s3.putObject(
                     b -> b.bucket("run-local").key("orders/a.json"),
-                    RequestBody.fromString(DemoData.toJsonLines(DemoData.salesFile(0, 300))));
+                    RequestBody.fromString(
+                            DemoData.toJsonLines(DemoData.salesFile(0, 300))
+                                    // an order without its id: the keyed sink cannot take it
+                                    + "{\"quantity\":5,\"unit_price\":2.50,\"product\":\"mug\"}\n"));
         }
         SharedServices.postgres().createDatabase("run_local");
         Path file = home.resolve("orders.yaml");
@@ -223,6 +226,25 @@ class RunCommandITCase {
             assertThat(rs.getLong(1)).isEqualTo(expected);
             assertThat(rs.getLong(2)).isEqualTo(expected);
         }
+        // set aside with its reason, where the quarantine command finds it; not replayable
+        CliRun quarantined =
+                CliRun.of(
+                        "quarantine",
+                        "list",
+                        "local-orders.out",
+                        "--json",
+                        "--home",
+                        home.toString());
+        assertThat(quarantined.exitCode()).as(quarantined.err()).isZero();
+        JsonNode entries = JSON.readTree(quarantined.out());
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).get("reason").asText()).contains("key column id null");
+        assertThat(entries.get(0).get("raw").asText()).contains("\"total\":\"12.50\"");
+        CliRun replay =
+                CliRun.of("quarantine", "replay", "local-orders.out", "--home", home.toString());
+        assertThat(replay.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(replay.err()).contains("rows a sink set aside");
+
         JsonNode list =
                 JSON.readTree(CliRun.of("jobs", "list", "--json", "--home", home.toString()).out());
         assertThat(list).hasSize(1);
@@ -240,7 +262,10 @@ class RunCommandITCase {
         try (S3Client s3 = SharedServices.s3().client()) {
             s3.putObject(
                     b -> b.bucket("run-count").key("orders/a.json"),
-                    RequestBody.fromString(DemoData.toJsonLines(DemoData.salesFile(0, 300))));
+                    RequestBody.fromString(
+                            DemoData.toJsonLines(DemoData.salesFile(0, 300))
+                                    // an order without its id: the keyed sink cannot take it
+                                    + "{\"quantity\":5,\"unit_price\":2.50,\"product\":\"mug\"}\n"));
         }
         SharedServices.postgres().createDatabase("run_count");
         Path file = home.resolve("count.yaml");
@@ -307,6 +332,25 @@ class RunCommandITCase {
     }
 
     private long lastCheckpoint() throws Exception {
+        // set aside with its reason, where the quarantine command finds it; not replayable
+        CliRun quarantined =
+                CliRun.of(
+                        "quarantine",
+                        "list",
+                        "local-orders.out",
+                        "--json",
+                        "--home",
+                        home.toString());
+        assertThat(quarantined.exitCode()).as(quarantined.err()).isZero();
+        JsonNode entries = JSON.readTree(quarantined.out());
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).get("reason").asText()).contains("key column id null");
+        assertThat(entries.get(0).get("raw").asText()).contains("\"total\":\"12.50\"");
+        CliRun replay =
+                CliRun.of("quarantine", "replay", "local-orders.out", "--home", home.toString());
+        assertThat(replay.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(replay.err()).contains("rows a sink set aside");
+
         JsonNode list =
                 JSON.readTree(CliRun.of("jobs", "list", "--json", "--home", home.toString()).out());
         return list.get(0).path("last-checkpoint-id").asLong();
