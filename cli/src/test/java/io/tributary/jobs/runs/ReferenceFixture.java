@@ -143,13 +143,6 @@ public final class ReferenceFixture {
         put(DemoData.salesKey(file), batch);
     }
 
-    /** Writes {@code text} under {@code key} as it is, outside the reference (bad input). */
-    public void putRaw(String key, String text) {
-        try (S3Client s3 = SharedServices.s3().client()) {
-            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(text));
-        }
-    }
-
     /** Writes {@code batch} under {@code key} (any partition, any order). */
     public void put(String key, List<DemoData.Sale> batch) {
         sales.addAll(batch);
