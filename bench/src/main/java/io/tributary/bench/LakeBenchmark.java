@@ -297,7 +297,10 @@ final class LakeBenchmark {
 
     private void sequence(TableEnvironment env, long rows) {
         env.executeSql(
+                // datagen emits 10,000 rows a second unless told: unthrottled, so the sinks and
+                // not the generator set the pace
                 "CREATE TEMPORARY TABLE gen (id BIGINT) WITH ('connector' = 'datagen',"
+                        + " 'rows-per-second' = '1000000000',"
                         + " 'fields.id.kind' = 'sequence', 'fields.id.start' = '1',"
                         + " 'fields.id.end' = '"
                         + rows
