@@ -178,8 +178,14 @@ final class LakeBenchmark {
                 System.out.printf(
                         "  streaming without compaction: %,d rows, %d snapshots%n",
                         without.rows(), without.snapshots());
+                // a few compactions within the stream, however long it runs
                 Stream with =
-                        lake.stream("with", streamSeconds, rate, quick ? "5 s" : "1 min", quick);
+                        lake.stream(
+                                "with",
+                                streamSeconds,
+                                rate,
+                                quick ? "5 s" : Math.max(5, streamSeconds / 4) + " s",
+                                quick);
                 System.out.printf(
                         "  streaming with compaction: %,d rows, %d snapshots%n",
                         with.rows(), with.snapshots());

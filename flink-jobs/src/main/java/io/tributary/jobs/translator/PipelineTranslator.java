@@ -388,7 +388,16 @@ public final class PipelineTranslator {
         options.put("path", sinkQuarantine(home, pipeline.name(), s.name()));
         options.put("sink", s.name() + " of pipeline " + pipeline.name());
         options.put("keys", String.join(";", s.keys()));
-        String table = "quarantine_" + s.name();
+        return createTable(env, "quarantine_" + s.name(), parts, options, s);
+    }
+
+    /** {@code CREATE TEMPORARY TABLE table (parts) WITH (options)}, errors at sink {@code s}. */
+    private String createTable(
+            TableEnvironment env,
+            String table,
+            List<String> parts,
+            Map<String, String> options,
+            SinkDef s) {
         String ddl =
                 "CREATE TEMPORARY TABLE "
                         + Sql.id(table)
@@ -451,15 +460,6 @@ public final class PipelineTranslator {
                             + s.keys().stream().map(Sql::id).collect(Collectors.joining(", "))
                             + ") NOT ENFORCED");
         }
-        Map<String, String> options = s.connectorOptions(home);
-        String ddl =
-                "CREATE TEMPORARY TABLE "
-                        + Sql.id(table)
-                        + " (\n"
-                        + String.join(",\n", parts)
-                        + "\n) "
-                        + Sql.with(options);
-        execute(env, ddl, options, s.at(), 0);
-        return table;
+        return createTable(env, table, parts, s.connectorOptions(home), s);
     }
 }
