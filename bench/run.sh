@@ -8,7 +8,7 @@ cd "$ROOT"
 # the CLI too: the startup scenario launches ./tributary as a user does
 ./mvnw -B -q -DskipTests -Dspotless.check.skip=true package -pl bench,cli,spark-client -am >&2
 touch "$ROOT/cli/target/.tributary-built"
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseG1GC \
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g -XX:+UseG1GC ${BENCH_JAVA_OPTS:-} \
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
