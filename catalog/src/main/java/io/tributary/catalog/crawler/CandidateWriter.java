@@ -302,10 +302,15 @@ final class CandidateWriter {
         if (existing != null) {
             row = (Struct) TypeWidening.widen(existing.rowType(), inferred);
             for (Column c : existing.columns()) {
+                // the column's declared type counts as seen only when no file has the column
+                // now: a JSON or CSV column's type is settled (int values make a bigint column),
+                // and adding it beside the values' own type made a conflict of nothing, so the
+                // second pass over unchanged files updated the table
+                boolean inFiles = seen.containsKey(c.name());
                 seen.computeIfAbsent(c.name(), k -> new LinkedHashSet<>());
                 seen.get(c.name()).addAll(c.typesSeen());
                 String scalar = FileSchema.scalar(c.type());
-                if (scalar != null) {
+                if (scalar != null && !inFiles) {
                     seen.get(c.name()).add(scalar);
                 }
             }

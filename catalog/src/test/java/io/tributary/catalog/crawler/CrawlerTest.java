@@ -441,4 +441,25 @@ class CrawlerTest {
                 .extracting(Partition::values)
                 .containsExactly(List.of("1"));
     }
+
+    @Test
+    void passesOverUnchangedFilesLeaveTheTableAsItWas() throws IOException {
+        write("sales/dt=2026-12-01/part-0.json", "{\"order_id\": 1, \"customer_id\": 7}\n");
+        try (ObjectStore store =
+                ObjectStores.open(data.resolve("sales").toUri().toString(), null)) {
+            Crawler crawler = new Crawler(catalog, store, CrawlerOptions.defaults("lake"), null);
+            assertThat(crawler.pass(true).tablesCreated()).containsExactly("sales");
+            CatalogTable first = table("sales");
+            // a settled JSON type (bigint from int values) is not a second type seen: before,
+            // the second pass recorded [bigint, int] and reported the table updated
+            for (int pass = 0; pass < 2; pass++) {
+                CrawlReport again = crawler.pass(false);
+                assertThat(again.tablesUpdated()).isEmpty();
+                assertThat(again.tablesUnchanged()).containsExactly("sales");
+                assertThat(again.changedCatalog()).isFalse();
+            }
+            assertThat(table("sales").columns()).isEqualTo(first.columns());
+            assertThat(table("sales").columns().get(0).typesSeen()).isEmpty();
+        }
+    }
 }
