@@ -8,8 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The lake benchmark in --quick mode: the limit, the lake sink and Flink's filesystem Parquet sink
- * each write exactly the rows, and the streaming run with compaction compacts every partition to at
- * most two files. No speed asserted; Spark's read times are left to the full run.
+ * each write exactly the rows, and the streaming run with compaction compacts every partition (the
+ * compaction writes at most two files in each). No speed asserted; Spark's read times are left to
+ * the full run.
  */
 class LakeBenchmarkITCase {
 
