@@ -2,12 +2,14 @@ package io.tributary.catalog.crawler;
 
 import io.tributary.catalog.CatalogService;
 import io.tributary.catalog.crawler.CrawlerOptions.Recrawl;
+import io.tributary.catalog.crawler.RememberedFiles.Seen;
 import io.tributary.catalog.crawler.TableLayout.Candidate;
 import io.tributary.catalog.crawler.TableLayout.Sampled;
 import io.tributary.catalog.model.CatalogDatabase;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.Partition;
 import io.tributary.catalog.store.CatalogException;
+import io.tributary.catalog.store.CrawlerStore;
 import io.tributary.objectstore.ObjectInfo;
 import io.tributary.objectstore.ObjectStore;
 import java.io.IOException;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * parallel), decides tables and partitions ({@link TableLayout}), widens conflicting types with the
  * one rule, and writes the result to the catalog, registering a schema version where a table's
  * schema changed. Between passes of {@link #watch} it remembers what each file said, so a pass
- * samples only what is new.
+ * samples only what is new; a defined crawler ({@link #remembering}) keeps that in the catalog
+ * store, across restarts.
  */
 public final class Crawler implements CatalogCrawler {
 
@@ -52,9 +55,9 @@ public final class Crawler implements CatalogCrawler {
     private final CrawlerOptions options;
     private final CrawlListener listener;
     private final List<PathMatcher> excludes = new ArrayList<>();
-    private final Map<String, Cached> cache = new HashMap<>();
-
-    private record Cached(long size, Instant modified, FileSchema schema) {}
+    private final Map<String, Seen> cache = new HashMap<>();
+    private RememberedFiles memory;
+    private boolean recalled;
 
     public Crawler(
             CatalogService catalog,
@@ -68,6 +71,16 @@ public final class Crawler implements CatalogCrawler {
         for (String glob : options.excludes()) {
             excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
+    }
+
+    /**
+     * Keeps what each file said in the catalog store, as crawler {@code name}'s state: the first
+     * pass reads it back, so a restarted crawler samples only files new or changed since.
+     */
+    public Crawler remembering(CrawlerStore crawlers, String name) {
+        this.memory = new RememberedFiles(crawlers, name, store.location());
+        this.recalled = false;
+        return this;
     }
 
     /** One full pass: every partition's last-seen time is refreshed. */
@@ -121,6 +134,10 @@ public final class Crawler implements CatalogCrawler {
         Instant now = Instant.now();
         String db = options.database();
         catalog.store().createDatabase(CatalogDatabase.named(db), true);
+        if (memory != null && !recalled) {
+            cache.putAll(memory.load());
+            recalled = true;
+        }
 
         List<ObjectInfo> files = new ArrayList<>();
         AtomicLong bytes = new AtomicLong();
@@ -156,9 +173,10 @@ public final class Crawler implements CatalogCrawler {
 
         Set<String> listedKeys = new HashSet<>();
         List<ObjectInfo> toSample = new ArrayList<>();
+        Map<String, Seen> changed = new HashMap<>();
         for (ObjectInfo f : files) {
             listedKeys.add(f.key());
-            Cached c = cache.get(f.key());
+            Seen c = cache.get(f.key());
             if (c != null
                     && c.size() == f.size()
                     && Objects.equals(c.modified(), f.lastModified())) {
@@ -167,9 +185,8 @@ public final class Crawler implements CatalogCrawler {
             CatalogTable known = knownFolders.get(store.uri(parent(f.key())));
             if (known != null && c == null) {
                 // Recrawl.NEW_FOLDERS: a file in a folder the catalog has: take the table's schema
-                cache.put(
-                        f.key(),
-                        new Cached(
+                Seen taken =
+                        new Seen(
                                 f.size(),
                                 f.lastModified(),
                                 new FileSchema(
@@ -177,13 +194,21 @@ public final class Crawler implements CatalogCrawler {
                                         known.formatOptions(),
                                         known.rowType(),
                                         0,
-                                        null)));
+                                        null));
+                cache.put(f.key(), taken);
+                changed.put(f.key(), taken);
                 continue;
             }
             toSample.add(f);
         }
+        Set<String> vanished = new HashSet<>(cache.keySet());
+        vanished.removeAll(listedKeys);
         cache.keySet().retainAll(listedKeys);
         sample(toSample);
+        if (memory != null) {
+            toSample.forEach(f -> changed.put(f.key(), cache.get(f.key())));
+            memory.save(changed, vanished);
+        }
 
         List<Sampled> classified = new ArrayList<>();
         List<CrawlReport.Skipped> skipped = new ArrayList<>();
@@ -302,7 +327,7 @@ public final class Crawler implements CatalogCrawler {
             }
             for (int i = 0; i < toSample.size(); i++) {
                 ObjectInfo f = toSample.get(i);
-                cache.put(f.key(), new Cached(f.size(), f.lastModified(), results.get(i).get()));
+                cache.put(f.key(), new Seen(f.size(), f.lastModified(), results.get(i).get()));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

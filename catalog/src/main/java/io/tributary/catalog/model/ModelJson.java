@@ -197,6 +197,112 @@ public final class ModelJson {
                 n.path("deprecated").asBoolean(false));
     }
 
+    public static ObjectNode crawler(CrawlerDefinition d) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("name", d.name());
+        strings(n.putArray("targets"), d.targets());
+        n.put("database", d.database());
+        if (d.schedule() != null) {
+            n.put("scheduleMs", d.schedule().toMillis());
+        }
+        n.put("schedule", d.scheduleText());
+        strings(n.putArray("excludes"), d.excludes());
+        n.put("schemaChange", d.schemaChange());
+        n.put("onDelete", d.onDelete());
+        n.put("recrawl", d.recrawl());
+        n.put("tableThreshold", d.tableThreshold());
+        n.put("jsonPath", d.jsonPath());
+        n.put("jdbcUser", d.jdbcUser());
+        n.put("jdbcPassword", d.jdbcPassword());
+        n.put("jdbcSchema", d.jdbcSchema());
+        n.put("jdbcTables", d.jdbcTables());
+        n.put("s3Endpoint", d.s3Endpoint());
+        n.put("stopped", d.stopped());
+        n.put("created", d.created().toString());
+        n.put("updated", d.updated().toString());
+        return n;
+    }
+
+    public static CrawlerDefinition crawler(JsonNode n) {
+        return new CrawlerDefinition(
+                n.get("name").asText(),
+                strings(n.path("targets")),
+                n.get("database").asText(),
+                n.hasNonNull("scheduleMs")
+                        ? java.time.Duration.ofMillis(n.get("scheduleMs").asLong())
+                        : null,
+                strings(n.path("excludes")),
+                n.path("schemaChange").asText(null),
+                n.path("onDelete").asText(null),
+                n.path("recrawl").asText(null),
+                n.path("tableThreshold").asInt(0),
+                n.path("jsonPath").asText(null),
+                n.path("jdbcUser").asText(null),
+                n.path("jdbcPassword").asText(null),
+                n.path("jdbcSchema").asText(null),
+                n.path("jdbcTables").asText(null),
+                n.path("s3Endpoint").asText(null),
+                n.path("stopped").asBoolean(false),
+                Instant.parse(n.get("created").asText()),
+                Instant.parse(n.get("updated").asText()));
+    }
+
+    public static ObjectNode crawlerRun(CrawlerRun r) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("crawler", r.crawler());
+        n.put("id", r.id());
+        n.put("started", r.started().toString());
+        if (r.ended() != null) {
+            n.put("ended", r.ended().toString());
+            n.put("tookMs", r.took().toMillis());
+        }
+        n.put("state", r.state());
+        n.put("trigger", r.trigger());
+        n.put("filesListed", r.filesListed());
+        n.put("filesSampled", r.filesSampled());
+        strings(n.putArray("tablesCreated"), r.tablesCreated());
+        strings(n.putArray("tablesUpdated"), r.tablesUpdated());
+        strings(n.putArray("tablesDeprecated"), r.tablesDeprecated());
+        strings(n.putArray("tablesDeleted"), r.tablesDeleted());
+        n.put("partitionsAdded", r.partitionsAdded());
+        n.put("partitionsUpdated", r.partitionsUpdated());
+        n.put("partitionsRemoved", r.partitionsRemoved());
+        n.put("versionsRegistered", r.versionsRegistered());
+        strings(n.putArray("errors"), r.errors());
+        return n;
+    }
+
+    public static CrawlerRun crawlerRun(JsonNode n) {
+        return new CrawlerRun(
+                n.get("crawler").asText(),
+                n.get("id").asText(),
+                Instant.parse(n.get("started").asText()),
+                n.hasNonNull("ended") ? Instant.parse(n.get("ended").asText()) : null,
+                n.path("state").asText(null),
+                n.path("trigger").asText(null),
+                n.path("filesListed").asLong(),
+                n.path("filesSampled").asLong(),
+                strings(n.path("tablesCreated")),
+                strings(n.path("tablesUpdated")),
+                strings(n.path("tablesDeprecated")),
+                strings(n.path("tablesDeleted")),
+                n.path("partitionsAdded").asLong(),
+                n.path("partitionsUpdated").asLong(),
+                n.path("partitionsRemoved").asLong(),
+                n.path("versionsRegistered").asInt(),
+                strings(n.path("errors")));
+    }
+
+    private static void strings(ArrayNode a, List<String> values) {
+        values.forEach(a::add);
+    }
+
+    private static List<String> strings(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        a.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
     private static ObjectNode map(Map<String, String> m) {
         ObjectNode n = MAPPER.createObjectNode();
         m.entrySet().stream()

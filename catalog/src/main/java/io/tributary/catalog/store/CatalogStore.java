@@ -11,9 +11,11 @@ import java.util.function.UnaryOperator;
 /**
  * Where the catalog keeps databases, tables and partitions, durably. Embedded by default (H2 under
  * {@code $TRIBUTARY_HOME/catalog}), or a PostgreSQL database; every implementation passes {@code
- * CatalogStoreContract}. Schema versions live in the schema registry, not here.
+ * CatalogStoreContract}. Schema versions live in the schema registry, not here. It keeps the
+ * crawlers' definitions, runs and file state ({@link CrawlerStore}) and the pipelines' definitions
+ * as their runs ran them ({@link JobDefinitionStore}).
  */
-public interface CatalogStore extends AutoCloseable {
+public interface CatalogStore extends CrawlerStore, JobDefinitionStore, AutoCloseable {
 
     /** Creates a database; fails if it exists unless {@code ignoreIfExists}. */
     void createDatabase(CatalogDatabase database, boolean ignoreIfExists);

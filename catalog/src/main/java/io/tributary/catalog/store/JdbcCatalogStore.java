@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.catalog.model.CatalogDatabase;
 import io.tributary.catalog.model.CatalogTable;
+import io.tributary.catalog.model.CrawlerDefinition;
+import io.tributary.catalog.model.CrawlerRun;
 import io.tributary.catalog.model.ModelJson;
 import io.tributary.catalog.model.Partition;
 import java.math.BigInteger;
@@ -16,11 +18,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -58,17 +63,28 @@ public final class JdbcCatalogStore implements CatalogStore {
         this.description = description;
         this.holdConnection = holdConnection;
         synchronized (this) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    migrate();
-                    break;
-                } catch (CatalogException e) {
-                    // two processes creating the store at once: one wins, the other sees its work
-                    if (attempt >= 3
-                            || !(e.getCause() instanceof SQLException sql)
-                            || !CONCURRENT_DDL.contains(String.valueOf(sql.getSQLState()))) {
-                        throw e;
-                    }
+            // two processes creating the store at once: one wins, the other sees its work
+            againIfConcurrent(
+                    () -> {
+                        migrate();
+                        return null;
+                    });
+        }
+    }
+
+    /**
+     * Runs {@code work}, again (up to three times in all) when it failed on what another process
+     * did at the same moment: a key or an object it created first.
+     */
+    private static <T> T againIfConcurrent(java.util.function.Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return work.get();
+            } catch (CatalogException e) {
+                if (attempt >= 3
+                        || !(e.getCause() instanceof SQLException sql)
+                        || !CONCURRENT_DDL.contains(String.valueOf(sql.getSQLState()))) {
+                    throw e;
                 }
             }
         }
@@ -125,6 +141,8 @@ public final class JdbcCatalogStore implements CatalogStore {
                                         + " PRIMARY KEY, started_ms BIGINT NOT NULL, doc "
                                         + text
                                         + " NOT NULL)");
+                        CrawlerRows.create(s, text);
+                        JobDefinitionRows.create(s, text);
                     }
                     try (PreparedStatement q =
                             c.prepareStatement(
@@ -657,6 +675,87 @@ public final class JdbcCatalogStore implements CatalogStore {
                                 .stream()
                                 .map(JobRunJson::from)
                                 .toList());
+    }
+
+    @Override
+    public JobDefinition putJobDefinition(String pipeline, String file, String text) {
+        // two runs storing a new version at once: the second sees the first's and retries
+        return againIfConcurrent(
+                () -> inTransaction(c -> JobDefinitionRows.put(c, pipeline, file, text)));
+    }
+
+    @Override
+    public Optional<JobDefinition> jobDefinition(String pipeline, int version) {
+        return inTransaction(c -> JobDefinitionRows.find(c, pipeline, version));
+    }
+
+    @Override
+    public List<JobDefinition> jobDefinitions(String pipeline) {
+        return inTransaction(c -> JobDefinitionRows.all(c, pipeline));
+    }
+
+    @Override
+    public void createCrawler(CrawlerDefinition crawler) {
+        inTransaction(c -> CrawlerRows.insert(c, crawler));
+    }
+
+    @Override
+    public Optional<CrawlerDefinition> crawler(String name) {
+        return inTransaction(c -> CrawlerRows.find(c, name, false));
+    }
+
+    @Override
+    public List<CrawlerDefinition> crawlers() {
+        return inTransaction(CrawlerRows::all);
+    }
+
+    @Override
+    public CrawlerDefinition updateCrawler(String name, UnaryOperator<CrawlerDefinition> change) {
+        return inTransaction(c -> CrawlerRows.update(c, name, change));
+    }
+
+    @Override
+    public boolean dropCrawler(String name) {
+        return inTransaction(c -> CrawlerRows.drop(c, name));
+    }
+
+    @Override
+    public boolean leaseCrawler(String name, String holder, Duration duration, Instant lastPass) {
+        return inTransaction(c -> CrawlerRows.lease(c, name, holder, duration, lastPass));
+    }
+
+    @Override
+    public void releaseCrawler(String name, String holder) {
+        inTransaction(c -> CrawlerRows.release(c, name, holder));
+    }
+
+    @Override
+    public Optional<Lease> crawlerLease(String name) {
+        return inTransaction(c -> CrawlerRows.lease(c, name));
+    }
+
+    @Override
+    public void putCrawlerRun(CrawlerRun run) {
+        inTransaction(c -> CrawlerRows.putRun(c, run));
+    }
+
+    @Override
+    public List<CrawlerRun> crawlerRuns(String name, int limit) {
+        return inTransaction(c -> CrawlerRows.runs(c, name, limit));
+    }
+
+    @Override
+    public Map<String, String> crawlerFiles(String name, String target) {
+        return inTransaction(c -> CrawlerRows.files(c, name, target));
+    }
+
+    @Override
+    public void updateCrawlerFiles(
+            String name, String target, Map<String, String> put, Collection<String> removed) {
+        if (put.isEmpty() && removed.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> CrawlerRows.updateFiles(c, name, target, put, removed));
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.time.Instant;
  *
  * @param target the Flink REST address the job was submitted to ({@code host:port})
  * @param resumedFrom the checkpoint or savepoint this run started from; null for a fresh start
+ * @param definitionVersion the version of the pipeline's definition it ran, as the catalog keeps it
+ *     ({@link JobDefinition}); 0 when not recorded
  */
 public record JobRun(
         String id,
@@ -25,7 +27,44 @@ public record JobRun(
         Instant lastCheckpointTime,
         String savepoint,
         String resumedFrom,
-        String error) {
+        String error,
+        int definitionVersion) {
+
+    /** A run whose definition's version is not recorded. */
+    public JobRun(
+            String id,
+            String pipeline,
+            String file,
+            String flinkJobId,
+            String target,
+            State state,
+            Instant started,
+            Instant ended,
+            int attempts,
+            long lastCheckpointId,
+            String lastCheckpoint,
+            Instant lastCheckpointTime,
+            String savepoint,
+            String resumedFrom,
+            String error) {
+        this(
+                id,
+                pipeline,
+                file,
+                flinkJobId,
+                target,
+                state,
+                started,
+                ended,
+                attempts,
+                lastCheckpointId,
+                lastCheckpoint,
+                lastCheckpointTime,
+                savepoint,
+                resumedFrom,
+                error,
+                0);
+    }
 
     /** Where a run is in its life. STOPPED means stopped on request, with a savepoint. */
     public enum State {
@@ -58,7 +97,8 @@ public record JobRun(
                 lastCheckpointTime,
                 savepoint,
                 resumedFrom,
-                err);
+                err,
+                definitionVersion);
     }
 
     public JobRun withJob(String jobId, String at) {
@@ -77,7 +117,8 @@ public record JobRun(
                 lastCheckpointTime,
                 savepoint,
                 resumedFrom,
-                error);
+                error,
+                definitionVersion);
     }
 
     public JobRun withProgress(int restarts, long checkpointId, String checkpoint, Instant at) {
@@ -96,7 +137,8 @@ public record JobRun(
                 at,
                 savepoint,
                 resumedFrom,
-                error);
+                error,
+                definitionVersion);
     }
 
     public JobRun withSavepoint(String path) {
@@ -115,6 +157,27 @@ public record JobRun(
                 lastCheckpointTime,
                 path,
                 resumedFrom,
-                error);
+                error,
+                definitionVersion);
+    }
+
+    public JobRun withDefinitionVersion(int version) {
+        return new JobRun(
+                id,
+                pipeline,
+                file,
+                flinkJobId,
+                target,
+                state,
+                started,
+                ended,
+                attempts,
+                lastCheckpointId,
+                lastCheckpoint,
+                lastCheckpointTime,
+                savepoint,
+                resumedFrom,
+                error,
+                version);
     }
 }

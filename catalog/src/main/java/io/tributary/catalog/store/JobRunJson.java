@@ -27,6 +27,7 @@ final class JobRunJson {
         o.put("savepoint", r.savepoint());
         o.put("resumed-from", r.resumedFrom());
         o.put("error", r.error());
+        o.put("definition-version", r.definitionVersion());
         return o;
     }
 
@@ -46,7 +47,8 @@ final class JobRunJson {
                 instant(o, "last-checkpoint-time"),
                 text(o, "savepoint"),
                 text(o, "resumed-from"),
-                text(o, "error"));
+                text(o, "error"),
+                o.path("definition-version").asInt(0));
     }
 
     private static String time(Instant i) {

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tributary.catalog.model.CatalogDatabase;
 import io.tributary.catalog.model.CatalogTable;
 import io.tributary.catalog.model.Column;
+import io.tributary.catalog.model.CrawlerDefinition;
+import io.tributary.catalog.model.CrawlerRun;
 import io.tributary.catalog.model.DataType;
 import io.tributary.catalog.model.DataType.Field;
 import io.tributary.catalog.model.DataType.Kind;
 import io.tributary.catalog.model.Partition;
 import io.tributary.catalog.model.TableFormat;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -319,5 +322,151 @@ abstract class CatalogStoreContract {
         assertThat(stopped.lastCheckpointId()).isEqualTo(17);
         assertThatThrownBy(() -> store.updateRun("nope", r -> r))
                 .hasMessageContaining("No run nope");
+    }
+
+    static CrawlerDefinition crawlerDef(String name, String target) {
+        return new CrawlerDefinition(
+                name,
+                List.of(target),
+                "retail",
+                Duration.ofSeconds(5),
+                List.of("tmp/**"),
+                "update",
+                null,
+                null,
+                0,
+                null,
+                "shop",
+                "env:SHOP_PASSWORD",
+                null,
+                null,
+                null,
+                false,
+                null,
+                null);
+    }
+
+    static CrawlerRun crawlerRun(String crawler, String id, Instant started) {
+        return new CrawlerRun(
+                crawler,
+                id,
+                started,
+                started.plusSeconds(1),
+                CrawlerRun.SUCCEEDED,
+                "manual",
+                10,
+                3,
+                List.of("sales"),
+                List.of(),
+                List.of(),
+                List.of(),
+                2,
+                0,
+                0,
+                1,
+                List.of());
+    }
+
+    @Test
+    void crawlersAreKeptWithTheirRunsAndFilesUntilDropped() {
+        CrawlerDefinition d = crawlerDef(HOSTILE, "s3://bucket/sales/");
+        store.createCrawler(d);
+        assertThatThrownBy(() -> store.createCrawler(d))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("exists already");
+        Instant t0 = Instant.parse("2026-12-01T00:00:00Z");
+        store.putCrawlerRun(crawlerRun(HOSTILE, "r1", t0));
+        store.putCrawlerRun(crawlerRun(HOSTILE, "r2", t0.plusSeconds(60)));
+        String longKey = "year=2026/" + "x".repeat(3000) + "/part 1 \"é\".json";
+        store.updateCrawlerFiles(
+                HOSTILE,
+                "s3://bucket/sales/",
+                Map.of("a.json", "{\"size\":1}", longKey, "{\"size\":2}"),
+                List.of());
+        store.updateCrawlerFiles(
+                HOSTILE, "s3://bucket/sales/", Map.of("a.json", "{\"size\":3}"), List.of());
+        store.close();
+        store = reopen();
+
+        CrawlerDefinition back = store.crawler(HOSTILE).orElseThrow();
+        assertThat(back).isEqualTo(d);
+        assertThat(store.crawlers()).containsExactly(d);
+        assertThat(store.crawlerRuns(HOSTILE, 10))
+                .extracting(CrawlerRun::id)
+                .containsExactly("r2", "r1");
+        assertThat(store.crawlerRuns(HOSTILE, 1)).hasSize(1);
+        assertThat(store.crawlerRuns(HOSTILE, 10).get(1)).isEqualTo(crawlerRun(HOSTILE, "r1", t0));
+        assertThat(store.crawlerFiles(HOSTILE, "s3://bucket/sales/"))
+                .containsOnly(
+                        Map.entry("a.json", "{\"size\":3}"), Map.entry(longKey, "{\"size\":2}"));
+        assertThat(store.crawlerFiles(HOSTILE, "s3://bucket/other/")).isEmpty();
+        store.updateCrawlerFiles(HOSTILE, "s3://bucket/sales/", Map.of(), List.of(longKey));
+        assertThat(store.crawlerFiles(HOSTILE, "s3://bucket/sales/")).containsOnlyKeys("a.json");
+
+        CrawlerDefinition stopped = store.updateCrawler(HOSTILE, c -> c.withStopped(true));
+        assertThat(store.crawler(HOSTILE).orElseThrow().stopped()).isTrue();
+        assertThat(stopped.updated()).isAfterOrEqualTo(d.updated());
+
+        assertThat(store.dropCrawler(HOSTILE)).isTrue();
+        assertThat(store.dropCrawler(HOSTILE)).isFalse();
+        assertThat(store.crawler(HOSTILE)).isEmpty();
+        assertThat(store.crawlerRuns(HOSTILE, 10)).isEmpty();
+        assertThat(store.crawlerFiles(HOSTILE, "s3://bucket/sales/")).isEmpty();
+        assertThatThrownBy(() -> store.updateCrawler(HOSTILE, c -> c))
+                .isInstanceOf(CatalogException.class)
+                .hasMessageContaining("No crawler named");
+    }
+
+    @Test
+    void aCrawlersLeaseHasOneHolderAtATime() throws Exception {
+        store.createCrawler(crawlerDef("sales", "s3://bucket/sales/"));
+        try (CatalogStore other = reopen()) {
+            assertThat(store.leaseCrawler("sales", "a", Duration.ofMinutes(1), null)).isTrue();
+            assertThat(other.leaseCrawler("sales", "b", Duration.ofMinutes(1), null)).isFalse();
+            Instant pass = Instant.parse("2026-12-01T10:00:00Z");
+            assertThat(store.leaseCrawler("sales", "a", Duration.ofMinutes(1), pass)).isTrue();
+            assertThat(other.crawlerLease("sales").orElseThrow())
+                    .satisfies(
+                            l -> {
+                                assertThat(l.holder()).isEqualTo("a");
+                                assertThat(l.lastPass()).isEqualTo(pass);
+                                assertThat(l.until()).isAfter(Instant.now());
+                            });
+            // released: the other takes it; expired: taken over
+            store.releaseCrawler("sales", "a");
+            assertThat(other.leaseCrawler("sales", "b", Duration.ofMillis(1), null)).isTrue();
+            Thread.sleep(20);
+            assertThat(store.leaseCrawler("sales", "a", Duration.ofMinutes(1), null)).isTrue();
+            assertThat(store.crawlerLease("sales").orElseThrow().lastPass()).isEqualTo(pass);
+            // a release by one that does not hold it changes nothing
+            other.releaseCrawler("sales", "b");
+            assertThat(store.crawlerLease("sales").orElseThrow().holder()).isEqualTo("a");
+        }
+        assertThat(store.leaseCrawler("nobody", "a", Duration.ofMinutes(1), null)).isFalse();
+    }
+
+    @Test
+    void aPipelinesDefinitionGetsANewVersionOnlyWhenItsTextChanges() {
+        JobDefinition v1 = store.putJobDefinition(HOSTILE, "/p/a.yaml", "name: a\n");
+        assertThat(v1.version()).isEqualTo(1);
+        assertThat(v1.hash()).isEqualTo(JobDefinition.sha256("name: a\n"));
+        assertThat(store.putJobDefinition(HOSTILE, "/elsewhere/a.yaml", "name: a\n")).isEqualTo(v1);
+        JobDefinition v2 = store.putJobDefinition(HOSTILE, "/p/a.yaml", "name: a\n# changed\n");
+        assertThat(v2.version()).isEqualTo(2);
+        // back to the first text: still a new version, the history is kept as it happened
+        assertThat(store.putJobDefinition(HOSTILE, "/p/a.yaml", "name: a\n").version())
+                .isEqualTo(3);
+        store.putJobDefinition("other", "/p/b.yaml", "name: b\n");
+        store.close();
+        store = reopen();
+
+        assertThat(store.jobDefinition(HOSTILE, 0).orElseThrow().version()).isEqualTo(3);
+        assertThat(store.jobDefinition(HOSTILE, 2).orElseThrow()).isEqualTo(v2);
+        assertThat(store.jobDefinition(HOSTILE, 4)).isEmpty();
+        assertThat(store.jobDefinition("nobody", 0)).isEmpty();
+        assertThat(store.jobDefinitions(HOSTILE))
+                .extracting(JobDefinition::version)
+                .containsExactly(1, 2, 3);
+        assertThat(store.jobDefinitions("other")).hasSize(1);
     }
 }

@@ -3,6 +3,7 @@ package io.tributary.jobs.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.JobDefinition;
 import io.tributary.catalog.store.JobRun;
 import io.tributary.jobs.runs.FlinkRest;
 import io.tributary.jobs.runs.JobFigures;
@@ -20,8 +21,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code tributary jobs list|status|history|watch}: the pipeline runs kept in the catalog store,
- * and a live view of a running one.
+ * {@code tributary jobs list|status|history|watch|definition|diff}: the pipeline runs kept in the
+ * catalog store, a live view of a running one, and the definitions the runs ran.
  */
 @Command(
         name = "jobs",
@@ -31,7 +32,9 @@ import picocli.CommandLine.Spec;
             JobsCommand.ListRuns.class,
             JobsCommand.Status.class,
             JobsCommand.History.class,
-            JobsCommand.Watch.class
+            JobsCommand.Watch.class,
+            JobsCommand.Definition.class,
+            JobsCommand.Diff.class
         })
 final class JobsCommand implements Runnable {
 
@@ -82,7 +85,166 @@ final class JobsCommand implements Runnable {
         o.put("savepoint", r.savepoint());
         o.put("resumed-from", r.resumedFrom());
         o.put("error", r.error());
+        o.put("definition-version", r.definitionVersion());
         return o;
+    }
+
+    static JobDefinition definition(CatalogStore store, String pipeline, int version) {
+        return store.jobDefinition(pipeline, version)
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        store.jobDefinitions(pipeline).isEmpty()
+                                                ? "No definition of a pipeline named '"
+                                                        + pipeline
+                                                        + "' is kept (a run stores it; tributary"
+                                                        + " jobs list shows the pipelines that"
+                                                        + " ran)"
+                                                : "Pipeline '"
+                                                        + pipeline
+                                                        + "' has no definition version "
+                                                        + version
+                                                        + " (versions 1 to "
+                                                        + store.jobDefinitions(pipeline).size()
+                                                        + ")"));
+    }
+
+    static ObjectNode json(JobDefinition d) {
+        ObjectNode o = ServicesCommand.JSON.createObjectNode();
+        o.put("pipeline", d.pipeline());
+        o.put("version", d.version());
+        o.put("sha256", d.hash());
+        o.put("stored", d.stored().toString());
+        o.put("file", d.file());
+        o.put("text", d.text());
+        return o;
+    }
+
+    // no standard options here: --version is the definition's, not Tributary's
+    @Command(
+            name = "definition",
+            description =
+                    "The pipeline definition a run ran, as the catalog keeps it (literal secrets"
+                            + " masked): the latest version, or --version N.")
+    static final class Definition implements Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help message and exit.")
+        boolean help;
+
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Option(names = "--version", paramLabel = "N", description = "Version (default latest).")
+        int version;
+
+        @Option(names = "--versions", description = "List the versions instead.")
+        boolean versions;
+
+        @Option(names = "--json", description = "As JSON.")
+        boolean json;
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (CatalogStore store = CatalogAccess.openStore(home.resolve())) {
+                if (versions) {
+                    List<JobDefinition> all = store.jobDefinitions(pipeline);
+                    if (all.isEmpty()) {
+                        definition(store, pipeline, 0); // the error naming the pipeline
+                    }
+                    if (json) {
+                        var a = ServicesCommand.JSON.createArrayNode();
+                        all.forEach(d -> a.add(json(d).without("text")));
+                        out.println(ServicesCommand.JSON.writeValueAsString(a));
+                    } else {
+                        for (JobDefinition d : all) {
+                            out.printf(
+                                    "v%-4d %s  sha256 %s  %s%n",
+                                    d.version(),
+                                    d.stored().toString().substring(0, 19).replace('T', ' '),
+                                    d.hash().substring(0, 12),
+                                    d.file());
+                        }
+                    }
+                    return ExitCodes.OK;
+                }
+                JobDefinition d = definition(store, pipeline, version);
+                if (json) {
+                    out.println(ServicesCommand.JSON.writeValueAsString(json(d)));
+                } else {
+                    out.printf(
+                            "# pipeline %s, definition version %d (sha256 %s), stored %s from %s%n",
+                            d.pipeline(), d.version(), d.hash(), d.stored(), d.file());
+                    out.print(d.text().endsWith("\n") ? d.text() : d.text() + "\n");
+                }
+                out.flush();
+                return ExitCodes.OK;
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("jobs definition: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
+    }
+
+    @Command(
+            name = "diff",
+            mixinStandardHelpOptions = true,
+            description = "What changed in a pipeline's definition between two versions.")
+    static final class Diff implements Callable<Integer> {
+        @Mixin HomeOption home;
+
+        @Parameters(index = "0", paramLabel = "PIPELINE")
+        String pipeline;
+
+        @Parameters(index = "1", paramLabel = "V1", description = "The older version.")
+        int from;
+
+        @Parameters(index = "2", paramLabel = "V2", description = "The newer version.")
+        int to;
+
+        @Option(names = "--json", description = "As JSON.")
+        boolean json;
+
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            try (CatalogStore store = CatalogAccess.openStore(home.resolve())) {
+                JobDefinition a = definition(store, pipeline, from);
+                JobDefinition b = definition(store, pipeline, to);
+                List<String> diff = LineDiff.unified(a.text(), b.text(), 2);
+                if (json) {
+                    ObjectNode o = ServicesCommand.JSON.createObjectNode();
+                    o.put("pipeline", pipeline);
+                    o.set("from", json(a).without("text"));
+                    o.set("to", json(b).without("text"));
+                    var lines = o.putArray("diff");
+                    diff.forEach(lines::add);
+                    out.println(ServicesCommand.JSON.writeValueAsString(o));
+                } else {
+                    out.printf(
+                            "--- %s v%d (%s, %s)%n", pipeline, a.version(), a.stored(), a.file());
+                    out.printf(
+                            "+++ %s v%d (%s, %s)%n", pipeline, b.version(), b.stored(), b.file());
+                    if (diff.isEmpty()) {
+                        out.println("(the same definition)");
+                    }
+                    diff.forEach(out::println);
+                }
+                out.flush();
+                return ExitCodes.OK;
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("jobs diff: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
     }
 
     static void table(PrintWriter out, List<JobRun> runs) {

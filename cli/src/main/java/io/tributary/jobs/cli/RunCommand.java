@@ -2,10 +2,12 @@ package io.tributary.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.JobDefinition;
 import io.tributary.catalog.store.JobRun;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.EmbeddedServices.Kind;
 import io.tributary.jobs.PipelineHome;
+import io.tributary.jobs.definition.DefinitionText;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
 import io.tributary.jobs.definition.PipelineParser;
@@ -14,6 +16,7 @@ import io.tributary.jobs.runs.PipelineRunner;
 import io.tributary.jobs.translator.PipelineTranslator;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -46,7 +49,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin HomeOption home;
 
-    @Parameters(index = "0", paramLabel = "PIPELINE", description = "The pipeline file (YAML).")
+    @Parameters(
+            index = "0",
+            paramLabel = "PIPELINE",
+            description =
+                    "The pipeline file (YAML), or the name of a pipeline that ran before: its"
+                            + " latest definition as the catalog keeps it.")
     Path file;
 
     @Option(
@@ -103,8 +111,30 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path dir = home.resolve();
         PipelineDef pipeline;
+        JobDefinition stored = null;
         try {
-            pipeline = parse(file, vars, dir);
+            if (storedName(file)) {
+                try (CatalogStore store = CatalogAccess.openStore(dir)) {
+                    stored = stored(store, file.toString());
+                }
+                pipeline = parse(stored, vars, dir);
+                out.println(
+                        "Running the stored definition of "
+                                + stored.pipeline()
+                                + ", version "
+                                + stored.version()
+                                + " (stored "
+                                + stored.stored()
+                                + " from "
+                                + stored.file()
+                                + ")");
+            } else {
+                pipeline = parse(file, vars, dir);
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("tributary: " + e.getMessage());
+            err.flush();
+            return ExitCodes.USAGE;
         } catch (PipelineException e) {
             err.println("tributary: " + e.getMessage());
             err.flush();
@@ -115,6 +145,9 @@ final class RunCommand implements Callable<Integer> {
         }
         try (CatalogStore store = CatalogAccess.openStore(dir)) {
             PipelineRunner runner = new PipelineRunner(pipeline, dir, store, out);
+            if (stored != null) {
+                runner.definition(stored.file(), stored.text());
+            }
             // change paths follow their tables through the services' registry when it runs
             ServicesCommand.runningState(dir)
                     .map(state -> state.at("/services/schema-registry/url"))
@@ -202,8 +235,62 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Whether the argument names a pipeline rather than a file: no such file, no folder in it, no
+     * YAML extension.
+     */
+    static boolean storedName(Path file) {
+        String s = file.toString();
+        return !Files.exists(file)
+                && !s.contains("/")
+                && !s.contains("\\")
+                && !s.endsWith(".yaml")
+                && !s.endsWith(".yml");
+    }
+
+    /** The latest stored definition of pipeline {@code name}, if it can run from the catalog. */
+    static JobDefinition stored(CatalogStore store, String name) {
+        JobDefinition d =
+                store.jobDefinition(name, 0)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "No file '"
+                                                        + name
+                                                        + "', and the catalog keeps no definition"
+                                                        + " of a pipeline named '"
+                                                        + name
+                                                        + "' (a run keeps its definition; tributary"
+                                                        + " jobs list shows the pipelines that"
+                                                        + " ran)"));
+        if (d.text().contains(DefinitionText.MASK)
+                || d.text().contains(":******@")
+                || d.text().contains("=******")) {
+            throw new IllegalArgumentException(
+                    "The stored definition of "
+                            + name
+                            + " (version "
+                            + d.version()
+                            + ") had secrets written in it, which the catalog never keeps, so"
+                            + " it cannot run from there: run its file ("
+                            + d.file()
+                            + "), and refer to secrets as ${env:NAME} or ${file:/path} so that"
+                            + " the stored definition can run");
+        }
+        return d;
+    }
+
+    static PipelineDef parse(JobDefinition stored, Map<String, String> vars, Path home) {
+        return new PipelineParser(variables(vars, home))
+                .parse("catalog:" + stored.pipeline() + "@v" + stored.version(), stored.text());
+    }
+
     /** Parses a pipeline file with --var values, the environment and the services' endpoints. */
     static PipelineDef parse(Path file, Map<String, String> vars, Path home) {
+        return new PipelineParser(variables(vars, home)).parse(file);
+    }
+
+    private static Variables variables(Map<String, String> vars, Path home) {
         Map<String, Map<String, String>> endpoints = new LinkedHashMap<>();
         Optional<JsonNode> running = ServicesCommand.runningState(home);
         if (running.isPresent()) {
@@ -217,6 +304,6 @@ final class RunCommand implements Callable<Integer> {
                 endpoints.put(service.getKey(), e);
             }
         }
-        return new PipelineParser(Variables.of(vars, endpoints)).parse(file);
+        return Variables.of(vars, endpoints);
     }
 }

@@ -25,6 +25,25 @@ final class S3Access {
     @Option(names = "--s3-region", paramLabel = "REGION", description = "S3 region.")
     String region;
 
+    /**
+     * Settings for an S3 endpoint a crawler definition names: the embedded server's keys when it is
+     * the one {@code services up} runs, else keys from the AWS default chain.
+     */
+    static S3Settings forEndpoint(String endpoint, Path home) {
+        Optional<JsonNode> running = ServicesCommand.runningState(home);
+        if (running.isPresent()
+                && endpoint.equals(running.get().at("/services/s3/endpoint").asText(null))) {
+            JsonNode s3 = running.get().at("/services/s3");
+            return new S3Settings(
+                    endpoint,
+                    s3.path("region").asText("us-east-1"),
+                    true,
+                    s3.path("access-key").asText(null),
+                    s3.path("secret-key").asText(null));
+        }
+        return new S3Settings(endpoint, null, true, null, null);
+    }
+
     /** Settings for {@code location}; null when it is not on S3. */
     S3Settings settings(String location, Path home, PrintWriter err) {
         if (!location.startsWith("s3")) {

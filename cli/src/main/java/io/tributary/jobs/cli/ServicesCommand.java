@@ -4,11 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.catalog.CatalogService;
+import io.tributary.catalog.crawler.CrawlerService;
+import io.tributary.catalog.crawler.CrawlerSession;
 import io.tributary.catalog.registry.RegistryHttpServer;
+import io.tributary.catalog.registry.SchemaRegistryClient;
+import io.tributary.catalog.store.CatalogStore;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.S3Service;
 import io.tributary.embedded.internal.Ports;
 import io.tributary.jobs.runs.FlinkRest;
+import io.tributary.objectstore.ObjectStores;
+import io.tributary.objectstore.S3Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -320,12 +327,71 @@ final class ServicesCommand implements Runnable {
                             CatalogAccess.openStore(dir),
                             "s3://" + S3Service.DEFAULT_BUCKET + "/lake",
                             services.s3());
+            // the crawlers defined as continuous or scheduled, each under a lease in the store
+            CatalogStore crawlerStore = CatalogAccess.openStore(dir);
+            CatalogService crawlerCatalog =
+                    new CatalogService(
+                            crawlerStore, new SchemaRegistryClient(registry.url()), crawlerStore);
+            S3Settings embeddedS3 =
+                    new S3Settings(
+                            services.s3().endpoint(),
+                            S3Service.REGION,
+                            true,
+                            S3Service.ACCESS_KEY,
+                            S3Service.SECRET_KEY);
+            CrawlerService crawlers =
+                    CrawlerService.start(
+                            crawlerCatalog,
+                            (d, target) ->
+                                    ObjectStores.open(
+                                            target,
+                                            !target.startsWith("s3")
+                                                    ? null
+                                                    : d.s3Endpoint() == null
+                                                                    || d.s3Endpoint()
+                                                                            .equals(
+                                                                                    services.s3()
+                                                                                            .endpoint())
+                                                            ? embeddedS3
+                                                            : new S3Settings(
+                                                                    d.s3Endpoint(),
+                                                                    null,
+                                                                    true,
+                                                                    null,
+                                                                    null)),
+                            (d, run, recorded) -> {
+                                if (recorded) {
+                                    System.out.println(
+                                            "crawler "
+                                                    + d.name()
+                                                    + ": "
+                                                    + CrawlersCommand.line(run));
+                                }
+                                if (CrawlerSession.worthRecording(run)
+                                        && d.targets().stream()
+                                                .anyMatch(t -> !t.startsWith("jdbc:"))) {
+                                    try {
+                                        RegisterIcebergCommand.syncAfterCrawl(
+                                                crawlerCatalog, d.database(), embeddedS3);
+                                    } catch (RuntimeException e) {
+                                        System.out.println(
+                                                "crawler "
+                                                        + d.name()
+                                                        + ": updating the Iceberg tables over it"
+                                                        + " failed: "
+                                                        + Errors.describe(e));
+                                    }
+                                }
+                            },
+                            "services");
             Path state = stateFile(dir);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime()
                     .addShutdownHook(
                             new Thread(
                                     () -> {
+                                        crawlers.close();
+                                        crawlerCatalog.close();
                                         lake.close();
                                         registry.close();
                                         services.close();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServicesCommand.class,
             CrawlCommand.class,
+            CrawlersCommand.class,
             CdcCommand.class,
             CatalogCommand.class,
             QuarantineCommand.class,

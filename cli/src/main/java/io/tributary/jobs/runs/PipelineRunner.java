@@ -6,6 +6,7 @@ import io.tributary.catalog.store.JobRun;
 import io.tributary.catalog.store.JobRun.State;
 import io.tributary.jobs.Causes;
 import io.tributary.jobs.PipelineHome;
+import io.tributary.jobs.definition.DefinitionText;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
 import io.tributary.jobs.translator.ChangePaths;
@@ -13,6 +14,8 @@ import io.tributary.jobs.translator.PipelineTranslator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +57,8 @@ public final class PipelineRunner {
     private final CatalogStore store;
     private final PrintWriter out;
     private String registryUrl;
+    private String definitionFile;
+    private String definitionText;
 
     /** Registries served by this process for runs on a cluster of this machine, per folder. */
     private static final Map<Path, RegistryHttpServer> LOCAL_REGISTRIES = new ConcurrentHashMap<>();
@@ -66,6 +71,37 @@ public final class PipelineRunner {
         this.home = home;
         this.store = store;
         this.out = out;
+    }
+
+    /**
+     * The text the pipeline was parsed from (a stored definition run again), else the runner reads
+     * the pipeline's file: each run keeps it in the catalog as a definition version.
+     */
+    public PipelineRunner definition(String file, String text) {
+        this.definitionFile = file;
+        this.definitionText = text;
+        return this;
+    }
+
+    /**
+     * Keeps the definition this run runs (literal secrets masked) and returns its version; 0 when
+     * its text cannot be read (said, not fatal: the run itself does not need it).
+     */
+    private int storeDefinition() {
+        String text = definitionText;
+        String file = definitionFile != null ? definitionFile : pipeline.file();
+        if (text == null) {
+            try {
+                text = Files.readString(Path.of(pipeline.file()), StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                say(
+                        "The definition of %s is not kept: %s cannot be read (%s)",
+                        pipeline.name(), pipeline.file(), e.getClass().getSimpleName());
+                return 0;
+            }
+            file = Path.of(pipeline.file()).toAbsolutePath().toString();
+        }
+        return store.putJobDefinition(pipeline.name(), file, DefinitionText.masked(text)).version();
     }
 
     /** The pipeline's folder, checkpoints and savepoints. */
@@ -119,7 +155,8 @@ public final class PipelineRunner {
                         null,
                         null,
                         resumeFrom,
-                        null);
+                        null,
+                        storeDefinition());
         store.putRun(run);
         try {
             Configuration conf = new Configuration();

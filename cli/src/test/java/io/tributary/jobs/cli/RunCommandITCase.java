@@ -185,7 +185,7 @@ class RunCommandITCase {
                         "    endpoint: ${s3.endpoint}",
                         "    path-style: true",
                         "    access-key: " + S3Service.ACCESS_KEY,
-                        "    secret-key: " + S3Service.SECRET_KEY,
+                        "    secret-key: ${s3.secret-key}",
                         "    columns: {order_id: BIGINT, quantity: INT, unit_price: \"DECIMAL(10, 2)\"}",
                         "transforms:",
                         "  - name: big",
@@ -209,6 +209,7 @@ class RunCommandITCase {
         vars(args, "s3.endpoint", SharedServices.s3().endpoint());
         vars(args, "postgres.user", SharedServices.postgres().endpoints().get("user"));
         vars(args, "postgres.password", SharedServices.postgres().endpoints().get("password"));
+        vars(args, "s3.secret-key", S3Service.SECRET_KEY);
         CliRun run = CliRun.of(args.toArray(String[]::new));
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out())
@@ -250,6 +251,49 @@ class RunCommandITCase {
         assertThat(list).hasSize(1);
         assertThat(list.get(0).get("state").asText()).isEqualTo("SUCCEEDED");
         assertThat(list.get(0).get("ended").asText()).isNotBlank();
+        assertThat(list.get(0).get("definition-version").asInt()).isEqualTo(1);
+
+        // the run kept its definition in the catalog, as written (the secret is a reference)
+        JsonNode definition =
+                JSON.readTree(
+                        CliRun.of(
+                                        "jobs",
+                                        "definition",
+                                        "local-orders",
+                                        "--json",
+                                        "--home",
+                                        home.toString())
+                                .out());
+        assertThat(definition.get("version").asInt()).isEqualTo(1);
+        assertThat(definition.get("file").asText()).isEqualTo(file.toAbsolutePath().toString());
+        assertThat(definition.get("text").asText()).isEqualTo(Files.readString(file));
+
+        // and runs again by its name, from the catalog: the same definition, the same version
+        List<String> again =
+                new ArrayList<>(List.of("run", "local-orders", "--home", home.toString()));
+        vars(again, "s3.endpoint", SharedServices.s3().endpoint());
+        vars(again, "postgres.user", SharedServices.postgres().endpoints().get("user"));
+        vars(again, "postgres.password", SharedServices.postgres().endpoints().get("password"));
+        vars(again, "s3.secret-key", S3Service.SECRET_KEY);
+        CliRun byName = CliRun.of(again.toArray(String[]::new));
+        assertThat(byName.exitCode()).as(byName.out() + byName.err()).isZero();
+        assertThat(byName.out())
+                .contains("Running the stored definition of local-orders, version 1")
+                .contains("SUCCEEDED");
+        JsonNode history =
+                JSON.readTree(
+                        CliRun.of("jobs", "history", "--json", "--home", home.toString()).out());
+        assertThat(history).hasSize(2);
+        history.forEach(r -> assertThat(r.get("definition-version").asInt()).isEqualTo(1));
+        try (Connection c = SharedServices.postgres().connect("run_local");
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT count(*), count(DISTINCT id) FROM public.big_orders")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(expected);
+            assertThat(rs.getLong(2)).isEqualTo(expected);
+        }
     }
 
     /**

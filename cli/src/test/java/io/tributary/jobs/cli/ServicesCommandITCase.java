@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,6 +31,8 @@ class ServicesCommandITCase {
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.NEVER)
     Path home;
 
+    @TempDir Path crawled;
+
     @AfterEach
     void alwaysStop() {
         CliRun.of("services", "down", "--home", home.toString());
@@ -43,6 +46,25 @@ class ServicesCommandITCase {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void upPrintsWorkingEndpointsAndDownLeavesNoProcessBehind() throws Exception {
+        // a continuous crawler defined before: the services run it
+        Path sales = crawled.resolve("sales/dt=2026-12-01/part-0.json");
+        Files.createDirectories(sales.getParent());
+        Files.writeString(sales, "{\"order_id\": 1, \"customer_id\": 7}\n");
+        CliRun create =
+                CliRun.of(
+                        "crawlers",
+                        "create",
+                        "sales",
+                        "--target",
+                        crawled.resolve("sales").toUri().toString(),
+                        "--database",
+                        "retail",
+                        "--schedule",
+                        "continuous",
+                        "--home",
+                        home.toString());
+        assertThat(create.exitCode()).as(create.err()).isZero();
+
         CliRun up = CliRun.of("services", "up", "--json", "--home", home.toString());
         assertThat(up.exitCode()).as(up.err()).isZero();
         JsonNode state = new ObjectMapper().readTree(up.out());
@@ -92,7 +114,8 @@ class ServicesCommandITCase {
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
         assertThat(subjects.statusCode()).isEqualTo(200);
-        assertThat(subjects.body()).isEqualTo("[]");
+        // nothing but what the crawler defined above registers (it may have run already)
+        assertThat(subjects.body()).isIn("[]", "[\"retail.sales-value\"]");
         List<Integer> ports = new ArrayList<>();
         for (String p : List.of("/postgres/port", "/mariadb/port")) {
             ports.add(services.at(p).asInt());
@@ -257,6 +280,37 @@ class ServicesCommandITCase {
         JsonNode statusJson = new ObjectMapper().readTree(status.out());
         assertThat(statusJson.get("running").asBoolean()).isTrue();
         statusJson.get("answering").forEach(a -> assertThat(a.asBoolean()).isTrue());
+
+        // the crawler ran in the daemon: the table is in the catalog, the run recorded
+        long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        CliRun shown = CliRun.of("crawlers", "show", "sales", "--json", "--home", home.toString());
+        while (!shown.out().contains("\"tablesCreated\":[\"sales\"]")
+                && System.nanoTime() < until) {
+            Thread.sleep(200);
+            shown = CliRun.of("crawlers", "show", "sales", "--json", "--home", home.toString());
+        }
+        JsonNode crawler = new ObjectMapper().readTree(shown.out());
+        assertThat(crawler.at("/status/lastRun/tablesCreated/0").asText())
+                .as("the services' crawler: %s", shown.out())
+                .isEqualTo("sales");
+        assertThat(crawler.at("/status/running").asBoolean()).isTrue();
+        assertThat(crawler.at("/status/runningIn").asText())
+                .startsWith("services " + state.get("pid").asLong() + "@");
+        assertThat(CliRun.of("catalog", "tables", "retail", "--home", home.toString()).out())
+                .contains("sales");
+        // its schema went to the services' registry (gen.orders, crawled above, is there too)
+        assertThat(
+                        HttpClient.newHttpClient()
+                                .send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                services.at("/schema-registry/url")
+                                                                                .asText()
+                                                                        + "/subjects"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body())
+                .contains("\"retail.sales-value\"");
 
         // up again is idempotent: same daemon
         CliRun again = CliRun.of("services", "up", "--json", "--home", home.toString());
