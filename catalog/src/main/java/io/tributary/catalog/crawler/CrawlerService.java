@@ -248,6 +248,67 @@ public final class CrawlerService implements AutoCloseable {
         }
     }
 
+    /**
+     * A crawler's lease held outside a service (a pass run by hand): renewed every {@link #RENEW}
+     * from a thread of its own while held, so a long pass keeps it and a killed process gives it up
+     * within {@link #LEASE}; closing gives it up.
+     */
+    public static final class HeldLease implements AutoCloseable {
+        private final CrawlerStore store;
+        private final String name;
+        private final String holder;
+        private final Thread renewer;
+        private volatile boolean closed;
+        private volatile Instant lastPass;
+
+        private HeldLease(CrawlerStore store, String name, String holder) {
+            this.store = store;
+            this.name = name;
+            this.holder = holder;
+            this.renewer =
+                    new Thread(
+                            () -> {
+                                while (!closed) {
+                                    try {
+                                        Thread.sleep(RENEW.toMillis());
+                                        if (!closed) {
+                                            store.leaseCrawler(name, holder, LEASE, lastPass);
+                                        }
+                                    } catch (InterruptedException e) {
+                                        return;
+                                    } catch (RuntimeException e) {
+                                        LOG.warn("Crawler {}: renewing its lease failed", name, e);
+                                    }
+                                }
+                            },
+                            "tributary-crawler-lease-" + name);
+            this.renewer.setDaemon(true);
+        }
+
+        /** Records the end of a pass with the next renewal (and now). */
+        public void passed(Instant at) {
+            lastPass = at;
+            store.leaseCrawler(name, holder, LEASE, at);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            renewer.interrupt();
+            store.releaseCrawler(name, holder);
+        }
+    }
+
+    /** Takes the crawler's lease for {@code holder} and keeps it; empty when another holds it. */
+    public static Optional<HeldLease> hold(CrawlerStore store, String name, String holder) {
+        if (!store.leaseCrawler(name, holder, LEASE, null)) {
+            return Optional.empty();
+        }
+        HeldLease lease = new HeldLease(store, name, holder);
+        lease.renewer.start();
+        return Optional.of(lease);
+    }
+
     /** Whether another live process holds the crawler's lease now. */
     public static Optional<CrawlerStore.Lease> heldElsewhere(
             CrawlerStore store, String name, String holder) {

@@ -502,7 +502,9 @@ final class CrawlersCommand implements Runnable {
                 CrawlerDefinition found = find(store, name);
                 if (found.stopped()) {
                     found = store.updateCrawler(name, c -> c.withStopped(false));
-                    err.println("crawler " + name + ": its schedule resumes");
+                    if (found.scheduled()) {
+                        err.println("crawler " + name + ": its schedule resumes");
+                    }
                 }
                 CrawlerDefinition d = found;
                 String holder = CrawlerService.holder("cli");
@@ -524,8 +526,8 @@ final class CrawlersCommand implements Runnable {
                                     + "` shows what it did");
                     return ExitCodes.OK;
                 }
-                Duration lease = Duration.ofMinutes(10);
-                if (!store.leaseCrawler(name, holder, lease, null)) {
+                Optional<CrawlerService.HeldLease> held = CrawlerService.hold(store, name, holder);
+                if (held.isEmpty()) {
                     err.println(
                             "crawlers start: crawler "
                                     + name
@@ -533,8 +535,9 @@ final class CrawlersCommand implements Runnable {
                     return ExitCodes.FAILURE;
                 }
                 boolean ok = true;
-                try (CrawlerSession session =
-                        new CrawlerSession(catalog, d, opener(s3, dir, err), null)) {
+                try (CrawlerService.HeldLease lease = held.get();
+                        CrawlerSession session =
+                                new CrawlerSession(catalog, d, opener(s3, dir, err), null)) {
                     Duration every = d.scheduled() ? d.schedule() : CrawlerDefinition.CONTINUOUS;
                     int passes = 0;
                     while (true) {
@@ -555,7 +558,7 @@ final class CrawlersCommand implements Runnable {
                             out.flush();
                         }
                         ok = CrawlerRun.SUCCEEDED.equals(run.state()) && run.errors().isEmpty();
-                        store.leaseCrawler(name, holder, lease, run.ended());
+                        lease.passed(run.ended());
                         if (!watch || (maxPasses > 0 && passes >= maxPasses)) {
                             break;
                         }
@@ -566,8 +569,6 @@ final class CrawlersCommand implements Runnable {
                             break;
                         }
                     }
-                } finally {
-                    store.releaseCrawler(name, holder);
                 }
                 return ok ? ExitCodes.OK : ExitCodes.FAILURE;
             } catch (CatalogException | IllegalStateException | IllegalArgumentException e) {

@@ -116,6 +116,10 @@ class CrawlersCommandITCase {
         JsonNode salesRun = json(run("crawlers", "start", "sales", "--json"));
         assertThat(salesRun.get("tablesCreated").get(0).asText()).isEqualTo("sales");
         assertThat(salesRun.get("filesSampled").asInt()).isEqualTo(2);
+        // the pass by hand gave its lease up: a service may run the crawler now
+        JsonNode status = json(run("crawlers", "show", "sales", "--json")).get("status");
+        assertThat(status.get("running").asBoolean()).isFalse();
+        assertThat(status.get("lastPass").asText()).isNotBlank();
         assertThat(json(run("catalog", "tables", "retail", "--json")))
                 .extracting(t -> t.get("name").asText())
                 .containsExactlyInAnyOrder("customers", "sales");
