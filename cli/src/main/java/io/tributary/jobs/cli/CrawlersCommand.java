@@ -6,6 +6,7 @@ import io.tributary.catalog.CatalogService;
 import io.tributary.catalog.crawler.CrawlerDefinitions;
 import io.tributary.catalog.crawler.CrawlerService;
 import io.tributary.catalog.crawler.CrawlerSession;
+import io.tributary.catalog.iceberg.IcebergTwins;
 import io.tributary.catalog.model.CrawlerDefinition;
 import io.tributary.catalog.model.CrawlerRun;
 import io.tributary.catalog.model.ModelJson;
@@ -71,6 +72,34 @@ final class CrawlersCommand implements Runnable {
             return S3Access.forEndpoint(d.s3Endpoint(), home);
         }
         return s3.settings(target, home, err);
+    }
+
+    /**
+     * After a pass that changed the catalog: the Iceberg tables registered over the crawler's
+     * object-store tables take the new files ({@code tributary catalog register-iceberg}); what
+     * changed, or why it failed (retried after the next such pass), goes to {@code say}.
+     */
+    static void syncTwins(
+            CatalogService catalog,
+            CrawlerDefinition d,
+            CrawlerRun run,
+            S3Settings s3,
+            java.util.function.Consumer<String> say) {
+        if (!CrawlerSession.worthRecording(run)
+                || d.targets().stream().allMatch(t -> t.startsWith("jdbc:"))) {
+            return;
+        }
+        try {
+            RegisterIcebergCommand.syncAfterCrawl(catalog, d.database(), s3).stream()
+                    .filter(IcebergTwins.SyncReport::changed)
+                    .forEach(r -> say.accept("  iceberg " + r.summary()));
+        } catch (RuntimeException e) {
+            say.accept(
+                    "crawler "
+                            + d.name()
+                            + ": updating the Iceberg tables registered over it failed: "
+                            + Errors.describe(e));
+        }
     }
 
     static CrawlerDefinition find(CrawlerStore store, String name) {
@@ -557,6 +586,17 @@ final class CrawlersCommand implements Runnable {
                             }
                             out.flush();
                         }
+                        String objects =
+                                d.targets().stream()
+                                        .filter(t -> !t.startsWith("jdbc:"))
+                                        .findFirst()
+                                        .orElse(null);
+                        syncTwins(
+                                catalog,
+                                d,
+                                run,
+                                objects == null ? null : settings(d, objects, s3, dir, err),
+                                json ? err::println : out::println);
                         ok = CrawlerRun.SUCCEEDED.equals(run.state()) && run.errors().isEmpty();
                         lease.passed(run.ended());
                         if (!watch || (maxPasses > 0 && passes >= maxPasses)) {

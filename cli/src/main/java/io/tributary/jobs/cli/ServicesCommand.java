@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.catalog.CatalogService;
 import io.tributary.catalog.crawler.CrawlerService;
-import io.tributary.catalog.crawler.CrawlerSession;
 import io.tributary.catalog.registry.RegistryHttpServer;
 import io.tributary.catalog.registry.SchemaRegistryClient;
 import io.tributary.catalog.store.CatalogStore;
@@ -367,21 +366,8 @@ final class ServicesCommand implements Runnable {
                                                     + ": "
                                                     + CrawlersCommand.line(run));
                                 }
-                                if (CrawlerSession.worthRecording(run)
-                                        && d.targets().stream()
-                                                .anyMatch(t -> !t.startsWith("jdbc:"))) {
-                                    try {
-                                        RegisterIcebergCommand.syncAfterCrawl(
-                                                crawlerCatalog, d.database(), embeddedS3);
-                                    } catch (RuntimeException e) {
-                                        System.out.println(
-                                                "crawler "
-                                                        + d.name()
-                                                        + ": updating the Iceberg tables over it"
-                                                        + " failed: "
-                                                        + Errors.describe(e));
-                                    }
-                                }
+                                CrawlersCommand.syncTwins(
+                                        crawlerCatalog, d, run, embeddedS3, System.out::println);
                             },
                             "services");
             Path state = stateFile(dir);

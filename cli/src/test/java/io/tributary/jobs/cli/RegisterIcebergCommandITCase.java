@@ -116,5 +116,20 @@ class RegisterIcebergCommandITCase {
         assertThat(snapshots.exitCode()).as(snapshots.err()).isZero();
         // one snapshot per pass that found files: the registration, then the crawl
         assertThat(JSON.readTree(snapshots.out())).hasSize(2);
+
+        // a crawler kept in the catalog does the same after each pass that found something
+        CliRun defined =
+                run("crawlers", "create", "orders", "--target", location, "--database", "shop");
+        assertThat(defined.exitCode()).as(defined.err()).isZero();
+        parquet("orders/region=latam/part-0.parquet", 125, 10);
+        CliRun pass = run("crawlers", "start", "orders");
+        assertThat(pass.exitCode()).as(pass.err() + pass.out()).isZero();
+        assertThat(pass.out())
+                .contains("iceberg shop.orders -> shop.orders_iceberg: 1 files added (10 rows)")
+                .contains("135 rows in snapshot");
+        assertThat(
+                        JSON.readTree(
+                                run("catalog", "snapshots", "shop.orders_iceberg", "--json").out()))
+                .hasSize(3);
     }
 }
