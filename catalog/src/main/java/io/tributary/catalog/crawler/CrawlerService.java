@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * once the lease expires. A crawler that is stopped, changed or deleted in the catalog is noticed
  * within a second: its current pass ends and it stops (a changed one starts again with its new
  * definition). The first pass of each start, and every pass that changed the catalog or failed, is
- * recorded in the crawler's run history.
+ * recorded in the crawler's run history (a failure repeated pass after pass, once).
  */
 public final class CrawlerService implements AutoCloseable {
 
@@ -104,6 +104,9 @@ public final class CrawlerService implements AutoCloseable {
                 if (renew) {
                     lastRenew = System.nanoTime();
                     for (Worker w : workers.values()) {
+                        if (w.stopping) {
+                            continue; // it gives its lease up as it ends: not renewed behind it
+                        }
                         if (!store().leaseCrawler(w.definition.name(), holder, LEASE, null)) {
                             LOG.warn(
                                     "Crawler {}: its lease went to another process; stopping here",
@@ -172,6 +175,7 @@ public final class CrawlerService implements AutoCloseable {
                     definition.database());
             CrawlerSession session = null;
             boolean first = true;
+            java.util.List<String> lastErrors = null;
             try {
                 while (!done()) {
                     CrawlerRun run;
@@ -203,7 +207,14 @@ public final class CrawlerService implements AutoCloseable {
                                         0,
                                         java.util.List.of(CrawlerSession.describe(e)));
                     }
-                    boolean record = first || CrawlerSession.worthRecording(run);
+                    // a failure repeated pass after pass is recorded once, not every 5 s
+                    // and the first pass that works again is recorded, changes or not
+                    boolean succeeded = CrawlerRun.SUCCEEDED.equals(run.state());
+                    boolean repeated = !succeeded && run.errors().equals(lastErrors);
+                    boolean recovered = succeeded && lastErrors != null;
+                    lastErrors = succeeded ? null : run.errors();
+                    boolean record =
+                            first || recovered || (CrawlerSession.worthRecording(run) && !repeated);
                     if (record) {
                         store().putCrawlerRun(run);
                     }

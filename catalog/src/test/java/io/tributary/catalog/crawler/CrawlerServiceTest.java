@@ -205,6 +205,33 @@ class CrawlerServiceTest {
     }
 
     @Test
+    void aTargetThatKeepsFailingIsOneFailedRunNamingIt() throws Exception {
+        Path gone = data.resolve("gone");
+        catalog.store()
+                .createCrawler(definition("gone", gone.toUri().toString(), Duration.ofSeconds(1)));
+        try (CrawlerService service = service("test-failing")) {
+            await(
+                    "four failed passes",
+                    () -> passes.size() >= 4,
+                    () -> "passes " + passes + ", runs " + catalog.store().crawlerRuns("gone", 50));
+            List<CrawlerRun> runs = catalog.store().crawlerRuns("gone", 50);
+            assertThat(runs).hasSize(1);
+            assertThat(runs.get(0).state()).isEqualTo(CrawlerRun.FAILED);
+            assertThat(runs.get(0).errors()).singleElement().asString().contains("gone");
+            assertThat(passes).allMatch(r -> r.state().equals(CrawlerRun.FAILED));
+
+            // the folder appears: the next pass succeeds and is recorded
+            write("gone/part-0.json", "{\"id\": 1}\n");
+            await(
+                    "the pass after the fix",
+                    () -> catalog.store().crawlerRuns("gone", 50).size() == 2,
+                    () -> "runs " + catalog.store().crawlerRuns("gone", 50));
+            assertThat(catalog.store().crawlerRuns("gone", 50).get(0).state())
+                    .isEqualTo(CrawlerRun.SUCCEEDED);
+        }
+    }
+
+    @Test
     void aDefinitionIsCheckedBeforeItIsStored() {
         var store = catalog.store();
         store.createCrawler(definition("sales", "s3://shop/sales/", null));
