@@ -60,6 +60,14 @@ public final class PipelineRunner {
     private String definitionFile;
     private String definitionText;
 
+    /** Where and with what the last run was submitted: a run planned again goes there too. */
+    private String submittedTo;
+
+    private List<URI> submittedJars = List.of();
+
+    /** The catalog versions the last submitted job was planned on. */
+    private CatalogFollower follower;
+
     /** Registries served by this process for runs on a cluster of this machine, per folder. */
     private static final Map<Path, RegistryHttpServer> LOCAL_REGISTRIES = new ConcurrentHashMap<>();
 
@@ -131,6 +139,13 @@ public final class PipelineRunner {
      * {@code jars} are shipped with the job (Tributary's job jar when the cluster lacks it).
      */
     public Submitted submit(String restAddress, String resumeFrom, List<URI> jars) {
+        submittedTo = restAddress;
+        submittedJars = List.copyOf(jars);
+        if (follower != null) {
+            follower.close();
+        }
+        // before the translation reads the catalog: a version landing in between is one more plan
+        follower = CatalogFollower.planned(pipeline, home);
         Instant now = Instant.now();
         String id =
                 pipeline.name()
@@ -202,7 +217,125 @@ public final class PipelineRunner {
      */
     public JobRun watch(Submitted s, BooleanSupplier stop, Duration poll)
             throws InterruptedException {
-        return new RunWatcher(pipeline, home(), store, out).watch(s, stop, poll);
+        return follow(s, stop, poll).run();
+    }
+
+    /**
+     * How a watch ended: the last run's record and the submission it watched last (a pipeline that
+     * reads catalog tables is planned again, as a new run, when they change).
+     */
+    public record Watched(JobRun run, Submitted last) {}
+
+    /**
+     * Watches a submitted run as {@link #watch} does; when a catalog table the job reads ({@code
+     * type: catalog}) reaches a schema version the job was not planned with (a crawler found a new
+     * column), stops the job with a savepoint and, by the pipeline's {@code schema-evolution}:
+     *
+     * <ul>
+     *   <li>{@code evolve}: plans the pipeline again on the new version and resumes it from the
+     *       savepoint, as a new run; the sinks add the new columns to their tables (older rows
+     *       NULL). When Flink refuses the savepoint because state kept between source and sink (a
+     *       join's rows) has the old columns, and every sink writes by key, the new plan starts
+     *       over and reads every input again, rewriting rows with the same values; with a sink that
+     *       appends, that would double rows, so the run ends there, saying so.
+     *   <li>{@code fail}: the run ends FAILED naming the table, its version and the columns; the
+     *       savepoint keeps everything read so far for a {@code --resume}.
+     * </ul>
+     */
+    public Watched follow(Submitted s, BooleanSupplier stop, Duration poll)
+            throws InterruptedException {
+        Submitted current = s;
+        boolean restoring = false;
+        while (true) {
+            RunWatcher watcher = new RunWatcher(pipeline, home(), store, out);
+            CatalogFollower planned = follower;
+            boolean resumed = restoring;
+            JobRun last =
+                    watcher.watch(
+                            current,
+                            stop,
+                            poll,
+                            new RunWatcher.Follow() {
+                                private long lastLook;
+
+                                @Override
+                                public String replan() {
+                                    if (planned == null
+                                            || !planned.follows()
+                                            || System.nanoTime() - lastLook < poll.toNanos()) {
+                                        return null;
+                                    }
+                                    lastLook = System.nanoTime();
+                                    return planned.changed()
+                                            .map(CatalogFollower.Change::describe)
+                                            .orElse(null);
+                                }
+
+                                @Override
+                                public boolean restoring() {
+                                    return resumed;
+                                }
+                            });
+            if (watcher.refusedRestore != null) {
+                if (!CatalogFollower.replaySafe(pipeline)) {
+                    String why =
+                            "the new plan cannot resume from the savepoint ("
+                                    + watcher.refusedRestore
+                                    + ") and starting it over would write every row again into a"
+                                    + " sink that appends: give every sink keys (mode: upsert),"
+                                    + " or resume the old definition with --from "
+                                    + current.run().resumedFrom();
+                    JobRun ended =
+                            store.updateRun(
+                                    last.id(), r -> r.withState(State.FAILED, Instant.now(), why));
+                    say("Run %s FAILED: %s", last.id(), why);
+                    return new Watched(ended, current);
+                }
+                say(
+                        "The new plan keeps state of other columns than the savepoint's (%s): it"
+                                + " starts over and reads every input again; every sink writes by"
+                                + " key, so rows already written are rewritten with the same"
+                                + " values, none doubled",
+                        watcher.refusedRestore);
+                current = submit(submittedTo, null, submittedJars);
+                restoring = false;
+                continue;
+            }
+            if (watcher.stoppedToReplan == null) {
+                closeFollower();
+                return new Watched(last, current);
+            }
+            CatalogFollower.Change change = follower.changed().orElse(null);
+            if (!CatalogFollower.evolves(pipeline)) {
+                String why =
+                        watcher.stoppedToReplan
+                                + ". schema-evolution is fail"
+                                + (change == null
+                                        ? ""
+                                        : " (columns " + String.join(", ", change.columns()) + ")")
+                                + ": set schema-evolution: evolve to let the new columns into the"
+                                + " sinks, then tributary run --resume "
+                                + pipeline.file()
+                                + " resumes from savepoint "
+                                + last.savepoint();
+                JobRun ended =
+                        store.updateRun(
+                                last.id(), r -> r.withState(State.FAILED, Instant.now(), why));
+                say("Run %s FAILED: %s", last.id(), why);
+                closeFollower();
+                return new Watched(ended, current);
+            }
+            say("Planning %s again on the new catalog version ...", pipeline.name());
+            current = submit(submittedTo, last.savepoint(), submittedJars);
+            restoring = true;
+        }
+    }
+
+    private void closeFollower() {
+        if (follower != null) {
+            follower.close();
+            follower = null;
+        }
     }
 
     /** The job of a pipeline whose sinks are all fed by SQL: one statement set. */

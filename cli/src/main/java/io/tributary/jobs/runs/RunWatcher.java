@@ -28,6 +28,46 @@ final class RunWatcher {
     private final CatalogStore store;
     private final PrintWriter out;
 
+    /** What a run that follows its catalog tables is watched for besides its job's state. */
+    interface Follow {
+
+        /** A reason to stop the job with a savepoint and plan it again, or null. */
+        String replan();
+
+        /**
+         * Whether the job was resumed from a savepoint of an older plan: a restore Flink refuses
+         * (state of another shape) then ends the watch at once, rather than after every restart.
+         */
+        boolean restoring();
+    }
+
+    private static final Follow NONE =
+            new Follow() {
+                @Override
+                public String replan() {
+                    return null;
+                }
+
+                @Override
+                public boolean restoring() {
+                    return false;
+                }
+            };
+
+    /** Messages of a restore Flink refuses because the state has another shape than the plan. */
+    private static final List<String> REFUSED_RESTORE =
+            List.of(
+                    "StateMigrationException",
+                    "Cannot map checkpoint/savepoint state",
+                    "must not be incompatible",
+                    "is incompatible");
+
+    /** Why the last watch stopped the job to plan it again; null when it did not. */
+    String stoppedToReplan;
+
+    /** Why Flink refused the last watch's restore; null when it did not. */
+    String refusedRestore;
+
     RunWatcher(PipelineDef pipeline, PipelineHome home, CatalogStore store, PrintWriter out) {
         this.pipeline = pipeline;
         this.home = home;
@@ -35,12 +75,19 @@ final class RunWatcher {
         this.out = out;
     }
 
+    JobRun watch(Submitted s, BooleanSupplier stop, Duration poll) throws InterruptedException {
+        return watch(s, stop, poll, NONE);
+    }
+
     /**
      * Watches a submitted run until its job ends, the pipeline's timeout passes, or {@code stop}
      * turns true (then stops it with a savepoint); records every change in the run history and
      * returns the final record.
      */
-    JobRun watch(Submitted s, BooleanSupplier stop, Duration poll) throws InterruptedException {
+    JobRun watch(Submitted s, BooleanSupplier stop, Duration poll, Follow follow)
+            throws InterruptedException {
+        stoppedToReplan = null;
+        refusedRestore = null;
         JobRun run = s.run();
         Duration timeout = pipeline.settings().timeout();
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
@@ -70,6 +117,23 @@ final class RunWatcher {
                 } else {
                     Thread.sleep(poll.toMillis());
                     continue;
+                }
+            }
+            if (follow.restoring()
+                    && run.lastCheckpointId() == 0
+                    && (run.attempts() > 0 || !state.equals("RUNNING"))) {
+                String refused = refusedRestore(s);
+                if (refused != null) {
+                    refusedRestore = refused;
+                    try {
+                        s.client().cancel().get();
+                    } catch (Exception e) {
+                        // it failed for good meanwhile
+                    }
+                    return end(
+                            run,
+                            State.FAILED,
+                            "the savepoint does not fit the new plan: " + refused);
                 }
             }
             switch (state) {
@@ -118,6 +182,15 @@ final class RunWatcher {
                         ? last
                         : last.withSavepoint(savepoint)
                                 .withState(State.STOPPED, Instant.now(), null);
+            }
+            String replan = state.equals("RUNNING") ? follow.replan() : null;
+            if (replan != null) {
+                say("%s; stopping %s with a savepoint to plan it again ...", replan, run.id());
+                String savepoint = StopWithSavepoint.stop(s.rest(), run, store, home);
+                say("Savepoint %s", savepoint);
+                stoppedToReplan = replan;
+                JobRun last = stored(run);
+                return last.withSavepoint(savepoint).withState(State.STOPPED, Instant.now(), null);
             }
             if (System.nanoTime() > deadline) {
                 say(
@@ -242,6 +315,26 @@ final class RunWatcher {
                             : v.path("metrics").path("write-records").asLong();
         }
         return "  records from sources " + read;
+    }
+
+    /** The root exception of a job whose restore Flink refused for its state's shape, or null. */
+    private static String refusedRestore(Submitted s) {
+        try {
+            JsonNode ex = s.rest().get("/jobs/" + s.run().flinkJobId() + "/exceptions");
+            String root = ex.path("root-exception").asText("");
+            for (String pattern : REFUSED_RESTORE) {
+                if (root.contains(pattern)) {
+                    return root.lines()
+                            .filter(l -> l.contains(pattern))
+                            .findFirst()
+                            .map(String::strip)
+                            .orElse(pattern);
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String failure(Submitted s) {

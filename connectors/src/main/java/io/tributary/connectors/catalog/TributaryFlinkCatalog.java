@@ -169,6 +169,19 @@ public final class TributaryFlinkCatalog extends AbstractCatalog {
         return List.of();
     }
 
+    /**
+     * The catalog's own record of a table, deprecated or not (Flink's view of it has no such flag):
+     * what a pipeline checks before it reads the table.
+     */
+    public java.util.Optional<CatalogTable> stored(String database, String table) {
+        return store.table(database, table);
+    }
+
+    /** The names of the tables of {@code database}, for an error that lists them. */
+    public List<String> tableNames(String database) {
+        return store.tables(database).stream().map(CatalogTable::name).sorted().toList();
+    }
+
     private CatalogTable table(ObjectPath path) throws TableNotExistException {
         return store.table(path.getDatabaseName(), path.getObjectName())
                 .orElseThrow(() -> new TableNotExistException(getName(), path));

@@ -1,6 +1,7 @@
 package io.tributary.jobs.translator;
 
 import io.tributary.catalog.Quarantines;
+import io.tributary.connectors.catalog.TributaryFlinkCatalog;
 import io.tributary.jobs.Causes;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
@@ -15,11 +16,13 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.catalog.Catalog;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
 
@@ -274,6 +277,7 @@ public final class PipelineTranslator {
                 s.at(),
                 0);
         String[] table = s.setting("table").split("\\.");
+        checkCatalogTable(env, catalog, s, table[0], table[1]);
         String view =
                 "CREATE TEMPORARY VIEW "
                         + Sql.id(s.name())
@@ -284,6 +288,63 @@ public final class PipelineTranslator {
                         + "."
                         + Sql.id(table[1]);
         execute(env, view, Map.of(), s.at(), 0);
+    }
+
+    /**
+     * A catalog source's table is there and not deprecated, else an error at the source naming the
+     * table and the fix, before Flink's own (which lists the catalog's options).
+     */
+    private void checkCatalogTable(
+            TableEnvironment env, String catalog, SourceDef s, String database, String table) {
+        Optional<Catalog> c = env.getCatalog(catalog);
+        if (c.isEmpty() || !(c.get() instanceof TributaryFlinkCatalog tributary)) {
+            return;
+        }
+        Optional<io.tributary.catalog.model.CatalogTable> t;
+        List<String> tables;
+        try {
+            t = tributary.stored(database, table);
+            tables = t.isPresent() ? List.of() : tributary.tableNames(database);
+        } catch (RuntimeException e) {
+            throw new PipelineException(
+                    s.at(),
+                    "the catalog store cannot be read: "
+                            + Sql.redacted(Causes.innermost(e), secrets));
+        }
+        String where = s.setting("store") == null ? "" : " (store " + s.setting("store") + ")";
+        if (t.isEmpty()) {
+            throw new PipelineException(
+                    s.at().child("table", s.at().line()),
+                    "table "
+                            + database
+                            + "."
+                            + table
+                            + " is not in the catalog"
+                            + where
+                            + (tables.isEmpty()
+                                    ? ", which has no tables in database " + database
+                                    : "; database "
+                                            + database
+                                            + " has "
+                                            + String.join(", ", tables))
+                            + ". Crawl its data first: tributary crawlers create <name> --target"
+                            + " s3://...|jdbc:... --database "
+                            + database
+                            + ", then tributary crawlers start <name>");
+        }
+        if (t.get().deprecated()) {
+            throw new PipelineException(
+                    s.at().child("table", s.at().line()),
+                    "table "
+                            + database
+                            + "."
+                            + table
+                            + " is deprecated in the catalog"
+                            + where
+                            + ": its crawler no longer finds its data at "
+                            + t.get().location()
+                            + ". Restore the data and crawl again, or read another table");
+        }
     }
 
     private void transform(TableEnvironment env, TransformDef t) {
