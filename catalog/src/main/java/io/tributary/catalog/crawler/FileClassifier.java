@@ -22,8 +22,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -187,7 +189,7 @@ final class FileClassifier {
 
     private FileSchema json(String text, boolean cut) {
         boolean array = jsonPath != null || text.charAt(0) == '[';
-        DataType row = DataType.Primitive.NULL;
+        List<JsonNode> nodes = new ArrayList<>();
         long records = 0;
         long notObjects = 0;
         Map<String, Set<String>> seen = new HashMap<>();
@@ -217,22 +219,20 @@ final class FileClassifier {
                     notObjects++;
                     continue;
                 }
-                Struct one = (Struct) ValueTypes.ofJson(node);
-                one.fields().forEach(f -> FileSchema.see(seen, f.name(), f.type()));
-                row = TypeWidening.widen(row, one);
+                nodes.add(node);
                 records++;
             }
         } catch (IOException e) {
+            if (records > 0 && !cut) {
+                // malformed records later in the file are the reader's to quarantine
+                return withRecords(array, nodes, seen);
+            }
             if (records == 0) {
                 String path = jsonPath == null ? suggestedPath(text) : null;
                 return FileSchema.unclassified(
                         path != null
                                 ? documentHolding(path)
                                 : "not valid JSON: " + firstLine(e.getMessage()));
-            }
-            if (!cut) {
-                // malformed records later in the file are the reader's to quarantine
-                return withRecords(array, row, records, seen);
             }
         }
         if (records == 0) {
@@ -251,7 +251,7 @@ final class FileClassifier {
                 return FileSchema.unclassified(documentHolding(path));
             }
         }
-        return withRecords(array, row, records, seen);
+        return withRecords(array, nodes, seen);
     }
 
     private static String suggestedPath(String text) {
@@ -270,18 +270,36 @@ final class FileClassifier {
                 + "' (Glue's custom JSON classifier)";
     }
 
+    /**
+     * The file's schema from its sampled records. Timestamps are typed in the style the file writes
+     * them: ISO-8601 ({@code 2026-12-03T10:15:00}) when no value is in SQL style, which the table
+     * then reads with (format option {@code timestamp-format}); else SQL style, and ISO-8601 values
+     * are strings.
+     */
     private FileSchema withRecords(
-            boolean array, DataType row, long records, Map<String, Set<String>> seen) {
-        return new FileSchema(
-                TableFormat.JSON,
-                jsonPath != null
-                        ? Map.of("layout", "array", "json-path", jsonPath.toString())
-                        : Map.of("layout", array ? "array" : "lines"),
-                (Struct) row,
-                records,
-                null,
-                seen);
+            boolean array, List<JsonNode> nodes, Map<String, Set<String>> seen) {
+        int[] styles = new int[2];
+        nodes.forEach(n -> ValueTypes.timestampStyles(n, styles));
+        boolean iso = styles[1] > 0 && styles[0] == 0;
+        DataType row = DataType.Primitive.NULL;
+        for (JsonNode node : nodes) {
+            Struct one = (Struct) ValueTypes.ofJson(node, iso);
+            one.fields().forEach(f -> FileSchema.see(seen, f.name(), f.type()));
+            row = TypeWidening.widen(row, one);
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("layout", array ? "array" : "lines");
+        if (jsonPath != null) {
+            options.put("json-path", jsonPath.toString());
+        }
+        if (iso) {
+            options.put(TIMESTAMP_FORMAT, "ISO-8601");
+        }
+        return new FileSchema(TableFormat.JSON, options, (Struct) row, nodes.size(), null, seen);
     }
+
+    /** The JSON format option naming how a table's timestamps are written (SQL by default). */
+    public static final String TIMESTAMP_FORMAT = "timestamp-format";
 
     private static String firstLine(String s) {
         if (s == null) {

@@ -26,9 +26,26 @@ final class ValueTypes {
     private static final Pattern TIMESTAMP =
             Pattern.compile("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?");
 
+    /**
+     * A local timestamp in ISO-8601 ({@code 2026-12-03T10:15}, seconds and fraction optional: what
+     * Java's {@code LocalDateTime.toString()} and most JSON writers emit). No zone or offset: a
+     * value with one stays a string.
+     */
+    private static final Pattern ISO_TIMESTAMP =
+            Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?");
+
     private ValueTypes() {}
 
     static DataType ofJson(JsonNode n) {
+        return ofJson(n, false);
+    }
+
+    /**
+     * A JSON value's type; {@code iso}: the file writes its timestamps in ISO-8601 ({@link
+     * #timestampStyles}), so those are timestamps and SQL-style ones strings (one reader parses one
+     * style).
+     */
+    static DataType ofJson(JsonNode n, boolean iso) {
         if (n == null || n.isNull() || n.isMissingNode()) {
             return Primitive.NULL;
         }
@@ -51,20 +68,20 @@ final class ValueTypes {
             return DataType.of(Kind.DOUBLE);
         }
         if (n.isTextual()) {
-            return temporalOrString(n.textValue());
+            return iso ? isoTemporalOrString(n.textValue()) : temporalOrString(n.textValue());
         }
         if (n.isBinary()) {
             return DataType.of(Kind.BINARY);
         }
         if (n.isArray()) {
             List<DataType> seen = new ArrayList<>();
-            n.forEach(e -> seen.add(ofJson(e)));
+            n.forEach(e -> seen.add(ofJson(e, iso)));
             return new ArrayOf(TypeWidening.widenAll(seen), false);
         }
         List<Field> fields = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            fields.add(new Field(e.getKey(), ofJson(e.getValue())));
+            fields.add(new Field(e.getKey(), ofJson(e.getValue(), iso)));
         }
         return new Struct(fields, false);
     }
@@ -101,6 +118,36 @@ final class ValueTypes {
      * 10:15:00[.fff]}) is a date or a timestamp, whether it is a CSV cell or a JSON string: one
      * rule for both text formats; anything else is a string.
      */
+    private static DataType isoTemporalOrString(String s) {
+        if (DATE.matcher(s).matches()) {
+            return DataType.of(Kind.DATE);
+        }
+        if (ISO_TIMESTAMP.matcher(s).matches()) {
+            return DataType.of(Kind.TIMESTAMP);
+        }
+        return DataType.of(Kind.STRING);
+    }
+
+    /**
+     * Counts the text values of {@code n} (nested ones too) that are timestamps in SQL style
+     * ({@code counts[0]}) and in ISO-8601 ({@code counts[1]}).
+     */
+    static void timestampStyles(JsonNode n, int[] counts) {
+        if (n == null) {
+            return;
+        }
+        if (n.isTextual()) {
+            String s = n.textValue();
+            if (TIMESTAMP.matcher(s).matches()) {
+                counts[0]++;
+            } else if (ISO_TIMESTAMP.matcher(s).matches()) {
+                counts[1]++;
+            }
+        } else if (n.isContainerNode()) {
+            n.forEach(e -> timestampStyles(e, counts));
+        }
+    }
+
     private static DataType temporalOrString(String s) {
         if (DATE.matcher(s).matches()) {
             return DataType.of(Kind.DATE);

@@ -130,6 +130,40 @@ class CrawlerTest {
     }
 
     @Test
+    void isoTimestampsAreTimestampsReadInTheStyleTheyAreWritten() throws IOException {
+        // as Java's LocalDateTime.toString() writes them: seconds and fraction left out when 0
+        write(
+                "iso/part-0.json",
+                """
+                {"id": 1, "ts": "2026-11-24T08:00", "day": "2026-11-24", "at": "2026-11-24T08:00:00Z"}
+                {"id": 2, "ts": "2026-11-24T08:00:01.5", "day": "2026-11-25", "at": "2026-11-24T08:00:00Z"}
+                """);
+        // SQL style in one column, ISO in another: one reader parses one style, so ISO is text
+        write(
+                "mixed/part-0.json",
+                """
+                {"id": 1, "sql": "2026-11-24 08:00:00", "iso": "2026-11-24T08:00:00"}
+                """);
+        crawl("iso");
+        crawl("mixed");
+        CatalogTable iso = table("iso");
+        assertThat(types(iso))
+                .containsExactly(
+                        Map.entry("id", "bigint"),
+                        Map.entry("ts", "timestamp"),
+                        Map.entry("day", "date"),
+                        Map.entry("at", "string"));
+        assertThat(iso.formatOptions()).containsEntry("timestamp-format", "ISO-8601");
+        CatalogTable mixed = table("mixed");
+        assertThat(types(mixed))
+                .containsExactly(
+                        Map.entry("id", "bigint"),
+                        Map.entry("sql", "timestamp"),
+                        Map.entry("iso", "string"));
+        assertThat(mixed.formatOptions()).doesNotContainKey("timestamp-format");
+    }
+
+    @Test
     void jsonArrayFilesAndGzip() throws IOException {
         write("arr/a.json", "[{\"k\": 1, \"v\": \"x\"}, {\"k\": 2, \"v\": \"y\"}]");
         Path gz = data.resolve("arr/b.json.gz");

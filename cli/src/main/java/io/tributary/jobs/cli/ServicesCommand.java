@@ -224,12 +224,46 @@ final class ServicesCommand implements Runnable {
         @Option(names = "--json", description = "Print the status as JSON.")
         boolean json;
 
+        @Option(
+                names = "--get",
+                paramLabel = "SERVICE.KEY",
+                description =
+                        "Print one endpoint value of the running services, e.g. s3.endpoint,"
+                                + " mariadb.port (for scripts).")
+        String get;
+
         @Spec picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             Optional<JsonNode> running = runningState(home.resolve());
+            if (get != null) {
+                int dot = get.indexOf('.');
+                JsonNode v =
+                        running.isEmpty() || dot <= 0
+                                ? null
+                                : running.get()
+                                        .path("services")
+                                        .path(get.substring(0, dot))
+                                        .path(get.substring(dot + 1));
+                if (v == null || !v.isValueNode()) {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println(
+                            running.isEmpty()
+                                    ? "Services are not running (start them with: ./tributary"
+                                            + " services up)"
+                                    : "No endpoint '"
+                                            + get
+                                            + "' (SERVICE.KEY, e.g. s3.endpoint; see services"
+                                            + " status --json)");
+                    err.flush();
+                    return running.isEmpty() ? ExitCodes.NOT_RUNNING : ExitCodes.USAGE;
+                }
+                out.println(v.asText());
+                out.flush();
+                return ExitCodes.OK;
+            }
             if (json) {
                 ObjectNode status = JSON.createObjectNode();
                 status.put("running", running.isPresent());

@@ -277,27 +277,11 @@ public final class PipelineRunner {
                                 }
                             });
             if (watcher.refusedRestore != null) {
-                if (!CatalogFollower.replaySafe(pipeline)) {
-                    String why =
-                            "the new plan cannot resume from the savepoint ("
-                                    + watcher.refusedRestore
-                                    + ") and starting it over would write every row again into a"
-                                    + " sink that appends: give every sink keys (mode: upsert),"
-                                    + " or resume the old definition with --from "
-                                    + current.run().resumedFrom();
-                    JobRun ended =
-                            store.updateRun(
-                                    last.id(), r -> r.withState(State.FAILED, Instant.now(), why));
-                    say("Run %s FAILED: %s", last.id(), why);
-                    return new Watched(ended, current);
+                Submitted next = startOver(watcher.refusedRestore, current.run().resumedFrom());
+                if (next == null) {
+                    return new Watched(lastRun(last), current);
                 }
-                say(
-                        "The new plan keeps state of other columns than the savepoint's (%s): it"
-                                + " starts over and reads every input again; every sink writes by"
-                                + " key, so rows already written are rewritten with the same"
-                                + " values, none doubled",
-                        watcher.refusedRestore);
-                current = submit(submittedTo, null, submittedJars);
+                current = next;
                 restoring = false;
                 continue;
             }
@@ -326,9 +310,83 @@ public final class PipelineRunner {
                 return new Watched(ended, current);
             }
             say("Planning %s again on the new catalog version ...", pipeline.name());
-            current = submit(submittedTo, last.savepoint(), submittedJars);
-            restoring = true;
+            Submitted next;
+            try {
+                next = submit(submittedTo, last.savepoint(), submittedJars);
+                restoring = true;
+            } catch (RuntimeException e) {
+                // Flink refuses some restores when the job is submitted (state it cannot map)
+                String refused = RunWatcher.refusal(Causes.all(e));
+                next =
+                        refused != null
+                                ? startOver(refused, last.savepoint())
+                                : failedToPlan(e, last.savepoint());
+                restoring = false;
+            }
+            if (next == null) {
+                return new Watched(lastRun(last), current);
+            }
+            current = next;
         }
+    }
+
+    /**
+     * The new plan started over, reading every input again, after Flink refused the savepoint
+     * {@code savepoint} of the old one ({@code refused} says why): when every sink writes by key,
+     * so nothing is doubled; else null, with the run recorded FAILED saying so.
+     */
+    private Submitted startOver(String refused, String savepoint) {
+        if (!CatalogFollower.replaySafe(pipeline)) {
+            String why =
+                    "the new plan cannot resume from the savepoint ("
+                            + refused
+                            + ") and starting it over would write every row again into a sink"
+                            + " that appends: give every sink keys (mode: upsert), or resume the"
+                            + " old definition with --from "
+                            + savepoint;
+            JobRun newest = lastRun(null);
+            if (newest != null) {
+                store.updateRun(newest.id(), r -> r.withState(State.FAILED, Instant.now(), why));
+            }
+            say("%s FAILED: %s", pipeline.name(), why);
+            closeFollower();
+            return null;
+        }
+        say(
+                "Flink cannot resume the new plan from the old one's savepoint (%s): state kept"
+                        + " between source and sink (a join's rows) has the old columns, or its"
+                        + " operators changed. It starts over and reads every input again; every"
+                        + " sink writes by key, so rows already written are rewritten with the"
+                        + " same values, none doubled",
+                refused);
+        try {
+            return submit(submittedTo, null, submittedJars);
+        } catch (RuntimeException e) {
+            return failedToPlan(e, savepoint);
+        }
+    }
+
+    /**
+     * Submits the pipeline planned again, from {@code savepoint} when not null; null when it cannot
+     * be (a sink refuses the new columns, say): the new run is then recorded FAILED with the
+     * reason, which is said, and the savepoint is kept for a {@code --resume}.
+     */
+    private Submitted failedToPlan(RuntimeException e, String savepoint) {
+        say(
+                "%s could not be planned again: %s%s",
+                pipeline.name(),
+                describe(e),
+                savepoint == null ? "" : " (its savepoint is kept: " + savepoint + ")");
+        closeFollower();
+        return null;
+    }
+
+    /** The newest run of this pipeline in the history, else {@code fallback}. */
+    private JobRun lastRun(JobRun fallback) {
+        return store.runs().stream()
+                .filter(r -> r.pipeline().equals(pipeline.name()))
+                .max(java.util.Comparator.comparing(JobRun::started))
+                .orElse(fallback);
     }
 
     private void closeFollower() {

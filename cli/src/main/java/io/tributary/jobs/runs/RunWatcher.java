@@ -321,20 +321,27 @@ final class RunWatcher {
     private static String refusedRestore(Submitted s) {
         try {
             JsonNode ex = s.rest().get("/jobs/" + s.run().flinkJobId() + "/exceptions");
-            String root = ex.path("root-exception").asText("");
-            for (String pattern : REFUSED_RESTORE) {
-                if (root.contains(pattern)) {
-                    return root.lines()
-                            .filter(l -> l.contains(pattern))
-                            .findFirst()
-                            .map(String::strip)
-                            .orElse(pattern);
-                }
-            }
-            return null;
+            return refusal(ex.path("root-exception").asText(""));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The line of {@code text} (an exception and its causes) that says Flink refused a restore for
+     * its state's shape; null when it says no such thing.
+     */
+    static String refusal(String text) {
+        for (String pattern : REFUSED_RESTORE) {
+            if (text.contains(pattern)) {
+                return text.lines()
+                        .filter(l -> l.contains(pattern))
+                        .findFirst()
+                        .map(String::strip)
+                        .orElse(pattern);
+            }
+        }
+        return null;
     }
 
     private static String failure(Submitted s) {

@@ -143,6 +143,38 @@ public final class ReferenceFixture {
         put(DemoData.salesKey(file), batch);
     }
 
+    /**
+     * Writes {@code batch} under {@code key}, each sale's JSON line with the fields {@code extra}
+     * gives it (say {@code "coupon":"C1"}) added: files of a newer shape.
+     */
+    public void put(
+            String key,
+            List<DemoData.Sale> batch,
+            java.util.function.Function<DemoData.Sale, String> extra) {
+        sales.addAll(batch);
+        StringBuilder lines = new StringBuilder();
+        for (DemoData.Sale sale : batch) {
+            String json = sale.toJson();
+            lines.append(json, 0, json.length() - 1)
+                    .append(',')
+                    .append(extra.apply(sale))
+                    .append("}\n");
+        }
+        try (S3Client s3 = SharedServices.s3().client()) {
+            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(lines.toString()));
+        }
+    }
+
+    /** Every sale written so far. */
+    public List<DemoData.Sale> sales() {
+        return List.copyOf(sales);
+    }
+
+    /** Customer {@code id} as the shop has it now. */
+    public DemoData.Customer customer(int id) {
+        return customers.get(id);
+    }
+
     /** Writes {@code batch} under {@code key} (any partition, any order). */
     public void put(String key, List<DemoData.Sale> batch) {
         sales.addAll(batch);

@@ -172,9 +172,12 @@ final class TableOptions {
                         o.put(S3ConnectorOptions.SCAN_HEADER_LINES.key(), "1");
                     }
                 } else if (t.format() == TableFormat.JSON) {
+                    // the style the crawler saw the table's timestamps written in
                     o.put(
                             TableFormat.JSON.id() + "." + JsonFormatOptions.TIMESTAMP_FORMAT.key(),
-                            "SQL");
+                            "ISO-8601".equals(t.formatOptions().get("timestamp-format"))
+                                    ? "ISO-8601"
+                                    : "SQL");
                     if ("array".equals(t.formatOptions().get("layout"))) {
                         o.put(S3ConnectorOptions.SCAN_RECORD_LAYOUT.key(), "json-array");
                     }

@@ -84,12 +84,16 @@ final class LakeDynamicSink implements DynamicTableSink {
             @Override
             public DataStreamSink<?> consumeDataStream(
                     ProviderContext provider, DataStream<RowData> rows) {
-                prepareTable();
+                List<String> tableOrder = prepareTable();
                 checkAlignedCheckpoints(rows);
+                ResolvedSchema written = inTableOrder(schema, tableOrder);
+                if (!written.getColumnNames().equals(schema.getColumnNames())) {
+                    rows = reorder(rows, schema, written);
+                }
                 FlinkSink.Builder b =
                         FlinkSink.forRowData(rows)
                                 .tableLoader(LakeCatalog.tableLoader(catalogProperties, id))
-                                .resolvedSchema(schema)
+                                .resolvedSchema(written)
                                 .upsert(upsert)
                                 .set(
                                         org.apache.iceberg.TableProperties
@@ -181,10 +185,63 @@ final class LakeDynamicSink implements DynamicTableSink {
         }
     }
 
-    private void prepareTable() {
+    /**
+     * {@code schema}'s columns in the order the table has them. A column added to the input lands
+     * last in the table (Iceberg appends it), wherever the input has it (a {@code SELECT s.*, ...}
+     * puts it in the middle), and Iceberg writes only rows whose columns come in the table's order.
+     */
+    static ResolvedSchema inTableOrder(ResolvedSchema schema, List<String> tableOrder) {
+        List<org.apache.flink.table.catalog.Column> ordered = new java.util.ArrayList<>();
+        for (String name : tableOrder) {
+            schema.getColumn(name).ifPresent(ordered::add);
+        }
+        for (org.apache.flink.table.catalog.Column c : schema.getColumns()) {
+            if (!tableOrder.contains(c.getName())) {
+                ordered.add(c);
+            }
+        }
+        return new ResolvedSchema(
+                ordered, schema.getWatermarkSpecs(), schema.getPrimaryKey().orElse(null));
+    }
+
+    /** Each row's fields moved from {@code from}'s order to {@code to}'s, its kind kept. */
+    private DataStream<RowData> reorder(
+            DataStream<RowData> rows, ResolvedSchema from, ResolvedSchema to) {
+        List<String> names = from.getColumnNames();
+        int n = to.getColumnCount();
+        int[] positions = new int[n];
+        RowData.FieldGetter[] getters = new RowData.FieldGetter[n];
+        for (int i = 0; i < n; i++) {
+            org.apache.flink.table.catalog.Column c = to.getColumns().get(i);
+            positions[i] = names.indexOf(c.getName());
+            getters[i] = RowData.createFieldGetter(c.getDataType().getLogicalType(), positions[i]);
+        }
+        org.apache.flink.table.types.logical.RowType rowType =
+                (org.apache.flink.table.types.logical.RowType)
+                        to.toPhysicalRowDataType().getLogicalType();
+        return rows.map(
+                        row -> {
+                            org.apache.flink.table.data.GenericRowData out =
+                                    new org.apache.flink.table.data.GenericRowData(
+                                            row.getRowKind(), n);
+                            for (int i = 0; i < n; i++) {
+                                out.setField(i, getters[i].getFieldOrNull(row));
+                            }
+                            return (RowData) out;
+                        },
+                        org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(rowType))
+                .name("Lake " + id + ": columns in the table's order")
+                .setParallelism(rows.getParallelism());
+    }
+
+    /** Creates or evolves the table; returns its column names in its order. */
+    private List<String> prepareTable() {
         Catalog catalog = LakeCatalog.loader(catalogProperties).loadCatalog();
         try {
             LakeTables.prepare(catalog, id, schema, partitionBy, targetFileSize, evolve);
+            return catalog.loadTable(id).schema().columns().stream()
+                    .map(org.apache.iceberg.types.Types.NestedField::name)
+                    .toList();
         } finally {
             if (catalog instanceof AutoCloseable c) {
                 try {
