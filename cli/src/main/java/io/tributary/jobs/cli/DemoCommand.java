@@ -33,18 +33,21 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code tributary demo}: the reference pipeline ({@code examples/ecommerce/pipeline.yaml}) on the
- * embedded default. Starts the services, writes the sample, runs the pipeline with progress, and
- * keeps new files and customer changes flowing until Ctrl-C, then stops with a savepoint ({@code
- * --once}: loads the sample, renames a customer, waits until every order shows it, and prints a
- * summary).
+ * {@code tributary demo}: the brief's flow ({@code examples/ecommerce/catalog-pipeline.yaml}) on
+ * the embedded default. Starts the services, writes the sample, defines two crawlers in the catalog
+ * (sales JSON on S3, customers in MariaDB) and runs them continuously, prints what they found, then
+ * runs the pipeline that reads the crawled tables, with progress; new files and customer changes
+ * keep flowing until Ctrl-C, then it stops with a savepoint. {@code --once}: loads the sample,
+ * renames a customer, adds a file with a new column (the crawler registers a new version, the job
+ * follows it into the warehouse), and prints a summary.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description =
-                "Run the reference pipeline (examples/ecommerce) on the embedded services with"
-                        + " sample data: S3 sales JOIN MariaDB customers (CDC) -> warehouse.")
+                "Run the reference flow (examples/ecommerce) on the embedded services with sample"
+                        + " data: crawlers fill the catalog from S3 sales and MariaDB customers;"
+                        + " the job joins the crawled tables (CDC) into the warehouse and the lake.")
 final class DemoCommand implements Callable<Integer> {
 
     @Mixin HomeOption home;
@@ -93,6 +96,10 @@ final class DemoCommand implements Callable<Integer> {
     private double firstRowSeconds = -1;
     private LakeCatalogServer lakeServer;
     private RESTCatalog lakeClient;
+    private DemoPipeline.Crawlers crawlers;
+    private CatalogStore store;
+    private EmbeddedServices services;
+    private double crawledSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -105,6 +112,8 @@ final class DemoCommand implements Callable<Integer> {
                                 .with(Kind.POSTGRES, Kind.MARIADB, Kind.S3, Kind.FLINK)
                                 .start();
                 CatalogStore store = CatalogStores.embedded(dir.resolve("catalog"))) {
+            this.store = store;
+            this.services = services;
             servicesSeconds = elapsed();
             say("Flink Web UI: %s", services.flink().webUiUrl());
             say("Prometheus metrics: %s", services.flink().prometheusUrl());
@@ -139,6 +148,26 @@ final class DemoCommand implements Callable<Integer> {
             say(
                     "Wrote %d sales files (%d orders) to s3://%s/sales/",
                     files, sales.size(), DemoPipeline.BUCKET);
+            // Glue's flow: crawlers fill the catalog, the job reads from it
+            crawlers = demo.startCrawlers(store, dir, l -> say("%s", l));
+            say(
+                    "Crawlers in the catalog: sales (%s) and customers (MariaDB %s.customers),"
+                            + " continuous, into database %s; crawling ...",
+                    DemoPipeline.SALES_PREFIX, DemoPipeline.SHOP_DB, DemoPipeline.CATALOG_DB);
+            long crawlDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (store.table(DemoPipeline.CATALOG_DB, "sales").isEmpty()
+                    || store.table(DemoPipeline.CATALOG_DB, "customers").isEmpty()) {
+                if (System.nanoTime() > crawlDeadline) {
+                    throw new IllegalStateException(
+                            "the crawlers found no tables within 2 minutes: see tributary"
+                                    + " crawlers runs sales --home "
+                                    + dir);
+                }
+                Thread.sleep(200);
+            }
+            crawledSeconds = elapsed();
+            say("What the crawlers found:");
+            DemoPipeline.describeCatalog(store).forEach(l -> say("  %s", l));
             PipelineDef pipeline =
                     demo.pipeline(once ? Duration.ofSeconds(1) : Duration.ofSeconds(5));
             PipelineRunner runner = new PipelineRunner(pipeline, dir, store, null);
@@ -146,7 +175,8 @@ final class DemoCommand implements Callable<Integer> {
                     runner.submit("127.0.0.1:" + services.flink().restPort(), null, List.of());
             submittedSeconds = elapsed();
             say(
-                    "Pipeline %s (%s) submitted as job %s: sales JOIN customers -> %s",
+                    "Pipeline %s (%s) submitted as job %s: retail.sales JOIN retail.customers (as"
+                            + " crawled, no column in the file) -> %s",
                     pipeline.name(),
                     DemoPipeline.PIPELINE,
                     job.run().flinkJobId(),
@@ -175,6 +205,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            if (crawlers != null) {
+                crawlers.close();
+            }
             if (lakeClient != null) {
                 lakeClient.close();
             }
@@ -219,8 +252,6 @@ final class DemoCommand implements Callable<Integer> {
     private int runOnce(DemoPipeline demo, CompletableFuture<JobRun> watched, int customerCount)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        BigDecimal revenue =
-                sales.stream().map(DemoData.Sale::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
         boolean loaded =
                 until(
                         () ->
@@ -261,11 +292,62 @@ final class DemoCommand implements Callable<Integer> {
                     "All %d orders of customer %d show the new name and country (%.1f s after the update)",
                     theirOrders, RENAMED, renameSeconds);
         }
+        // a newer sales file brings a column: the crawler registers a new version of
+        // retail.sales, the job is planned again on it, and the column reaches the warehouse
+        int couponFile = files;
+        List<DemoData.Sale> withCoupon;
+        try (S3Client s3 = services.s3().client()) {
+            withCoupon = demo.writeSalesFileWithCoupon(s3, couponFile, rowsPerFile);
+        }
+        sales.addAll(withCoupon);
+        double couponAt = elapsed();
+        say(
+                "Wrote sales file %d (%d orders) with a new column, coupon; waiting for the"
+                        + " crawler ...",
+                couponFile, withCoupon.size());
+        boolean versioned =
+                renamed
+                        && until(
+                                () ->
+                                        store.table(DemoPipeline.CATALOG_DB, "sales")
+                                                .map(t -> t.schemaVersion() >= 2)
+                                                .orElse(false),
+                                watched,
+                                deadline,
+                                demo);
+        int salesVersion =
+                store.table(DemoPipeline.CATALOG_DB, "sales").map(t -> t.schemaVersion()).orElse(0);
+        if (versioned) {
+            say(
+                    "retail.sales is at schema version %d (%.1f s after the file):",
+                    salesVersion, elapsed() - couponAt);
+            DemoPipeline.describeCatalog(store).stream()
+                    .filter(l -> l.contains("coupon"))
+                    .forEach(l -> say("  %s", l));
+        }
+        boolean couponLoaded =
+                versioned
+                        && until(
+                                () ->
+                                        demo.ordersWithCoupon() == withCoupon.size()
+                                                && demo.warehouseCounts().rows() == sales.size()
+                                                && demo.staleRows(customers) == 0,
+                                watched,
+                                deadline,
+                                demo);
+        double couponSeconds = elapsed() - couponAt;
+        long couponOrders = demo.ordersWithCoupon();
+        if (couponLoaded) {
+            say(
+                    "The coupon column reached the warehouse: %d orders carry it, the %d older"
+                            + " ones hold NULL (%.1f s after the file landed)",
+                    couponOrders, sales.size() - couponOrders, couponSeconds);
+        }
         // the lake table, read back through the REST catalog: the same rows, the rename applied
         double lakeFrom = elapsed();
         long[] scanned = {Long.MIN_VALUE};
         boolean lakeLoaded =
-                renamed
+                couponLoaded
                         && until(
                                 () -> {
                                     // a table is read again only once a new commit is there
@@ -289,12 +371,19 @@ final class DemoCommand implements Callable<Integer> {
                             + " warehouse)",
                     lake.rows(), lake.snapshots(), elapsed() - lakeFrom);
         }
+        BigDecimal revenue =
+                sales.stream().map(DemoData.Sale::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        // the file with a coupon brought orders of theirs too
+        long theirOrdersNow = sales.stream().filter(x -> x.customerId() == RENAMED).count();
         WarehouseCounts counts = demo.warehouseCounts();
         long stale = demo.staleRows(customers);
         long updated = demo.ordersShowing(RENAMED, after.name(), after.country());
         boolean ok =
                 loaded
                         && renamed
+                        && versioned
+                        && couponLoaded
+                        && couponOrders == withCoupon.size()
                         && counts.rows() == sales.size()
                         && counts.distinctOrders() == sales.size()
                         && counts.revenue().compareTo(revenue) == 0
@@ -309,7 +398,7 @@ final class DemoCommand implements Callable<Integer> {
             ObjectNode summary = ServicesCommand.JSON.createObjectNode();
             summary.put("ok", ok);
             summary.put("pipeline", DemoPipeline.PIPELINE);
-            summary.put("files", files);
+            summary.put("files", files + 1);
             summary.put("rows-in", sales.size());
             summary.put("customers", customerCount);
             summary.put("rows-in-warehouse", counts.rows());
@@ -317,7 +406,21 @@ final class DemoCommand implements Callable<Integer> {
             summary.put("rows-with-stale-customer", stale);
             summary.put("revenue-in", revenue);
             summary.put("revenue-in-warehouse", counts.revenue());
-            summary.put("renamed-customer-orders", theirOrders);
+            summary.put("renamed-customer-orders", theirOrdersNow);
+            summary.put("catalog-database", DemoPipeline.CATALOG_DB);
+            summary.put(
+                    "catalog-tables",
+                    String.join(
+                            ",",
+                            store.tables(DemoPipeline.CATALOG_DB).stream()
+                                    .map(t -> t.name())
+                                    .sorted()
+                                    .toList()));
+            summary.put("sales-schema-version", salesVersion);
+            summary.put("orders-with-coupon-in", withCoupon.size());
+            summary.put("orders-with-coupon-in-warehouse", couponOrders);
+            summary.put("crawled-seconds", round(crawledSeconds));
+            summary.put("new-column-seconds", round(couponSeconds));
             summary.put("renamed-customer-orders-updated", updated);
             summary.put(
                     "warehouse-table",
@@ -341,7 +444,8 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("Demo summary (pipeline " + DemoPipeline.PIPELINE + ")");
             out.printf(
-                    "  sales files on S3      %d (s3://%s/sales/)%n", files, DemoPipeline.BUCKET);
+                    "  sales files on S3      %d (s3://%s/sales/, the last with a coupon column)%n",
+                    files + 1, DemoPipeline.BUCKET);
             out.printf("  orders in (files)      %d%n", sales.size());
             out.printf(
                     "  customers (CDC)        %d (MariaDB %s.customers)%n",
@@ -353,8 +457,12 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("  revenue in / loaded    %s / %s%n", revenue, counts.revenue());
             out.printf(
                     "  customer %d renamed     %d of %d orders show it (%.1f s)%n",
-                    RENAMED, updated, theirOrders, renameSeconds);
+                    RENAMED, updated, theirOrdersNow, renameSeconds);
             out.printf("  rows with stale names  %d%n", stale);
+            out.printf(
+                    "  new column coupon      retail.sales version %d; %d of %d orders carry it in"
+                            + " the warehouse (%.1f s after the file)%n",
+                    salesVersion, couponOrders, withCoupon.size(), couponSeconds);
             out.printf(
                     "  lake table             %d rows, %d distinct orders, revenue %s, %d stale,"
                             + " %d snapshots%n",
@@ -367,9 +475,14 @@ final class DemoCommand implements Callable<Integer> {
                     "                         (Iceberg %s, read through the REST catalog %s)%n",
                     DemoPipeline.LAKE_TABLE, lakeServer.url());
             out.printf(
-                    "  elapsed                %.1f s (services up %.1f s, job submitted %.1f s,"
-                            + " first rows %.1f s, all loaded %.1f s)%n",
-                    seconds, servicesSeconds, submittedSeconds, firstRowSeconds, loadedSeconds);
+                    "  elapsed                %.1f s (services up %.1f s, crawled %.1f s, job"
+                            + " submitted %.1f s, first rows %.1f s, all loaded %.1f s)%n",
+                    seconds,
+                    servicesSeconds,
+                    crawledSeconds,
+                    submittedSeconds,
+                    firstRowSeconds,
+                    loadedSeconds);
             out.println(
                     ok
                             ? "  result                 OK: every order once, enriched with its customer's latest values, in the warehouse and the lake"
@@ -402,7 +515,16 @@ final class DemoCommand implements Callable<Integer> {
         try (S3Client s3 = services.s3().client()) {
             while (!stopping.get() && !watched.isDone()) {
                 if (System.nanoTime() >= nextFileAt) {
-                    sales.addAll(demo.writeSalesFile(s3, nextFile++, rowsPerFile));
+                    if (nextFile == files + 3) {
+                        say(
+                                "From file %d on, sales files carry a new column, coupon: the"
+                                        + " crawler registers it and the job follows",
+                                nextFile);
+                    }
+                    sales.addAll(
+                            nextFile >= files + 3
+                                    ? demo.writeSalesFileWithCoupon(s3, nextFile++, rowsPerFile)
+                                    : demo.writeSalesFile(s3, nextFile++, rowsPerFile));
                     nextFileAt = System.nanoTime() + interval.toNanos();
                     if (nextFile % 3 == 0) {
                         int id = 1 + (nextFile / 3) % DemoData.CUSTOMERS;

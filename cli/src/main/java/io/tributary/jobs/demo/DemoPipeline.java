@@ -1,16 +1,27 @@
 package io.tributary.jobs.demo;
 
+import io.tributary.catalog.CatalogService;
+import io.tributary.catalog.crawler.CrawlerService;
+import io.tributary.catalog.crawler.CrawlerSession;
+import io.tributary.catalog.model.CrawlerDefinition;
+import io.tributary.catalog.model.CrawlerRun;
+import io.tributary.catalog.registry.SchemaRegistry;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.MariaDbService;
+import io.tributary.embedded.S3Service;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
 import io.tributary.jobs.definition.Variables;
+import io.tributary.objectstore.ObjectStores;
+import io.tributary.objectstore.S3Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -56,8 +67,17 @@ public final class DemoPipeline {
     /** Where the demo's lake tables are written. */
     public static final String LAKE_WAREHOUSE = "s3://" + BUCKET + "/lake";
 
-    /** The pipeline file, shipped with the CLI from examples/. */
-    public static final String PIPELINE = "examples/ecommerce/pipeline.yaml";
+    /**
+     * The pipeline file, shipped with the CLI from examples/: the brief's flow, which reads the
+     * tables the crawlers found.
+     */
+    public static final String PIPELINE = "examples/ecommerce/catalog-pipeline.yaml";
+
+    /** The catalog database the demo's crawlers fill. */
+    public static final String CATALOG_DB = "retail";
+
+    /** Where the sales crawler looks. */
+    public static final String SALES_PREFIX = "s3://" + BUCKET + "/sales/";
 
     public static final String SHOP_DB = "shop";
 
@@ -299,4 +319,235 @@ public final class DemoPipeline {
     /** What the lake table holds. */
     public record LakeCounts(
             int snapshots, long rows, long distinctOrders, BigDecimal revenue, long staleRows) {}
+
+    /** The demo's crawlers running in this process, and what they need; closing stops them. */
+    public static final class Crawlers implements AutoCloseable {
+        private final CrawlerService service;
+        private final CatalogService catalog;
+
+        private Crawlers(CrawlerService service, CatalogService catalog) {
+            this.service = service;
+            this.catalog = catalog;
+        }
+
+        @Override
+        public void close() {
+            service.close();
+            catalog.close();
+        }
+    }
+
+    /**
+     * Defines the demo's two crawlers in {@code store} (Glue's crawler definitions: sales JSON on
+     * S3, the shop's customers in MariaDB, both continuous, into {@code retail}), after dropping
+     * what an earlier demo left of them and their tables, and runs them in this process as {@code
+     * tributary services up} would; {@code say} hears each recorded pass.
+     */
+    public Crawlers startCrawlers(
+            CatalogStore store, Path dir, java.util.function.Consumer<String> say)
+            throws IOException {
+        for (String name : List.of("sales", "customers")) {
+            store.dropCrawler(name);
+            store.dropTable(CATALOG_DB, name);
+        }
+        // the password is read from here each pass, never stored in the catalog
+        Path password = dir.resolve("mariadb.password");
+        Files.writeString(password, MariaDbService.PASSWORD, StandardCharsets.UTF_8);
+        store.createCrawler(
+                new CrawlerDefinition(
+                        "sales",
+                        List.of(SALES_PREFIX),
+                        CATALOG_DB,
+                        CrawlerDefinition.CONTINUOUS,
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        services.s3().endpoint(),
+                        false,
+                        null,
+                        null));
+        store.createCrawler(
+                new CrawlerDefinition(
+                        "customers",
+                        List.of(
+                                "jdbc:mysql://"
+                                        + services.mariadb().endpoints().get("host")
+                                        + ":"
+                                        + services.mariadb().port()
+                                        + "/"
+                                        + SHOP_DB),
+                        CATALOG_DB,
+                        CrawlerDefinition.CONTINUOUS,
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        0,
+                        null,
+                        MariaDbService.USER,
+                        "file:" + password.toAbsolutePath(),
+                        null,
+                        "customers",
+                        null,
+                        false,
+                        null,
+                        null));
+        // a registry of the demo's own: its subjects start afresh with the tables
+        Path registryDir = dir.resolve("registry");
+        if (Files.isDirectory(registryDir)) {
+            try (var files = Files.walk(registryDir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        SchemaRegistry registry = SchemaRegistry.open(registryDir);
+        CatalogService catalog = new CatalogService(store, registry, registry);
+        S3Settings s3 =
+                new S3Settings(
+                        services.s3().endpoint(),
+                        S3Service.REGION,
+                        true,
+                        S3Service.ACCESS_KEY,
+                        S3Service.SECRET_KEY);
+        CrawlerService service =
+                CrawlerService.start(
+                        catalog,
+                        (d, target) ->
+                                ObjectStores.open(target, target.startsWith("s3") ? s3 : null),
+                        (d, run, recorded) -> {
+                            if (recorded && CrawlerSession.worthRecording(run)) {
+                                say.accept(passLine(d, run));
+                            }
+                        },
+                        "demo");
+        return new Crawlers(service, catalog);
+    }
+
+    private static String passLine(CrawlerDefinition d, CrawlerRun run) {
+        List<String> what = new java.util.ArrayList<>();
+        run.tablesCreated().forEach(t -> what.add("created " + d.database() + "." + t));
+        run.tablesUpdated().forEach(t -> what.add("updated " + d.database() + "." + t));
+        if (run.partitionsAdded() > 0) {
+            what.add(run.partitionsAdded() + " partition(s) added");
+        }
+        if (run.versionsRegistered() > 0) {
+            what.add(run.versionsRegistered() + " schema version(s) registered");
+        }
+        run.errors().forEach(e -> what.add("error: " + e));
+        return "Crawler "
+                + d.name()
+                + " ("
+                + run.trigger()
+                + "): "
+                + run.filesListed()
+                + " listed, "
+                + run.filesSampled()
+                + " sampled; "
+                + (what.isEmpty() ? "nothing changed" : String.join(", ", what));
+    }
+
+    /** What the crawlers found, as lines to print: each table's format, columns and partitions. */
+    public static List<String> describeCatalog(CatalogStore store) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (String name : List.of("sales", "customers")) {
+            store.table(CATALOG_DB, name)
+                    .ifPresent(
+                            t -> {
+                                lines.add(
+                                        t.qualifiedName()
+                                                + "  "
+                                                + t.format().id()
+                                                + " at "
+                                                + t.location().replaceAll("\\?.*", "")
+                                                + ", schema version "
+                                                + t.schemaVersion()
+                                                + (t.primaryKey().isEmpty()
+                                                        ? ""
+                                                        : ", key "
+                                                                + String.join(
+                                                                        ", ", t.primaryKey())));
+                                lines.add(
+                                        "    columns: "
+                                                + t.columns().stream()
+                                                        .map(c -> c.name() + " " + c.type().sql())
+                                                        .collect(
+                                                                java.util.stream.Collectors.joining(
+                                                                        ", ")));
+                                if (!t.partitionKeys().isEmpty()) {
+                                    List<String> parts =
+                                            store.partitions(CATALOG_DB, name).stream()
+                                                    .map(p -> String.join("/", p.values()))
+                                                    .sorted()
+                                                    .toList();
+                                    lines.add(
+                                            "    partitions by "
+                                                    + t.partitionKeys().stream()
+                                                            .map(c -> c.name())
+                                                            .collect(
+                                                                    java.util.stream.Collectors
+                                                                            .joining(", "))
+                                                    + ": "
+                                                    + parts.size()
+                                                    + " "
+                                                    + parts);
+                                }
+                            });
+        }
+        return lines;
+    }
+
+    /** Writes sales file number {@code file}, each order with a {@code coupon} too; its rows. */
+    public List<DemoData.Sale> writeSalesFileWithCoupon(S3Client s3, int file, int rows) {
+        List<DemoData.Sale> sales = DemoData.salesFile(file, rows);
+        StringBuilder lines = new StringBuilder();
+        for (DemoData.Sale sale : sales) {
+            String json = sale.toJson();
+            lines.append(json, 0, json.length() - 1)
+                    .append(",\"coupon\":\"")
+                    .append(coupon(sale))
+                    .append("\"}\n");
+        }
+        s3.putObject(
+                b -> b.bucket(BUCKET).key(DemoData.salesKey(file)),
+                RequestBody.fromString(lines.toString()));
+        return sales;
+    }
+
+    /** The coupon {@link #writeSalesFileWithCoupon} gives an order. */
+    public static String coupon(DemoData.Sale sale) {
+        return "SAVE" + (5 + sale.orderId() % 3 * 5);
+    }
+
+    /** Orders in the warehouse with a coupon; 0 while the table has no such column. */
+    public long ordersWithCoupon() throws SQLException {
+        if (!warehouseTableExists()) {
+            return 0;
+        }
+        try (Connection c = services.postgres().connect(WAREHOUSE_DB);
+                Statement s = c.createStatement();
+                var has =
+                        s.executeQuery(
+                                "SELECT count(*) FROM information_schema.columns WHERE"
+                                        + " table_schema = 'analytics' AND table_name ="
+                                        + " 'sales_enriched' AND column_name = 'coupon'")) {
+            has.next();
+            if (has.getLong(1) == 0) {
+                return 0;
+            }
+        }
+        try (Connection c = services.postgres().connect(WAREHOUSE_DB);
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT count(coupon) FROM " + WAREHOUSE_TABLE)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }
