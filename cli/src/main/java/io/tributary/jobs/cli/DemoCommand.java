@@ -150,59 +150,65 @@ final class DemoCommand implements Callable<Integer> {
                     files, sales.size(), DemoPipeline.BUCKET);
             // Glue's flow: crawlers fill the catalog, the job reads from it
             crawlers = demo.startCrawlers(store, dir, l -> say("%s", l));
-            say(
-                    "Crawlers in the catalog: sales (%s) and customers (MariaDB %s.customers),"
-                            + " continuous, into database %s; crawling ...",
-                    DemoPipeline.SALES_PREFIX, DemoPipeline.SHOP_DB, DemoPipeline.CATALOG_DB);
-            long crawlDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (store.table(DemoPipeline.CATALOG_DB, "sales").isEmpty()
-                    || store.table(DemoPipeline.CATALOG_DB, "customers").isEmpty()) {
-                if (System.nanoTime() > crawlDeadline) {
-                    throw new IllegalStateException(
-                            "the crawlers found no tables within 2 minutes: see tributary"
-                                    + " crawlers runs sales --home "
-                                    + dir);
-                }
-                Thread.sleep(200);
-            }
-            crawledSeconds = elapsed();
-            say("What the crawlers found:");
-            DemoPipeline.describeCatalog(store).forEach(l -> say("  %s", l));
-            PipelineDef pipeline =
-                    demo.pipeline(once ? Duration.ofSeconds(1) : Duration.ofSeconds(5));
-            PipelineRunner runner = new PipelineRunner(pipeline, dir, store, null);
-            PipelineRunner.Submitted job =
-                    runner.submit("127.0.0.1:" + services.flink().restPort(), null, List.of());
-            submittedSeconds = elapsed();
-            say(
-                    "Pipeline %s (%s) submitted as job %s: retail.sales JOIN retail.customers (as"
-                            + " crawled, no column in the file) -> %s",
-                    pipeline.name(),
-                    DemoPipeline.PIPELINE,
-                    job.run().flinkJobId(),
-                    DemoPipeline.WAREHOUSE_TABLE);
-            AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<JobRun> watched =
-                    CompletableFuture.supplyAsync(
-                            () -> {
-                                try {
-                                    return runner.watch(job, stop::get, Duration.ofSeconds(1));
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                    throw new IllegalStateException(e);
-                                }
-                            });
             try {
-                return once
-                        ? runOnce(demo, watched, customers)
-                        : runContinuously(demo, services, watched, stop, dir);
-            } finally {
-                stop.set(true);
-                JobRun last = watched.get(2, TimeUnit.MINUTES);
-                if (!json && last.savepoint() != null) {
-                    say("Stopped with a savepoint: %s", last.savepoint());
-                    say("Run history: tributary jobs history --home %s", dir);
+                say(
+                        "Crawlers in the catalog: sales (%s) and customers (MariaDB %s.customers),"
+                                + " continuous, into database %s; crawling ...",
+                        DemoPipeline.SALES_PREFIX, DemoPipeline.SHOP_DB, DemoPipeline.CATALOG_DB);
+                long crawlDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (store.table(DemoPipeline.CATALOG_DB, "sales").isEmpty()
+                        || store.table(DemoPipeline.CATALOG_DB, "customers").isEmpty()) {
+                    if (System.nanoTime() > crawlDeadline) {
+                        throw new IllegalStateException(
+                                "the crawlers found no tables within 2 minutes: see tributary"
+                                        + " crawlers runs sales --home "
+                                        + dir);
+                    }
+                    Thread.sleep(200);
                 }
+                crawledSeconds = elapsed();
+                say("What the crawlers found:");
+                DemoPipeline.describeCatalog(store).forEach(l -> say("  %s", l));
+                PipelineDef pipeline =
+                        demo.pipeline(once ? Duration.ofSeconds(1) : Duration.ofSeconds(5));
+                PipelineRunner runner = new PipelineRunner(pipeline, dir, store, null);
+                PipelineRunner.Submitted job =
+                        runner.submit("127.0.0.1:" + services.flink().restPort(), null, List.of());
+                submittedSeconds = elapsed();
+                say(
+                        "Pipeline %s (%s) submitted as job %s: retail.sales JOIN retail.customers (as"
+                                + " crawled, no column in the file) -> %s",
+                        pipeline.name(),
+                        DemoPipeline.PIPELINE,
+                        job.run().flinkJobId(),
+                        DemoPipeline.WAREHOUSE_TABLE);
+                AtomicBoolean stop = new AtomicBoolean();
+                CompletableFuture<JobRun> watched =
+                        CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        return runner.watch(job, stop::get, Duration.ofSeconds(1));
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                        throw new IllegalStateException(e);
+                                    }
+                                });
+                try {
+                    return once
+                            ? runOnce(demo, watched, customers)
+                            : runContinuously(demo, services, watched, stop, dir);
+                } finally {
+                    stop.set(true);
+                    JobRun last = watched.get(2, TimeUnit.MINUTES);
+                    if (!json && last.savepoint() != null) {
+                        say("Stopped with a savepoint: %s", last.savepoint());
+                        say("Run history: tributary jobs history --home %s", dir);
+                    }
+                }
+            } finally {
+                // before the store closes: a crawler's pass would open it again
+                crawlers.close();
+                crawlers = null;
             }
         } finally {
             if (crawlers != null) {

@@ -404,7 +404,11 @@ public final class PipelineRunner {
                                 .inStreamingMode()
                                 .withConfiguration(conf)
                                 .build());
-        return translator.translate(env).execute().getJobClient().orElseThrow();
+        try {
+            return translator.translate(env).execute().getJobClient().orElseThrow();
+        } finally {
+            translator.closeCatalogs(env);
+        }
     }
 
     /**
@@ -415,16 +419,20 @@ public final class PipelineRunner {
             Configuration conf, PipelineTranslator translator, String restAddress) {
         StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
-        StreamStatementSet set = (StreamStatementSet) translator.translate(tables);
-        if (translator.inserts() > 0) {
-            set.attachAsDataStream();
-        }
-        ChangePaths.attach(pipeline, home, env, changeRegistry(restAddress));
         try {
-            return env.executeAsync("tributary: " + pipeline.name());
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "Could not submit " + pipeline.name() + ": " + Causes.innermost(e), e);
+            StreamStatementSet set = (StreamStatementSet) translator.translate(tables);
+            if (translator.inserts() > 0) {
+                set.attachAsDataStream();
+            }
+            ChangePaths.attach(pipeline, home, env, changeRegistry(restAddress));
+            try {
+                return env.executeAsync("tributary: " + pipeline.name());
+            } catch (Exception e) {
+                throw new IllegalStateException(
+                        "Could not submit " + pipeline.name() + ": " + Causes.innermost(e), e);
+            }
+        } finally {
+            translator.closeCatalogs(tables);
         }
     }
 

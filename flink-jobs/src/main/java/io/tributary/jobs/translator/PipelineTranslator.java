@@ -46,6 +46,10 @@ public final class PipelineTranslator {
     private final PipelineDef pipeline;
     private final Path home;
     private final List<String> plan = new ArrayList<>();
+
+    /** The Flink catalogs this translation created for catalog sources. */
+    private final List<String> catalogs = new ArrayList<>();
+
     private int inserts;
 
     /** Every option seen, so a secret never reaches an error message or the plan. */
@@ -267,8 +271,27 @@ public final class PipelineTranslator {
         execute(env, ddl.toString(), options, s.at(), 0);
     }
 
+    /**
+     * Closes the catalogs the translation opened for catalog sources (each holds its store open: an
+     * embedded store's lock and watchdog): once the job is submitted, it needs none of them.
+     */
+    public void closeCatalogs(TableEnvironment env) {
+        for (String name : catalogs) {
+            env.getCatalog(name)
+                    .ifPresent(
+                            c -> {
+                                try {
+                                    c.close();
+                                } catch (RuntimeException e) {
+                                    // closing a store that is already gone
+                                }
+                            });
+        }
+    }
+
     private void catalogSource(TableEnvironment env, SourceDef s) {
         String catalog = "tributary_" + s.name();
+        catalogs.add(catalog);
         Map<String, String> options = s.connectorOptions(home);
         execute(
                 env,
