@@ -45,6 +45,7 @@ public final class Bench {
         boolean rowsGiven = false;
         boolean quick = false;
         int customers = 10_000;
+        int events = 20;
         Path out = Paths.get("bench");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -70,12 +71,15 @@ public final class Bench {
                 case "startup" -> scenario = "startup";
                 case "pipeline" -> scenario = "pipeline";
                 case "lake" -> scenario = "lake";
+                case "crawl-latency" -> scenario = "crawl-latency";
+                case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--customers" -> customers = Integer.parseInt(args[++i].replace("_", ""));
                 default -> {
                     System.err.println(
-                            "usage: bench/run.sh [load|crawl|cdc|cdc-warehouse|scale|startup|pipeline|lake] [--rows N] [--updates M] [--rounds R]"
+                            "usage: bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|startup|pipeline|lake] [--rows N] [--updates M] [--rounds R]"
                                     + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
-                                    + " [--files F] [--customers C] [--parallelism P] [--quick] [--out DIR]");
+                                    + " [--files F] [--customers C] [--parallelism P] [--events N] [--quick]"
+                                    + " [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -105,6 +109,12 @@ public final class Bench {
                                     rows, rate, loadSeconds, checkpoint, rounds, quick, out)
                             ? 0
                             : 1);
+        }
+        if (scenario.equals("crawl-latency")) {
+            if (quick) {
+                events = 4;
+            }
+            System.exit(CrawlLatencyBenchmark.run(events, checkpoint, quick, out) ? 0 : 1);
         }
         if (scenario.equals("lake")) {
             if (!rowsGiven) {

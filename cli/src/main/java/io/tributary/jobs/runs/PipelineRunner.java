@@ -232,12 +232,14 @@ public final class PipelineRunner {
      * column), stops the job with a savepoint and, by the pipeline's {@code schema-evolution}:
      *
      * <ul>
-     *   <li>{@code evolve}: plans the pipeline again on the new version and resumes it from the
-     *       savepoint, as a new run; the sinks add the new columns to their tables (older rows
-     *       NULL). When Flink refuses the savepoint because state kept between source and sink (a
-     *       join's rows) has the old columns, and every sink writes by key, the new plan starts
-     *       over and reads every input again, rewriting rows with the same values; with a sink that
-     *       appends, that would double rows, so the run ends there, saying so.
+     *   <li>{@code evolve}: plans the pipeline again on the new version, as a new run; the sinks
+     *       add the new columns to their tables. When every sink writes by key, the new plan starts
+     *       over and reads every input again: rows of files read before the version was registered
+     *       get the new columns' values too, and rows rewritten with the same values are not
+     *       doubled. With a sink that appends it resumes from the savepoint instead (rows read
+     *       before hold NULL in the new columns, as said); if Flink refuses that savepoint (state
+     *       kept between source and sink, a join's rows, has the old columns) the run ends there,
+     *       saying so, as starting over would double rows.
      *   <li>{@code fail}: the run ends FAILED naming the table, its version and the columns; the
      *       savepoint keeps everything read so far for a {@code --resume}.
      * </ul>
@@ -309,8 +311,33 @@ public final class PipelineRunner {
                 closeFollower();
                 return new Watched(ended, current);
             }
-            say("Planning %s again on the new catalog version ...", pipeline.name());
             Submitted next;
+            if (CatalogFollower.replaySafe(pipeline)) {
+                // Files the old plan read since the column appeared hold it too: resumed from
+                // the savepoint, their rows would keep NULL there. Every sink writes by key, so
+                // reading every input again rewrites rows with the same values, doubles none.
+                say(
+                        "Planning %s again on the new catalog version: it starts over and reads"
+                                + " every input again, so the rows read before carry the new"
+                                + " columns too; every sink writes by key, none is doubled ...",
+                        pipeline.name());
+                try {
+                    next = submit(submittedTo, null, submittedJars);
+                } catch (RuntimeException e) {
+                    next = failedToPlan(e, last.savepoint());
+                }
+                restoring = false;
+                if (next == null) {
+                    return new Watched(lastRun(last), current);
+                }
+                current = next;
+                continue;
+            }
+            say(
+                    "Planning %s again on the new catalog version, resumed from the savepoint: a"
+                            + " sink appends, so what was read is not read again, and rows read"
+                            + " before the new version hold NULL in its columns (%s)",
+                    pipeline.name(), change == null ? "" : String.join(", ", change.columns()));
             try {
                 next = submit(submittedTo, last.savepoint(), submittedJars);
                 restoring = true;

@@ -28,6 +28,33 @@ public final class StopWithSavepoint {
      */
     public static String stop(
             FlinkRest rest, JobRun run, CatalogStore store, PipelineHome pipelineHome) {
+        // a job whose tasks are still being deployed (just submitted or restarted) cannot take a
+        // savepoint yet: try again while that is why, for up to a minute
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            try {
+                return stopOnce(rest, run, store, pipelineHome);
+            } catch (IllegalStateException e) {
+                String m = String.valueOf(e.getMessage());
+                boolean notYet =
+                        m.contains("is not being executed at the moment")
+                                || m.contains("not all required tasks are currently running")
+                                || m.contains("Not all required tasks are currently running");
+                if (!notYet || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static String stopOnce(
+            FlinkRest rest, JobRun run, CatalogStore store, PipelineHome pipelineHome) {
         record(store, run.id(), r -> r.withState(State.STOPPING, null, null));
         try {
             ObjectNode body = JsonNodeFactory.instance.objectNode();

@@ -138,6 +138,11 @@ class CatalogFlowITCase {
                                         .orElse(false),
                         "the sales crawler to register the coupon column",
                         () -> runs(store));
+                // the job is planned again on version 2: the coupon reaches the warehouse
+                await(
+                        () -> couponsInWarehouse() == 50,
+                        "the newer file's 50 coupons in the warehouse",
+                        () -> runs(store));
                 awaitWarehouse(world, () -> runs(store));
                 // the coupon reached the warehouse: the newer file's orders carry it, older NULL
                 try (Connection c = SharedServices.postgres().connect(WAREHOUSE);
@@ -194,6 +199,18 @@ class CatalogFlowITCase {
                     watched.get(2, TimeUnit.MINUTES);
                 }
             }
+        }
+    }
+
+    private static long couponsInWarehouse() {
+        try (Connection c = SharedServices.postgres().connect(WAREHOUSE);
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT count(coupon) FROM analytics.sales_enriched")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return -1; // no such column (yet)
         }
     }
 

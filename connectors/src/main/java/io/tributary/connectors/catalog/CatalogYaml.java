@@ -43,7 +43,8 @@ public final class CatalogYaml implements EndpointVocabulary {
 
     @Override
     public Set<String> keys() {
-        Set<String> keys = new HashSet<>(Set.of("table", "store", "mode", "password"));
+        Set<String> keys =
+                new HashSet<>(Set.of("table", "store", "mode", "password", "scan-interval"));
         keys.addAll(S3AccessOptions.yamlKeys());
         return keys;
     }
@@ -60,6 +61,8 @@ public final class CatalogYaml implements EndpointVocabulary {
             throw b.error("table", "'" + table + "' is not <database>.<table>");
         }
         b.oneOf("mode", "continuous", "continuous", "bounded");
+        // how often a table of files is listed for new ones (the S3 source's scan.interval)
+        b.duration("scan-interval");
         if (!b.columns().isEmpty()) {
             throw b.error(
                     "columns",

@@ -300,7 +300,20 @@ public final class PipelineTranslator {
                 s.at(),
                 0);
         String[] table = s.setting("table").split("\\.");
-        checkCatalogTable(env, catalog, s, table[0], table[1]);
+        io.tributary.catalog.model.CatalogTable stored =
+                checkCatalogTable(env, catalog, s, table[0], table[1]);
+        String hint = "";
+        String interval = s.setting("scan-interval");
+        if (interval != null && stored != null && readsFiles(stored)) {
+            // the table's options are the catalog's; a hint sets the listing interval on top
+            String t = interval.trim();
+            long millis =
+                    (t.startsWith("P") || t.startsWith("p")
+                                    ? java.time.Duration.parse(t)
+                                    : org.apache.flink.util.TimeUtils.parseDuration(t))
+                            .toMillis();
+            hint = " /*+ OPTIONS('scan.interval'='" + millis + "ms') */";
+        }
         String view =
                 "CREATE TEMPORARY VIEW "
                         + Sql.id(s.name())
@@ -309,7 +322,8 @@ public final class PipelineTranslator {
                         + "."
                         + Sql.id(table[0])
                         + "."
-                        + Sql.id(table[1]);
+                        + Sql.id(table[1])
+                        + hint;
         execute(env, view, Map.of(), s.at(), 0);
     }
 
@@ -317,11 +331,19 @@ public final class PipelineTranslator {
      * A catalog source's table is there and not deprecated, else an error at the source naming the
      * table and the fix, before Flink's own (which lists the catalog's options).
      */
-    private void checkCatalogTable(
+    private static boolean readsFiles(io.tributary.catalog.model.CatalogTable t) {
+        return switch (t.format()) {
+            case JSON, CSV, PARQUET, AVRO -> true;
+            default -> false;
+        };
+    }
+
+    /** See above; returns the catalog's record of the table (null from another catalog). */
+    private io.tributary.catalog.model.CatalogTable checkCatalogTable(
             TableEnvironment env, String catalog, SourceDef s, String database, String table) {
         Optional<Catalog> c = env.getCatalog(catalog);
         if (c.isEmpty() || !(c.get() instanceof TributaryFlinkCatalog tributary)) {
-            return;
+            return null;
         }
         Optional<io.tributary.catalog.model.CatalogTable> t;
         List<String> tables;
@@ -368,6 +390,7 @@ public final class PipelineTranslator {
                             + t.get().location()
                             + ". Restore the data and crawl again, or read another table");
         }
+        return t.get();
     }
 
     private void transform(TableEnvironment env, TransformDef t) {
