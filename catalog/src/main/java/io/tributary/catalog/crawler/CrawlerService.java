@@ -207,7 +207,7 @@ public final class CrawlerService implements AutoCloseable {
                                         0,
                                         java.util.List.of(CrawlerSession.describe(e)));
                     }
-                    // a failure repeated pass after pass is recorded once, not every 5 s
+                    // a failure repeated pass after pass is recorded once, not at every pass
                     // and the first pass that works again is recorded, changes or not
                     boolean succeeded = CrawlerRun.SUCCEEDED.equals(run.state());
                     boolean repeated = !succeeded && run.errors().equals(lastErrors);

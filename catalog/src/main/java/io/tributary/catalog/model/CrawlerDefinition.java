@@ -35,7 +35,7 @@ public record CrawlerDefinition(
         Instant updated) {
 
     /** The time between a continuous crawler's passes. */
-    public static final Duration CONTINUOUS = Duration.ofSeconds(5);
+    public static final Duration CONTINUOUS = Duration.ofSeconds(2);
 
     public CrawlerDefinition {
         Objects.requireNonNull(name, "name");

@@ -225,7 +225,7 @@ final class CrawlersCommand implements Runnable {
                 defaultValue = "on-demand",
                 converter = ScheduleConverter.class,
                 description =
-                        "continuous (a pass every 5 s, new files in the catalog within seconds), a"
+                        "continuous (a pass every 2 s, new files in the catalog within seconds), a"
                                 + " duration between passes (10m), or on-demand (default).")
         Duration schedule;
 
@@ -500,7 +500,7 @@ final class CrawlersCommand implements Runnable {
             description = {
                 "Run one pass of the crawler now, here, and record it; a stopped crawler's"
                         + " schedule resumes.",
-                "With --watch, keep running it here on its schedule (every 5 s when on demand)"
+                "With --watch, keep running it here on its schedule (every 2 s when on demand)"
                         + " until Ctrl-C."
             })
     static final class Start implements Callable<Integer> {
