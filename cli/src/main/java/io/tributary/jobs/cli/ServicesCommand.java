@@ -352,6 +352,10 @@ final class ServicesCommand implements Runnable {
             Files.createDirectories(dir);
             EmbeddedServices services =
                     EmbeddedServices.builder(dir.resolve("services")).all().start();
+            // the databases examples/ecommerce names: the warehouse the sinks load, the shop
+            // the customers crawler and CDC read (empty until a user fills it)
+            services.postgres().createDatabase("warehouse");
+            services.mariadb().createDatabase("shop");
             RegistryHttpServer registry =
                     RegistryHttpServer.start(dir.resolve("services").resolve("schema-registry"), 0);
             // the lake: the catalog's Iceberg tables on the embedded S3 server, for any engine
