@@ -280,6 +280,26 @@ class ServicesCommandITCase {
         JsonNode statusJson = new ObjectMapper().readTree(status.out());
         assertThat(statusJson.get("running").asBoolean()).isTrue();
         statusJson.get("answering").forEach(a -> assertThat(a.asBoolean()).isTrue());
+        // one endpoint for a script (examples/ecommerce/crawlers.sh), and a clear no
+        CliRun endpoint =
+                CliRun.of("services", "status", "--get", "s3.endpoint", "--home", home.toString());
+        assertThat(endpoint.exitCode()).isZero();
+        assertThat(endpoint.out().strip())
+                .isEqualTo(statusJson.at("/state/services/s3/endpoint").asText())
+                .startsWith("http://127.0.0.1:");
+        CliRun unknown =
+                CliRun.of("services", "status", "--get", "s3.nope", "--home", home.toString());
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("No endpoint 's3.nope'");
+        // the examples' databases are there
+        try (java.sql.Connection c =
+                java.sql.DriverManager.getConnection(
+                        statusJson
+                                .at("/state/services/postgres/jdbc-url")
+                                .asText()
+                                .replaceFirst("/postgres(\\?|$)", "/warehouse$1"))) {
+            assertThat(c.isValid(5)).isTrue();
+        }
 
         // the crawler ran in the daemon: the table is in the catalog, the run recorded
         long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
