@@ -12,10 +12,10 @@ import io.tributary.catalog.registry.SchemaRegistry;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
 import io.tributary.embedded.EmbeddedServices;
-import io.tributary.embedded.S3Service;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
 import io.tributary.jobs.definition.Variables;
+import io.tributary.jobs.demo.DemoPipeline;
 import io.tributary.jobs.runs.PipelineRunner;
 import io.tributary.objectstore.ObjectStores;
 import io.tributary.objectstore.S3Settings;
@@ -86,35 +86,16 @@ final class CrawlLatencyBenchmark {
                 SchemaRegistry registry = SchemaRegistry.open(work.resolve("registry"))) {
             services.s3().createBucket(BUCKET);
             services.postgres().createDatabase("latency_wh");
-            S3Settings s3 =
-                    new S3Settings(
-                            services.s3().endpoint(),
-                            S3Service.REGION,
-                            true,
-                            S3Service.ACCESS_KEY,
-                            S3Service.SECRET_KEY);
+            S3Settings s3 = DemoPipeline.embeddedS3(services.s3());
             try (S3Client client = services.s3().client()) {
                 put(client, 0, false);
                 store.createCrawler(
-                        new CrawlerDefinition(
-                                TABLE,
-                                List.of("s3://" + BUCKET + "/" + TABLE + "/"),
-                                DATABASE,
-                                CrawlerDefinition.CONTINUOUS,
-                                List.of(),
-                                null,
-                                null,
-                                null,
-                                0,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                services.s3().endpoint(),
-                                false,
-                                null,
-                                null));
+                        CrawlerDefinition.of(
+                                        TABLE,
+                                        DATABASE,
+                                        CrawlerDefinition.CONTINUOUS,
+                                        List.of("s3://" + BUCKET + "/" + TABLE + "/"))
+                                .withS3Endpoint(services.s3().endpoint()));
                 CatalogService catalog = new CatalogService(store, registry);
                 try (CrawlerService crawler =
                         CrawlerService.start(

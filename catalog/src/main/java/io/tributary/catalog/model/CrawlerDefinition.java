@@ -76,6 +76,67 @@ public record CrawlerDefinition(
         return s + " s";
     }
 
+    /**
+     * A crawler of {@code targets} into {@code database} on {@code schedule} (null: on demand),
+     * with the default policies; {@link #withS3Endpoint} and {@link #withJdbcLogin} add the rest.
+     */
+    public static CrawlerDefinition of(
+            String name, String database, Duration schedule, List<String> targets) {
+        return new CrawlerDefinition(
+                name, targets, database, schedule, List.of(), null, null, null, 0, null, null, null,
+                null, null, null, false, null, null);
+    }
+
+    /** This crawler reading its {@code s3://} targets from an S3-compatible {@code endpoint}. */
+    public CrawlerDefinition withS3Endpoint(String endpoint) {
+        return new CrawlerDefinition(
+                name,
+                targets,
+                database,
+                schedule,
+                excludes,
+                schemaChange,
+                onDelete,
+                recrawl,
+                tableThreshold,
+                jsonPath,
+                jdbcUser,
+                jdbcPassword,
+                jdbcSchema,
+                jdbcTables,
+                endpoint,
+                stopped,
+                created,
+                updated);
+    }
+
+    /**
+     * This crawler logging in to its JDBC targets as {@code user}, its password read from {@code
+     * passwordFrom} ({@code env:NAME} or {@code file:/path}) each pass, crawling the tables {@code
+     * tables} matches (null: all).
+     */
+    public CrawlerDefinition withJdbcLogin(String user, String passwordFrom, String tables) {
+        return new CrawlerDefinition(
+                name,
+                targets,
+                database,
+                schedule,
+                excludes,
+                schemaChange,
+                onDelete,
+                recrawl,
+                tableThreshold,
+                jsonPath,
+                user,
+                passwordFrom,
+                jdbcSchema,
+                tables,
+                s3Endpoint,
+                stopped,
+                created,
+                updated);
+    }
+
     public CrawlerDefinition withStopped(boolean stop) {
         return new CrawlerDefinition(
                 name,

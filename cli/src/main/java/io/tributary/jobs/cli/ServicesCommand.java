@@ -12,6 +12,7 @@ import io.tributary.catalog.store.CatalogStore;
 import io.tributary.embedded.EmbeddedServices;
 import io.tributary.embedded.S3Service;
 import io.tributary.embedded.internal.Ports;
+import io.tributary.jobs.demo.DemoPipeline;
 import io.tributary.jobs.runs.FlinkRest;
 import io.tributary.objectstore.ObjectStores;
 import io.tributary.objectstore.S3Settings;
@@ -369,13 +370,7 @@ final class ServicesCommand implements Runnable {
             CatalogService crawlerCatalog =
                     new CatalogService(
                             crawlerStore, new SchemaRegistryClient(registry.url()), crawlerStore);
-            S3Settings embeddedS3 =
-                    new S3Settings(
-                            services.s3().endpoint(),
-                            S3Service.REGION,
-                            true,
-                            S3Service.ACCESS_KEY,
-                            S3Service.SECRET_KEY);
+            S3Settings embeddedS3 = DemoPipeline.embeddedS3(services.s3());
             CrawlerService crawlers =
                     CrawlerService.start(
                             crawlerCatalog,

@@ -320,6 +320,12 @@ public final class DemoPipeline {
     public record LakeCounts(
             int snapshots, long rows, long distinctOrders, BigDecimal revenue, long staleRows) {}
 
+    /** How this process reaches the embedded S3 server: its endpoint, region and fixed keys. */
+    public static S3Settings embeddedS3(S3Service s3) {
+        return new S3Settings(
+                s3.endpoint(), S3Service.REGION, true, S3Service.ACCESS_KEY, S3Service.SECRET_KEY);
+    }
+
     /** The demo's crawlers running in this process, and what they need; closing stops them. */
     public static final class Crawlers implements AutoCloseable {
         private final CrawlerService service;
@@ -354,51 +360,28 @@ public final class DemoPipeline {
         Path password = dir.resolve("mariadb.password");
         Files.writeString(password, MariaDbService.PASSWORD, StandardCharsets.UTF_8);
         store.createCrawler(
-                new CrawlerDefinition(
-                        "sales",
-                        List.of(SALES_PREFIX),
-                        CATALOG_DB,
-                        CrawlerDefinition.CONTINUOUS,
-                        List.of(),
-                        null,
-                        null,
-                        null,
-                        0,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        services.s3().endpoint(),
-                        false,
-                        null,
-                        null));
+                CrawlerDefinition.of(
+                                "sales",
+                                CATALOG_DB,
+                                CrawlerDefinition.CONTINUOUS,
+                                List.of(SALES_PREFIX))
+                        .withS3Endpoint(services.s3().endpoint()));
         store.createCrawler(
-                new CrawlerDefinition(
-                        "customers",
-                        List.of(
-                                "jdbc:mysql://"
-                                        + services.mariadb().endpoints().get("host")
-                                        + ":"
-                                        + services.mariadb().port()
-                                        + "/"
-                                        + SHOP_DB),
-                        CATALOG_DB,
-                        CrawlerDefinition.CONTINUOUS,
-                        List.of(),
-                        null,
-                        null,
-                        null,
-                        0,
-                        null,
-                        MariaDbService.USER,
-                        "file:" + password.toAbsolutePath(),
-                        null,
-                        "customers",
-                        null,
-                        false,
-                        null,
-                        null));
+                CrawlerDefinition.of(
+                                "customers",
+                                CATALOG_DB,
+                                CrawlerDefinition.CONTINUOUS,
+                                List.of(
+                                        "jdbc:mysql://"
+                                                + services.mariadb().endpoints().get("host")
+                                                + ":"
+                                                + services.mariadb().port()
+                                                + "/"
+                                                + SHOP_DB))
+                        .withJdbcLogin(
+                                MariaDbService.USER,
+                                "file:" + password.toAbsolutePath(),
+                                "customers"));
         // a registry of the demo's own: its subjects start afresh with the tables
         Path registryDir = dir.resolve("registry");
         if (Files.isDirectory(registryDir)) {
@@ -410,13 +393,7 @@ public final class DemoPipeline {
         }
         SchemaRegistry registry = SchemaRegistry.open(registryDir);
         CatalogService catalog = new CatalogService(store, registry, registry);
-        S3Settings s3 =
-                new S3Settings(
-                        services.s3().endpoint(),
-                        S3Service.REGION,
-                        true,
-                        S3Service.ACCESS_KEY,
-                        S3Service.SECRET_KEY);
+        S3Settings s3 = embeddedS3(services.s3());
         CrawlerService service =
                 CrawlerService.start(
                         catalog,

@@ -13,25 +13,22 @@ import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
 import io.tributary.catalog.store.JobRun;
 import io.tributary.embedded.MariaDbService;
-import io.tributary.embedded.S3Service;
 import io.tributary.embedded.SharedServices;
 import io.tributary.jobs.cli.CliRun;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.demo.DemoData;
+import io.tributary.jobs.demo.DemoPipeline;
 import io.tributary.objectstore.ObjectStores;
 import io.tributary.objectstore.S3Settings;
 import java.io.PrintWriter;
-import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -117,8 +114,9 @@ class CatalogFlowITCase {
                 PipelineRunner.Submitted first =
                         runner.submit(
                                 "127.0.0.1:" + SharedServices.flink().restPort(), null, List.of());
-                watched = follow(runner, first, stop);
-                awaitWarehouse(world, () -> ReferenceFixture.jobDiagnostics(first));
+                watched = ReferenceFixture.follow(runner, first, stop);
+                world.awaitWarehouseEqualsReference(
+                        "ts", () -> ReferenceFixture.jobDiagnostics(first));
 
                 // a customer changes; more files land; the crawler service restarts mid-way
                 world.rename(7, "Alan Crawled", "NZ");
@@ -143,7 +141,7 @@ class CatalogFlowITCase {
                         () -> couponsInWarehouse() == 50,
                         "the newer file's 50 coupons in the warehouse",
                         () -> runs(store));
-                awaitWarehouse(world, () -> runs(store));
+                world.awaitWarehouseEqualsReference("ts", () -> runs(store));
                 // the coupon reached the warehouse: the newer file's orders carry it, older NULL
                 try (Connection c = SharedServices.postgres().connect(WAREHOUSE);
                         Statement s = c.createStatement();
@@ -230,13 +228,7 @@ class CatalogFlowITCase {
     /** A crawler service of this process, as {@code services up} runs one. */
     private static CrawlerService crawlers(
             CatalogStore store, RegistryHttpServer registry, String role) {
-        S3Settings s3 =
-                new S3Settings(
-                        SharedServices.s3().endpoint(),
-                        S3Service.REGION,
-                        true,
-                        S3Service.ACCESS_KEY,
-                        S3Service.SECRET_KEY);
+        S3Settings s3 = DemoPipeline.embeddedS3(SharedServices.s3());
         CatalogService catalog =
                 new CatalogService(store, new SchemaRegistryClient(registry.url()));
         return CrawlerService.start(
@@ -250,18 +242,6 @@ class CatalogFlowITCase {
                 role);
     }
 
-    private static CompletableFuture<PipelineRunner.Watched> follow(
-            PipelineRunner runner, PipelineRunner.Submitted s, AtomicBoolean stop) {
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return runner.follow(s, stop::get, Duration.ofMillis(500));
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-    }
-
     private static String runs(CatalogStore store) {
         StringBuilder sb = new StringBuilder("crawler runs:\n");
         for (String c : List.of("sales", "customers")) {
@@ -269,99 +249,6 @@ class CatalogFlowITCase {
         }
         store.runs().forEach(r -> sb.append("  job ").append(r).append('\n'));
         return sb.toString();
-    }
-
-    /** The join computed here, as {@link #warehouse} reads the table. */
-    private static TreeSet<String> reference(ReferenceFixture world) {
-        TreeSet<String> out = new TreeSet<>();
-        for (DemoData.Sale s : world.sales()) {
-            DemoData.Customer c = world.customer(s.customerId());
-            out.add(
-                    String.join(
-                            "|",
-                            Long.toString(s.orderId()),
-                            Integer.toString(s.customerId()),
-                            c.name(),
-                            c.country(),
-                            s.product(),
-                            Integer.toString(s.quantity()),
-                            s.unitPrice().setScale(2, RoundingMode.UNNECESSARY).toPlainString(),
-                            s.amount().setScale(2, RoundingMode.UNNECESSARY).toPlainString(),
-                            s.ts().toString(),
-                            s.ts().toLocalDate().toString()));
-        }
-        return out;
-    }
-
-    private static List<String> warehouse() throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = SharedServices.postgres().connect(WAREHOUSE);
-                Statement s = c.createStatement()) {
-            ResultSet exists = s.executeQuery("SELECT to_regclass('analytics.sales_enriched')");
-            exists.next();
-            if (exists.getString(1) == null) {
-                return out;
-            }
-            try (ResultSet rs =
-                    s.executeQuery(
-                            "SELECT order_id, customer_id, customer_name, country, product,"
-                                    + " quantity, unit_price, amount, ts, dt FROM"
-                                    + " analytics.sales_enriched")) {
-                while (rs.next()) {
-                    out.add(
-                            String.join(
-                                    "|",
-                                    rs.getString(1),
-                                    rs.getString(2),
-                                    rs.getString(3),
-                                    rs.getString(4),
-                                    rs.getString(5),
-                                    rs.getString(6),
-                                    rs.getBigDecimal(7).toPlainString(),
-                                    rs.getBigDecimal(8).toPlainString(),
-                                    rs.getTimestamp(9).toLocalDateTime().toString(),
-                                    rs.getDate(10).toLocalDate().toString()));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Waits while the warehouse keeps changing until it is the reference, no row twice. */
-    private static void awaitWarehouse(
-            ReferenceFixture world, java.util.function.Supplier<String> diagnostics)
-            throws Exception {
-        List<String> last = List.of();
-        long lastChange = System.nanoTime();
-        while (true) {
-            TreeSet<String> expected = reference(world);
-            List<String> rows = warehouse();
-            if (rows.size() == expected.size() && new TreeSet<>(rows).equals(expected)) {
-                return;
-            }
-            if (!rows.equals(last)) {
-                last = rows;
-                lastChange = System.nanoTime();
-            }
-            if (System.nanoTime() - lastChange > Duration.ofMinutes(2).toNanos()) {
-                TreeSet<String> missing = new TreeSet<>(expected);
-                rows.forEach(missing::remove);
-                TreeSet<String> extra = new TreeSet<>(rows);
-                extra.removeAll(expected);
-                throw new AssertionError(
-                        "The warehouse has not changed for 2 minutes and is not the join: "
-                                + rows.size()
-                                + " rows for "
-                                + expected.size()
-                                + "; missing e.g. "
-                                + missing.stream().limit(5).toList()
-                                + "; unexpected e.g. "
-                                + extra.stream().limit(5).toList()
-                                + "\n"
-                                + diagnostics.get());
-            }
-            Thread.sleep(250);
-        }
     }
 
     private static void await(

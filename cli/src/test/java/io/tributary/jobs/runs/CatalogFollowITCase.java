@@ -141,13 +141,10 @@ class CatalogFollowITCase {
         crawlSales();
         PipelineDef pipeline = pipeline("follow_wh", "evolve", null);
         try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
-            PipelineRunner runner =
-                    new PipelineRunner(pipeline, home, store, new PrintWriter(System.out, true));
-            PipelineRunner.Submitted first =
-                    runner.submit(
-                            "127.0.0.1:" + SharedServices.flink().restPort(), null, List.of());
-            AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<PipelineRunner.Watched> watched = follow(runner, first, stop);
+            Running run = start(pipeline, store);
+            PipelineRunner.Submitted first = run.first();
+            AtomicBoolean stop = run.stop();
+            CompletableFuture<PipelineRunner.Watched> watched = run.watched();
             try {
                 awaitWarehouse(
                         "follow_wh",
@@ -230,13 +227,10 @@ class CatalogFollowITCase {
                         "SELECT s.*, c.name AS customer_name FROM sales AS s"
                                 + " JOIN customers AS c ON s.customer_id = c.id");
         try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
-            PipelineRunner runner =
-                    new PipelineRunner(pipeline, home, store, new PrintWriter(System.out, true));
-            PipelineRunner.Submitted first =
-                    runner.submit(
-                            "127.0.0.1:" + SharedServices.flink().restPort(), null, List.of());
-            AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<PipelineRunner.Watched> watched = follow(runner, first, stop);
+            Running run = start(pipeline, store);
+            PipelineRunner.Submitted first = run.first();
+            AtomicBoolean stop = run.stop();
+            CompletableFuture<PipelineRunner.Watched> watched = run.watched();
             try {
                 awaitWarehouse(
                         "follow_join_wh",
@@ -293,13 +287,10 @@ class CatalogFollowITCase {
         crawlSales();
         PipelineDef pipeline = pipeline("follow_fail_wh", "fail", null);
         try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
-            PipelineRunner runner =
-                    new PipelineRunner(pipeline, home, store, new PrintWriter(System.out, true));
-            PipelineRunner.Submitted first =
-                    runner.submit(
-                            "127.0.0.1:" + SharedServices.flink().restPort(), null, List.of());
-            AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<PipelineRunner.Watched> watched = follow(runner, first, stop);
+            Running run = start(pipeline, store);
+            PipelineRunner.Submitted first = run.first();
+            AtomicBoolean stop = run.stop();
+            CompletableFuture<PipelineRunner.Watched> watched = run.watched();
             try {
                 awaitWarehouse(
                         "follow_fail_wh",
@@ -362,16 +353,19 @@ class CatalogFollowITCase {
         }
     }
 
-    private static CompletableFuture<PipelineRunner.Watched> follow(
-            PipelineRunner runner, PipelineRunner.Submitted s, AtomicBoolean stop) {
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return runner.follow(s, stop::get, Duration.ofMillis(500));
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+    /** A pipeline submitted to the shared cluster and followed on another thread. */
+    private record Running(
+            PipelineRunner.Submitted first,
+            AtomicBoolean stop,
+            CompletableFuture<PipelineRunner.Watched> watched) {}
+
+    private Running start(PipelineDef pipeline, CatalogStore store) {
+        PipelineRunner runner =
+                new PipelineRunner(pipeline, home, store, new PrintWriter(System.out, true));
+        PipelineRunner.Submitted first =
+                runner.submit("127.0.0.1:" + SharedServices.flink().restPort(), null, List.of());
+        AtomicBoolean stop = new AtomicBoolean();
+        return new Running(first, stop, ReferenceFixture.follow(runner, first, stop));
     }
 
     private static List<JobRun> runsOf(CatalogStore store, String pipeline) {

@@ -209,6 +209,14 @@ public final class ReferenceFixture {
 
     /** What analytics.sales_enriched holds, one string per row as {@link #reference()}. */
     public List<String> warehouse() throws Exception {
+        return warehouse("ordered_at");
+    }
+
+    /**
+     * As {@link #warehouse()}, for a table whose order time column is {@code orderedAt} ({@code ts}
+     * in a table loaded from the crawled sales, whose columns are the files').
+     */
+    public List<String> warehouse(String orderedAt) throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection c = SharedServices.postgres().connect(warehouse);
                 Statement s = c.createStatement()) {
@@ -220,8 +228,9 @@ public final class ReferenceFixture {
             try (ResultSet rs =
                     s.executeQuery(
                             "SELECT order_id, customer_id, customer_name, country, product,"
-                                    + " quantity, unit_price, amount, ordered_at, dt FROM"
-                                    + " analytics.sales_enriched")) {
+                                    + " quantity, unit_price, amount, \""
+                                    + orderedAt
+                                    + "\", dt FROM analytics.sales_enriched")) {
                 while (rs.next()) {
                     out.add(
                             String.join(
@@ -248,6 +257,26 @@ public final class ReferenceFixture {
      */
     public void awaitWarehouseEqualsReference(Supplier<String> diagnostics) {
         awaitEqualsReference("the warehouse", this::warehouse, diagnostics);
+    }
+
+    /** As above, for a table whose order time column is {@code orderedAt}. */
+    public void awaitWarehouseEqualsReference(String orderedAt, Supplier<String> diagnostics) {
+        awaitEqualsReference("the warehouse", () -> warehouse(orderedAt), diagnostics);
+    }
+
+    /** Follows a submitted run ({@link PipelineRunner#follow}) on another thread until the end. */
+    public static java.util.concurrent.CompletableFuture<PipelineRunner.Watched> follow(
+            PipelineRunner runner,
+            PipelineRunner.Submitted s,
+            java.util.concurrent.atomic.AtomicBoolean stop) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return runner.follow(s, stop::get, Duration.ofMillis(500));
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
     }
 
     /** How long a table may go without changing before a wait on it gives up. */
