@@ -300,9 +300,10 @@ public final class PipelineRunner {
                                         ? ""
                                         : " (columns " + String.join(", ", change.columns()) + ")")
                                 + ": set schema-evolution: evolve to let the new columns into the"
-                                + " sinks, then tributary run --resume "
+                                + " sinks and run it again (it starts over when every sink writes"
+                                + " by key), or tributary run --resume "
                                 + pipeline.file()
-                                + " resumes from savepoint "
+                                + " resumes the columns it had from savepoint "
                                 + last.savepoint();
                 JobRun ended =
                         store.updateRun(
@@ -394,9 +395,9 @@ public final class PipelineRunner {
     }
 
     /**
-     * Submits the pipeline planned again, from {@code savepoint} when not null; null when it cannot
-     * be (a sink refuses the new columns, say): the new run is then recorded FAILED with the
-     * reason, which is said, and the savepoint is kept for a {@code --resume}.
+     * Says why the pipeline could not be planned again (a sink refuses the new columns, say; {@link
+     * #submit} recorded its run FAILED with the reason) and returns null; the savepoint, if any, is
+     * kept for a {@code --resume}.
      */
     private Submitted failedToPlan(RuntimeException e, String savepoint) {
         say(
