@@ -228,7 +228,15 @@ final class DemoCommand implements Callable<Integer> {
             Check done, CompletableFuture<JobRun> watched, long deadline, DemoPipeline demo)
             throws Exception {
         long lastProgress = 0;
-        while (!done.holds()) {
+        while (true) {
+            // before the check of done: rows arriving all at once are first rows too
+            if (firstRowSeconds < 0 && demo.warehouseCounts().rows() > 0) {
+                firstRowSeconds = elapsed();
+                say("First rows in the warehouse");
+            }
+            if (done.holds()) {
+                return true;
+            }
             if (watched.isDone()) {
                 JobRun r = watched.get();
                 throw new IllegalStateException(
@@ -237,17 +245,12 @@ final class DemoCommand implements Callable<Integer> {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            if (firstRowSeconds < 0 && demo.warehouseCounts().rows() > 0) {
-                firstRowSeconds = elapsed();
-                say("First rows in the warehouse");
-            }
             if (System.nanoTime() - lastProgress >= TimeUnit.SECONDS.toNanos(2)) {
                 lastProgress = System.nanoTime();
                 progress(demo, sales.size());
             }
             Thread.sleep(firstRowSeconds < 0 ? 100 : 250);
         }
-        return true;
     }
 
     @FunctionalInterface
