@@ -327,10 +327,7 @@ public final class PipelineTranslator {
         execute(env, view, Map.of(), s.at(), 0);
     }
 
-    /**
-     * A catalog source's table is there and not deprecated, else an error at the source naming the
-     * table and the fix, before Flink's own (which lists the catalog's options).
-     */
+    /** Whether the table is files the tributary-s3 source lists (its options take a hint). */
     private static boolean readsFiles(io.tributary.catalog.model.CatalogTable t) {
         return switch (t.format()) {
             case JSON, CSV, PARQUET, AVRO -> true;
@@ -338,7 +335,11 @@ public final class PipelineTranslator {
         };
     }
 
-    /** See above; returns the catalog's record of the table (null from another catalog). */
+    /**
+     * A catalog source's table is there and not deprecated, else an error at the source naming the
+     * table and the fix, before Flink's own (which lists the catalog's options); returns the
+     * catalog's record of the table (null from a catalog other than Tributary's).
+     */
     private io.tributary.catalog.model.CatalogTable checkCatalogTable(
             TableEnvironment env, String catalog, SourceDef s, String database, String table) {
         Optional<Catalog> c = env.getCatalog(catalog);
@@ -356,7 +357,11 @@ public final class PipelineTranslator {
                     "the catalog store cannot be read: "
                             + Sql.redacted(Causes.innermost(e), secrets));
         }
-        String where = s.setting("store") == null ? "" : " (store " + s.setting("store") + ")";
+        // a store's URL without its parameters: a password may be among them
+        String where =
+                s.setting("store") == null
+                        ? ""
+                        : " (store " + s.setting("store").replaceAll("\\?.*", "") + ")";
         if (t.isEmpty()) {
             throw new PipelineException(
                     s.at().child("table", s.at().line()),
