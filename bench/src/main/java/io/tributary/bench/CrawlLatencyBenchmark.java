@@ -365,11 +365,7 @@ final class CrawlLatencyBenchmark {
                 passSeconds.size());
         if (!quick) {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode doc = json.createObjectNode();
-            doc.put("scenario", "crawl-latency");
-            doc.put("at", Instant.now().toString());
-            doc.put("commit", Bench.gitCommit());
-            doc.put("machine", Bench.machine());
+            ObjectNode doc = Bench.resultDoc("crawl-latency");
             doc.put("files", events);
             doc.put("checkpoint-seconds", checkpointSeconds);
             doc.put("crawler-interval-seconds", CrawlerDefinition.CONTINUOUS.toSeconds());

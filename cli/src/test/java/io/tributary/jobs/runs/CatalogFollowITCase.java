@@ -102,6 +102,9 @@ class CatalogFollowITCase {
                         + "  - name: sales\n"
                         + "    type: catalog\n"
                         + "    table: retail.sales\n"
+                        // fail: the old plan lists the files once, when it starts, so the newer
+                        // file is read by no plan of the old columns, however slow the machine
+                        + (evolution.equals("fail") ? "    scan-interval: 1 h\n" : "")
                         + (join == null
                                 ? ""
                                 : "  - name: customers\n"

@@ -432,13 +432,7 @@ public final class ReferenceFixture {
             PipelineRunner runner,
             PipelineRunner.Submitted s,
             java.util.concurrent.atomic.AtomicBoolean stop) {
-        return java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        return runner.watch(s, stop::get, Duration.ofMillis(500));
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+        // watch is follow's last run
+        return follow(runner, s, stop).thenApply(PipelineRunner.Watched::run);
     }
 }
