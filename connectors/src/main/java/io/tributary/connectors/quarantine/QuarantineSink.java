@@ -23,20 +23,30 @@ import org.apache.flink.table.types.logical.RowType;
 /**
  * Writes each row it receives as one quarantine entry: the sink it was meant for, why it could not
  * go there, the row's values by column and its change kind. An entry's name is a hash of its
- * content, so a row met again after a restart replaces its entry instead of doubling it.
+ * content, so a row met again after a restart replaces its entry instead of doubling it. With a
+ * reason column (the data quality rules a row failed), that column is the entry's reason and its
+ * {@code rules}, not one of its values.
  */
 final class QuarantineSink implements DynamicTableSink {
 
     private final String path;
     private final String sink;
     private final List<String> keys;
+    private final String reasonColumn;
     private final S3Settings s3;
     private final RowType type;
 
-    QuarantineSink(String path, String sink, List<String> keys, S3Settings s3, RowType type) {
+    QuarantineSink(
+            String path,
+            String sink,
+            List<String> keys,
+            String reasonColumn,
+            S3Settings s3,
+            RowType type) {
         this.path = path;
         this.sink = sink;
         this.keys = List.copyOf(keys);
+        this.reasonColumn = reasonColumn;
         this.s3 = s3;
         this.type = type;
     }
@@ -49,12 +59,12 @@ final class QuarantineSink implements DynamicTableSink {
     @Override
     public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
         // the job's parallelism: entries are named by their content, so any writer may write any
-        return SinkFunctionProvider.of(new Writer(path, sink, keys, s3, type));
+        return SinkFunctionProvider.of(new Writer(path, sink, keys, reasonColumn, s3, type));
     }
 
     @Override
     public DynamicTableSink copy() {
-        return new QuarantineSink(path, sink, keys, s3, type);
+        return new QuarantineSink(path, sink, keys, reasonColumn, s3, type);
     }
 
     @Override
@@ -70,16 +80,24 @@ final class QuarantineSink implements DynamicTableSink {
         private final String path;
         private final String sink;
         private final List<String> keys;
+        private final String reasonColumn;
         private final S3Settings s3;
         private final RowType type;
         private transient ObjectStore store;
         private transient List<RowData.FieldGetter> getters;
         private transient Counter quarantined;
 
-        Writer(String path, String sink, List<String> keys, S3Settings s3, RowType type) {
+        Writer(
+                String path,
+                String sink,
+                List<String> keys,
+                String reasonColumn,
+                S3Settings s3,
+                RowType type) {
             this.path = path.endsWith("/") ? path : path + "/";
             this.sink = sink;
             this.keys = keys;
+            this.reasonColumn = reasonColumn;
             this.s3 = s3;
             this.type = type;
         }
@@ -98,9 +116,14 @@ final class QuarantineSink implements DynamicTableSink {
         public void invoke(RowData row, Context context) throws Exception {
             ObjectNode values = JSON.createObjectNode();
             List<String> nullKeys = new ArrayList<>();
+            String failedRules = null;
             for (int i = 0; i < getters.size(); i++) {
                 String name = type.getFieldNames().get(i);
                 Object v = getters.get(i).getFieldOrNull(row);
+                if (name.equals(reasonColumn)) {
+                    failedRules = v == null ? null : v.toString();
+                    continue;
+                }
                 if (v == null) {
                     values.putNull(name);
                     if (keys.contains(name)) {
@@ -115,17 +138,24 @@ final class QuarantineSink implements DynamicTableSink {
             n.put("file", "sink " + sink);
             n.put("line", 0);
             n.put("offset", 0);
-            n.put("kind", nullKeys.isEmpty() ? "rejected" : "null_key");
+            n.put(
+                    "kind",
+                    failedRules != null ? "quality" : nullKeys.isEmpty() ? "rejected" : "null_key");
+            if (failedRules != null) {
+                n.set("rules", JSON.readTree(failedRules));
+            }
             n.put(
                     "reason",
-                    nullKeys.isEmpty()
-                            ? "the sink cannot take this row"
-                            : "key column"
-                                    + (nullKeys.size() > 1 ? "s " : " ")
-                                    + String.join(", ", nullKeys)
-                                    + " null: the sink writes by key "
-                                    + keys
-                                    + " and cannot take a row without one");
+                    failedRules != null
+                            ? "failed data quality rules: " + failedRules
+                            : nullKeys.isEmpty()
+                                    ? "the sink cannot take this row"
+                                    : "key column"
+                                            + (nullKeys.size() > 1 ? "s " : " ")
+                                            + String.join(", ", nullKeys)
+                                            + " null: the sink writes by key "
+                                            + keys
+                                            + " and cannot take a row without one");
             n.put("change", row.getRowKind().shortString());
             n.put("raw", raw);
             n.put("rawBytes", raw.getBytes(StandardCharsets.UTF_8).length);

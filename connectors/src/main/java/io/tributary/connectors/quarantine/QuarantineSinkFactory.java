@@ -41,6 +41,15 @@ public final class QuarantineSinkFactory implements DynamicTableSinkFactory {
                     .defaultValues()
                     .withDescription("The sink's key columns: a null in one is the reason.");
 
+    public static final ConfigOption<String> REASON_COLUMN =
+            ConfigOptions.key("reason-column")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A column holding why each row is set aside: the data quality rules"
+                                    + " it failed (a JSON array of their texts). It is the"
+                                    + " entry's reason, not one of its values.");
+
     @Override
     public String factoryIdentifier() {
         return IDENTIFIER;
@@ -55,6 +64,7 @@ public final class QuarantineSinkFactory implements DynamicTableSinkFactory {
     public Set<ConfigOption<?>> optionalOptions() {
         Set<ConfigOption<?>> o = new HashSet<>(S3AccessOptions.OPTIONS);
         o.add(KEYS);
+        o.add(REASON_COLUMN);
         return o;
     }
 
@@ -74,6 +84,7 @@ public final class QuarantineSinkFactory implements DynamicTableSinkFactory {
                 o.get(PATH),
                 o.get(SINK),
                 o.get(KEYS),
+                o.get(REASON_COLUMN),
                 s3,
                 (RowType) context.getPhysicalRowDataType().getLogicalType());
     }

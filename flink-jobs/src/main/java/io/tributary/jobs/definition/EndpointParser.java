@@ -25,7 +25,8 @@ final class EndpointParser {
 
     static final Set<String> SOURCE_COMMON =
             Set.of("name", "type", "columns", "primary-key", "options");
-    static final Set<String> SINK_COMMON = Set.of("name", "type", "from", "keys", "options");
+    static final Set<String> SINK_COMMON =
+            Set.of("name", "type", "from", "keys", "options", "quality", "pii");
 
     /** The block's list-valued keys, kept as lists in the definition rather than settings. */
     private static final Set<String> LISTS = Set.of("partition-keys");
@@ -126,7 +127,9 @@ final class EndpointParser {
                 Map.copyOf(own),
                 List.copyOf(keys),
                 Map.copyOf(n.stringMap("options")),
-                n.at());
+                n.at(),
+                GuardParser.quality(n),
+                GuardParser.pii(n));
     }
 
     /** The block's own keys' values, checked by its connector, with what the check resolved. */

@@ -51,7 +51,7 @@ public final class PipelineParser {
                     "flink");
     private static final Set<String> RESTART = Set.of("strategy", "attempts", "delay");
     private static final Set<String> TRANSFORM =
-            Set.of("name", "sql", "from", "mappings", "resolve-choice", "filter");
+            Set.of("name", "sql", "from", "mappings", "resolve-choice", "filter", "quality", "pii");
     private static final Set<String> MAPPING = Set.of("source", "target", "type");
     private final Function<String, Optional<String>> variables;
 
@@ -276,6 +276,8 @@ public final class PipelineParser {
                 n.string("filter").orElse(null),
                 n.at(),
                 n.valueLine("sql"),
-                n.keyAt("filter"));
+                n.keyAt("filter"),
+                GuardParser.quality(n),
+                GuardParser.pii(n));
     }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param type the {@code type:} as written (redshift, kafka, ...)
  * @param vocabulary the connector's keys, checks and options for the type
  * @param keys the primary key the sink upserts on; empty means append
+ * @param quality a ruleset the sink's rows are checked with, null when none
+ * @param pii what becomes of sensitive columns before the sink, null when nothing
  */
 public record SinkDef(
         String name,
@@ -23,7 +25,9 @@ public record SinkDef(
         Map<String, String> settings,
         List<String> keys,
         Map<String, String> options,
-        Position at) {
+        Position at,
+        QualityDef quality,
+        PiiDef pii) {
 
     /**
      * The connector's options for this sink under the Tributary home {@code home} (its catalog),

@@ -8,7 +8,8 @@ import java.util.Map;
  * mapping of one input in Glue's terms: {@code mappings} (ApplyMapping: source column to target
  * name and type), {@code resolve-choice} (a type per column, the others kept), and a {@code
  * filter}: a condition on the input's columns (as SQL's WHERE beside its SELECT list), so rows are
- * chosen by what they hold before they are mapped.
+ * chosen by what they hold before they are mapped. A {@code quality:} ruleset and {@code pii:}
+ * actions (each null when absent) apply to the transform's rows.
  */
 public record TransformDef(
         String name,
@@ -19,7 +20,9 @@ public record TransformDef(
         String filter,
         Position at,
         int sqlLine,
-        Position filterAt) {
+        Position filterAt,
+        QualityDef quality,
+        PiiDef pii) {
 
     /**
      * One ApplyMapping entry: {@code source} column (or expression) as {@code target} of {@code

@@ -224,6 +224,15 @@ final class YamlNode {
         return Optional.of(new YamlNode(t.getValueNode(), keyAt(key), variables));
     }
 
+    /** The value of {@code key} as a mapping when it is one (empty when a plain value). */
+    Optional<YamlNode> mapOrNothing(String key) {
+        NodeTuple t = entries.get(key);
+        if (t == null || !(t.getValueNode() instanceof MappingNode)) {
+            return Optional.empty();
+        }
+        return map(key);
+    }
+
     /** A list of mappings, each positioned as {@code key[i]}. */
     List<YamlNode> maps(String key) {
         NodeTuple t = entries.get(key);

@@ -54,7 +54,11 @@ public final class ChangePaths {
     public static List<ChangePath> of(PipelineDef p) {
         List<ChangePath> paths = new ArrayList<>();
         for (SinkDef sink : p.sinks()) {
-            if (!(sink.vocabulary() instanceof RedshiftYaml) || sink.keys().isEmpty()) {
+            if (!(sink.vocabulary() instanceof RedshiftYaml)
+                    || sink.keys().isEmpty()
+                    || sink.quality() != null
+                    || sink.pii() != null) {
+                // a ruleset or pii actions are SQL over the sink's rows: the SQL path
                 continue;
             }
             source(p, sink.from())

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.config.OptimizerConfigOptions;
 import org.apache.flink.table.catalog.Catalog;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
@@ -51,6 +52,9 @@ public final class PipelineTranslator {
     private final List<String> catalogs = new ArrayList<>();
 
     private int inserts;
+
+    /** The INSERTs taking records that failed a ruleset to their quarantine. */
+    private final List<String> qualityQuarantines = new ArrayList<>();
 
     /** Every option seen, so a secret never reaches an error message or the plan. */
     private final Map<String, String> secrets = new LinkedHashMap<>();
@@ -112,8 +116,34 @@ public final class PipelineTranslator {
         for (TransformDef t : pipeline.transforms()) {
             transform(env, t);
         }
+        if (guarded()) {
+            // a ruleset's checked view feeds several INSERTs (the sink, the quarantines): the
+            // planner must optimize it once, as a block of its own, so each record is checked
+            // once; per INSERT it would fold each branch's filter into a copy of the check
+            env.getConfig()
+                    .set(
+                            OptimizerConfigOptions
+                                    .TABLE_OPTIMIZER_REUSE_OPTIMIZE_BLOCK_WITH_DIGEST_ENABLED,
+                            true);
+        }
         StatementSet set = env.createStatementSet();
         Map<SinkDef, ChangePaths.ChangePath> changePaths = new IdentityHashMap<>();
+        Map<SinkDef, String> inputs = new IdentityHashMap<>();
+        for (SinkDef s : pipeline.sinks()) {
+            inputs.put(s, s.from());
+            if (s.quality() != null || s.pii() != null) {
+                inputs.put(
+                        s,
+                        guard(
+                                env,
+                                s.name() + "__guarded",
+                                s.from(),
+                                s.quality(),
+                                s.pii(),
+                                s.name(),
+                                s.at()));
+            }
+        }
         ChangePaths.of(pipeline).forEach(c -> changePaths.put(c.sink(), c));
         for (SinkDef s : pipeline.sinks()) {
             ChangePaths.ChangePath changePath = changePaths.get(s);
@@ -131,8 +161,9 @@ public final class PipelineTranslator {
                 continue;
             }
             inserts++;
-            String table = sink(env, s);
-            String insert = "INSERT INTO " + Sql.id(table) + " SELECT * FROM " + Sql.id(s.from());
+            String from = inputs.get(s);
+            String table = sink(env, s, from);
+            String insert = "INSERT INTO " + Sql.id(table) + " SELECT * FROM " + Sql.id(from);
             String quarantine = null;
             if (!s.keys().isEmpty() && !"fail".equals(pipeline.settings().badRecords())) {
                 // a row without a key cannot be written by key: it goes to the quarantine with
@@ -144,9 +175,9 @@ public final class PipelineTranslator {
                 insert += " WHERE " + keyed;
                 quarantine =
                         "INSERT INTO "
-                                + Sql.id(quarantineSink(env, s))
+                                + Sql.id(quarantineSink(env, s, from))
                                 + " SELECT * FROM "
-                                + Sql.id(s.from())
+                                + Sql.id(from)
                                 + " WHERE NOT ("
                                 + keyed
                                 + ")";
@@ -169,7 +200,66 @@ public final class PipelineTranslator {
                                 + Sql.redacted(Causes.innermost(e), secrets));
             }
         }
+        for (String q : qualityQuarantines) {
+            plan.add(q + ";");
+            try {
+                set.addInsertSql(q);
+            } catch (RuntimeException e) {
+                throw new PipelineException(
+                        new Position(pipeline.file(), 0, ""),
+                        "the quarantine of a ruleset cannot be fed: "
+                                + Sql.redacted(Causes.innermost(e), secrets));
+            }
+        }
         return set;
+    }
+
+    private boolean guarded() {
+        return pipeline.transforms().stream().anyMatch(t -> t.quality() != null)
+                || pipeline.sinks().stream().anyMatch(t -> t.quality() != null);
+    }
+
+    /**
+     * Declares {@code view} as {@code input} under a ruleset and pii actions; returns the view.
+     * Records failing the ruleset with action quarantine go to {@code element}'s quarantine.
+     */
+    private String guard(
+            TableEnvironment env,
+            String view,
+            String input,
+            io.tributary.jobs.definition.QualityDef quality,
+            io.tributary.jobs.definition.PiiDef pii,
+            String element,
+            Position at) {
+        Guards.Guarded g =
+                Guards.declare(
+                        env,
+                        view,
+                        input,
+                        quality,
+                        pii,
+                        pipeline.name() + "/" + element,
+                        at,
+                        (statement, where) -> execute(env, statement, Map.of(), where, 0));
+        if (g.quarantineFrom() != null) {
+            ResolvedSchema schema = env.sqlQuery(g.quarantineFrom()).getResolvedSchema();
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("connector", "tributary-quarantine");
+            options.put("path", sinkQuarantine(home, pipeline.name(), element));
+            options.put("sink", element + " of pipeline " + pipeline.name());
+            options.put("reason-column", Guards.FAILED_RULES);
+            String ddl =
+                    "CREATE TEMPORARY TABLE "
+                            + Sql.id("dq_quarantine_" + element)
+                            + " (\n"
+                            + String.join(",\n", nullableColumns(schema))
+                            + "\n) "
+                            + Sql.with(options);
+            execute(env, ddl, options, at, 0);
+            qualityQuarantines.add(
+                    "INSERT INTO " + Sql.id("dq_quarantine_" + element) + " " + g.quarantineFrom());
+        }
+        return g.view();
     }
 
     /**
@@ -408,12 +498,17 @@ public final class PipelineTranslator {
         } else {
             query = mappingQuery(env, t);
         }
+        boolean guarded = t.quality() != null || t.pii() != null;
+        String name = guarded ? t.name() + "__raw" : t.name();
         execute(
                 env,
-                "CREATE TEMPORARY VIEW " + Sql.id(t.name()) + " AS\n" + query,
+                "CREATE TEMPORARY VIEW " + Sql.id(name) + " AS\n" + query,
                 Map.of(),
                 t.at(),
                 t.sql() != null ? t.sqlLine() : 0);
+        if (guarded) {
+            guard(env, t.name(), name, t.quality(), t.pii(), t.name(), t.at());
+        }
     }
 
     /** Glue's ApplyMapping / ResolveChoice / Filter as one SELECT over the input. */
@@ -492,8 +587,8 @@ public final class PipelineTranslator {
     }
 
     /** The quarantine table of sink {@code s}: its columns, all nullable. */
-    private String quarantineSink(TableEnvironment env, SinkDef s) {
-        ResolvedSchema schema = env.from(Sql.id(s.from())).getResolvedSchema();
+    private String quarantineSink(TableEnvironment env, SinkDef s, String from) {
+        ResolvedSchema schema = env.from(Sql.id(from)).getResolvedSchema();
         List<String> parts = nullableColumns(schema);
         Map<String, String> options = new LinkedHashMap<>();
         options.put("connector", "tributary-quarantine");
@@ -539,10 +634,10 @@ public final class PipelineTranslator {
         return parts;
     }
 
-    private String sink(TableEnvironment env, SinkDef s) {
+    private String sink(TableEnvironment env, SinkDef s, String from) {
         ResolvedSchema schema;
         try {
-            schema = env.from(Sql.id(s.from())).getResolvedSchema();
+            schema = env.from(Sql.id(from)).getResolvedSchema();
         } catch (RuntimeException e) {
             throw new PipelineException(
                     s.at(),

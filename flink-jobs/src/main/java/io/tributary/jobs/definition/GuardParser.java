@@ -1,0 +1,99 @@
+package io.tributary.jobs.definition;
+
+import io.tributary.jobs.quality.DqRule;
+import io.tributary.jobs.quality.Dqdl;
+import io.tributary.jobs.quality.DqdlException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the {@code quality:} and {@code pii:} blocks a transform or sink may carry; a DQDL error is
+ * a {@link PipelineException} at the rule's own line in the pipeline file.
+ */
+final class GuardParser {
+
+    private static final Set<String> QUALITY = Set.of("action", "rules");
+    private static final Set<String> PII = Set.of("salt", "columns");
+    private static final Set<String> PII_COLUMN = Set.of("action", "keep");
+    private static final String[] ACTIONS = {"redact", "partial-redact", "sha256", "drop"};
+
+    private GuardParser() {}
+
+    static QualityDef quality(YamlNode element) {
+        Optional<YamlNode> maybe = element.map("quality");
+        if (maybe.isEmpty()) {
+            return null;
+        }
+        YamlNode q = maybe.get();
+        q.onlyKeys(QUALITY);
+        String action = q.oneOf("action", "quarantine", "quarantine", "flag", "fail");
+        String text = q.required("rules");
+        int line = q.valueLine("rules");
+        QualityDef def = new QualityDef(action, List.of(), q.at(), line);
+        List<DqRule> rules;
+        try {
+            rules = Dqdl.parse(text);
+        } catch (DqdlException e) {
+            throw new PipelineException(def.ruleAt(e.line()), e.getMessage());
+        }
+        for (DqRule r : rules) {
+            if (r.level() == DqRule.Level.DATASET) {
+                throw new PipelineException(
+                        def.ruleAt(r.line()),
+                        "'"
+                                + r.text()
+                                + "' is decided over a window of records (per checkpoint), which"
+                                + " this version of Tributary does not evaluate yet; the rules it"
+                                + " evaluates decide on each record (IsComplete, ColumnValues,"
+                                + " ColumnLength, DataFreshness, CustomSql with a where) or on the"
+                                + " columns (ColumnExists, ColumnCount)");
+            }
+        }
+        return new QualityDef(action, rules, q.at(), line);
+    }
+
+    static PiiDef pii(YamlNode element) {
+        Optional<YamlNode> maybe = element.map("pii");
+        if (maybe.isEmpty()) {
+            return null;
+        }
+        YamlNode p = maybe.get();
+        p.onlyKeys(PII);
+        Map<String, PiiDef.Action> columns = new LinkedHashMap<>();
+        Optional<YamlNode> cols = p.map("columns");
+        if (cols.isEmpty()) {
+            throw new PipelineException(
+                    p.keyAt("columns"), "is required: column: redact|partial-redact|sha256|drop");
+        }
+        YamlNode c = cols.get();
+        for (String column : c.keys()) {
+            Optional<YamlNode> detailed = c.mapOrNothing(column);
+            PiiDef.Action a;
+            if (detailed.isPresent()) {
+                YamlNode d = detailed.get();
+                d.onlyKeys(PII_COLUMN);
+                String action = d.oneOf("action", null, ACTIONS);
+                if (action == null) {
+                    throw new PipelineException(d.keyAt("action"), "is required");
+                }
+                a = new PiiDef.Action(action, d.integer("keep", 4, 0), d.at());
+            } else {
+                String action = c.oneOf(column, null, ACTIONS);
+                a = new PiiDef.Action(action, 4, c.keyAt(column));
+            }
+            columns.put(column, a);
+        }
+        String salt = p.string("salt").orElse(null);
+        boolean hashes = columns.values().stream().anyMatch(a -> a.action().equals("sha256"));
+        if (hashes && (salt == null || salt.isBlank())) {
+            throw new PipelineException(
+                    p.keyAt("salt"),
+                    "is required with sha256: a secret, e.g. salt: ${PII_SALT} (an environment"
+                            + " variable), so hashes cannot be reversed by hashing guesses");
+        }
+        return new PiiDef(Map.copyOf(columns), salt, p.at());
+    }
+}

@@ -1,0 +1,20 @@
+package io.tributary.jobs.definition;
+
+import io.tributary.jobs.quality.DqRule;
+import java.util.List;
+
+/**
+ * A {@code quality:} block of a transform or sink: a DQDL ruleset and what happens to a record that
+ * fails one of its rules: {@code quarantine} (set aside with the rules it failed, the default),
+ * {@code flag} (kept, with the rules it failed in a {@code dq_failed_rules} column, as Glue's
+ * row-level outcomes) or {@code fail} (the job stops, naming the rules).
+ *
+ * @param rulesLine the line of the ruleset's first line in the pipeline file
+ */
+public record QualityDef(String action, List<DqRule> rules, Position at, int rulesLine) {
+
+    /** The file line of a rule's line within the ruleset. */
+    public Position ruleAt(int rulesetLine) {
+        return at.child("rules", rulesLine + rulesetLine - 1);
+    }
+}

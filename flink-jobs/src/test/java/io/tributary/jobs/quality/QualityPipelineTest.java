@@ -1,0 +1,315 @@
+package io.tributary.jobs.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.jobs.definition.PipelineDef;
+import io.tributary.jobs.definition.PipelineException;
+import io.tributary.jobs.definition.PipelineParser;
+import io.tributary.jobs.translator.PipelineTranslator;
+import io.tributary.jobs.values.Values;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.types.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Rulesets and pii actions in whole pipelines on the values connector: which records pass, which
+ * are quarantined with which rules, what the flag and fail actions do, and that no clear personal
+ * value reaches the sink or the quarantine.
+ */
+class QualityPipelineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SALT = "pepper-1234";
+
+    @TempDir Path home;
+
+    private static final String PIPELINE =
+            """
+            version: 1
+            name: guarded
+            settings:
+              parallelism: 1
+            sources:
+              - name: orders
+                type: values
+                id: %1$s-orders
+                columns: {order_id: BIGINT, email: STRING, phone: STRING, qty: INT, country: STRING, code: STRING, ordered_at: TIMESTAMP(3)}
+            transforms:
+              - name: checked
+                sql: SELECT * FROM orders
+                quality:
+                  action: %2$s
+                  rules: |
+                    Rules = [
+                      IsComplete "email",
+                      ColumnValues "qty" between 1 and 100,
+                      ColumnValues "country" in ["US", "DE"] where "qty > 50",
+                      ColumnLength "code" = 3,
+                      ColumnValues "email" matches "[^@]+@[^@]+",
+                      DataFreshness "ordered_at" <= 24 hours
+                    ]
+                pii:
+                  salt: ${salt}
+                  columns:
+                    email: sha256
+                    phone: {action: partial-redact, keep: 4}
+            sinks:
+              - name: out
+                type: values
+                from: checked
+                id: %1$s-out
+                keys: [order_id]
+            """;
+
+    private static List<Row> orders() {
+        LocalDateTime now = LocalDateTime.now();
+        return List.of(
+                Row.of(1L, "ada@example.com", "+44 20 7946 0001", 2, "US", "ABC", now),
+                Row.of(2L, null, "+44 20 7946 0002", 2, "US", "ABC", now),
+                Row.of(3L, "bob@example.com", "+44 20 7946 0003", 0, "US", "ABC", now),
+                Row.of(4L, "cy@example.com", "+44 20 7946 0004", 60, "FR", "ABC", now),
+                Row.of(5L, "di@example.com", "+44 20 7946 0005", 10, "FR", "ABC", now),
+                Row.of(6L, "ed@example.com", "+44 20 7946 0006", 2, "DE", "ABCD", now),
+                Row.of(
+                        7L,
+                        "fay@example.com",
+                        "+44 20 7946 0007",
+                        2,
+                        "DE",
+                        "ABC",
+                        now.minusDays(3)));
+    }
+
+    @Test
+    void failingRecordsAreQuarantinedWithTheRulesTheyFailAndMaskedValues() throws Exception {
+        Values.source("q-orders", orders());
+        run(PIPELINE.formatted("q", "quarantine"));
+
+        assertThat(Values.sinkRows("q-out"))
+                .extracting(r -> r.getField(0))
+                .containsExactlyInAnyOrder(1L, 5L);
+        Row ada =
+                Values.sinkRows("q-out").stream()
+                        .filter(r -> r.getField(0).equals(1L))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(ada.getField(1)).isEqualTo(sha256(SALT + "ada@example.com"));
+        assertThat(ada.getField(2)).isEqualTo("************0001");
+
+        Map<Long, List<String>> quarantined = new TreeMap<>();
+        List<String> raw = new ArrayList<>();
+        for (JsonNode e : entries("guarded", "checked")) {
+            assertThat(e.get("kind").asText()).isEqualTo("quality");
+            JsonNode values = JSON.readTree(e.get("raw").asText());
+            List<String> rules = new ArrayList<>();
+            e.get("rules").forEach(r -> rules.add(r.asText()));
+            quarantined.put(values.get("order_id").asLong(), rules);
+            assertThat(values.has("dq_failed_rules")).isFalse();
+            raw.add(e.toString());
+        }
+        assertThat(quarantined)
+                .containsExactlyEntriesOf(
+                        new TreeMap<>(
+                                Map.of(
+                                        2L,
+                                        List.of(
+                                                "IsComplete \"email\"",
+                                                "ColumnValues \"email\" matches \"[^@]+@[^@]+\""),
+                                        3L,
+                                        List.of("ColumnValues \"qty\" between 1 and 100"),
+                                        4L,
+                                        List.of(
+                                                "ColumnValues \"country\" in [\"US\", \"DE\"] where"
+                                                        + " \"qty > 50\""),
+                                        6L,
+                                        List.of("ColumnLength \"code\" = 3"),
+                                        7L,
+                                        List.of("DataFreshness \"ordered_at\" <= 24 hours"))));
+        // the quarantine holds the masked values only
+        for (Row o : orders()) {
+            for (String entry : raw) {
+                if (o.getField(1) != null) {
+                    assertThat(entry).doesNotContain((String) o.getField(1));
+                }
+                assertThat(entry).doesNotContain((String) o.getField(2));
+            }
+        }
+        assertThat(String.join("\n", raw)).contains(sha256(SALT + "bob@example.com"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"quarantine", "flag", "fail"})
+    void eachRecordIsCheckedOnceThoughItsOutcomeFeedsSeveralSinks(String action) {
+        // the sink, its null-key quarantine and (action quarantine) the ruleset's quarantine
+        Values.source("once-orders", orders());
+        String plan =
+                new PipelineTranslator(parse(PIPELINE.formatted("once", action)), home)
+                        .translate(env())
+                        .explain();
+        String optimized = plan.substring(plan.indexOf("== Optimized Execution Plan =="));
+        // the rules' function in one operator, which every branch reads
+        assertThat(optimized.split("tributary_dq_checked\\(", -1)).as(optimized).hasSize(2);
+    }
+
+    @Test
+    void flagKeepsEveryRecordWithTheRulesItFailed() throws Exception {
+        Values.source("f-orders", orders());
+        run(PIPELINE.formatted("f", "flag"));
+
+        Map<Long, String> flags = new TreeMap<>();
+        for (Row r : Values.sinkRows("f-out")) {
+            flags.put((Long) r.getField(0), (String) r.getField(7));
+        }
+        assertThat(flags).containsOnlyKeys(1L, 2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(flags.get(1L)).isNull();
+        assertThat(flags.get(5L)).isNull();
+        assertThat(JSON.readTree(flags.get(2L)))
+                .containsExactly(
+                        JSON.getNodeFactory().textNode("IsComplete \"email\""),
+                        JSON.getNodeFactory()
+                                .textNode("ColumnValues \"email\" matches \"[^@]+@[^@]+\""));
+        assertThat(JSON.readTree(flags.get(6L)).get(0).asText())
+                .isEqualTo("ColumnLength \"code\" = 3");
+        assertThat(entries("guarded", "checked")).isEmpty();
+    }
+
+    @Test
+    void failStopsTheJobNamingTheRulesButNoValue() {
+        Values.source("x-orders", orders());
+        assertThatThrownBy(
+                        () ->
+                                run(
+                                        PIPELINE.formatted("x", "fail")
+                                                .replace(
+                                                        "settings:\n  parallelism: 1",
+                                                        "settings:\n  parallelism: 1\n  restart: {strategy: none}")))
+                .satisfies(
+                        e -> {
+                            String all = causes(e);
+                            assertThat(all)
+                                    .contains("failed the data quality rules of guarded/checked");
+                            assertThat(all).contains("IsComplete \\\"email\\\"");
+                            assertThat(all).doesNotContain("example.com");
+                        });
+    }
+
+    @Test
+    void aColumnThatIsMissingFailsEveryRecordOfAColumnExistsRule() throws Exception {
+        Values.source("c-orders", orders().subList(0, 2));
+        run(
+                PIPELINE.formatted("c", "quarantine")
+                        .replace(
+                                "IsComplete \"email\",",
+                                "ColumnExists \"coupon\", ColumnCount = 7,"));
+        assertThat(Values.sinkRows("c-out")).isEmpty();
+        List<JsonNode> entries = entries("guarded", "checked");
+        assertThat(entries).hasSize(2);
+        assertThat(entries.get(0).get("rules").get(0).asText())
+                .isEqualTo("ColumnExists \"coupon\"");
+    }
+
+    @Test
+    void rulesetMistakesAreErrorsAtTheirLineInThePipelineFile() {
+        String ok = PIPELINE.formatted("e", "quarantine");
+        assertParseError(
+                ok.replace("IsComplete \"email\",", "IsComplete \"email\", RowCount > 10,"),
+                17,
+                "'RowCount > 10' is decided over a window of records");
+        assertParseError(
+                ok.replace("ColumnLength \"code\" = 3,", "ColumnLenght \"code\" = 3,"),
+                20,
+                "did you mean ColumnLength?");
+        assertParseError(
+                ok.replaceAll("(?m)^ *salt: \\$\\{salt\\}\n", ""),
+                24,
+                "salt: is required with sha256");
+        assertParseError(ok.replace("email: sha256", "email: hash"), 27, "'hash' is not one of");
+        assertTranslateError(
+                ok.replace("IsComplete \"email\"", "IsComplete \"mail\""),
+                17,
+                "'mail' is not a column here");
+        assertTranslateError(
+                ok.replace("where \"qty > 50\"", "where \"qty >> 50\""),
+                19,
+                "cannot be checked here");
+        assertTranslateError(
+                ok.replace("phone: {action", "fone: {action"), 28, "'fone' is not a column");
+    }
+
+    private void assertParseError(String yaml, int line, String message) {
+        assertThatThrownBy(() -> parse(yaml))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((PipelineException) e).line()).isEqualTo(line));
+    }
+
+    private void assertTranslateError(String yaml, int line, String message) {
+        PipelineDef p = parse(yaml);
+        assertThatThrownBy(() -> new PipelineTranslator(p, home).translate(env()))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining(message)
+                .satisfies(e -> assertThat(((PipelineException) e).line()).isEqualTo(line));
+    }
+
+    private List<JsonNode> entries(String pipeline, String element) throws Exception {
+        Path dir = home.resolve("quarantine").resolve(pipeline).resolve(element);
+        List<JsonNode> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.sorted().toList()) {
+                out.add(JSON.readTree(Files.readString(f)));
+            }
+        }
+        out.sort((a, b) -> a.get("raw").asText().compareTo(b.get("raw").asText()));
+        return out;
+    }
+
+    private static String causes(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            sb.append(t.getMessage()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String sha256(String s) throws Exception {
+        return HexFormat.of()
+                .formatHex(
+                        MessageDigest.getInstance("SHA-256")
+                                .digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private PipelineDef parse(String yaml) {
+        return new PipelineParser(n -> n.equals("salt") ? Optional.of(SALT) : Optional.empty())
+                .parse("guarded.yaml", yaml);
+    }
+
+    private static TableEnvironment env() {
+        return TableEnvironment.create(EnvironmentSettings.newInstance().inStreamingMode().build());
+    }
+
+    private void run(String yaml) throws Exception {
+        new PipelineTranslator(parse(yaml), home).translate(env()).execute().await();
+    }
+}
