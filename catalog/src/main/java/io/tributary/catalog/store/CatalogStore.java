@@ -89,6 +89,17 @@ public interface CatalogStore extends CrawlerStore, JobDefinitionStore, AutoClos
     /** Every recorded run, newest start first. */
     List<JobRun> runs();
 
+    /**
+     * Keeps data quality results, each replacing the result of the same rule and window (a window
+     * evaluated again after a restart).
+     */
+    void putQualityResults(List<QualityResult> results);
+
+    /**
+     * A pipeline's data quality results whose window ended at or after {@code since} (null: all).
+     */
+    List<QualityResult> qualityResults(String pipeline, java.time.Instant since);
+
     @Override
     void close();
 }

@@ -143,6 +143,7 @@ public final class JdbcCatalogStore implements CatalogStore {
                                         + " NOT NULL)");
                         CrawlerRows.create(s, text);
                         JobDefinitionRows.create(s, text);
+                        QualityResultRows.create(s);
                     }
                     try (PreparedStatement q =
                             c.prepareStatement(
@@ -692,6 +693,20 @@ public final class JdbcCatalogStore implements CatalogStore {
     @Override
     public List<JobDefinition> jobDefinitions(String pipeline) {
         return inTransaction(c -> JobDefinitionRows.all(c, pipeline));
+    }
+
+    @Override
+    public void putQualityResults(List<QualityResult> results) {
+        inTransaction(
+                c -> {
+                    QualityResultRows.put(c, results);
+                    return null;
+                });
+    }
+
+    @Override
+    public List<QualityResult> qualityResults(String pipeline, java.time.Instant since) {
+        return inTransaction(c -> QualityResultRows.find(c, pipeline, since));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.tributary.jobs.definition;
 import io.tributary.jobs.quality.DqRule;
 import io.tributary.jobs.quality.Dqdl;
 import io.tributary.jobs.quality.DqdlException;
+import io.tributary.jobs.quality.WindowRules;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class GuardParser {
         String action = q.oneOf("action", "quarantine", "quarantine", "flag", "fail");
         String text = q.required("rules");
         int line = q.valueLine("rules");
-        QualityDef def = new QualityDef(action, List.of(), q.at(), line);
+        QualityDef def = new QualityDef(action, text, List.of(), q.at(), line);
         List<DqRule> rules;
         try {
             rules = Dqdl.parse(text);
@@ -40,19 +41,21 @@ final class GuardParser {
             throw new PipelineException(def.ruleAt(e.line()), e.getMessage());
         }
         for (DqRule r : rules) {
-            if (r.level() == DqRule.Level.DATASET) {
+            try {
+                if (r.level() == DqRule.Level.DATASET) {
+                    WindowRules.measure(r);
+                }
+            } catch (DqdlException e) {
                 throw new PipelineException(
                         def.ruleAt(r.line()),
-                        "'"
-                                + r.text()
-                                + "' is decided over a window of records (per checkpoint), which"
-                                + " this version of Tributary does not evaluate yet; the rules it"
-                                + " evaluates decide on each record (IsComplete, ColumnValues,"
-                                + " ColumnLength, DataFreshness, CustomSql with a where) or on the"
-                                + " columns (ColumnExists, ColumnCount)");
+                        e.getMessage()
+                                + ": over a window it measures RowCount, Completeness, Uniqueness,"
+                                + " IsUnique, IsPrimaryKey, Mean, Sum, StandardDeviation and"
+                                + " ColumnValues / ColumnLength with threshold; a composite rule"
+                                + " joins rules decided per record");
             }
         }
-        return new QualityDef(action, rules, q.at(), line);
+        return new QualityDef(action, text, rules, q.at(), line);
     }
 
     static PiiDef pii(YamlNode element) {

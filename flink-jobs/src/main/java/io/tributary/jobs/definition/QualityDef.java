@@ -9,9 +9,11 @@ import java.util.List;
  * {@code flag} (kept, with the rules it failed in a {@code dq_failed_rules} column, as Glue's
  * row-level outcomes) or {@code fail} (the job stops, naming the rules).
  *
+ * @param text the ruleset as written
  * @param rulesLine the line of the ruleset's first line in the pipeline file
  */
-public record QualityDef(String action, List<DqRule> rules, Position at, int rulesLine) {
+public record QualityDef(
+        String action, String text, List<DqRule> rules, Position at, int rulesLine) {
 
     /** The file line of a rule's line within the ruleset. */
     public Position ruleAt(int rulesetLine) {

@@ -18,6 +18,12 @@ public final class QualityCheck extends ScalarFunction {
 
     private static final long serialVersionUID = 1L;
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** The column holding the rules a record failed (NULL when none), as Glue's row outcomes. */
+    public static final String FAILED_RULES = "dq_failed_rules";
+
     private final String ruleset;
     private final List<String> rules;
     private transient Counter[] evaluated;
@@ -81,6 +87,17 @@ public final class QualityCheck extends ScalarFunction {
             }
         }
         return out == null ? null : json(out);
+    }
+
+    /** The texts of a {@link #json} array. */
+    static List<String> parse(String json) {
+        try {
+            List<String> out = new ArrayList<>();
+            READER.readTree(json).forEach(n -> out.add(n.asText()));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not a list of failed rules: " + json, e);
+        }
     }
 
     /** The failed rules' texts as a JSON array of strings. */

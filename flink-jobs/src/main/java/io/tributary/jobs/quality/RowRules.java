@@ -88,7 +88,11 @@ public final class RowRules {
     }
 
     private static String id(DqRule rule, Map<String, LogicalType> columns) {
-        String c = rule.column();
+        return id(rule, rule.column(), columns);
+    }
+
+    /** {@code c} quoted, when it is one of {@code columns}; else an error at the rule. */
+    static String id(DqRule rule, String c, Map<String, LogicalType> columns) {
         if (!columns.containsKey(c)) {
             throw new DqdlException(
                     rule.line(),

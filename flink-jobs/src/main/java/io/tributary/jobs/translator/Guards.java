@@ -11,10 +11,12 @@ import io.tributary.jobs.quality.PiiMask;
 import io.tributary.jobs.quality.QualityAssert;
 import io.tributary.jobs.quality.QualityCheck;
 import io.tributary.jobs.quality.RowRules;
+import io.tributary.jobs.quality.WindowRules;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
@@ -35,12 +37,15 @@ import org.apache.flink.table.types.logical.LogicalType;
  */
 final class Guards {
 
-    static final String FAILED_RULES = "dq_failed_rules";
+    static final String FAILED_RULES = QualityCheck.FAILED_RULES;
 
     private Guards() {}
 
-    /** A guarded view, and the quarantine INSERT its failing records take (null if none). */
-    record Guarded(String view, String quarantineFrom) {}
+    /**
+     * A guarded view, the query of its failing records for the quarantine (null if the action is
+     * not quarantine), and the query the window measures read (null without a ruleset).
+     */
+    record Guarded(String view, String quarantineFrom, String measuredFrom) {}
 
     /**
      * Declares view {@code view} as {@code input} under {@code quality} and {@code pii} (either may
@@ -101,7 +106,7 @@ final class Guards {
                             + String.join(", ", select)
                             + from,
                     at);
-            return new Guarded(view, null);
+            return new Guarded(view, null, null);
         }
         if (columns.containsKey(FAILED_RULES)) {
             throw new PipelineException(
@@ -113,24 +118,37 @@ final class Guards {
         List<String> conditions = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         for (DqRule r : quality.rules()) {
+            if (r.level() == DqRule.Level.DATASET) {
+                continue;
+            }
             String c;
             try {
                 c = RowRules.condition(r, columns);
             } catch (DqdlException e) {
                 throw new PipelineException(quality.ruleAt(e.line()), e.getMessage());
             }
-            try {
-                env.sqlQuery("SELECT " + c + from).getResolvedSchema();
-            } catch (RuntimeException e) {
-                throw new PipelineException(
-                        quality.ruleAt(r.line()),
-                        "'" + r.text() + "' cannot be checked here: " + Causes.innermost(e));
-            }
+            checkPlans(env, c, from, quality, r);
             conditions.add(c);
             texts.add(r.text());
         }
-        String check = "tributary_dq_" + fn;
-        env.createTemporarySystemFunction(check, new QualityCheck(what, texts));
+        Map<String, String> measured;
+        try {
+            measured = WindowRules.columns(quality.rules(), columns);
+        } catch (DqdlException e) {
+            throw new PipelineException(quality.ruleAt(e.line()), e.getMessage());
+        }
+        for (Map.Entry<String, String> m : measured.entrySet()) {
+            int i = Integer.parseInt(m.getKey().replaceAll("\\D+", " ").trim().split(" ")[0]);
+            checkPlans(env, m.getValue(), from, quality, quality.rules().get(i));
+        }
+        String failedRules = "CAST(NULL AS STRING)";
+        if (!conditions.isEmpty()) {
+            String check = "tributary_dq_" + fn;
+            env.createTemporarySystemFunction(check, new QualityCheck(what, texts));
+            failedRules = check + "(" + String.join(", ", conditions) + ")";
+        }
+        List<String> hidden = new ArrayList<>();
+        measured.forEach((name, expr) -> hidden.add(expr + " AS " + Sql.id(name)));
         String checked = view + "__dq";
         executor.run(
                 "CREATE TEMPORARY VIEW "
@@ -138,11 +156,10 @@ final class Guards {
                         + " AS SELECT "
                         + String.join(", ", select)
                         + ", "
-                        + check
-                        + "("
-                        + String.join(", ", conditions)
-                        + ") AS "
+                        + failedRules
+                        + " AS "
                         + Sql.id(FAILED_RULES)
+                        + (hidden.isEmpty() ? "" : ", " + String.join(", ", hidden))
                         + from,
                 at);
         List<String> kept = new ArrayList<>();
@@ -181,8 +198,35 @@ final class Guards {
         return new Guarded(
                 view,
                 quality.action().equals("quarantine")
-                        ? "SELECT * FROM " + Sql.id(checked) + " WHERE " + failed + " IS NOT NULL"
-                        : null);
+                        ? "SELECT "
+                                + keptColumns
+                                + ", "
+                                + failed
+                                + " FROM "
+                                + Sql.id(checked)
+                                + " WHERE "
+                                + failed
+                                + " IS NOT NULL"
+                        : null,
+                "SELECT "
+                        + failed
+                        + measured.keySet().stream()
+                                .map(k -> ", " + Sql.id(k))
+                                .collect(Collectors.joining())
+                        + " FROM "
+                        + Sql.id(checked));
+    }
+
+    /** Plans {@code expression} over the input, so a rule's SQL error is at its line. */
+    private static void checkPlans(
+            TableEnvironment env, String expression, String from, QualityDef quality, DqRule r) {
+        try {
+            env.sqlQuery("SELECT " + expression + from).getResolvedSchema();
+        } catch (RuntimeException e) {
+            throw new PipelineException(
+                    quality.ruleAt(r.line()),
+                    "'" + r.text() + "' cannot be checked here: " + Causes.innermost(e));
+        }
     }
 
     /** Runs a statement of the translation, errors at {@code at}. */

@@ -10,6 +10,7 @@ import io.tributary.jobs.definition.SettingsDef;
 import io.tributary.jobs.definition.SinkDef;
 import io.tributary.jobs.definition.SourceDef;
 import io.tributary.jobs.definition.TransformDef;
+import io.tributary.jobs.quality.QualityResultsFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -53,7 +54,7 @@ public final class PipelineTranslator {
 
     private int inserts;
 
-    /** The INSERTs taking records that failed a ruleset to their quarantine. */
+    /** The INSERTs of rulesets: failing records to their quarantine, window measures. */
     private final List<String> qualityQuarantines = new ArrayList<>();
 
     /** Every option seen, so a secret never reaches an error message or the plan. */
@@ -248,16 +249,29 @@ public final class PipelineTranslator {
             options.put("path", sinkQuarantine(home, pipeline.name(), element));
             options.put("sink", element + " of pipeline " + pipeline.name());
             options.put("reason-column", Guards.FAILED_RULES);
-            String ddl =
-                    "CREATE TEMPORARY TABLE "
-                            + Sql.id("dq_quarantine_" + element)
-                            + " (\n"
-                            + String.join(",\n", nullableColumns(schema))
-                            + "\n) "
-                            + Sql.with(options);
-            execute(env, ddl, options, at, 0);
-            qualityQuarantines.add(
-                    "INSERT INTO " + Sql.id("dq_quarantine_" + element) + " " + g.quarantineFrom());
+            String table =
+                    createTable(
+                            env, "dq_quarantine_" + element, nullableColumns(schema), options, at);
+            qualityQuarantines.add("INSERT INTO " + Sql.id(table) + " " + g.quarantineFrom());
+        }
+        if (g.measuredFrom() != null) {
+            ResolvedSchema schema = env.sqlQuery(g.measuredFrom()).getResolvedSchema();
+            Map<String, String> options = new LinkedHashMap<>();
+            options.put("connector", QualityResultsFactory.IDENTIFIER);
+            String store = System.getenv("TRIBUTARY_CATALOG_STORE");
+            options.put(
+                    "store",
+                    store == null || store.isBlank() ? home.resolve("catalog").toString() : store);
+            String password = System.getenv("TRIBUTARY_CATALOG_STORE_PASSWORD");
+            if (password != null && store != null && !store.isBlank()) {
+                options.put("store-password", password);
+            }
+            options.put("pipeline", pipeline.name());
+            options.put("ruleset", pipeline.name() + "/" + element);
+            options.put("rules", quality.text());
+            String table =
+                    createTable(env, "dq_results_" + element, nullableColumns(schema), options, at);
+            qualityQuarantines.add("INSERT INTO " + Sql.id(table) + " " + g.measuredFrom());
         }
         return g.view();
     }
@@ -595,16 +609,16 @@ public final class PipelineTranslator {
         options.put("path", sinkQuarantine(home, pipeline.name(), s.name()));
         options.put("sink", s.name() + " of pipeline " + pipeline.name());
         options.put("keys", String.join(";", s.keys()));
-        return createTable(env, "quarantine_" + s.name(), parts, options, s);
+        return createTable(env, "quarantine_" + s.name(), parts, options, s.at());
     }
 
-    /** {@code CREATE TEMPORARY TABLE table (parts) WITH (options)}, errors at sink {@code s}. */
+    /** {@code CREATE TEMPORARY TABLE table (parts) WITH (options)}, errors at {@code at}. */
     private String createTable(
             TableEnvironment env,
             String table,
             List<String> parts,
             Map<String, String> options,
-            SinkDef s) {
+            Position at) {
         String ddl =
                 "CREATE TEMPORARY TABLE "
                         + Sql.id(table)
@@ -612,7 +626,7 @@ public final class PipelineTranslator {
                         + String.join(",\n", parts)
                         + "\n) "
                         + Sql.with(options);
-        execute(env, ddl, options, s.at(), 0);
+        execute(env, ddl, options, at, 0);
         return table;
     }
 
@@ -667,6 +681,6 @@ public final class PipelineTranslator {
                             + s.keys().stream().map(Sql::id).collect(Collectors.joining(", "))
                             + ") NOT ENFORCED");
         }
-        return createTable(env, table, parts, s.connectorOptions(home), s);
+        return createTable(env, table, parts, s.connectorOptions(home), s.at());
     }
 }

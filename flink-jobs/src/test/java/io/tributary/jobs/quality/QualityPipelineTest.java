@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.CatalogStores;
+import io.tributary.catalog.store.QualityResult;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
 import io.tributary.jobs.definition.PipelineParser;
@@ -227,13 +230,97 @@ class QualityPipelineTest {
                 .isEqualTo("ColumnExists \"coupon\"");
     }
 
+    private static final String MEASURED =
+            """
+            Rules = [
+                      IsComplete "email",
+                      RowCount between 1 and 5,
+                      Completeness "email" > 0.9,
+                      IsUnique "order_id",
+                      Uniqueness "country" > 0.5,
+                      Mean "qty" < 20, Sum "qty" = 78, StandardDeviation "qty" < 30,
+                      ColumnValues "country" in ["US", "DE"] with threshold > 0.5,
+                      Completeness "email" = 1.0 where "country = 'US'"
+                    ]
+            """;
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void windowRulesAreMeasuredAndKeptInTheCatalogStore(boolean checkpoints) throws Exception {
+        String id = checkpoints ? "wc" : "w";
+        Values.source(id + "-orders", orders());
+        String yaml =
+                PIPELINE.formatted(id, "flag")
+                        .replaceAll("(?s)Rules = \\[.*?\\n        \\]\\n", MEASURED.strip() + "\n");
+        TableEnvironment env = env();
+        if (checkpoints) {
+            env.getConfig().set("execution.checkpointing.interval", "50 ms");
+        }
+        new PipelineTranslator(parse(yaml), home).translate(env).execute().await();
+
+        Map<String, List<QualityResult>> byRule = new TreeMap<>();
+        try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
+            for (QualityResult r : store.qualityResults("guarded", null)) {
+                assertThat(r.ruleset()).isEqualTo("guarded/checked");
+                byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        assertThat(byRule).hasSize(10);
+        // every record in exactly one window, whatever the checkpoints cut
+        for (List<QualityResult> windows : byRule.values()) {
+            long n = windows.stream().mapToLong(QualityResult::records).sum();
+            if (!windows.get(0).rule().contains("where")) {
+                assertThat(n).as(windows.get(0).rule()).isEqualTo(7);
+            }
+        }
+        if (checkpoints) {
+            return; // the windows' values depend on where the checkpoints fell
+        }
+        assertResult(byRule, "IsComplete \"email\"", 6.0 / 7, false);
+        assertResult(byRule, "RowCount between 1 and 5", 7.0, false);
+        assertResult(byRule, "Completeness \"email\" > 0.9", 6.0 / 7, false);
+        assertResult(byRule, "IsUnique \"order_id\"", 1.0, true);
+        assertResult(byRule, "Uniqueness \"country\" > 0.5", 0.0, false);
+        assertResult(byRule, "Mean \"qty\" < 20", 78.0 / 7, true);
+        assertResult(byRule, "Sum \"qty\" = 78", 78.0, true);
+        double mean = 78.0 / 7;
+        assertResult(
+                byRule,
+                "StandardDeviation \"qty\" < 30",
+                Math.sqrt(3716.0 / 7 - mean * mean),
+                true);
+        assertResult(
+                byRule,
+                "ColumnValues \"country\" in [\"US\", \"DE\"] with threshold > 0.5",
+                5.0 / 7,
+                true);
+        // orders 1-3 are US; order 2 has no email
+        assertResult(
+                byRule, "Completeness \"email\" = 1.0 where \"country = 'US'\"", 2.0 / 3, false);
+        assertThat(
+                        byRule.get("Completeness \"email\" = 1.0 where \"country = 'US'\"")
+                                .get(0)
+                                .records())
+                .isEqualTo(3);
+    }
+
+    private static void assertResult(
+            Map<String, List<QualityResult>> byRule, String rule, double value, boolean passed) {
+        assertThat(byRule).containsKey(rule);
+        QualityResult r = byRule.get(rule).get(0);
+        assertThat(r.value()).as(rule).isCloseTo(value, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.passed()).as(rule).isEqualTo(passed);
+    }
+
     @Test
     void rulesetMistakesAreErrorsAtTheirLineInThePipelineFile() {
         String ok = PIPELINE.formatted("e", "quarantine");
         assertParseError(
-                ok.replace("IsComplete \"email\",", "IsComplete \"email\", RowCount > 10,"),
+                ok.replace(
+                        "IsComplete \"email\",",
+                        "IsComplete \"email\", CustomSql \"select count(*) from primary\" > 10,"),
                 17,
-                "'RowCount > 10' is decided over a window of records");
+                "is not measured over a window by this version");
         assertParseError(
                 ok.replace("ColumnLength \"code\" = 3,", "ColumnLenght \"code\" = 3,"),
                 20,

@@ -1,0 +1,259 @@
+package io.tributary.jobs.quality;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.CatalogStores;
+import io.tributary.catalog.store.QualityResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
+import org.apache.flink.streaming.api.functions.sink.RichSinkFunction;
+import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.sink.SinkFunctionProvider;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.types.RowKind;
+
+/**
+ * Measures a ruleset over windows of records and keeps each rule's result per window in the catalog
+ * store. A window is the records between two checkpoints: it closes when the checkpoint is taken,
+ * its results wait in the checkpoint's state and are written once the checkpoint completes, keyed
+ * by (job, checkpoint), so a restart neither loses a window (its results come back with the state)
+ * nor doubles one (written again, they replace themselves); records after the last checkpoint are
+ * read again into a later window. One writer (parallelism 1) sees every record.
+ *
+ * <pre>
+ *   checked view ──(dq_failed_rules, __dq_* columns)──▶ [WindowMeter] ── checkpoint n ──▶ pending
+ *                                                          notifyCheckpointComplete(n) ──▶ store
+ * </pre>
+ *
+ * Records are the inserts and update-afters of the input (a retraction is not a new record).
+ */
+final class QualityResultsSink implements DynamicTableSink {
+
+    private final Settings settings;
+    private final RowType type;
+
+    /** Where results go and what they are of. */
+    record Settings(
+            String store,
+            String storeUser,
+            String storePassword,
+            String pipeline,
+            String ruleset,
+            String rules)
+            implements java.io.Serializable {}
+
+    QualityResultsSink(Settings settings, RowType type) {
+        this.settings = settings;
+        this.type = type;
+    }
+
+    @Override
+    public ChangelogMode getChangelogMode(ChangelogMode requested) {
+        return ChangelogMode.all();
+    }
+
+    @Override
+    public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
+        return SinkFunctionProvider.of(new Writer(settings, type), 1);
+    }
+
+    @Override
+    public DynamicTableSink copy() {
+        return new QualityResultsSink(settings, type);
+    }
+
+    @Override
+    public String asSummaryString() {
+        return "Data quality results of " + settings.ruleset();
+    }
+
+    /** The windows' meter and writer. */
+    static final class Writer extends RichSinkFunction<RowData>
+            implements CheckpointedFunction, CheckpointListener {
+
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        private final Settings settings;
+        private final RowType type;
+        private transient WindowMeter meter;
+        private transient List<DqRule> rules;
+        private transient Instant windowStart;
+        private transient List<QualityResult> pending;
+        private transient ListState<String> pendingState;
+        private transient String job;
+        private transient Map<String, Double> lastValues;
+        private transient Map<String, Counter[]> windows;
+
+        Writer(Settings settings, RowType type) {
+            this.settings = settings;
+            this.type = type;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            rules = Dqdl.parse(settings.rules());
+            meter = new WindowMeter(rules, type);
+            windowStart = Instant.now();
+            job = getRuntimeContext().getJobInfo().getJobId().toHexString();
+            lastValues = new HashMap<>();
+            windows = new HashMap<>();
+            MetricGroup group =
+                    getRuntimeContext().getMetricGroup().addGroup("ruleset", settings.ruleset());
+            for (DqRule r : rules) {
+                MetricGroup g = group.addGroup("rule", QualityCheck.label(r.text()));
+                g.gauge("quality_last_value", () -> lastValues.get(r.text()));
+                windows.put(
+                        r.text(),
+                        new Counter[] {
+                            g.counter("quality_windows_evaluated"),
+                            g.counter("quality_windows_failed")
+                        });
+            }
+        }
+
+        @Override
+        public void invoke(RowData row, Context context) {
+            if (row.getRowKind() == RowKind.INSERT || row.getRowKind() == RowKind.UPDATE_AFTER) {
+                meter.add(row);
+            }
+        }
+
+        /** Closes the window open now as the window of {@code checkpoint}. */
+        private void closeWindow(long checkpoint) {
+            if (meter.records() == 0) {
+                windowStart = Instant.now();
+                return; // an idle window: nothing was measured
+            }
+            Instant end = Instant.now();
+            for (WindowMeter.Verdict v : meter.close()) {
+                pending.add(
+                        new QualityResult(
+                                settings.pipeline(),
+                                settings.ruleset(),
+                                v.rule(),
+                                job,
+                                checkpoint,
+                                windowStart,
+                                end,
+                                v.records(),
+                                v.value(),
+                                v.passed()));
+                lastValues.put(v.rule(), v.value());
+                Counter[] c = windows.get(v.rule());
+                c[0].inc();
+                if (!v.passed()) {
+                    c[1].inc();
+                }
+            }
+            windowStart = end;
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) throws Exception {
+            closeWindow(context.getCheckpointId());
+            List<String> docs = new ArrayList<>();
+            for (QualityResult r : pending) {
+                docs.add(JSON.writeValueAsString(toDoc(r)));
+            }
+            pendingState.update(docs);
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext context) throws Exception {
+            pendingState =
+                    context.getOperatorStateStore()
+                            .getListState(
+                                    new ListStateDescriptor<>(
+                                            "pending-quality-results", String.class));
+            pending = new ArrayList<>();
+            if (context.isRestored()) {
+                for (String d : pendingState.get()) {
+                    pending.add(fromDoc(JSON.readTree(d)));
+                }
+            }
+        }
+
+        private static ObjectNode toDoc(QualityResult r) {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("pipeline", r.pipeline());
+            n.put("ruleset", r.ruleset());
+            n.put("rule", r.rule());
+            n.put("job", r.job());
+            n.put("checkpoint", r.checkpoint());
+            n.put("start", r.windowStart().toEpochMilli());
+            n.put("end", r.windowEnd().toEpochMilli());
+            n.put("records", r.records());
+            if (r.value() != null) {
+                n.put("value", r.value());
+            }
+            n.put("passed", r.passed());
+            return n;
+        }
+
+        private static QualityResult fromDoc(JsonNode n) {
+            return new QualityResult(
+                    n.get("pipeline").asText(),
+                    n.get("ruleset").asText(),
+                    n.get("rule").asText(),
+                    n.get("job").asText(),
+                    n.get("checkpoint").asLong(),
+                    Instant.ofEpochMilli(n.get("start").asLong()),
+                    Instant.ofEpochMilli(n.get("end").asLong()),
+                    n.get("records").asLong(),
+                    n.has("value") ? n.get("value").asDouble() : null,
+                    n.get("passed").asBoolean());
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            List<QualityResult> done = new ArrayList<>();
+            for (Iterator<QualityResult> it = pending.iterator(); it.hasNext(); ) {
+                QualityResult r = it.next();
+                if (r.checkpoint() <= checkpointId) {
+                    done.add(r);
+                    it.remove();
+                }
+            }
+            write(done);
+        }
+
+        @Override
+        public void finish() {
+            if (!((StreamingRuntimeContext) getRuntimeContext()).isCheckpointingEnabled()) {
+                // no checkpoint will close the last window: it is the job's only one
+                closeWindow(0);
+                write(pending);
+                pending.clear();
+            }
+        }
+
+        private void write(List<QualityResult> results) {
+            if (results.isEmpty()) {
+                return;
+            }
+            try (CatalogStore store =
+                    CatalogStores.openPerCall(
+                            settings.store(), settings.storeUser(), settings.storePassword())) {
+                store.putQualityResults(results);
+            }
+        }
+    }
+}

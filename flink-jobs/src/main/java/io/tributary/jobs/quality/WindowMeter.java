@@ -1,0 +1,146 @@
+package io.tributary.jobs.quality;
+
+import io.tributary.jobs.quality.WindowRules.Measure;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.RowType;
+
+/**
+ * The measures of one ruleset over the window open now: per rule, the records in its scope and what
+ * it sums; {@link #close} gives each rule's value and verdict and opens the next window. A
+ * uniqueness rule counts its keys exactly: the memory it takes is the distinct keys of one window.
+ */
+final class WindowMeter {
+
+    /** One rule's verdict on one window. */
+    record Verdict(String rule, long records, Double value, boolean passed) {}
+
+    private final List<DqRule> rules;
+    private final Measure[] measures;
+    private final int failedIndex;
+    private final int[] scope;
+    private final int[] value;
+    private final long[] inScope;
+    private final long[] failed;
+    private final long[] hits;
+    private final double[] sum;
+    private final double[] squares;
+    private final List<Map<String, Integer>> keys;
+    private long records;
+
+    WindowMeter(List<DqRule> rules, RowType type) {
+        this.rules = rules;
+        int n = rules.size();
+        measures = new Measure[n];
+        scope = new int[n];
+        value = new int[n];
+        inScope = new long[n];
+        failed = new long[n];
+        hits = new long[n];
+        sum = new double[n];
+        squares = new double[n];
+        keys = new java.util.ArrayList<>();
+        List<String> names = type.getFieldNames();
+        failedIndex = names.indexOf(QualityCheck.FAILED_RULES);
+        for (int i = 0; i < n; i++) {
+            measures[i] = WindowRules.measure(rules.get(i));
+            scope[i] = names.indexOf(WindowRules.scopeColumn(i));
+            value[i] = names.indexOf(WindowRules.valueColumn(i));
+            keys.add(measures[i] == Measure.UNIQUENESS ? new HashMap<>() : null);
+        }
+    }
+
+    long records() {
+        return records;
+    }
+
+    void add(RowData row) {
+        records++;
+        Set<String> failedRules = null;
+        if (failedIndex >= 0 && !row.isNullAt(failedIndex)) {
+            failedRules = new HashSet<>(QualityCheck.parse(row.getString(failedIndex).toString()));
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            if (measures[i] == Measure.ROW) {
+                inScope[i]++;
+                if (failedRules != null && failedRules.contains(rules.get(i).text())) {
+                    failed[i]++;
+                }
+                continue;
+            }
+            if (!row.getBoolean(scope[i])) {
+                continue;
+            }
+            inScope[i]++;
+            switch (measures[i]) {
+                case COMPLETENESS, THRESHOLD -> {
+                    if (!row.isNullAt(value[i]) && row.getBoolean(value[i])) {
+                        hits[i]++;
+                    }
+                }
+                case MEAN, SUM, STANDARD_DEVIATION -> {
+                    if (!row.isNullAt(value[i])) {
+                        double v = row.getDouble(value[i]);
+                        hits[i]++;
+                        sum[i] += v;
+                        squares[i] += v * v;
+                    }
+                }
+                case UNIQUENESS -> {
+                    if (!row.isNullAt(value[i])) {
+                        keys.get(i).merge(row.getString(value[i]).toString(), 1, Integer::sum);
+                    }
+                }
+                default -> {}
+            }
+        }
+    }
+
+    /** Each rule's verdict on the window so far; the next window starts empty. */
+    List<Verdict> close() {
+        List<Verdict> out = new java.util.ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            DqRule r = rules.get(i);
+            long n = inScope[i];
+            Double v =
+                    switch (measures[i]) {
+                        case ROW -> n == 0 ? null : (double) (n - failed[i]) / n;
+                        case ROW_COUNT -> (double) n;
+                        case COMPLETENESS, THRESHOLD -> n == 0 ? null : (double) hits[i] / n;
+                        case SUM -> sum[i];
+                        case MEAN -> hits[i] == 0 ? null : sum[i] / hits[i];
+                        case STANDARD_DEVIATION -> {
+                            if (hits[i] == 0) {
+                                yield null;
+                            }
+                            double mean = sum[i] / hits[i];
+                            yield Math.sqrt(Math.max(0, squares[i] / hits[i] - mean * mean));
+                        }
+                        case UNIQUENESS -> {
+                            if (n == 0) {
+                                yield null;
+                            }
+                            long once = keys.get(i).values().stream().filter(c -> c == 1).count();
+                            yield (double) once / n;
+                        }
+                    };
+            out.add(
+                    new Verdict(
+                            r.text(), n, v, WindowRules.passes(r, measures[i], v, n, failed[i])));
+            inScope[i] = 0;
+            failed[i] = 0;
+            hits[i] = 0;
+            sum[i] = 0;
+            squares[i] = 0;
+            if (keys.get(i) != null) {
+                keys.get(i).clear();
+            }
+        }
+        records = 0;
+        return out;
+    }
+}
