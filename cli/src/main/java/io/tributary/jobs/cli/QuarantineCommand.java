@@ -120,11 +120,13 @@ final class QuarantineCommand implements Runnable {
                 } else {
                     for (Object[] e : entries) {
                         JsonNode n = (JsonNode) e[1];
+                        long line = n.path("line").asLong();
+                        // a record a sink or ruleset set aside has no line of a file
                         out.printf(
                                 Locale.ROOT,
-                                "%s line %d: %s%n",
+                                "%s%s: %s%n",
                                 n.path("file").asText(),
-                                n.path("line").asLong(),
+                                line > 0 ? " line " + line : "",
                                 n.path("reason").asText());
                     }
                     out.println(entries.size() + " quarantined record(s) in " + location);

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             CdcCommand.class,
             CatalogCommand.class,
             QuarantineCommand.class,
+            QualityCommand.class,
             BookmarkCommand.class,
             GenerateCommand.class,
             RunCommand.class,

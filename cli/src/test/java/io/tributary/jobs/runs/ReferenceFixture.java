@@ -36,6 +36,7 @@ public final class ReferenceFixture {
     private final int rowsPerFile;
     private final Map<Integer, DemoData.Customer> customers = new HashMap<>();
     private final List<DemoData.Sale> sales = new ArrayList<>();
+    private final java.util.Set<Long> excluded = new java.util.HashSet<>();
 
     public ReferenceFixture(String shop, String warehouse, String bucket, int rowsPerFile) {
         this.shop = shop;
@@ -185,10 +186,18 @@ public final class ReferenceFixture {
         }
     }
 
+    /** Leaves orders out of the reference: a ruleset sets them aside. */
+    public void exclude(java.util.Collection<Long> orderIds) {
+        excluded.addAll(orderIds);
+    }
+
     /** The join computed here: every sale with its customer's latest values. */
     public TreeSet<String> reference() {
         TreeSet<String> out = new TreeSet<>();
         for (DemoData.Sale s : sales) {
+            if (excluded.contains(s.orderId())) {
+                continue;
+            }
             DemoData.Customer c = customers.get(s.customerId());
             out.add(
                     String.join(

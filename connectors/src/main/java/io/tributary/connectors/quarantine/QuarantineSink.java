@@ -135,7 +135,7 @@ final class QuarantineSink implements DynamicTableSink {
             }
             String raw = JSON.writeValueAsString(values);
             ObjectNode n = JSON.createObjectNode();
-            n.put("file", "sink " + sink);
+            n.put("file", sink);
             n.put("line", 0);
             n.put("offset", 0);
             n.put(

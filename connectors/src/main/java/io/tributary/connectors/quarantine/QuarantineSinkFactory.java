@@ -32,7 +32,9 @@ public final class QuarantineSinkFactory implements DynamicTableSinkFactory {
             ConfigOptions.key("sink")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("The sink the rows were meant for, named in each entry.");
+                    .withDescription(
+                            "Where the rows were meant to go (sink orders of pipeline p), named in"
+                                    + " each entry.");
 
     public static final ConfigOption<List<String>> KEYS =
             ConfigOptions.key("keys")

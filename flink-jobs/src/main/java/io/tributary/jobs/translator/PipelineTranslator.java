@@ -141,6 +141,7 @@ public final class PipelineTranslator {
                                 s.from(),
                                 s.quality(),
                                 s.pii(),
+                                "sink",
                                 s.name(),
                                 s.at()));
             }
@@ -230,6 +231,7 @@ public final class PipelineTranslator {
             String input,
             io.tributary.jobs.definition.QualityDef quality,
             io.tributary.jobs.definition.PiiDef pii,
+            String kind,
             String element,
             Position at) {
         Guards.Guarded g =
@@ -247,7 +249,7 @@ public final class PipelineTranslator {
             Map<String, String> options = new LinkedHashMap<>();
             options.put("connector", "tributary-quarantine");
             options.put("path", sinkQuarantine(home, pipeline.name(), element));
-            options.put("sink", element + " of pipeline " + pipeline.name());
+            options.put("sink", kind + " " + element + " of pipeline " + pipeline.name());
             options.put("reason-column", Guards.FAILED_RULES);
             String table =
                     createTable(
@@ -521,7 +523,7 @@ public final class PipelineTranslator {
                 t.at(),
                 t.sql() != null ? t.sqlLine() : 0);
         if (guarded) {
-            guard(env, t.name(), name, t.quality(), t.pii(), t.name(), t.at());
+            guard(env, t.name(), name, t.quality(), t.pii(), "transform", t.name(), t.at());
         }
     }
 
@@ -607,7 +609,7 @@ public final class PipelineTranslator {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("connector", "tributary-quarantine");
         options.put("path", sinkQuarantine(home, pipeline.name(), s.name()));
-        options.put("sink", s.name() + " of pipeline " + pipeline.name());
+        options.put("sink", "sink " + s.name() + " of pipeline " + pipeline.name());
         options.put("keys", String.join(";", s.keys()));
         return createTable(env, "quarantine_" + s.name(), parts, options, s.at());
     }

@@ -1,0 +1,224 @@
+package io.tributary.jobs.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.catalog.store.CatalogStore;
+import io.tributary.catalog.store.CatalogStores;
+import io.tributary.catalog.store.JobRun;
+import io.tributary.catalog.store.QualityResult;
+import io.tributary.embedded.SharedServices;
+import io.tributary.jobs.cli.CliRun;
+import io.tributary.jobs.definition.PipelineDef;
+import io.tributary.jobs.demo.DemoData;
+import io.tributary.jobs.translator.PipelineTranslator;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/ecommerce/quality-pipeline.yaml on the embedded services: the reference join with a DQDL
+ * ruleset and a hashed email. Seeded bad orders are each quarantined with exactly the rules they
+ * fail, every other order lands once, no clear email reaches the warehouse or the quarantine, and
+ * the window rules' results are in the catalog store, every record in one window.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class QualityReferenceITCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SALT = "a-salt-nobody-guesses-42";
+    private static final String PIPELINE = "ecommerce-sales-quality";
+
+    @TempDir Path home;
+
+    @Test
+    void badOrdersAreQuarantinedWithTheirRulesAndTheRestLandsOnceWithEmailsHashed()
+            throws Exception {
+        ReferenceFixture world = new ReferenceFixture("dq_shop", "dq_warehouse", "dq-sales", 150);
+        world.prepare();
+        world.writeSales(0);
+        world.writeSales(1);
+        var at = DemoData.DAY.atTime(12, 0);
+        world.put(
+                DemoData.salesKey(0).replaceAll("[^/]+$", "bad.json"),
+                List.of(
+                        new DemoData.Sale(990_001L, 3, "mug", 0, new BigDecimal("4.50"), at),
+                        new DemoData.Sale(990_002L, 4, "kettle", 1, new BigDecimal("-1.00"), at),
+                        new DemoData.Sale(990_003L, 5, "Mug!", 2, new BigDecimal("4.50"), at),
+                        new DemoData.Sale(990_004L, 6, "BAD ITEM", 0, new BigDecimal("4.50"), at),
+                        new DemoData.Sale(990_005L, 7, "scale", 3, new BigDecimal("30.00"), at)));
+        world.exclude(List.of(990_001L, 990_002L, 990_003L, 990_004L));
+        PipelineDef pipeline =
+                world.pipeline(
+                        Map.of("PII_SALT", SALT, "warehouse-table", "analytics.sales_enriched"),
+                        ReferenceFixture.examples().resolve("ecommerce/quality-pipeline.yaml"));
+        try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
+            PipelineRunner runner =
+                    new PipelineRunner(pipeline, home, store, new PrintWriter(System.out, true));
+            String rest = "127.0.0.1:" + SharedServices.flink().restPort();
+            PipelineRunner.Submitted run = runner.submit(rest, null, List.of());
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, run, stop);
+            world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(run));
+
+            Path quarantine =
+                    Path.of(
+                            URI.create(
+                                    PipelineTranslator.sinkQuarantine(
+                                            home, PIPELINE, "sales_enriched")));
+            Map<Long, List<String>> quarantined = awaitQuarantine(quarantine, 4);
+            assertThat(quarantined)
+                    .containsExactlyEntriesOf(
+                            new TreeMap<>(
+                                    Map.of(
+                                            990_001L,
+                                            List.of("ColumnValues \"quantity\" between 1 and 100"),
+                                            990_002L,
+                                            List.of("ColumnValues \"unit_price\" > 0"),
+                                            990_003L,
+                                            List.of(
+                                                    "ColumnValues \"product\" matches"
+                                                            + " \"[a-z0-9-]+\""),
+                                            990_004L,
+                                            List.of(
+                                                    "ColumnValues \"quantity\" between 1 and 100",
+                                                    "ColumnValues \"product\" matches"
+                                                            + " \"[a-z0-9-]+\""))));
+
+            // the emails: hashed in the warehouse and in the quarantine, in clear nowhere
+            Set<String> emails =
+                    DemoData.customers().stream()
+                            .map(DemoData.Customer::email)
+                            .collect(Collectors.toSet());
+            List<String> hashes = warehouseEmails();
+            assertThat(hashes).hasSize(world.reference().size());
+            assertThat(hashes).allMatch(h -> h.matches("[0-9a-f]{64}"));
+            assertThat(new HashSet<>(hashes)).doesNotContainAnyElementsOf(emails);
+            String entries = quarantineText(quarantine);
+            assertThat(emails).noneMatch(entries::contains);
+            assertThat(String.join("\n", run.plan())).doesNotContain(SALT);
+
+            stop.set(true);
+            JobRun stopped = watched.get(2, TimeUnit.MINUTES);
+            assertThat(stopped.state()).isEqualTo(JobRun.State.STOPPED);
+
+            // the window rules: measured on every checkpoint's records, each record once
+            Map<String, List<QualityResult>> byRule = new TreeMap<>();
+            for (QualityResult r : store.qualityResults(PIPELINE, null)) {
+                byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r);
+            }
+            assertThat(byRule).hasSize(9);
+            long emitted = world.sales().size();
+            assertThat(records(byRule, "RowCount > 0")).isEqualTo(emitted);
+            assertThat(records(byRule, "IsComplete \"customer_email\"")).isEqualTo(emitted);
+            assertThat(byRule.get("IsUnique \"order_id\"")).allMatch(QualityResult::passed);
+            assertThat(byRule.get("RowCount > 0")).allMatch(QualityResult::passed);
+            assertThat(byRule.get("ColumnValues \"unit_price\" > 0"))
+                    .anyMatch(r -> !r.passed())
+                    .allMatch(r -> r.passed() || r.value() < 1.0);
+
+            // as users see them: tributary quality results, tributary quarantine list
+            CliRun json =
+                    CliRun.of(
+                            "quality",
+                            "results",
+                            PIPELINE,
+                            "--home",
+                            home.toString(),
+                            "--rule",
+                            "RowCount",
+                            "--json");
+            assertThat(json.exitCode()).as(json.err()).isZero();
+            JsonNode listed = JSON.readTree(json.out());
+            assertThat(listed).hasSize(byRule.get("RowCount > 0").size());
+            assertThat(listed).allMatch(n -> n.get("passed").asBoolean());
+            CliRun table = CliRun.of("quality", "results", PIPELINE, "--home", home.toString());
+            assertThat(table.out())
+                    .contains("FAIL")
+                    .contains("ColumnValues \"unit_price\" > 0")
+                    .containsPattern("\\d+ results, \\d+ failed: score");
+            CliRun listing =
+                    CliRun.of(
+                            "quarantine",
+                            "list",
+                            PIPELINE + ".sales_enriched",
+                            "--home",
+                            home.toString(),
+                            "--json");
+            assertThat(listing.exitCode()).as(listing.err()).isZero();
+            assertThat(listing.out()).contains("990004");
+            assertThat(emails).noneMatch(listing.out()::contains);
+        }
+    }
+
+    private static long records(Map<String, List<QualityResult>> byRule, String rule) {
+        return byRule.get(rule).stream().mapToLong(QualityResult::records).sum();
+    }
+
+    private static Map<Long, List<String>> awaitQuarantine(Path dir, int entries) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            Map<Long, List<String>> out = new TreeMap<>();
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                        JsonNode e = JSON.readTree(Files.readString(f));
+                        List<String> rules = new ArrayList<>();
+                        e.get("rules").forEach(r -> rules.add(r.asText()));
+                        out.put(
+                                JSON.readTree(e.get("raw").asText()).get("order_id").asLong(),
+                                rules);
+                    }
+                }
+            }
+            if (out.size() >= entries || System.nanoTime() > deadline) {
+                return out;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static String quarantineText(Path dir) throws Exception {
+        StringBuilder sb = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                sb.append(Files.readString(f)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static List<String> warehouseEmails() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = SharedServices.postgres().connect("dq_warehouse");
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("SELECT customer_email FROM analytics.sales_enriched")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}
