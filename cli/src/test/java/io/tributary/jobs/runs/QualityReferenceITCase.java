@@ -172,6 +172,73 @@ class QualityReferenceITCase {
         }
     }
 
+    @Test
+    void windowsAndQuarantineStayExactWhenTheTaskManagerIsKilledMidWindow() throws Exception {
+        long seed = Long.getLong("tributary.fault.seed", System.nanoTime() % 100_000);
+        System.out.println(
+                "fault seed " + seed + " (rerun with -Dtributary.fault.seed=" + seed + ")");
+        java.util.Random random = new java.util.Random(seed);
+        ReferenceFixture world =
+                new ReferenceFixture("dqk_shop", "dqk_warehouse", "dqk-sales", 200);
+        world.prepare();
+        world.writeSales(0);
+        PipelineDef pipeline =
+                world.pipeline(
+                        Map.of("PII_SALT", SALT, "warehouse-table", "analytics.sales_enriched"),
+                        ReferenceFixture.examples().resolve("ecommerce/quality-pipeline.yaml"));
+        var at = DemoData.DAY.atTime(13, 0);
+        List<Long> bad = new ArrayList<>();
+        try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
+            PipelineRunner runner =
+                    new PipelineRunner(pipeline, home, store, new PrintWriter(System.out, true));
+            String rest = "127.0.0.1:" + SharedServices.flink().restPort();
+            PipelineRunner.Submitted run = runner.submit(rest, null, List.of());
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, run, stop);
+            for (int f = 1; f <= 3; f++) {
+                world.writeSales(f);
+                long id = 980_000L + f;
+                bad.add(id);
+                // a key after the file just written: the source lists keys after the greatest seen
+                world.put(
+                        DemoData.salesKey(f).replace(".json", "x-bad.json"),
+                        List.of(new DemoData.Sale(id, f, "mug", 0, new BigDecimal("4.50"), at)));
+                // killed while the window holds records, before its checkpoint completes
+                Thread.sleep(300 + random.nextInt(1_500));
+                SharedServices.flink().replaceTaskManager();
+            }
+            world.writeSales(4);
+            world.exclude(bad);
+            world.awaitWarehouseEqualsReference(
+                    () -> "seed " + seed + "; " + ReferenceFixture.jobDiagnostics(run));
+            Path quarantine =
+                    Path.of(
+                            URI.create(
+                                    PipelineTranslator.sinkQuarantine(
+                                            home, PIPELINE, "sales_enriched")));
+            assertThat(awaitQuarantine(quarantine, 3)).containsOnlyKeys(bad);
+            stop.set(true);
+            assertThat(watched.get(2, TimeUnit.MINUTES).state()).isEqualTo(JobRun.State.STOPPED);
+
+            Map<String, List<QualityResult>> byRule = new TreeMap<>();
+            for (QualityResult r : store.qualityResults(PIPELINE, null)) {
+                byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r);
+            }
+            long emitted = world.sales().size();
+            // each record in exactly one written window, though windows died with the tasks
+            for (List<QualityResult> windows : byRule.values()) {
+                assertThat(windows.stream().mapToLong(QualityResult::records).sum())
+                        .as("seed " + seed + ": " + windows.get(0).rule())
+                        .isEqualTo(emitted);
+            }
+            long failedQuantity =
+                    byRule.get("ColumnValues \"quantity\" between 1 and 100").stream()
+                            .mapToLong(r -> Math.round(r.records() * (1 - r.value())))
+                            .sum();
+            assertThat(failedQuantity).as("seed " + seed).isEqualTo(bad.size());
+        }
+    }
+
     private static long records(Map<String, List<QualityResult>> byRule, String rule) {
         return byRule.get(rule).stream().mapToLong(QualityResult::records).sum();
     }
