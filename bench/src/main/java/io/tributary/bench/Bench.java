@@ -70,13 +70,14 @@ public final class Bench {
                 case "cdc-warehouse" -> scenario = "cdc-warehouse";
                 case "startup" -> scenario = "startup";
                 case "pipeline" -> scenario = "pipeline";
+                case "quality" -> scenario = "quality";
                 case "lake" -> scenario = "lake";
                 case "crawl-latency" -> scenario = "crawl-latency";
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--customers" -> customers = Integer.parseInt(args[++i].replace("_", ""));
                 default -> {
                     System.err.println(
-                            "usage: bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|startup|pipeline|lake] [--rows N] [--updates M] [--rounds R]"
+                            "usage: bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|startup|pipeline|quality|lake] [--rows N] [--updates M] [--rounds R]"
                                     + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
                                     + " [--files F] [--customers C] [--parallelism P] [--events N] [--quick]"
                                     + " [--out DIR]");
@@ -132,9 +133,9 @@ public final class Bench {
             }
             System.exit(LakeBenchmark.run(rows, rounds, seconds, perSecond, quick, out) ? 0 : 1);
         }
-        if (scenario.equals("pipeline")) {
+        if (scenario.equals("pipeline") || scenario.equals("quality")) {
             if (!rowsGiven) {
-                rows = 1_000_000;
+                rows = scenario.equals("quality") ? 500_000 : 1_000_000;
             }
             if (files == 40) {
                 files = 20;
@@ -146,7 +147,15 @@ public final class Bench {
                 rounds = 1;
             }
             System.exit(
-                    PipelineBenchmark.run(rows, files, customers, rounds, checkpoint, quick, out)
+                    PipelineBenchmark.run(
+                                    rows,
+                                    files,
+                                    customers,
+                                    rounds,
+                                    checkpoint,
+                                    quick,
+                                    out,
+                                    scenario.equals("quality"))
                             ? 0
                             : 1);
         }

@@ -47,6 +47,9 @@ final class PipelineBenchmark {
     static final String LIMIT = "COPY FROM STDIN of the joined rows (limit)";
     static final String TRIBUTARY = "tributary run (reference pipeline, exactly-once)";
     static final String HAND = "Flink SQL: filesystem + mysql-cdc -> jdbc upsert (at-least-once)";
+    static final String PLAIN = "tributary run, quality-pipeline.yaml without quality and pii";
+    static final String GUARDED =
+            "tributary run, quality-pipeline.yaml: 10 DQDL rules, 2 pii actions";
     private static final String BUCKET = "bench-pipeline";
     private static final String SHOP = "bench_shop";
     private static final String[] PRODUCTS = {"espresso-machine", "grinder", "kettle", "mug"};
@@ -73,6 +76,7 @@ final class PipelineBenchmark {
     private final int renamed;
     private long renamedOrders;
     private int round;
+    private List<String> contenders = List.of(LIMIT, TRIBUTARY, HAND);
 
     private PipelineBenchmark(
             EmbeddedServices services,
@@ -99,10 +103,35 @@ final class PipelineBenchmark {
             boolean quick,
             Path out)
             throws Exception {
+        return run(rows, files, customers, rounds, checkpoint, quick, out, false);
+    }
+
+    /**
+     * With {@code quality}, the contenders are the guarded reference pipeline with and without its
+     * ruleset and pii actions (the quality scenario), beside the COPY floor.
+     */
+    static boolean run(
+            long rows,
+            int files,
+            int customers,
+            int rounds,
+            String checkpoint,
+            boolean quick,
+            Path out,
+            boolean quality)
+            throws Exception {
+        String scenario = quality ? "quality" : "pipeline";
+        List<String> contenders =
+                quality ? List.of(LIMIT, PLAIN, GUARDED) : List.of(LIMIT, TRIBUTARY, HAND);
         System.out.printf(
-                "pipeline: %,d sales rows in %d JSON files on S3 JOIN %,d MariaDB customers (CDC)"
+                scenario
+                        + ": %,d sales rows in %d JSON files on S3 JOIN %,d MariaDB customers (CDC)"
                         + " -> PostgreSQL, checkpoints every %s, %d round(s)%n",
-                rows, files, customers, checkpoint, rounds);
+                rows,
+                files,
+                customers,
+                checkpoint,
+                rounds);
         Path work = Files.createTempDirectory("tributary-bench-pipeline-");
         List<Run> runs = new ArrayList<>();
         try (EmbeddedServices services =
@@ -113,19 +142,22 @@ final class PipelineBenchmark {
             PipelineBenchmark b =
                     new PipelineBenchmark(
                             services, work.resolve("home"), rows, files, customers, checkpoint);
+            b.contenders = contenders;
             b.generate();
             for (int r = 0; r < rounds; r++) {
                 b.round = r;
                 // alternate the order: neither always runs on a warm JVM
-                List<String> order =
-                        r % 2 == 0
-                                ? List.of(LIMIT, TRIBUTARY, HAND)
-                                : List.of(HAND, TRIBUTARY, LIMIT);
+                List<String> order = new ArrayList<>(contenders);
+                if (r % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
                 for (String c : order) {
                     runs.add(
                             switch (c) {
                                 case LIMIT -> b.copyLimit();
-                                case TRIBUTARY -> b.tributary();
+                                case TRIBUTARY -> b.tributary(TRIBUTARY, null);
+                                case PLAIN -> b.tributary(PLAIN, qualityPipeline(false));
+                                case GUARDED -> b.tributary(GUARDED, qualityPipeline(true));
                                 default -> b.handWritten();
                             });
                 }
@@ -133,12 +165,15 @@ final class PipelineBenchmark {
         } finally {
             Bench.deleteTree(work);
         }
-        String table = table(runs);
+        String table = table(runs, contenders);
+        if (quality) {
+            table += cost(runs);
+        }
         System.out.println();
         System.out.println(table);
         boolean ok = runs.stream().allMatch(Run::verified);
         if (!quick) {
-            ObjectNode doc = Bench.resultDoc("pipeline");
+            ObjectNode doc = Bench.resultDoc(scenario);
             doc.put("rows", rows);
             doc.put("files", files);
             doc.put("customers", customers);
@@ -155,13 +190,17 @@ final class PipelineBenchmark {
             }
             Bench.append(
                     out,
-                    "pipeline",
+                    scenario,
                     new ObjectMapper()
                             .enable(SerializationFeature.INDENT_OUTPUT)
                             .writeValueAsString(doc),
                     String.format(
                             Locale.ROOT,
-                            "%n## pipeline, %s%n%nCommand: `bench/run.sh pipeline --rows %d --files"
+                            "%n## "
+                                    + scenario
+                                    + ", %s%n%nCommand: `bench/run.sh "
+                                    + scenario
+                                    + " --rows %d --files"
                                     + " %d --customers %d --rounds %d --checkpoint '%s'`; commit %s;"
                                     + " %s; parallelism 1 (the pipeline's), bench JVM -Xmx1g.%n%n%s",
                             Instant.now().toString().substring(0, 16).replace('T', ' '),
@@ -335,26 +374,66 @@ final class PipelineBenchmark {
         return run;
     }
 
-    private Run tributary() throws Exception {
-        String db = freshWarehouse("tributary", false);
+    /**
+     * examples/ecommerce/quality-pipeline.yaml, with one rule and one pii action more (10 rules, 2
+     * actions: the product masked, which the figures do not read), or without its quality and pii
+     * blocks: the same job otherwise.
+     */
+    static String qualityPipeline(boolean guarded) throws java.io.IOException {
+        String text = Files.readString(examples().resolve("ecommerce/quality-pipeline.yaml"));
+        int quality = text.indexOf("    quality:\n");
+        int sinks = text.indexOf("\nsinks:");
+        if (quality < 0 || sinks < 0) {
+            throw new IllegalStateException("quality-pipeline.yaml has no quality block to edit");
+        }
+        if (!guarded) {
+            return text.substring(0, quality) + text.substring(sinks + 1);
+        }
+        return text.replace(
+                        "          Mean \"amount\" < 10000\n",
+                        "          Mean \"amount\" < 10000,\n          ColumnLength \"country\" = 2\n")
+                .replace(
+                        "        customer_email: sha256\n",
+                        "        customer_email: sha256\n"
+                                + "        product: {action: partial-redact, keep: 3}\n");
+    }
+
+    private Run tributary(String contender, String text) throws Exception {
+        String db =
+                freshWarehouse(
+                        contender.equals(TRIBUTARY)
+                                ? "tributary"
+                                : contender.equals(PLAIN) ? "plain" : "guarded",
+                        false);
         Path dir = home.resolve("round-" + round);
         Map<String, Map<String, String>> endpoints = services.endpoints();
         Variables vars =
                 Variables.of(
                         Map.of(
-                                "sales-path", "s3://" + BUCKET + "/sales/",
-                                "shop-db", SHOP,
-                                "warehouse-db", db,
-                                "checkpoint-interval", checkpoint),
+                                "sales-path",
+                                "s3://" + BUCKET + "/sales/",
+                                "shop-db",
+                                SHOP,
+                                "warehouse-db",
+                                db,
+                                "checkpoint-interval",
+                                checkpoint,
+                                "warehouse-table",
+                                "analytics.sales_enriched",
+                                "PII_SALT",
+                                "bench-salt"),
                         endpoints);
         PipelineDef pipeline =
-                new PipelineParser(vars).parse(examples().resolve("ecommerce/pipeline.yaml"));
+                text == null
+                        ? new PipelineParser(vars)
+                                .parse(examples().resolve("ecommerce/pipeline.yaml"))
+                        : new PipelineParser(vars).parse("quality-pipeline.yaml", text);
         try (CatalogStore store = CatalogStores.embedded(dir.resolve("catalog"))) {
             PipelineRunner runner = new PipelineRunner(pipeline, dir, store, null);
             PipelineRunner.Submitted[] job = new PipelineRunner.Submitted[1];
             Run run =
                     measure(
-                            TRIBUTARY,
+                            contender,
                             db,
                             () ->
                                     job[0] =
@@ -476,9 +555,37 @@ final class PipelineBenchmark {
     }
 
     static String table(List<Run> runs) {
+        return table(runs, List.of(LIMIT, TRIBUTARY, HAND));
+    }
+
+    /** The ruleset's cost: the guarded pipeline's throughput over the plain one's (medians). */
+    static String cost(List<Run> runs) {
+        double plain =
+                Bench.median(
+                        runs.stream()
+                                .filter(r -> r.contender().equals(PLAIN))
+                                .mapToDouble(Run::seconds));
+        double guarded =
+                Bench.median(
+                        runs.stream()
+                                .filter(r -> r.contender().equals(GUARDED))
+                                .mapToDouble(Run::seconds));
+        double ratio = plain / guarded;
+        return String.format(
+                Locale.ROOT,
+                "%nThroughput with the ruleset and pii actions / without: %.3f (cost %.1f %%; goal:"
+                        + " at most 5 %%, %s)%n",
+                ratio,
+                (1 - ratio) * 100,
+                ratio >= 0.95 ? "met" : "missed");
+    }
+
+    /** Medians per contender; ratios to the COPY floor and to the last contender. */
+    static String table(List<Run> runs, List<String> contenders) {
         Map<String, Double> seconds = new HashMap<>();
         Map<String, Double> rename = new HashMap<>();
-        for (String c : List.of(LIMIT, TRIBUTARY, HAND)) {
+        String last = contenders.get(contenders.size() - 1);
+        for (String c : contenders) {
             seconds.put(
                     c,
                     Bench.median(
@@ -495,10 +602,11 @@ final class PipelineBenchmark {
         long rows = runs.get(0).rows();
         StringBuilder sb = new StringBuilder();
         sb.append(
-                "| contender (median) | seconds to load all | rows/s | x COPY limit | x Flink SQL"
+                "| contender (median) | seconds to load all | rows/s | x COPY limit | x "
+                        + (last.equals(HAND) ? "Flink SQL" : "with quality")
                         + " | rename visible in (s) |\n");
         sb.append("|---|---:|---:|---:|---:|---:|\n");
-        for (String c : List.of(LIMIT, TRIBUTARY, HAND)) {
+        for (String c : contenders) {
             double s = seconds.get(c);
             sb.append(
                     String.format(
@@ -508,7 +616,7 @@ final class PipelineBenchmark {
                             s,
                             rows / s,
                             seconds.get(LIMIT) / s,
-                            seconds.get(HAND) / s,
+                            seconds.get(last) / s,
                             Double.isNaN(rename.get(c))
                                     ? "-"
                                     : String.format(Locale.ROOT, "%.1f", rename.get(c))));

@@ -1,0 +1,29 @@
+package io.tributary.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quality benchmark in --quick mode: the guarded reference pipeline (10 DQDL rules, 2 pii
+ * actions) and the same pipeline without them each load every order once and follow a rename; the
+ * edited files parse. No speed asserted.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class QualityBenchmarkITCase {
+
+    @TempDir Path out;
+
+    @Test
+    void quickRunLoadsEveryOrderWithAndWithoutTheRuleset() throws Exception {
+        assertThat(PipelineBenchmark.qualityPipeline(true))
+                .contains("ColumnLength \"country\" = 2")
+                .contains("product: {action: partial-redact, keep: 3}");
+        assertThat(PipelineBenchmark.qualityPipeline(false)).doesNotContain("quality:", "pii:");
+        assertThat(PipelineBenchmark.run(20_000, 4, 500, 1, "1 s", true, out, true)).isTrue();
+    }
+}
