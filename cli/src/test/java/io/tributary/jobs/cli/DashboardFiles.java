@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The repository's docker/ folder and the metric names its Grafana dashboard queries. */
-final class DashboardFiles {
+public final class DashboardFiles {
 
     private static final Pattern METRIC = Pattern.compile("\\bflink_[A-Za-z0-9_]+");
 
@@ -31,7 +31,7 @@ final class DashboardFiles {
     }
 
     /** Every metric name in the dashboard's queries (panel targets and template variables). */
-    static Set<String> metricNames() {
+    public static Set<String> metricNames() {
         Set<String> out = new TreeSet<>();
         collect(dashboard(), out);
         return out;

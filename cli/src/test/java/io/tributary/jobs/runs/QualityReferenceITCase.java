@@ -119,6 +119,28 @@ class QualityReferenceITCase {
             assertThat(emails).noneMatch(entries::contains);
             assertThat(String.join("\n", run.plan())).doesNotContain(SALT);
 
+            // per-rule metrics on the Prometheus endpoint, as the dashboard's quality row asks
+            String scrape = awaitScrape("quality_failed");
+            String qualityLines =
+                    java.util.Arrays.stream(scrape.split("\n"))
+                            .filter(l -> l.contains("quality"))
+                            .collect(Collectors.joining("\n"));
+            assertThat(
+                            metric(
+                                    scrape,
+                                    "ruleset_rule_quality_failed",
+                                    "r2_ColumnValues__quantity__between_1_and_100"))
+                    .as(qualityLines)
+                    .isEqualTo(2.0);
+            assertThat(metric(scrape, "ruleset_rule_quality_failed", "r1_IsComplete")).isZero();
+            assertThat(metric(scrape, "ruleset_rule_quality_evaluated", "r1_IsComplete"))
+                    .isEqualTo(world.sales().size());
+            for (String name : io.tributary.jobs.cli.DashboardFiles.metricNames()) {
+                if (name.contains("_quality_")) {
+                    assertThat(scrape).as("the dashboard's " + name).contains(name + "{");
+                }
+            }
+
             stop.set(true);
             JobRun stopped = watched.get(2, TimeUnit.MINUTES);
             assertThat(stopped.state()).isEqualTo(JobRun.State.STOPPED);
@@ -237,6 +259,41 @@ class QualityReferenceITCase {
                             .sum();
             assertThat(failedQuantity).as("seed " + seed).isEqualTo(bad.size());
         }
+    }
+
+    /** The Prometheus endpoint's text once it shows {@code what} (the job's metrics are in). */
+    private static String awaitScrape(String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text =
+                    java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            SharedServices.flink().prometheusUrl()))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body();
+            if (text.contains(what) && text.contains("quality_windows_evaluated")) {
+                return text;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no scrape showed " + what + "; the last:\n" + text);
+    }
+
+    /** The sum of the samples of {@code name} whose labels contain {@code label}. */
+    private static double metric(String scrape, String name, String label) {
+        double sum = 0;
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith("flink_taskmanager_job_task_operator_" + name + "{")
+                    && line.contains(label)
+                    && line.contains(PIPELINE.replace('-', '_'))) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
     }
 
     private static long records(Map<String, List<QualityResult>> byRule, String rule) {

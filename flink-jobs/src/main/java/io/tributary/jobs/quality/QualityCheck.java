@@ -26,6 +26,7 @@ public final class QualityCheck extends ScalarFunction {
 
     private final String ruleset;
     private final List<String> rules;
+    private final List<Integer> numbers;
     private transient Counter[] evaluated;
     private transient Counter[] failed;
     private transient Counter records;
@@ -33,10 +34,12 @@ public final class QualityCheck extends ScalarFunction {
     /**
      * @param ruleset where the ruleset is (pipeline and transform or sink), as metrics label it
      * @param rules the rules' texts, in the order their conditions are passed
+     * @param numbers each rule's number in its ruleset (from 1), which its metric label starts with
      */
-    public QualityCheck(String ruleset, List<String> rules) {
+    public QualityCheck(String ruleset, List<String> rules, List<Integer> numbers) {
         this.ruleset = ruleset;
         this.rules = List.copyOf(rules);
+        this.numbers = List.copyOf(numbers);
     }
 
     @Override
@@ -46,7 +49,7 @@ public final class QualityCheck extends ScalarFunction {
         failed = new Counter[rules.size()];
         records = group.counter("quality_records");
         for (int i = 0; i < rules.size(); i++) {
-            MetricGroup rule = group.addGroup("rule", label(rules.get(i)));
+            MetricGroup rule = group.addGroup("rule", label(numbers.get(i), rules.get(i)));
             evaluated[i] = rule.counter("quality_evaluated");
             failed[i] = rule.counter("quality_failed");
         }
@@ -61,9 +64,13 @@ public final class QualityCheck extends ScalarFunction {
         return false;
     }
 
-    /** A rule's text as a metric label: printable, at most 120 characters. */
-    static String label(String rule) {
-        String l = rule.replaceAll("[^\\x20-\\x7E]", "?");
+    /**
+     * A rule's metric label: {@code r<number> <text>}, at most 120 characters. Prometheus' reporter
+     * turns what is not a letter, digit, '_' or ':' into '_' ({@code r2_ColumnValues__qty__...}):
+     * the number keeps two rules apart that differ only there ({@code > 0}, {@code < 0}).
+     */
+    static String label(int number, String rule) {
+        String l = "r" + number + " " + rule.replaceAll("[^\\x20-\\x7E]", "?");
         return l.length() > 120 ? l.substring(0, 117) + "..." : l;
     }
 

@@ -80,9 +80,11 @@ final class QualityResultsSink implements DynamicTableSink {
             @Override
             public DataStreamSink<?> consumeDataStream(
                     ProviderContext provider, DataStream<RowData> stream) {
+                // at parallelism 1 the writer chains to the rules' operator (no record crosses a
+                // task boundary); else every subtask sends its records to the one writer
+                DataStream<RowData> in = stream.getParallelism() == 1 ? stream : stream.global();
                 DataStreamSink<RowData> sink =
-                        stream.global()
-                                .addSink(new Writer(settings, type))
+                        in.addSink(new Writer(settings, type))
                                 .name("quality results: " + settings.ruleset())
                                 .setParallelism(1);
                 provider.generateUid("quality-results").ifPresent(sink::uid);
@@ -133,9 +135,16 @@ final class QualityResultsSink implements DynamicTableSink {
             windows = new HashMap<>();
             MetricGroup group =
                     getRuntimeContext().getMetricGroup().addGroup("ruleset", settings.ruleset());
-            for (DqRule r : rules) {
-                MetricGroup g = group.addGroup("rule", QualityCheck.label(r.text()));
-                g.gauge("quality_last_value", () -> lastValues.get(r.text()));
+            for (int i = 0; i < rules.size(); i++) {
+                DqRule r = rules.get(i);
+                MetricGroup g = group.addGroup("rule", QualityCheck.label(i + 1, r.text()));
+                // NaN until a window with records in the rule's scope closed
+                g.gauge(
+                        "quality_last_value",
+                        () -> {
+                            Double v = lastValues.get(r.text());
+                            return v == null ? Double.NaN : v;
+                        });
                 windows.put(
                         r.text(),
                         new Counter[] {

@@ -117,7 +117,9 @@ final class Guards {
         }
         List<String> conditions = new ArrayList<>();
         List<String> texts = new ArrayList<>();
-        for (DqRule r : quality.rules()) {
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < quality.rules().size(); i++) {
+            DqRule r = quality.rules().get(i);
             if (r.level() == DqRule.Level.DATASET) {
                 continue;
             }
@@ -130,6 +132,7 @@ final class Guards {
             checkPlans(env, c, from, quality, r);
             conditions.add(c);
             texts.add(r.text());
+            numbers.add(i + 1);
         }
         Map<String, String> measured;
         try {
@@ -144,7 +147,7 @@ final class Guards {
         String failedRules = "CAST(NULL AS STRING)";
         if (!conditions.isEmpty()) {
             String check = "tributary_dq_" + fn;
-            env.createTemporarySystemFunction(check, new QualityCheck(what, texts));
+            env.createTemporarySystemFunction(check, new QualityCheck(what, texts, numbers));
             failedRules = check + "(" + String.join(", ", conditions) + ")";
         }
         List<String> hidden = new ArrayList<>();
