@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.tributary.catalog.Quarantines;
+import io.tributary.catalog.pii.PiiDetector;
 import io.tributary.objectstore.ObjectInfo;
 import io.tributary.objectstore.ObjectStore;
 import io.tributary.objectstore.ObjectStores;
@@ -100,8 +101,30 @@ final class QuarantineCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "List the quarantined records with their reasons.")
+    @Command(
+            name = "list",
+            description = {
+                "List the quarantined records with their reasons.",
+                "Personal data found in them (emails, card numbers, IBANs, phone numbers, IP"
+                        + " addresses, US SSNs) is shown as [EMAIL], [CREDIT_CARD], ...; replay"
+                        + " sends the records as they were."
+            })
     static final class ListEntries extends Sub {
+
+        /** {@code entry} with its raw record and reason masked ({@link PiiDetector#mask}). */
+        static JsonNode masked(JsonNode entry) {
+            if (!(entry instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) {
+                return entry;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode copy = o.deepCopy();
+            for (String field : List.of("raw", "reason")) {
+                if (copy.path(field).isTextual()) {
+                    copy.put(field, PiiDetector.mask(copy.get(field).asText()));
+                }
+            }
+            return copy;
+        }
+
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
@@ -113,6 +136,8 @@ final class QuarantineCommand implements Runnable {
             try (ObjectStore q =
                     ObjectStores.open(location, s3.settings(location, home.resolve(), err))) {
                 List<Object[]> entries = entries(q);
+                // personal data found in a record or its reason never prints in clear
+                entries.forEach(e -> e[1] = masked((JsonNode) e[1]));
                 if (json) {
                     ArrayNode a = JSON.createArrayNode();
                     entries.forEach(e -> a.add((JsonNode) e[1]));

@@ -51,7 +51,7 @@ class QuarantineCommandITCase {
                 "{\"id\": 1, \"amount\": 2.5}\n"
                         + "{\"id\": 2, \"amount\": \"n/a\"}\n"
                         + "{\"id\": 3, \"amount\": 1.5}\n"
-                        + "{\"id\": 4, \"amount\": \"tbd\"}\n");
+                        + "{\"id\": 4, \"amount\": \"tbd\", \"contact\": \"ada@example.com\"}\n");
         String path = data.toUri().toString();
         assertThat(CliRun.of("quarantine", "list", path, "--home", home.toString()).out())
                 .contains("0 quarantined record(s)");
@@ -63,6 +63,8 @@ class QuarantineCommandITCase {
         assertThat(entries).hasSize(2);
         assertThat(entries.get(0).get("file").asText()).endsWith("/a.json");
         assertThat(entries.get(0).get("reason").asText()).contains("amount");
+        // personal data in a quarantined record is listed masked, replayed as it was
+        assertThat(list.out()).doesNotContain("ada@example.com").contains("[EMAIL]");
         assertThat(CliRun.of("quarantine", "list", path, "--home", home.toString()).out())
                 .contains("2 quarantined record(s)");
 
@@ -76,7 +78,8 @@ class QuarantineCommandITCase {
         assertThat(replayed).hasSize(1);
         assertThat(Files.readAllLines(replayed.get(0)))
                 .containsExactlyInAnyOrder(
-                        "{\"id\": 2, \"amount\": \"n/a\"}", "{\"id\": 4, \"amount\": \"tbd\"}");
+                        "{\"id\": 2, \"amount\": \"n/a\"}",
+                        "{\"id\": 4, \"amount\": \"tbd\", \"contact\": \"ada@example.com\"}");
         assertThat(
                         JSON.readTree(
                                 CliRun.of(
