@@ -120,6 +120,9 @@ final class QualityResultsSink implements DynamicTableSink {
         private transient Map<String, Double> lastValues;
         private transient Map<String, Counter[]> windows;
 
+        /** Opened at the first write and kept: opening a store checks its tables each time. */
+        private transient CatalogStore store;
+
         Writer(Settings settings, RowType type) {
             this.settings = settings;
             this.type = type;
@@ -274,11 +277,34 @@ final class QualityResultsSink implements DynamicTableSink {
             if (results.isEmpty()) {
                 return;
             }
-            try (CatalogStore store =
-                    CatalogStores.openPerCall(
-                            settings.store(), settings.storeUser(), settings.storePassword())) {
-                store.putQualityResults(results);
+            if (store == null) {
+                store =
+                        CatalogStores.open(
+                                settings.store(), settings.storeUser(), settings.storePassword());
             }
+            try {
+                store.putQualityResults(results);
+            } catch (RuntimeException e) {
+                // the next write opens it again; the results come back with the state
+                closeStore();
+                throw e;
+            }
+        }
+
+        private void closeStore() {
+            if (store != null) {
+                try {
+                    store.close();
+                } catch (RuntimeException ignored) {
+                    // a store already gone
+                }
+                store = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            closeStore();
         }
     }
 }
