@@ -69,15 +69,11 @@ class QualityReferenceITCase {
                         new DemoData.Sale(990_004L, 6, "BAD ITEM", 0, new BigDecimal("4.50"), at),
                         new DemoData.Sale(990_005L, 7, "scale", 3, new BigDecimal("30.00"), at)));
         world.exclude(List.of(990_001L, 990_002L, 990_003L, 990_004L));
-        PipelineDef pipeline =
-                world.pipeline(
-                        Map.of("PII_SALT", SALT, "warehouse-table", "analytics.sales_enriched"),
-                        ReferenceFixture.examples().resolve("ecommerce/quality-pipeline.yaml"));
         try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
-            PipelineRunner runner =
-                    new PipelineRunner(pipeline, home, store, new PrintWriter(System.out, true));
-            String rest = "127.0.0.1:" + SharedServices.flink().restPort();
-            PipelineRunner.Submitted run = runner.submit(rest, null, List.of());
+            PipelineRunner runner = runner(world, store);
+            PipelineRunner.Submitted run =
+                    runner.submit(
+                            "127.0.0.1:" + SharedServices.flink().restPort(), null, List.of());
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, run, stop);
             world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(run));
@@ -204,17 +200,13 @@ class QualityReferenceITCase {
                 new ReferenceFixture("dqk_shop", "dqk_warehouse", "dqk-sales", 200);
         world.prepare();
         world.writeSales(0);
-        PipelineDef pipeline =
-                world.pipeline(
-                        Map.of("PII_SALT", SALT, "warehouse-table", "analytics.sales_enriched"),
-                        ReferenceFixture.examples().resolve("ecommerce/quality-pipeline.yaml"));
         var at = DemoData.DAY.atTime(13, 0);
         List<Long> bad = new ArrayList<>();
         try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
-            PipelineRunner runner =
-                    new PipelineRunner(pipeline, home, store, new PrintWriter(System.out, true));
-            String rest = "127.0.0.1:" + SharedServices.flink().restPort();
-            PipelineRunner.Submitted run = runner.submit(rest, null, List.of());
+            PipelineRunner runner = runner(world, store);
+            PipelineRunner.Submitted run =
+                    runner.submit(
+                            "127.0.0.1:" + SharedServices.flink().restPort(), null, List.of());
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, run, stop);
             for (int f = 1; f <= 3; f++) {
@@ -259,6 +251,15 @@ class QualityReferenceITCase {
                             .sum();
             assertThat(failedQuantity).as("seed " + seed).isEqualTo(bad.size());
         }
+    }
+
+    /** A runner of examples/ecommerce/quality-pipeline.yaml bound to {@code world}. */
+    private PipelineRunner runner(ReferenceFixture world, CatalogStore store) {
+        PipelineDef pipeline =
+                world.pipeline(
+                        Map.of("PII_SALT", SALT, "warehouse-table", "analytics.sales_enriched"),
+                        ReferenceFixture.examples().resolve("ecommerce/quality-pipeline.yaml"));
+        return new PipelineRunner(pipeline, home, store, new PrintWriter(System.out, true));
     }
 
     /** The Prometheus endpoint's text once it shows {@code what} (the job's metrics are in). */
