@@ -253,7 +253,11 @@ public final class PipelineTranslator {
             options.put("reason-column", Guards.FAILED_RULES);
             String table =
                     createTable(
-                            env, "dq_quarantine_" + element, nullableColumns(schema), options, at);
+                            env,
+                            "dq_quarantine_" + kind + "_" + element,
+                            nullableColumns(schema),
+                            options,
+                            at);
             qualityQuarantines.add("INSERT INTO " + Sql.id(table) + " " + g.quarantineFrom());
         }
         if (g.measuredFrom() != null) {
@@ -272,7 +276,12 @@ public final class PipelineTranslator {
             options.put("ruleset", pipeline.name() + "/" + element);
             options.put("rules", quality.text());
             String table =
-                    createTable(env, "dq_results_" + element, nullableColumns(schema), options, at);
+                    createTable(
+                            env,
+                            "dq_results_" + kind + "_" + element,
+                            nullableColumns(schema),
+                            options,
+                            at);
             qualityQuarantines.add("INSERT INTO " + Sql.id(table) + " " + g.measuredFrom());
         }
         return g.view();
