@@ -34,7 +34,8 @@ public final class DefinitionText {
                 || k.contains("secret")
                 || k.contains("token")
                 || k.contains("sasl.jaas")
-                || k.equals("credentials");
+                || k.equals("credentials")
+                || k.equals("salt"); // a pii block's sha256 salt
     }
 
     /** The text with its literal secrets masked. */

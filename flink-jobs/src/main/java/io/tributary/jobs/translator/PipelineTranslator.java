@@ -55,7 +55,7 @@ public final class PipelineTranslator {
     private int inserts;
 
     /** The INSERTs of rulesets: failing records to their quarantine, window measures. */
-    private final List<String> qualityQuarantines = new ArrayList<>();
+    private final List<String> guardInserts = new ArrayList<>();
 
     /** Every option seen, so a secret never reaches an error message or the plan. */
     private final Map<String, String> secrets = new LinkedHashMap<>();
@@ -202,14 +202,14 @@ public final class PipelineTranslator {
                                 + Sql.redacted(Causes.innermost(e), secrets));
             }
         }
-        for (String q : qualityQuarantines) {
+        for (String q : guardInserts) {
             plan.add(q + ";");
             try {
                 set.addInsertSql(q);
             } catch (RuntimeException e) {
                 throw new PipelineException(
                         new Position(pipeline.file(), 0, ""),
-                        "the quarantine of a ruleset cannot be fed: "
+                        "a ruleset's quarantine or results cannot be fed: "
                                 + Sql.redacted(Causes.innermost(e), secrets));
             }
         }
@@ -258,7 +258,7 @@ public final class PipelineTranslator {
                             nullableColumns(schema),
                             options,
                             at);
-            qualityQuarantines.add("INSERT INTO " + Sql.id(table) + " " + g.quarantineFrom());
+            guardInserts.add("INSERT INTO " + Sql.id(table) + " " + g.quarantineFrom());
         }
         if (g.measuredFrom() != null) {
             ResolvedSchema schema = env.sqlQuery(g.measuredFrom()).getResolvedSchema();
@@ -282,7 +282,7 @@ public final class PipelineTranslator {
                             nullableColumns(schema),
                             options,
                             at);
-            qualityQuarantines.add("INSERT INTO " + Sql.id(table) + " " + g.measuredFrom());
+            guardInserts.add("INSERT INTO " + Sql.id(table) + " " + g.measuredFrom());
         }
         return g.view();
     }

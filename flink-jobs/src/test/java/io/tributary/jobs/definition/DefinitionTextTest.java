@@ -33,6 +33,7 @@ class DefinitionTextTest {
                         "    password: ${env:WAREHOUSE_PASSWORD}",
                         "    secret-key: ${file:/run/secrets/s3}",
                         "    password-hint: '${warehouse.password}'",
+                        "    pii: {salt: pepper-77, columns: {email: sha256}}",
                         "");
         String kept = DefinitionText.masked(yaml);
 
@@ -42,6 +43,7 @@ class DefinitionTextTest {
                 .doesNotContain("s3cret")
                 .doesNotContain("pa55")
                 .doesNotContain("abc")
+                .doesNotContain("pepper-77")
                 .contains("    options: {token: '******'}")
                 .contains("    more: {user: app, password: ${env:P}, x: 1}")
                 .contains("    password: '******'")
