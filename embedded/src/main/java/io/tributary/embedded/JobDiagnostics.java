@@ -47,6 +47,22 @@ public final class JobDiagnostics {
                     .append(" out ")
                     .append(v.path("metrics").path("write-records").asLong());
         }
+        JsonNode overview = getPath(restBase, "/jobs/overview");
+        if (overview != null) {
+            for (JsonNode j : overview.path("jobs")) {
+                String state = j.path("state").asText();
+                if (!j.path("jid").asText().equals(jobId)
+                        && !state.equals("FINISHED")
+                        && !state.equals("CANCELED")
+                        && !state.equals("FAILED")) {
+                    // a job left running by an earlier test holds slots this one may wait for
+                    b.append("\n  another job on the cluster: ")
+                            .append(j.path("name").asText())
+                            .append(' ')
+                            .append(state);
+                }
+            }
+        }
         JsonNode ex = get(restBase, jobId, "/exceptions");
         if (ex != null) {
             for (JsonNode e : ex.path("exceptionHistory").path("entries")) {
@@ -66,8 +82,43 @@ public final class JobDiagnostics {
         return b.toString();
     }
 
+    /**
+     * Where this JVM's Flink task threads (and Iceberg's workers) are, a few frames each: what a
+     * job of an in-process cluster is stuck on when its checkpoints or commits stop.
+     */
+    public static String taskThreads() {
+        StringBuilder b = new StringBuilder();
+        java.lang.management.ThreadMXBean mx =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        for (java.lang.management.ThreadInfo t : mx.dumpAllThreads(false, false, 12)) {
+            if (t == null || !isTaskThread(t.getThreadName())) {
+                continue;
+            }
+            b.append("\n  thread \"")
+                    .append(t.getThreadName())
+                    .append("\" ")
+                    .append(t.getThreadState());
+            for (StackTraceElement f : t.getStackTrace()) {
+                b.append("\n      at ").append(f);
+            }
+        }
+        return b.length() == 0 ? "\n  (no task threads in this JVM)" : b.toString();
+    }
+
+    /** Flink names a task's thread "name (i/n)#attempt"; Iceberg's pools start with "iceberg". */
+    private static boolean isTaskThread(String name) {
+        return name.matches(".*\\(\\d+/\\d+\\)#\\d+.*")
+                || name.startsWith("iceberg")
+                || name.contains("Checkpoint Timer")
+                || name.contains("jobmanager-io");
+    }
+
     /** The REST answer for {@code /jobs/<id><path>}, or null when the cluster gives none. */
     public static JsonNode get(String restBase, String jobId, String path) {
+        return getPath(restBase, "/jobs/" + jobId + path);
+    }
+
+    private static JsonNode getPath(String restBase, String path) {
         try {
             String base =
                     restBase.endsWith("/")
@@ -75,7 +126,7 @@ public final class JobDiagnostics {
                             : restBase;
             HttpResponse<String> r =
                     HTTP.send(
-                            HttpRequest.newBuilder(URI.create(base + "/jobs/" + jobId + path))
+                            HttpRequest.newBuilder(URI.create(base + path))
                                     .timeout(Duration.ofSeconds(10))
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());

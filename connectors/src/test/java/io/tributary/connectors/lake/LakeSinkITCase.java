@@ -360,7 +360,8 @@ class LakeSinkITCase {
                         most.accumulateAndGet(total, Math::max);
                         progress.accept(total);
                         return total >= n && andThen.call();
-                    });
+                    },
+                    () -> committed(store, table));
             assertThat(most.get()).as("rows committed").isEqualTo(n);
         } finally {
             job.getJobClient().orElseThrow().cancel().get(1, TimeUnit.MINUTES);
