@@ -11,6 +11,7 @@ import io.tributary.catalog.model.DataType.Field;
 import io.tributary.catalog.model.DataType.Struct;
 import io.tributary.catalog.model.Partition;
 import io.tributary.catalog.model.TypeWidening;
+import io.tributary.catalog.pii.PiiCounts;
 import io.tributary.objectstore.ObjectStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,7 +90,9 @@ final class CandidateWriter {
 
         DataType row = DataType.Primitive.NULL;
         Map<String, Set<String>> seenTypes = new LinkedHashMap<>();
+        PiiCounts pii = new PiiCounts();
         for (Sampled f : files) {
+            pii.add(f.schema().pii());
             row = TypeWidening.widen(row, f.schema().row());
             if (!f.schema().textual()) { // a text file's values were seen one by one
                 for (Field field : f.schema().row().fields()) {
@@ -150,6 +153,11 @@ final class CandidateWriter {
             props.put("partition.style", c.hive() ? "hive" : "folders");
         } else {
             props.remove("partition.style");
+        }
+        if (!pii.isEmpty()) {
+            // the tags of what the samples held now; files sampled before tagging existed leave
+            // the table's tags as they were
+            PiiCounts.putTags(props, pii.tags(PiiCounts.DEFAULT_THRESHOLD));
         }
         if (c.depth() == 0) {
             props.put("files", Long.toString(files.size()));

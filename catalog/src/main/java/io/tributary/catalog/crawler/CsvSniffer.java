@@ -6,6 +6,7 @@ import io.tributary.catalog.model.DataType.Kind;
 import io.tributary.catalog.model.DataType.Primitive;
 import io.tributary.catalog.model.TableFormat;
 import io.tributary.catalog.model.TypeWidening;
+import io.tributary.catalog.pii.PiiCounts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -128,12 +129,16 @@ final class CsvSniffer {
         }
         List<DataType> types = new ArrayList<>();
         Map<String, Set<String>> seen = new HashMap<>();
+        PiiCounts pii = new PiiCounts();
         names.forEach(x -> types.add(null));
         for (int r = header ? 1 : 0; r < rows.size(); r++) {
             List<String> row = rows.get(r);
             for (int c = 0; c < names.size(); c++) {
                 DataType t = c < row.size() ? ValueTypes.ofText(row.get(c)) : Primitive.NULL;
                 FileSchema.see(seen, names.get(c), t);
+                if (c < row.size()) {
+                    pii.see(names.get(c), row.get(c));
+                }
                 types.set(c, types.get(c) == null ? t : TypeWidening.widen(types.get(c), t));
             }
         }
@@ -151,7 +156,8 @@ final class CsvSniffer {
                 new DataType.Struct(fields, false),
                 rows.size() - (header ? 1 : 0),
                 null,
-                seen);
+                seen,
+                pii);
     }
 
     /**

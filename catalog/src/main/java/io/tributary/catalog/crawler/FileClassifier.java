@@ -9,6 +9,7 @@ import io.tributary.catalog.model.DataType;
 import io.tributary.catalog.model.DataType.Struct;
 import io.tributary.catalog.model.TableFormat;
 import io.tributary.catalog.model.TypeWidening;
+import io.tributary.catalog.pii.PiiCounts;
 import io.tributary.objectstore.ObjectInfo;
 import io.tributary.objectstore.ObjectStore;
 import io.tributary.objectstore.RangeInputFile;
@@ -105,7 +106,8 @@ final class FileClassifier {
                         text.row(),
                         text.recordsSampled(),
                         null,
-                        text.typesSeen());
+                        text.typesSeen(),
+                        text.pii());
             }
             return text;
         } catch (IOException | RuntimeException e) {
@@ -282,10 +284,19 @@ final class FileClassifier {
         nodes.forEach(n -> ValueTypes.timestampStyles(n, styles));
         boolean iso = styles[1] > 0 && styles[0] == 0;
         DataType row = DataType.Primitive.NULL;
+        PiiCounts pii = new PiiCounts();
         for (JsonNode node : nodes) {
             Struct one = (Struct) ValueTypes.ofJson(node, iso);
             one.fields().forEach(f -> FileSchema.see(seen, f.name(), f.type()));
             row = TypeWidening.widen(row, one);
+            node.fields()
+                    .forEachRemaining(
+                            e -> {
+                                JsonNode v = e.getValue();
+                                if (v.isTextual() || v.isIntegralNumber()) {
+                                    pii.see(e.getKey(), v.asText());
+                                }
+                            });
         }
         Map<String, String> options = new LinkedHashMap<>();
         options.put("layout", array ? "array" : "lines");
@@ -295,7 +306,8 @@ final class FileClassifier {
         if (iso) {
             options.put(TIMESTAMP_FORMAT, "ISO-8601");
         }
-        return new FileSchema(TableFormat.JSON, options, (Struct) row, nodes.size(), null, seen);
+        return new FileSchema(
+                TableFormat.JSON, options, (Struct) row, nodes.size(), null, seen, pii);
     }
 
     /** The JSON format option naming how a table's timestamps are written (SQL by default). */

@@ -2,6 +2,7 @@ package io.tributary.catalog.crawler;
 
 import io.tributary.catalog.model.DataType;
 import io.tributary.catalog.model.TableFormat;
+import io.tributary.catalog.pii.PiiCounts;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +11,8 @@ import java.util.TreeSet;
 /**
  * What a classifier learned from one file's sample: format, the options a reader needs (delimiter,
  * header, layout, compression) and the row type. A file no classifier recognises has a {@code
- * problem} instead, saying why.
+ * problem} instead, saying why. {@code pii} counts the personal data among its sampled values, by
+ * column (JSON and CSV; an Avro or Parquet file's values are not sampled).
  */
 public record FileSchema(
         TableFormat format,
@@ -18,9 +20,11 @@ public record FileSchema(
         DataType.Struct row,
         long recordsSampled,
         String problem,
-        Map<String, Set<String>> typesSeen) {
+        Map<String, Set<String>> typesSeen,
+        PiiCounts pii) {
 
     public FileSchema {
+        pii = pii == null ? new PiiCounts() : pii;
         options = options == null ? Map.of() : Map.copyOf(options);
         if (row != null && textual(format)) {
             row = (DataType.Struct) ValueTypes.textual(row).withNullable(row.nullable());
@@ -34,7 +38,17 @@ public record FileSchema(
             DataType.Struct row,
             long recordsSampled,
             String problem) {
-        this(format, options, row, recordsSampled, problem, Map.of());
+        this(format, options, row, recordsSampled, problem, Map.of(), null);
+    }
+
+    public FileSchema(
+            TableFormat format,
+            Map<String, String> options,
+            DataType.Struct row,
+            long recordsSampled,
+            String problem,
+            Map<String, Set<String>> typesSeen) {
+        this(format, options, row, recordsSampled, problem, typesSeen, null);
     }
 
     /**

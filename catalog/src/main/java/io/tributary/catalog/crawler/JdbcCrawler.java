@@ -7,6 +7,7 @@ import io.tributary.catalog.model.Column;
 import io.tributary.catalog.model.DataType;
 import io.tributary.catalog.model.DataType.Kind;
 import io.tributary.catalog.model.TableFormat;
+import io.tributary.catalog.pii.PiiCounts;
 import io.tributary.catalog.store.CatalogException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -259,6 +260,8 @@ public final class JdbcCrawler implements CatalogCrawler {
             }
         }
         Map<String, String> props = new LinkedHashMap<>();
+        PiiCounts.putTags(
+                props, sample(md, container, n[2], columns).tags(PiiCounts.DEFAULT_THRESHOLD));
         props.put(CatalogTable.CRAWLER_LOCATION, location);
         props.put("classification", mysql() ? "mysql" : "postgresql");
         props.put("jdbc.url", location);
@@ -279,6 +282,59 @@ public final class JdbcCrawler implements CatalogCrawler {
                 props,
                 0,
                 null);
+    }
+
+    /**
+     * The personal data among the first {@code sampleRecords} rows' text columns (as Glue's
+     * crawlers classify sampled values): what the table's PII tags come from. A table the crawler
+     * may describe but not read gets no tags, and says why in the log.
+     */
+    private PiiCounts sample(
+            DatabaseMetaData md, String container, String table, List<Column> columns) {
+        PiiCounts pii = new PiiCounts();
+        List<String> text = new ArrayList<>();
+        for (Column c : columns) {
+            if (c.type() instanceof DataType.Primitive p && p.kind() == DataType.Kind.STRING) {
+                text.add(c.name());
+            }
+        }
+        if (text.isEmpty()) {
+            return pii;
+        }
+        try {
+            String q = md.getIdentifierQuoteString().trim();
+            java.util.function.Function<String, String> id =
+                    x -> q + x.replace(q, q + q) + q; // names come from the database: quoted
+            List<String> select = new ArrayList<>();
+            text.forEach(c -> select.add(id.apply(c)));
+            String sql =
+                    "SELECT "
+                            + String.join(", ", select)
+                            + " FROM "
+                            + id.apply(container)
+                            + "."
+                            + id.apply(table)
+                            + " LIMIT "
+                            + options.sampleRecords();
+            try (var st = md.getConnection().createStatement()) {
+                st.setMaxRows(options.sampleRecords());
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    while (rs.next()) {
+                        for (int i = 0; i < text.size(); i++) {
+                            pii.see(text.get(i), rs.getString(i + 1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(JdbcCrawler.class)
+                    .warn(
+                            "{}.{}: no rows sampled for PII tags: {}",
+                            container,
+                            table,
+                            e.getMessage());
+        }
+        return pii;
     }
 
     /** The lattice type of a column as the driver describes it. */

@@ -85,6 +85,9 @@ final class RememberedFiles {
         if (f.problem() != null) {
             n.put("problem", f.problem());
         }
+        if (!f.pii().isEmpty()) {
+            n.set("pii", f.pii().toJson());
+        }
         ObjectNode seen = n.putObject("typesSeen");
         f.typesSeen()
                 .forEach(
@@ -116,7 +119,8 @@ final class RememberedFiles {
                         n.hasNonNull("row") ? (DataType.Struct) ModelJson.type(n.get("row")) : null,
                         n.path("records").asLong(),
                         n.hasNonNull("problem") ? n.get("problem").asText() : null,
-                        seen);
+                        seen,
+                        io.tributary.catalog.pii.PiiCounts.fromJson(n.get("pii")));
         return new Seen(
                 n.path("size").asLong(),
                 n.hasNonNull("modified") ? Instant.parse(n.get("modified").asText()) : null,

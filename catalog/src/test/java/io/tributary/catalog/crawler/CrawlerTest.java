@@ -496,4 +496,55 @@ class CrawlerTest {
             assertThat(table("sales").columns().get(0).typesSeen()).isEmpty();
         }
     }
+
+    @Test
+    void tagsColumnsHoldingPersonalDataWithTheShareThatMatched() throws IOException {
+        StringBuilder json = new StringBuilder();
+        StringBuilder csv = new StringBuilder("id,contact,card,ip,note\n");
+        for (int i = 0; i < 20; i++) {
+            // 18 of 20 emails (two placeholders), every card valid, one IP among notes
+            String email = i < 18 ? "user" + i + "@example.com" : "n/a";
+            json.append(
+                    String.format(
+                            "{\"id\": %d, \"email\": \"%s\", \"phone\": \"+1 415 555 %04d\","
+                                    + " \"note\": \"%s\", \"amount\": %d}%n",
+                            i, email, 1000 + i, i == 3 ? "10.0.0.1" : "plain note " + i, i * 7));
+            csv.append(i)
+                    .append(',')
+                    .append(email)
+                    .append(",4111 1111 1111 1111,")
+                    .append("192.168.1.")
+                    .append(i + 1)
+                    .append(i == 5 ? ",555-12-3456" : ",ok")
+                    .append('\n');
+        }
+        write("people/part-0.json", json.toString());
+        write("cards/part-0.csv", csv.toString());
+        crawl("people");
+        crawl("cards");
+
+        Map<String, String> people = table("people").properties();
+        assertThat(io.tributary.catalog.pii.PiiCounts.tagsOf(people))
+                .as("the email and phone columns, not the one IP among notes, nor the numbers")
+                .containsOnlyKeys("email", "phone");
+        assertThat(people)
+                .containsEntry("pii.email", "EMAIL")
+                .containsEntry("pii.email.share", "0.90")
+                .containsEntry("pii.phone", "PHONE")
+                .containsEntry("pii.phone.share", "1.00");
+        Map<String, String> cards = table("cards").properties();
+        assertThat(cards)
+                .containsEntry("pii.contact", "EMAIL")
+                .containsEntry("pii.card", "CREDIT_CARD")
+                .containsEntry("pii.ip", "IP_ADDRESS")
+                .doesNotContainKey("pii.note")
+                .doesNotContainKey("pii.id");
+
+        // the files again, one email column cleaned: its tag goes, the others stay
+        write("people/part-0.json", json.toString().replaceAll("user\\d+@example.com", "hidden"));
+        crawl("people");
+        assertThat(table("people").properties())
+                .doesNotContainKey("pii.email")
+                .containsEntry("pii.phone", "PHONE");
+    }
 }

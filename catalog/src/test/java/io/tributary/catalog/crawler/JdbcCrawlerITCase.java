@@ -108,6 +108,55 @@ class JdbcCrawlerITCase {
     }
 
     @Test
+    void tagsColumnsHoldingPersonalDataFromSampledRows() throws Exception {
+        MariaDbService maria = SharedServices.mariadb();
+        maria.createDatabase("crawl_pii");
+        try (Connection c = maria.connect("crawl_pii");
+                Statement s = c.createStatement()) {
+            s.execute("DROP TABLE IF EXISTS `client list`");
+            s.execute(
+                    "CREATE TABLE `client list` (id INT PRIMARY KEY, email VARCHAR(80),"
+                            + " iban VARCHAR(40), ssn CHAR(11), name VARCHAR(40), zip INT)");
+            for (int i = 1; i <= 12; i++) {
+                s.execute(
+                        "INSERT INTO `client list` VALUES ("
+                                + i
+                                + ", 'client"
+                                + i
+                                + "@shop.example', 'DE89 3704 0044 0532 0130 00', '"
+                                + (i == 12 ? "unknown" : "123-45-67" + (10 + i))
+                                + "', 'Client "
+                                + i
+                                + "', 9410"
+                                + i
+                                + ")");
+            }
+        }
+        JdbcCrawler.Source source =
+                new JdbcCrawler.Source(
+                        maria.jdbcUrl("crawl_pii"),
+                        MariaDbService.USER,
+                        MariaDbService.PASSWORD,
+                        null,
+                        null);
+        new JdbcCrawler(catalog, source, CrawlerOptions.defaults("pii"), null).crawl();
+
+        Map<String, String> props =
+                catalog.store().table("pii", "client list").orElseThrow().properties();
+        assertThat(io.tributary.catalog.pii.PiiCounts.tagsOf(props))
+                .containsOnlyKeys("email", "iban", "ssn");
+        assertThat(props)
+                .containsEntry("pii.email", "EMAIL")
+                .containsEntry("pii.email.share", "1.00")
+                .containsEntry("pii.iban", "IBAN")
+                .containsEntry("pii.ssn", "US_SSN")
+                .containsEntry("pii.ssn.share", "0.92");
+        CrawlReport again =
+                new JdbcCrawler(catalog, source, CrawlerOptions.defaults("pii"), null).crawl();
+        assertThat(again.tablesUpdated()).as("the same rows, the same tags").isEmpty();
+    }
+
+    @Test
     void postgresTablesWithArraysAndUnboundedNumeric() throws Exception {
         PostgresService pg = SharedServices.postgres();
         String url = pg.createDatabase("crawl_pg");
