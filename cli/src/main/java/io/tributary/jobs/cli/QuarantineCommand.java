@@ -57,7 +57,7 @@ final class QuarantineCommand implements Runnable {
                                 + " through the catalog quarantined records.")
         String path;
 
-        private static final Pattern CATALOG_TABLE = Pattern.compile("([^./]+)\\.([^/]+)");
+        static final Pattern CATALOG_TABLE = Pattern.compile("([^./]+)\\.([^/]+)");
 
         @Option(
                 names = "--quarantine",
@@ -113,10 +113,47 @@ final class QuarantineCommand implements Runnable {
 
         /** {@code entry} with its raw record and reason masked ({@link PiiDetector#mask}). */
         static JsonNode masked(JsonNode entry) {
+            return masked(entry, java.util.Map.of());
+        }
+
+        /**
+         * {@code entry} masked: a JSON record's fields tagged as PII in {@code tags} (column to
+         * tag) replaced by their tag whatever they hold, then everything {@link PiiDetector#mask}
+         * finds in the record and the reason.
+         */
+        static JsonNode masked(JsonNode entry, java.util.Map<String, String> tags) {
             if (!(entry instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) {
                 return entry;
             }
             com.fasterxml.jackson.databind.node.ObjectNode copy = o.deepCopy();
+            if (!tags.isEmpty() && copy.path("raw").isTextual()) {
+                try {
+                    JsonNode record = JSON.readTree(copy.get("raw").asText());
+                    if (record instanceof com.fasterxml.jackson.databind.node.ObjectNode r) {
+                        java.util.Map<String, String> clear = new java.util.LinkedHashMap<>();
+                        tags.forEach(
+                                (column, tag) -> {
+                                    if (r.hasNonNull(column)) {
+                                        clear.put(r.get(column).asText(), "[" + tag + "]");
+                                        r.put(column, "[" + tag + "]");
+                                    }
+                                });
+                        copy.put("raw", JSON.writeValueAsString(r));
+                        // a reason may quote the record (a parser's message does)
+                        if (copy.path("reason").isTextual()) {
+                            String reason = copy.get("reason").asText();
+                            for (var e : clear.entrySet()) {
+                                if (!e.getKey().isEmpty()) {
+                                    reason = reason.replace(e.getKey(), e.getValue());
+                                }
+                            }
+                            copy.put("reason", reason);
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // not JSON (a CSV line, a broken record): the detector's masking below
+                }
+            }
             for (String field : List.of("raw", "reason")) {
                 if (copy.path(field).isTextual()) {
                     copy.put(field, PiiDetector.mask(copy.get(field).asText()));
@@ -128,6 +165,34 @@ final class QuarantineCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
+        /** The PII tags of the catalog table named (column to tag); none for a path. */
+        private java.util.Map<String, String> tags() {
+            Matcher table = CATALOG_TABLE.matcher(path);
+            if (path.contains("://") || !table.matches() || Files.exists(Path.of(path))) {
+                return java.util.Map.of();
+            }
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            try (io.tributary.catalog.store.CatalogStore store =
+                    CatalogAccess.openStore(home.resolve())) {
+                store.table(table.group(1), table.group(2))
+                        .ifPresent(
+                                t ->
+                                        io.tributary.catalog.pii.PiiCounts.tagsOf(t.properties())
+                                                .forEach(
+                                                        (c, tag) -> out.put(c, tag.type().name())));
+            } catch (RuntimeException e) {
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "note: the catalog's PII tags of "
+                                        + path
+                                        + " could not be read ("
+                                        + e.getMessage()
+                                        + "); values are masked by what they look like");
+            }
+            return out;
+        }
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -136,8 +201,10 @@ final class QuarantineCommand implements Runnable {
             try (ObjectStore q =
                     ObjectStores.open(location, s3.settings(location, home.resolve(), err))) {
                 List<Object[]> entries = entries(q);
-                // personal data found in a record or its reason never prints in clear
-                entries.forEach(e -> e[1] = masked((JsonNode) e[1]));
+                // personal data found in a record or its reason never prints in clear, nor
+                // does a value of a column the crawler tagged
+                java.util.Map<String, String> tags = tags();
+                entries.forEach(e -> e[1] = masked((JsonNode) e[1], tags));
                 if (json) {
                     ArrayNode a = JSON.createArrayNode();
                     entries.forEach(e -> a.add((JsonNode) e[1]));

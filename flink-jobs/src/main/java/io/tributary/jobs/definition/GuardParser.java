@@ -17,7 +17,7 @@ import java.util.Set;
 final class GuardParser {
 
     private static final Set<String> QUALITY = Set.of("action", "rules");
-    private static final Set<String> PII = Set.of("salt", "columns");
+    private static final Set<String> PII = Set.of("salt", "columns", "tags");
     private static final Set<String> PII_COLUMN = Set.of("action", "keep");
     private static final String[] ACTIONS = {"redact", "partial-redact", "sha256", "drop"};
 
@@ -65,13 +65,49 @@ final class GuardParser {
         }
         YamlNode p = maybe.get();
         p.onlyKeys(PII);
-        Map<String, PiiDef.Action> columns = new LinkedHashMap<>();
         Optional<YamlNode> cols = p.map("columns");
-        if (cols.isEmpty()) {
+        Optional<YamlNode> tagged = p.map("tags");
+        if (cols.isEmpty() && tagged.isEmpty()) {
             throw new PipelineException(
-                    p.keyAt("columns"), "is required: column: redact|partial-redact|sha256|drop");
+                    p.keyAt("columns"),
+                    "is required, or tags: column: redact|partial-redact|sha256|drop, or tag"
+                            + " (EMAIL, PHONE, CREDIT_CARD, IBAN, IP_ADDRESS, US_SSN): action");
         }
-        YamlNode c = cols.get();
+        Map<String, PiiDef.Action> columns = cols.isEmpty() ? Map.of() : actions(cols.get());
+        Map<String, PiiDef.Action> tags = new LinkedHashMap<>();
+        if (tagged.isPresent()) {
+            actions(tagged.get())
+                    .forEach(
+                            (tag, a) -> {
+                                var type = io.tributary.catalog.pii.PiiCounts.type(tag);
+                                if (type.isEmpty()) {
+                                    throw new PipelineException(
+                                            a.at(),
+                                            "'"
+                                                    + tag
+                                                    + "' is not a PII tag; the crawler tags"
+                                                    + " columns EMAIL, PHONE, CREDIT_CARD, IBAN,"
+                                                    + " IP_ADDRESS or US_SSN");
+                                }
+                                tags.put(type.get().name(), a);
+                            });
+        }
+        String salt = p.string("salt").orElse(null);
+        boolean hashes =
+                java.util.stream.Stream.concat(columns.values().stream(), tags.values().stream())
+                        .anyMatch(a -> a.action().equals("sha256"));
+        if (hashes && (salt == null || salt.isBlank())) {
+            throw new PipelineException(
+                    p.keyAt("salt"),
+                    "is required with sha256: a secret, e.g. salt: ${PII_SALT} (an environment"
+                            + " variable), so hashes cannot be reversed by hashing guesses");
+        }
+        return new PiiDef(Map.copyOf(columns), Map.copyOf(tags), salt, p.at());
+    }
+
+    /** {@code name: action} or {@code name: {action: ..., keep: N}} entries of a map. */
+    private static Map<String, PiiDef.Action> actions(YamlNode c) {
+        Map<String, PiiDef.Action> out = new LinkedHashMap<>();
         for (String column : c.keys()) {
             Optional<YamlNode> detailed = c.mapOrNothing(column);
             PiiDef.Action a;
@@ -87,16 +123,8 @@ final class GuardParser {
                 String action = c.oneOf(column, null, ACTIONS);
                 a = new PiiDef.Action(action, 4, c.keyAt(column));
             }
-            columns.put(column, a);
+            out.put(column, a);
         }
-        String salt = p.string("salt").orElse(null);
-        boolean hashes = columns.values().stream().anyMatch(a -> a.action().equals("sha256"));
-        if (hashes && (salt == null || salt.isBlank())) {
-            throw new PipelineException(
-                    p.keyAt("salt"),
-                    "is required with sha256: a secret, e.g. salt: ${PII_SALT} (an environment"
-                            + " variable), so hashes cannot be reversed by hashing guesses");
-        }
-        return new PiiDef(Map.copyOf(columns), salt, p.at());
+        return out;
     }
 }

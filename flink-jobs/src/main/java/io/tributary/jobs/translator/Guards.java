@@ -49,8 +49,8 @@ final class Guards {
 
     /**
      * Declares view {@code view} as {@code input} under {@code quality} and {@code pii} (either may
-     * be null). {@code what} names the element in metrics and messages ({@code
-     * pipeline/transform}).
+     * be null). {@code tagOf} gives the PII tag of an input column (null for none), for {@code pii:
+     * tags:}. {@code what} names the element in metrics and messages ({@code pipeline/transform}).
      */
     static Guarded declare(
             TableEnvironment env,
@@ -58,6 +58,7 @@ final class Guards {
             String input,
             QualityDef quality,
             PiiDef pii,
+            java.util.function.Function<String, String> tagOf,
             String what,
             Position at,
             Executor executor) {
@@ -85,9 +86,11 @@ final class Guards {
                 }
             }
         }
+        Map<String, PiiDef.Action> actions =
+                pii == null ? Map.of() : pii.resolve(columns.keySet(), tagOf);
         int masks = 0;
         for (String c : columns.keySet()) {
-            PiiDef.Action a = pii == null ? null : pii.columns().get(c);
+            PiiDef.Action a = actions.get(c);
             if (a == null) {
                 select.add(Sql.id(c));
             } else if (!a.action().equals("drop")) {

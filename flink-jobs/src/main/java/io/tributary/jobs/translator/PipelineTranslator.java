@@ -52,6 +52,12 @@ public final class PipelineTranslator {
     /** The Flink catalogs this translation created for catalog sources. */
     private final List<String> catalogs = new ArrayList<>();
 
+    /**
+     * The PII tags the crawlers put on the columns of the catalog tables this pipeline reads, by
+     * column name: what {@code pii: tags:} acts on.
+     */
+    private final Map<String, String> piiTags = new LinkedHashMap<>();
+
     private int inserts;
 
     /** The INSERTs of rulesets: failing records to their quarantine, window measures. */
@@ -241,6 +247,7 @@ public final class PipelineTranslator {
                         input,
                         quality,
                         pii,
+                        piiTags::get,
                         pipeline.name() + "/" + element,
                         at,
                         (statement, where) -> execute(env, statement, Map.of(), where, 0));
@@ -417,6 +424,10 @@ public final class PipelineTranslator {
         String[] table = s.setting("table").split("\\.");
         io.tributary.catalog.model.CatalogTable stored =
                 checkCatalogTable(env, catalog, s, table[0], table[1]);
+        if (stored != null) {
+            io.tributary.catalog.pii.PiiCounts.tagsOf(stored.properties())
+                    .forEach((c, tag) -> piiTags.putIfAbsent(c, tag.type().name()));
+        }
         String hint = "";
         String interval = s.setting("scan-interval");
         if (interval != null && stored != null && readsFiles(stored)) {

@@ -159,6 +159,87 @@ class QualityPipelineTest {
         assertThat(String.join("\n", raw)).contains(sha256(SALT + "bob@example.com"));
     }
 
+    @Test
+    void piiActionsByTagApplyToTheColumnsTheCrawlerTagged() throws Exception {
+        Path lake = Files.createDirectories(home.resolve("lake/people"));
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            // "contact" is no name a rule could guess: the crawler's samples say it is emails
+            lines.add(
+                    String.format(
+                            "{\"id\": %d, \"contact\": \"p%d@example.org\", \"ip\":"
+                                    + " \"10.1.2.%d\", \"city\": \"Oslo\"}",
+                            i, i, i));
+        }
+        Files.write(lake.resolve("part-0.json"), lines);
+        var registry = io.tributary.catalog.registry.SchemaRegistry.open(home.resolve("registry"));
+        CatalogStore store = CatalogStores.embedded(home.resolve("catalog"));
+        try (var catalog =
+                        new io.tributary.catalog.CatalogService(store, registry, store, registry);
+                var files =
+                        io.tributary.objectstore.ObjectStores.open(lake.toUri().toString(), null)) {
+            new io.tributary.catalog.crawler.Crawler(
+                            catalog,
+                            files,
+                            io.tributary.catalog.crawler.CrawlerOptions.defaults("crm"),
+                            null)
+                    .crawl();
+            assertThat(store.table("crm", "people").orElseThrow().properties())
+                    .containsEntry("pii.contact", "EMAIL")
+                    .containsEntry("pii.ip", "IP_ADDRESS");
+        }
+        run(
+                """
+                version: 1
+                name: tagged
+                settings:
+                  parallelism: 1
+                sources:
+                  - name: people
+                    type: catalog
+                    table: crm.people
+                    mode: bounded
+                sinks:
+                  - name: out
+                    type: values
+                    from: people
+                    id: tagged-out
+                    keys: [id]
+                    pii:
+                      salt: ${salt}
+                      tags:
+                        email: sha256
+                        IP_ADDRESS: redact
+                      columns:
+                        city: {action: partial-redact, keep: 2}
+                """);
+        List<Row> rows = Values.sinkRows("tagged-out");
+        assertThat(rows).hasSize(10);
+        for (Row r : rows) {
+            long id = (Long) r.getField("id");
+            assertThat(r.getField("contact")).isEqualTo(sha256(SALT + "p" + id + "@example.org"));
+            assertThat((String) r.getField("ip")).doesNotContain("10.1.2");
+            assertThat(r.getField("city")).isEqualTo("**lo");
+        }
+        assertParseError(
+                """
+                version: 1
+                name: tagged
+                sources:
+                  - {name: people, type: catalog, table: crm.people}
+                sinks:
+                  - name: out
+                    type: values
+                    from: people
+                    id: tagged-err
+                    pii:
+                      tags:
+                        mail: redact
+                """,
+                12,
+                "'mail' is not a PII tag");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"quarantine", "flag", "fail"})
     void eachRecordIsCheckedOnceThoughItsOutcomeFeedsSeveralSinks(String action) {
