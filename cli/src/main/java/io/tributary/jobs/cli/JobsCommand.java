@@ -503,6 +503,26 @@ final class JobsCommand implements Runnable {
             out.printf(
                     "checkpoints  %,d completed · %,d failed · last took %s%n",
                     f.checkpointsCompleted(), f.checkpointsFailed(), millis(f.lastCheckpointMs()));
+            String quality = quality(f.quality());
+            if (quality != null) {
+                out.println(quality);
+            }
+        }
+
+        /** The rulesets' line: their score and what it counts; null for a job without any. */
+        static String quality(JobFigures.Quality q) {
+            if (q.checks() == 0 && q.windows() == 0) {
+                return null;
+            }
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "quality      score %.1f%% · row checks %,d (%,d failed) · windows %,d (%,d"
+                            + " failed)",
+                    q.score(),
+                    q.checks(),
+                    q.checksFailed(),
+                    q.windows(),
+                    q.windowsFailed());
         }
 
         /**

@@ -20,13 +20,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tributary quality results <pipeline>}: what a pipeline's rulesets measured, per window.
+ * {@code tributary quality results <pipeline>}: what a pipeline's rulesets measured, per window;
+ * {@code tributary quality recommend <db>.<table>}: a starter ruleset from a profile of a table.
  */
 @Command(
         name = "quality",
         mixinStandardHelpOptions = true,
-        description = "Data quality results of pipelines' DQDL rulesets.",
-        subcommands = {QualityCommand.Results.class})
+        description =
+                "Data quality results of pipelines' DQDL rulesets, and rulesets recommended for"
+                        + " catalog tables.",
+        subcommands = {QualityCommand.Results.class, QualityCommand.Recommend.class})
 final class QualityCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -165,6 +168,80 @@ final class QualityCommand implements Runnable {
                                     + " ago (1 h, 30 min)");
                 }
             }
+        }
+    }
+
+    /**
+     * A starter ruleset for a catalog table, from a profile of its rows (Glue's recommendations).
+     */
+    @Command(
+            name = "recommend",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Profile a catalog table (a bounded read of at most --rows rows) and print a"
+                        + " starter DQDL ruleset for a pipeline's quality: block: completeness,"
+                        + " uniqueness, value ranges, lengths and small value sets.",
+                "Values of columns the crawler tagged as personal data are never listed."
+            })
+    static final class Recommend implements Callable<Integer> {
+
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+        @Mixin HomeOption home = new HomeOption();
+        @Mixin S3Access s3 = new S3Access();
+
+        @Parameters(paramLabel = "DB.TABLE", description = "The catalog table.")
+        String table;
+
+        @Option(
+                names = "--rows",
+                defaultValue = "100000",
+                paramLabel = "N",
+                description = "Profile at most N rows (default ${DEFAULT-VALUE}).")
+        int rows;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            String[] name = table.split("\\.", 2);
+            if (name.length != 2 || rows < 1) {
+                err.println(
+                        "tributary: quality recommend: give a catalog table as DB.TABLE and --rows"
+                                + " of at least 1");
+                return ExitCodes.USAGE;
+            }
+            java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+            try (CatalogStore store = CatalogAccess.openStore(home.resolve())) {
+                var t = store.table(name[0], name[1]);
+                if (t.isEmpty()) {
+                    err.println(
+                            "tributary: quality recommend: no table "
+                                    + table
+                                    + " in the catalog (tributary catalog tables lists them)");
+                    return ExitCodes.USAGE;
+                }
+                io.tributary.catalog.pii.PiiCounts.tagsOf(t.get().properties())
+                        .forEach((c, tag) -> tags.put(c, tag.type().name()));
+            }
+            org.apache.flink.table.api.TableEnvironment env =
+                    org.apache.flink.table.api.TableEnvironment.create(
+                            org.apache.flink.table.api.EnvironmentSettings.inBatchMode());
+            env.executeSql(
+                    "CREATE CATALOG tributary_profile "
+                            + io.tributary.jobs.translator.Sql.with(
+                                    SqlCommand.catalogOptions(home.resolve(), s3, "bounded")));
+            String path =
+                    "tributary_profile."
+                            + io.tributary.jobs.translator.Sql.id(name[0])
+                            + "."
+                            + io.tributary.jobs.translator.Sql.id(name[1]);
+            err.println("Profiling " + table + " (at most " + rows + " rows)...");
+            err.flush();
+            io.tributary.jobs.quality.Recommender.Recommendation r =
+                    io.tributary.jobs.quality.Recommender.recommend(env, path, rows, tags);
+            out.print(r.dqdl(table));
+            out.flush();
+            return ExitCodes.OK;
         }
     }
 }

@@ -189,6 +189,21 @@ final class SqlCommand implements Callable<Integer> {
 
     /** The Tributary catalog as a file catalog store entry: every session of the client sees it. */
     private void writeCatalog(Path dir, Path catalogs, PrintWriter err) throws IOException {
+        Map<String, String> options = catalogOptions(dir, s3, scanMode);
+        List<String> lines = new ArrayList<>();
+        options.forEach(
+                (k, v) ->
+                        lines.add(
+                                k + ": \"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\""));
+        Files.write(catalogs.resolve("tributary.yaml"), lines, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The options of the Tributary catalog as the CLI's queries see it: the store of {@code
+     * $TRIBUTARY_CATALOG_STORE} or of {@code dir}, the scan mode, the quarantine, and S3 access
+     * (given, else the embedded server of {@code services up}).
+     */
+    static Map<String, String> catalogOptions(Path dir, S3Access s3, String scanMode) {
         Map<String, String> options = new LinkedHashMap<>();
         options.put(CommonCatalogOptions.CATALOG_TYPE.key(), TributaryCatalogFactory.IDENTIFIER);
         String store = System.getenv(CatalogAccess.STORE_ENV);
@@ -214,12 +229,7 @@ final class SqlCommand implements Callable<Integer> {
         if (s3.region != null) {
             options.put(S3AccessOptions.REGION.key(), s3.region);
         }
-        List<String> lines = new ArrayList<>();
-        options.forEach(
-                (k, v) ->
-                        lines.add(
-                                k + ": \"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\""));
-        Files.write(catalogs.resolve("tributary.yaml"), lines, StandardCharsets.UTF_8);
+        return options;
     }
 
     private List<String> config(Path dir, Path catalogs) {

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * @param checkpointsCompleted completed checkpoints of the job
  * @param checkpointsFailed failed checkpoints of the job
  * @param lastCheckpointMs the newest completed checkpoint's duration; -1 none
+ * @param quality what the job's rulesets checked: per record and per window, and what failed
  */
 public record JobFigures(
         String state,
@@ -56,7 +57,25 @@ public record JobFigures(
         long snapshotRowsEstimated,
         long checkpointsCompleted,
         long checkpointsFailed,
-        long lastCheckpointMs) {
+        long lastCheckpointMs,
+        Quality quality) {
+
+    /**
+     * The rulesets' checks so far: each row rule's evaluation of a record is one check, each window
+     * rule's evaluation of a window one window.
+     */
+    public record Quality(long checks, long checksFailed, long windows, long windowsFailed) {
+        public static final Quality NONE = new Quality(0, 0, 0, 0);
+
+        /**
+         * The share of checks and windows that passed, in percent (Glue's score: rules passed over
+         * rules evaluated); NaN before any.
+         */
+        public double score() {
+            long all = checks + windows;
+            return all == 0 ? Double.NaN : 100.0 * (all - checksFailed - windowsFailed) / all;
+        }
+    }
 
     /** One vertex: its name, records in and out, and the out rate over the last minute. */
     public record Vertex(String name, long recordsIn, long recordsOut, double outPerSecond) {}
@@ -99,7 +118,8 @@ public record JobFigures(
                 checkpoints.path("counts").path("failed").asLong(),
                 latest.isMissingNode() || latest.isNull()
                         ? -1
-                        : latest.path("end_to_end_duration").asLong(-1));
+                        : latest.path("end_to_end_duration").asLong(-1),
+                new Quality(b.checks, b.checksFailed, b.windows, b.windowsFailed));
     }
 
     private static final Pattern TABLE =
@@ -120,6 +140,10 @@ public record JobFigures(
         int cdcStreaming;
         long snapshotRead;
         long snapshotEstimated = -1;
+        long checks;
+        long checksFailed;
+        long windows;
+        long windowsFailed;
 
         void vertex(FlinkRest rest, String jobId, String vid, List<Vertex> vertices, int index)
                 throws IOException {
@@ -139,7 +163,11 @@ public record JobFigures(
                                             || n.endsWith(".schemaVersion")
                                             || n.endsWith(".streaming")
                                             || n.endsWith(".snapshotRowsRead")
-                                            || n.endsWith(".snapshotRowsEstimated"));
+                                            || n.endsWith(".snapshotRowsEstimated")
+                                            || n.endsWith(".quality_evaluated")
+                                            || n.endsWith(".quality_failed")
+                                            || n.endsWith(".quality_windows_evaluated")
+                                            || n.endsWith(".quality_windows_failed"));
             if (names.isEmpty()) {
                 return;
             }
@@ -183,6 +211,14 @@ public record JobFigures(
                     // one per source vertex: 1 once its reader holds the binlog/WAL split
                     cdcSources++;
                     cdcStreaming += max > 0 ? 1 : 0;
+                } else if (id.endsWith(".quality_evaluated")) {
+                    checks += sum;
+                } else if (id.endsWith(".quality_failed")) {
+                    checksFailed += sum;
+                } else if (id.endsWith(".quality_windows_evaluated")) {
+                    windows += sum;
+                } else if (id.endsWith(".quality_windows_failed")) {
+                    windowsFailed += sum;
                 } else if (id.endsWith(".snapshotRowsRead")) {
                     snapshotRead += sum;
                 } else if (id.endsWith(".snapshotRowsEstimated")) {

@@ -12,8 +12,25 @@ class WatchPhaseTest {
 
     private static JobFigures figures(int sources, int streaming, long read, long estimated) {
         return new JobFigures(
-                "RUNNING", List.of(), 0, -1, -1, -1, 0, Map.of(), -1, -1, Map.of(), sources,
-                streaming, read, estimated, 0, 0, -1);
+                "RUNNING",
+                List.of(),
+                0,
+                -1,
+                -1,
+                -1,
+                0,
+                Map.of(),
+                -1,
+                -1,
+                Map.of(),
+                sources,
+                streaming,
+                read,
+                estimated,
+                0,
+                0,
+                -1,
+                JobFigures.Quality.NONE);
     }
 
     @Test
@@ -26,5 +43,15 @@ class WatchPhaseTest {
         assertThat(JobsCommand.Watch.phase(figures(2, 1, 50, 60)))
                 .isEqualTo("snapshot 50 of ~60 rows (1 of 2 streaming) · ");
         assertThat(JobsCommand.Watch.phase(figures(2, 2, 60, 60))).isEqualTo("streaming · ");
+    }
+
+    @Test
+    void theRulesetsScoreIsTheShareOfChecksAndWindowsThatPassed() {
+        assertThat(JobsCommand.Watch.quality(JobFigures.Quality.NONE)).isNull();
+        // 1,000 row checks, 10 failed; 10 windows, 1 failed: 999 of 1,010 passed
+        assertThat(JobsCommand.Watch.quality(new JobFigures.Quality(1_000, 10, 10, 1)))
+                .isEqualTo(
+                        "quality      score 98.9% · row checks 1,000 (10 failed) · windows 10 (1"
+                                + " failed)");
     }
 }

@@ -8,11 +8,11 @@ import java.util.stream.Collectors;
 /**
  * Quoting for the Flink SQL the translator writes: identifiers in backticks, literals in quotes.
  */
-final class Sql {
+public final class Sql {
 
     private Sql() {}
 
-    static String id(String name) {
+    public static String id(String name) {
         return "`" + name.replace("`", "``") + "`";
     }
 
@@ -20,7 +20,7 @@ final class Sql {
         return "'" + value.replace("'", "''") + "'";
     }
 
-    static String with(Map<String, String> options) {
+    public static String with(Map<String, String> options) {
         return options.entrySet().stream()
                 .map(e -> "  " + literal(e.getKey()) + " = " + literal(e.getValue()))
                 .collect(Collectors.joining(",\n", "WITH (\n", "\n)"));
