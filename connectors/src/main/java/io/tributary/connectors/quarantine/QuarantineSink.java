@@ -1,15 +1,6 @@
 package io.tributary.connectors.quarantine;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.objectstore.ObjectStore;
-import io.tributary.objectstore.ObjectStores;
 import io.tributary.objectstore.S3Settings;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -72,19 +63,10 @@ final class QuarantineSink implements DynamicTableSink {
         return "Quarantine of " + sink;
     }
 
-    /** The entries' writer. */
+    /** The entries' writer, as a sink function. */
     static final class Writer extends RichSinkFunction<RowData> {
 
-        private static final ObjectMapper JSON = new ObjectMapper();
-
-        private final String path;
-        private final String sink;
-        private final List<String> keys;
-        private final String reasonColumn;
-        private final S3Settings s3;
-        private final RowType type;
-        private transient ObjectStore store;
-        private transient List<RowData.FieldGetter> getters;
+        private final QuarantineEntries entries;
         private transient Counter quarantined;
 
         Writer(
@@ -94,87 +76,24 @@ final class QuarantineSink implements DynamicTableSink {
                 String reasonColumn,
                 S3Settings s3,
                 RowType type) {
-            this.path = path.endsWith("/") ? path : path + "/";
-            this.sink = sink;
-            this.keys = keys;
-            this.reasonColumn = reasonColumn;
-            this.s3 = s3;
-            this.type = type;
+            this.entries = new QuarantineEntries(path, sink, keys, reasonColumn, s3, type);
         }
 
         @Override
         public void open(OpenContext context) {
-            store = ObjectStores.open(path, path.startsWith("s3") ? s3 : null);
-            getters = new ArrayList<>();
-            for (int i = 0; i < type.getFieldCount(); i++) {
-                getters.add(RowData.createFieldGetter(type.getTypeAt(i), i));
-            }
+            entries.open();
             quarantined = getRuntimeContext().getMetricGroup().counter("quarantinedRecords");
         }
 
         @Override
         public void invoke(RowData row, Context context) throws Exception {
-            ObjectNode values = JSON.createObjectNode();
-            List<String> nullKeys = new ArrayList<>();
-            String failedRules = null;
-            for (int i = 0; i < getters.size(); i++) {
-                String name = type.getFieldNames().get(i);
-                Object v = getters.get(i).getFieldOrNull(row);
-                if (name.equals(reasonColumn)) {
-                    failedRules = v == null ? null : v.toString();
-                    continue;
-                }
-                if (v == null) {
-                    values.putNull(name);
-                    if (keys.contains(name)) {
-                        nullKeys.add(name);
-                    }
-                } else {
-                    values.put(name, v.toString());
-                }
-            }
-            String raw = JSON.writeValueAsString(values);
-            ObjectNode n = JSON.createObjectNode();
-            n.put("file", sink);
-            n.put("line", 0);
-            n.put("offset", 0);
-            n.put(
-                    "kind",
-                    failedRules != null ? "quality" : nullKeys.isEmpty() ? "rejected" : "null_key");
-            if (failedRules != null) {
-                n.set("rules", JSON.readTree(failedRules));
-            }
-            n.put(
-                    "reason",
-                    failedRules != null
-                            ? "failed data quality rules: " + failedRules
-                            : nullKeys.isEmpty()
-                                    ? "the sink cannot take this row"
-                                    : "key column"
-                                            + (nullKeys.size() > 1 ? "s " : " ")
-                                            + String.join(", ", nullKeys)
-                                            + " null: the sink writes by key "
-                                            + keys
-                                            + " and cannot take a row without one");
-            n.put("change", row.getRowKind().shortString());
-            n.put("raw", raw);
-            n.put("rawBytes", raw.getBytes(StandardCharsets.UTF_8).length);
-            n.put("truncated", false);
-            n.put("at", Instant.now().toString());
-            byte[] id =
-                    MessageDigest.getInstance("SHA-256")
-                            .digest(
-                                    (row.getRowKind().shortString() + raw)
-                                            .getBytes(StandardCharsets.UTF_8));
-            store.write(HexFormat.of().formatHex(id, 0, 12) + ".json", JSON.writeValueAsBytes(n));
+            entries.write(row);
             quarantined.inc();
         }
 
         @Override
         public void close() {
-            if (store != null) {
-                store.close();
-            }
+            entries.close();
         }
     }
 }

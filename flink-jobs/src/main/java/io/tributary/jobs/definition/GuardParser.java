@@ -16,7 +16,7 @@ import java.util.Set;
  */
 final class GuardParser {
 
-    private static final Set<String> QUALITY = Set.of("action", "rules");
+    private static final Set<String> QUALITY = Set.of("action", "rules", "gate", "max-held-rows");
     private static final Set<String> PII = Set.of("salt", "columns", "tags");
     private static final Set<String> PII_COLUMN = Set.of("action", "keep");
     private static final String[] ACTIONS = {"redact", "partial-redact", "sha256", "drop"};
@@ -33,7 +33,9 @@ final class GuardParser {
         String action = q.oneOf("action", "quarantine", "quarantine", "flag", "fail");
         String text = q.required("rules");
         int line = q.valueLine("rules");
-        QualityDef def = new QualityDef(action, text, List.of(), q.at(), line);
+        String gate = q.oneOf("gate", "record", "record", "hold", "quarantine");
+        int maxHeld = q.integer("max-held-rows", 1_000_000, 1);
+        QualityDef def = new QualityDef(action, text, List.of(), q.at(), line, gate, maxHeld);
         List<DqRule> rules;
         try {
             rules = Dqdl.parse(text);
@@ -55,7 +57,21 @@ final class GuardParser {
                                 + " joins rules decided per record");
             }
         }
-        return new QualityDef(action, text, rules, q.at(), line);
+        if (!gate.equals("record")) {
+            if (action.equals("fail")) {
+                throw new PipelineException(
+                        q.keyAt("gate"),
+                        "goes with action quarantine or flag: with action fail a record that fails"
+                                + " a rule stops the job before any window closes");
+            }
+            if (rules.stream().noneMatch(r -> r.level() == DqRule.Level.DATASET)) {
+                throw new PipelineException(
+                        q.keyAt("gate"),
+                        "needs a window rule (RowCount, Completeness, Uniqueness, Mean, ...): a"
+                                + " gate holds a window's rows back when one of those fails");
+            }
+        }
+        return new QualityDef(action, text, rules, q.at(), line, gate, maxHeld);
     }
 
     static PiiDef pii(YamlNode element) {

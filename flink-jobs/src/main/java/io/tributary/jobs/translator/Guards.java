@@ -45,7 +45,12 @@ final class Guards {
      * A guarded view, the query of its failing records for the quarantine (null if the action is
      * not quarantine), and the query the window measures read (null without a ruleset).
      */
-    record Guarded(String view, String quarantineFrom, String measuredFrom) {}
+    record Guarded(
+            String view,
+            String quarantineFrom,
+            String measuredFrom,
+            String gateFrom,
+            int gateSinkColumns) {}
 
     /**
      * Declares view {@code view} as {@code input} under {@code quality} and {@code pii} (either may
@@ -109,7 +114,7 @@ final class Guards {
                             + String.join(", ", select)
                             + from,
                     at);
-            return new Guarded(view, null, null);
+            return new Guarded(view, null, null, null, 0);
         }
         if (columns.containsKey(FAILED_RULES)) {
             throw new PipelineException(
@@ -174,11 +179,19 @@ final class Guards {
             kept.add(as < 0 ? s : s.substring(as + 4));
         }
         String keptColumns = String.join(", ", kept);
+        String hiddenColumns =
+                measured.keySet().stream().map(k -> ", " + Sql.id(k)).collect(Collectors.joining());
         String failed = Sql.id(FAILED_RULES);
         String passes = failed + " IS NULL";
         String body =
                 switch (quality.action()) {
-                    case "flag" -> "SELECT * FROM " + Sql.id(checked);
+                    case "flag" ->
+                            "SELECT "
+                                    + keptColumns
+                                    + ", "
+                                    + Sql.id(FAILED_RULES)
+                                    + " FROM "
+                                    + Sql.id(checked);
                     case "fail" -> {
                         String assertion = "tributary_dq_assert_" + fn;
                         env.createTemporarySystemFunction(assertion, new QualityAssert(what));
@@ -214,13 +227,17 @@ final class Guards {
                                 + failed
                                 + " IS NOT NULL"
                         : null,
+                "SELECT " + failed + hiddenColumns + " FROM " + Sql.id(checked),
+                // a gate reads every record: the sink's columns, then the rules each failed and
+                // the window measures; it passes on the sink's columns
                 "SELECT "
+                        + keptColumns
+                        + ", "
                         + failed
-                        + measured.keySet().stream()
-                                .map(k -> ", " + Sql.id(k))
-                                .collect(Collectors.joining())
+                        + hiddenColumns
                         + " FROM "
-                        + Sql.id(checked));
+                        + Sql.id(checked),
+                kept.size() + (quality.action().equals("flag") ? 1 : 0));
     }
 
     /** Plans {@code expression} over the input, so a rule's SQL error is at its line. */

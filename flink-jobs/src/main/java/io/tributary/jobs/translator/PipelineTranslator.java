@@ -58,6 +58,9 @@ public final class PipelineTranslator {
      */
     private final Map<String, String> piiTags = new LinkedHashMap<>();
 
+    /** The guarded views of the sinks whose rulesets have a gate, by sink. */
+    private final Map<String, Guards.Guarded> gates = new LinkedHashMap<>();
+
     private int inserts;
 
     /** The INSERTs of rulesets: failing records to their quarantine, window measures. */
@@ -170,8 +173,13 @@ public final class PipelineTranslator {
             }
             inserts++;
             String from = inputs.get(s);
-            String table = sink(env, s, from);
-            String insert = "INSERT INTO " + Sql.id(table) + " SELECT * FROM " + Sql.id(from);
+            Guards.Guarded gate = gates.get(s.name());
+            String table = gate == null ? sink(env, s, from) : gatedSink(env, s, gate);
+            String insert =
+                    "INSERT INTO "
+                            + Sql.id(table)
+                            + " SELECT * FROM "
+                            + (gate == null ? Sql.id(from) : "(" + gate.gateFrom() + ") AS gated");
             String quarantine = null;
             if (!s.keys().isEmpty() && !"fail".equals(pipeline.settings().badRecords())) {
                 // a row without a key cannot be written by key: it goes to the quarantine with
@@ -240,6 +248,12 @@ public final class PipelineTranslator {
             String kind,
             String element,
             Position at) {
+        if (quality != null && quality.gates() && !kind.equals("sink")) {
+            throw new PipelineException(
+                    quality.at().child("gate", quality.at().line()),
+                    "holds a window's rows back from a sink: put the ruleset with its gate on"
+                            + " the sink (or on each sink) it guards");
+        }
         Guards.Guarded g =
                 Guards.declare(
                         env,
@@ -291,7 +305,37 @@ public final class PipelineTranslator {
                             at);
             guardInserts.add("INSERT INTO " + Sql.id(table) + " " + g.measuredFrom());
         }
+        if (quality != null && quality.gates()) {
+            gates.put(element, g);
+        }
         return g.view();
+    }
+
+    /**
+     * Sink {@code s} behind its ruleset's gate: a {@code tributary-quality-gate} table fed by every
+     * record of the ruleset ({@link Guards.Guarded#gateFrom}) whose inner connector is the sink's.
+     */
+    private String gatedSink(TableEnvironment env, SinkDef s, Guards.Guarded g) {
+        ResolvedSchema schema = env.sqlQuery(g.gateFrom()).getResolvedSchema();
+        checkKeys(s, schema);
+        List<String> parts = nullableColumns(schema);
+        primaryKey(parts, s);
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("connector", io.tributary.jobs.quality.QualityGateFactory.IDENTIFIER);
+        s.connectorOptions(home)
+                .forEach(
+                        (k, v) ->
+                                options.put(
+                                        io.tributary.jobs.quality.QualityGateFactory.INNER + k, v));
+        options.put("gate.what", pipeline.name() + "/" + s.name());
+        options.put("gate.rules", s.quality().text());
+        options.put("gate.policy", s.quality().gate());
+        options.put("gate.max-held-rows", Integer.toString(s.quality().maxHeld()));
+        options.put("gate.forward-failed", Boolean.toString(s.quality().action().equals("flag")));
+        options.put("gate.sink-columns", Integer.toString(g.gateSinkColumns()));
+        options.put("quarantine.path", sinkQuarantine(home, pipeline.name(), s.name()));
+        options.put("quarantine.sink", "sink " + s.name() + " of pipeline " + pipeline.name());
+        return createTable(env, "sink_" + s.name(), parts, options, s.at());
     }
 
     /**
@@ -682,6 +726,25 @@ public final class PipelineTranslator {
                             + "': "
                             + Sql.redacted(Causes.innermost(e), secrets));
         }
+        checkKeys(s, schema);
+        String table = "sink_" + s.name();
+        List<String> parts = nullableColumns(schema);
+        primaryKey(parts, s);
+        return createTable(env, table, parts, s.connectorOptions(home), s.at());
+    }
+
+    /** The sink's keys, if any, as the table's primary key (the sink writes by key). */
+    private static void primaryKey(List<String> parts, SinkDef s) {
+        if (!s.keys().isEmpty()) {
+            parts.add(
+                    "  PRIMARY KEY ("
+                            + s.keys().stream().map(Sql::id).collect(Collectors.joining(", "))
+                            + ") NOT ENFORCED");
+        }
+    }
+
+    /** The sink's keys are columns of what it reads, else an error at its keys. */
+    private void checkKeys(SinkDef s, ResolvedSchema schema) {
         for (String k : s.keys()) {
             if (!schema.getColumnNames().contains(k)) {
                 throw new PipelineException(
@@ -695,14 +758,5 @@ public final class PipelineTranslator {
                                 + ")");
             }
         }
-        String table = "sink_" + s.name();
-        List<String> parts = nullableColumns(schema);
-        if (!s.keys().isEmpty()) {
-            parts.add(
-                    "  PRIMARY KEY ("
-                            + s.keys().stream().map(Sql::id).collect(Collectors.joining(", "))
-                            + ") NOT ENFORCED");
-        }
-        return createTable(env, table, parts, s.connectorOptions(home), s.at());
     }
 }

@@ -240,6 +240,128 @@ class QualityPipelineTest {
                 "'mail' is not a PII tag");
     }
 
+    private static final String GATED =
+            """
+            version: 1
+            name: gated
+            settings:
+              parallelism: 1
+            sources:
+              - name: orders
+                type: values
+                id: %1$s-orders
+                columns: {order_id: BIGINT, email: STRING, qty: INT}
+            sinks:
+              - name: out
+                type: values
+                from: orders
+                id: %1$s-out
+                keys: [order_id]
+                quality:
+                  gate: %1$s
+                  rules: |
+                    Rules = [
+                      ColumnValues "qty" between 1 and 100,
+                      Completeness "email" >= 0.9
+                    ]
+            """;
+
+    /**
+     * Window 1: ten orders without an email (the window's Completeness fails) and one with qty 0
+     * (its record fails); window 2: ten good orders. What the sink held when window 2 began.
+     */
+    private List<Integer> gatedRun(String policy) throws Exception {
+        List<Row> bad = new ArrayList<>();
+        for (long i = 1; i <= 10; i++) {
+            bad.add(Row.of(i, null, 5));
+        }
+        bad.add(Row.of(11L, "z@example.com", 0));
+        List<Row> good = new ArrayList<>();
+        for (long i = 21; i <= 30; i++) {
+            good.add(Row.of(i, "p" + i + "@example.com", 5));
+        }
+        List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Values.phases(
+                policy + "-orders",
+                List.of(bad, good),
+                phase -> seen.add(Values.sinkRows(policy + "-out").size()));
+        PipelineDef p = parse(GATED.formatted(policy));
+        TableEnvironment env =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance()
+                                .inStreamingMode()
+                                .withConfiguration(
+                                        org.apache.flink.configuration.Configuration.fromMap(
+                                                Map.of(
+                                                        "execution.checkpointing.interval",
+                                                        "100 ms")))
+                                .build());
+        new PipelineTranslator(p, home).translate(env).execute().await();
+        return seen;
+    }
+
+    private static List<Long> ids(List<Row> rows) {
+        return rows.stream().map(r -> (Long) r.getField(0)).sorted().toList();
+    }
+
+    @Test
+    void aGateHoldsAFailedWindowBackUntilALaterWindowPasses() throws Exception {
+        List<Integer> seen = gatedRun("hold");
+        assertThat(seen)
+                .as("sink rows when each window began, and at the end")
+                .containsExactly(0, 0, 20);
+        List<Long> expected = new ArrayList<>();
+        for (long i = 1; i <= 10; i++) {
+            expected.add(i);
+        }
+        for (long i = 21; i <= 30; i++) {
+            expected.add(i);
+        }
+        assertThat(ids(Values.sinkRows("hold-out"))).isEqualTo(expected);
+        List<JsonNode> q = entries("gated", "out");
+        assertThat(q).hasSize(1);
+        assertThat(q.get(0).get("raw").asText()).contains("\"order_id\":\"11\"");
+    }
+
+    @Test
+    void aGateQuarantinesAFailedWindowsRowsNamingTheWindowRule() throws Exception {
+        List<Integer> seen = gatedRun("quarantine");
+        assertThat(seen).containsExactly(0, 0, 10);
+        assertThat(ids(Values.sinkRows("quarantine-out")))
+                .containsExactly(21L, 22L, 23L, 24L, 25L, 26L, 27L, 28L, 29L, 30L);
+        Map<Long, List<String>> rules = new TreeMap<>();
+        for (JsonNode e : entries("gated", "out")) {
+            List<String> r = new ArrayList<>();
+            e.get("rules").forEach(x -> r.add(x.asText()));
+            rules.put(JSON.readTree(e.get("raw").asText()).get("order_id").asLong(), r);
+        }
+        assertThat(rules).hasSize(11);
+        assertThat(rules.get(11L)).containsExactly("ColumnValues \"qty\" between 1 and 100");
+        for (long i = 1; i <= 10; i++) {
+            assertThat(rules.get(i)).containsExactly("Completeness \"email\" >= 0.9");
+        }
+    }
+
+    @Test
+    void gateMistakesAreErrorsAtTheGate() {
+        String ok = GATED.formatted("hold");
+        assertParseError(
+                ok.replace("gate: hold", "action: fail\n      gate: hold"),
+                18,
+                "goes with action quarantine or flag");
+        assertParseError(
+                ok.replace(",\n          Completeness \"email\" >= 0.9", ""),
+                17,
+                "needs a window rule");
+        assertParseError(ok.replace("gate: hold", "gate: later"), 17, "is not one of");
+        assertTranslateError(
+                ok.replace(
+                        "sinks:",
+                        "transforms:\n  - name: t\n    sql: SELECT * FROM orders\n    quality:\n      gate: hold\n      rules: 'Rules = [ RowCount > 0 ]'\nsinks:"),
+                13,
+                "holds a window's rows back from a sink");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"quarantine", "flag", "fail"})
     void eachRecordIsCheckedOnceThoughItsOutcomeFeedsSeveralSinks(String action) {

@@ -24,6 +24,33 @@ public final class Values {
         SOURCES.put(id, List.copyOf(rows));
     }
 
+    private static final Map<String, List<List<Row>>> PHASES = new ConcurrentHashMap<>();
+    private static final Map<String, java.util.function.IntConsumer> ON_PHASE =
+            new ConcurrentHashMap<>();
+
+    /**
+     * Declares what source {@code id} emits in phases: each phase's rows, then a wait until a
+     * checkpoint taken after them has completed, so each phase ends a window of its own; {@code
+     * onPhase} hears each phase's number (from 0) before its rows go out, and the number of phases
+     * once the last checkpoint completed, before the source ends.
+     */
+    public static void phases(
+            String id, List<List<Row>> phases, java.util.function.IntConsumer onPhase) {
+        List<Row> all = new ArrayList<>();
+        phases.forEach(all::addAll);
+        SOURCES.put(id, List.copyOf(all));
+        PHASES.put(id, List.copyOf(phases));
+        ON_PHASE.put(id, onPhase);
+    }
+
+    static List<List<Row>> sourcePhases(String id) {
+        return PHASES.get(id);
+    }
+
+    static void onPhase(String id, int phase) {
+        ON_PHASE.getOrDefault(id, p -> {}).accept(phase);
+    }
+
     static List<Row> sourceRows(String id) {
         List<Row> rows = SOURCES.get(id);
         if (rows == null) {
@@ -69,6 +96,8 @@ public final class Values {
     /** Forgets the data of one id. */
     public static void clear(String id) {
         SOURCES.remove(id);
+        PHASES.remove(id);
+        ON_PHASE.remove(id);
         SINKS.remove(id);
     }
 }

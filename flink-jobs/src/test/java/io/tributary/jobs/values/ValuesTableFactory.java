@@ -86,6 +86,24 @@ public final class ValuesTableFactory
             converter.open(
                     DynamicTableSource.DataStructureConverter.Context.create(
                             ValuesTableFactory.class.getClassLoader()));
+            InternalTypeInfo<RowData> phasedInfo =
+                    InternalTypeInfo.of((RowType) type.getLogicalType());
+            if (Values.sourcePhases(id) != null) {
+                return new DataStreamScanProvider() {
+                    @Override
+                    public DataStream<RowData> produceDataStream(
+                            ProviderContext provider, StreamExecutionEnvironment env) {
+                        return env.addSource(new PhasedSource(id, converter), "values " + id)
+                                .returns(phasedInfo)
+                                .setParallelism(1);
+                    }
+
+                    @Override
+                    public boolean isBounded() {
+                        return false;
+                    }
+                };
+            }
             List<RowData> rows = new ArrayList<>();
             for (Row r : Values.sourceRows(id)) {
                 rows.add((RowData) converter.toInternal(r));
@@ -168,6 +186,72 @@ public final class ValuesTableFactory
         @Override
         public SinkWriter<RowData> createWriter(InitContext context) {
             throw new UnsupportedOperationException("createWriter(WriterInitContext)");
+        }
+    }
+
+    /**
+     * Emits a source's phases ({@link Values#phases}): a phase's rows, then nothing until a
+     * checkpoint taken after them completed.
+     */
+    static final class PhasedSource
+            implements org.apache.flink.streaming.api.functions.source.SourceFunction<RowData>,
+                    org.apache.flink.api.common.state.CheckpointListener,
+                    org.apache.flink.streaming.api.checkpoint.CheckpointedFunction {
+        private final String id;
+        private final DynamicTableSource.DataStructureConverter converter;
+        private volatile boolean running = true;
+        private volatile long snapshotted = -1;
+        private volatile long completed = -1;
+
+        PhasedSource(String id, DynamicTableSource.DataStructureConverter converter) {
+            this.id = id;
+            this.converter = converter;
+        }
+
+        @Override
+        public void run(SourceContext<RowData> ctx) throws Exception {
+            converter.open(
+                    DynamicTableSource.DataStructureConverter.Context.create(
+                            ValuesTableFactory.class.getClassLoader()));
+            List<List<Row>> phases = Values.sourcePhases(id);
+            for (int p = 0; p < phases.size() && running; p++) {
+                Values.onPhase(id, p);
+                long after;
+                synchronized (ctx.getCheckpointLock()) {
+                    for (Row r : phases.get(p)) {
+                        ctx.collect((RowData) converter.toInternal(r));
+                    }
+                    after = snapshotted;
+                }
+                // a checkpoint whose barrier follows the phase's rows, completed
+                while (running && snapshotted <= after) {
+                    Thread.sleep(20);
+                }
+                long target = snapshotted;
+                while (running && completed < target) {
+                    Thread.sleep(20);
+                }
+            }
+            Values.onPhase(id, phases.size());
+        }
+
+        @Override
+        public void cancel() {
+            running = false;
+        }
+
+        @Override
+        public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext context) {
+            snapshotted = context.getCheckpointId();
+        }
+
+        @Override
+        public void initializeState(
+                org.apache.flink.runtime.state.FunctionInitializationContext context) {}
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            completed = Math.max(completed, checkpointId);
         }
     }
 }
