@@ -375,9 +375,9 @@ final class PipelineBenchmark {
     }
 
     /**
-     * examples/ecommerce/quality-pipeline.yaml, with one rule and one pii action more (10 rules, 2
-     * actions: the product masked, which the figures do not read), or without its quality and pii
-     * blocks: the same job otherwise.
+     * examples/ecommerce/quality-pipeline.yaml, with one rule and one pii action more (10 rules, 9
+     * on the enriched orders and 1 on the warehouse's gate; 2 actions: the product masked, which
+     * the figures do not read), or without its quality and pii blocks: the same job otherwise.
      */
     static String qualityPipeline(boolean guarded) throws java.io.IOException {
         String text = Files.readString(examples().resolve("ecommerce/quality-pipeline.yaml"));
@@ -387,11 +387,15 @@ final class PipelineBenchmark {
             throw new IllegalStateException("quality-pipeline.yaml has no quality block to edit");
         }
         if (!guarded) {
-            return text.substring(0, quality) + text.substring(sinks + 1);
+            // the transform's blocks, and the sink's (the last of the file: its gate)
+            String rest = text.substring(sinks + 1);
+            int gate = rest.indexOf("    quality:\n");
+            return text.substring(0, quality) + (gate < 0 ? rest : rest.substring(0, gate));
         }
         return text.replace(
-                        "          Mean \"amount\" < 10000\n",
-                        "          Mean \"amount\" < 10000,\n          ColumnLength \"country\" = 2\n")
+                        "          Completeness \"customer_name\" > 0.99\n",
+                        "          Completeness \"customer_name\" > 0.99,\n"
+                                + "          ColumnLength \"country\" = 2\n")
                 .replace(
                         "        customer_email: sha256\n",
                         "        customer_email: sha256\n"

@@ -22,7 +22,8 @@ class QualityBenchmarkITCase {
     void quickRunLoadsEveryOrderWithAndWithoutTheRuleset() throws Exception {
         assertThat(PipelineBenchmark.qualityPipeline(true))
                 .contains("ColumnLength \"country\" = 2")
-                .contains("product: {action: partial-redact, keep: 3}");
+                .contains("product: {action: partial-redact, keep: 3}")
+                .contains("gate: hold");
         assertThat(PipelineBenchmark.qualityPipeline(false)).doesNotContain("quality:", "pii:");
         assertThat(PipelineBenchmark.run(20_000, 4, 500, 1, "1 s", true, out, true)).isTrue();
     }

@@ -147,6 +147,10 @@ class QualityReferenceITCase {
                 byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r);
             }
             assertThat(byRule).hasSize(9);
+            assertThat(byRule.get("Mean \"amount\" < 10000"))
+                    .as("the warehouse gate's rule")
+                    .allMatch(r -> r.ruleset().equals(PIPELINE + "/warehouse"))
+                    .allMatch(QualityResult::passed);
             long emitted = world.sales().size();
             assertThat(records(byRule, "RowCount > 0")).isEqualTo(emitted);
             assertThat(records(byRule, "IsComplete \"customer_email\"")).isEqualTo(emitted);
@@ -239,17 +243,93 @@ class QualityReferenceITCase {
                 byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r);
             }
             long emitted = world.sales().size();
-            // each record in exactly one written window, though windows died with the tasks
+            // each record in exactly one written window, though windows died with the tasks:
+            // every order on the transform's rules, the orders not quarantined on the gate's
             for (List<QualityResult> windows : byRule.values()) {
+                boolean gate = windows.get(0).ruleset().endsWith("/warehouse");
                 assertThat(windows.stream().mapToLong(QualityResult::records).sum())
                         .as("seed " + seed + ": " + windows.get(0).rule())
-                        .isEqualTo(emitted);
+                        .isEqualTo(gate ? emitted - bad.size() : emitted);
             }
             long failedQuantity =
                     byRule.get("ColumnValues \"quantity\" between 1 and 100").stream()
                             .mapToLong(r -> Math.round(r.records() * (1 - r.value())))
                             .sum();
             assertThat(failedQuantity).as("seed " + seed).isEqualTo(bad.size());
+        }
+    }
+
+    @Test
+    void theWarehouseGateHoldsAWindowBackUntilALaterWindowPasses() throws Exception {
+        ReferenceFixture world =
+                new ReferenceFixture("dqg_shop", "dqg_warehouse", "dqg-sales", 120);
+        world.prepare();
+        world.writeSales(0);
+        try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
+            PipelineRunner runner = runner(world, store);
+            PipelineRunner.Submitted run =
+                    runner.submit(
+                            "127.0.0.1:" + SharedServices.flink().restPort(), null, List.of());
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<JobRun> watched = ReferenceFixture.watch(runner, run, stop);
+            world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(run));
+
+            // an order worth a million, alone in its window: the window's mean fails the gate
+            world.put(
+                    DemoData.salesKey(1).replace(".json", "-big.json"),
+                    List.of(
+                            new DemoData.Sale(
+                                    970_001L,
+                                    3,
+                                    "safe",
+                                    10,
+                                    new BigDecimal("100000.00"),
+                                    DemoData.DAY.atTime(14, 0))));
+            String scrape = awaitGauge("quality_gate_held_rows", 1);
+            assertThat(metric(scrape, "quality_gate_windows_failed", "")).isGreaterThanOrEqualTo(1);
+            assertThat(warehouseHas("dqg_warehouse", 970_001L))
+                    .as("the failed window's order is held back")
+                    .isFalse();
+
+            // ordinary orders: their window passes and lets the held one through with them
+            world.writeSales(2);
+            world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(run));
+            assertThat(warehouseHas("dqg_warehouse", 970_001L)).isTrue();
+            stop.set(true);
+            assertThat(watched.get(2, TimeUnit.MINUTES).state()).isEqualTo(JobRun.State.STOPPED);
+
+            List<QualityResult> gate =
+                    store.qualityResults(PIPELINE, null).stream()
+                            .filter(r -> r.ruleset().equals(PIPELINE + "/warehouse"))
+                            .toList();
+            assertThat(gate).anyMatch(r -> !r.passed() && r.value() > 10_000);
+            assertThat(gate.get(gate.size() - 1).passed()).isTrue();
+        }
+    }
+
+    /** The Prometheus scrape once gauge {@code name} of this pipeline is at least {@code min}. */
+    private static String awaitGauge(String name, double min) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        String text = "";
+        while (System.nanoTime() < deadline) {
+            text = awaitScrape(name);
+            if (metric(text, name, "") >= min) {
+                return text;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(name + " never reached " + min + "; the last scrape:\n" + text);
+    }
+
+    private static boolean warehouseHas(String db, long orderId) throws Exception {
+        try (Connection c = SharedServices.postgres().connect(db);
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "SELECT count(*) FROM analytics.sales_enriched WHERE order_id = "
+                                        + orderId)) {
+            rs.next();
+            return rs.getLong(1) > 0;
         }
     }
 
