@@ -64,11 +64,13 @@ final class GuardParser {
                         "goes with action quarantine or flag: with action fail a record that fails"
                                 + " a rule stops the job before any window closes");
             }
-            if (rules.stream().noneMatch(r -> r.level() == DqRule.Level.DATASET)) {
+            if (rules.stream()
+                    .noneMatch(r -> r.level() == DqRule.Level.DATASET && r.over() == null)) {
                 throw new PipelineException(
                         q.keyAt("gate"),
-                        "needs a window rule (RowCount, Completeness, Uniqueness, Mean, ...): a"
-                                + " gate holds a window's rows back when one of those fails");
+                        "needs a window rule (RowCount, Completeness, Uniqueness, Mean, ...) over"
+                                + " the checkpoint's window: a gate holds a window's rows back"
+                                + " when one of those fails");
             }
         }
         return new QualityDef(action, text, rules, q.at(), line, gate, maxHeld);

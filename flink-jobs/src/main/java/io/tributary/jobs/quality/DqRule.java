@@ -12,6 +12,8 @@ import java.util.List;
  * entries, as in Glue's.
  *
  * @param line the rule's 1-based line in the ruleset's text
+ * @param over the declared window a window rule is measured over ({@code RowCount > 1000 over 1
+ *     hour}), null for the checkpoint's
  */
 public record DqRule(
         String type,
@@ -22,7 +24,8 @@ public record DqRule(
         String joiner,
         List<DqRule> parts,
         String text,
-        int line) {
+        int line,
+        Duration over) {
 
     /** Where a rule can be decided, which decides how the stream evaluates it. */
     public enum Level {

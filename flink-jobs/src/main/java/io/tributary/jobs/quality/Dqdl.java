@@ -165,7 +165,8 @@ public final class Dqdl {
                 joiner,
                 List.copyOf(parts),
                 textFrom(start),
-                start.line);
+                start.line,
+                null);
     }
 
     private DqRule simple() {
@@ -222,8 +223,22 @@ public final class Dqdl {
         }
         String where = null;
         Constraint threshold = null;
+        Duration over = null;
         while (peek().kind == Kind.WORD) {
             String w = peek().lower();
+            if (w.equals("over") && over == null) {
+                Token at = peek();
+                next++;
+                Value v = peek().kind == Kind.NUMBER ? value() : null;
+                if (!(v instanceof Span span) || span.duration().isZero()) {
+                    throw new DqdlException(
+                            at.line,
+                            "over takes a duration, the window the rule is measured over: over 1"
+                                    + " hour, over 15 minutes");
+                }
+                over = span.duration();
+                continue;
+            }
             if (w.equals("where") && where == null) {
                 next++;
                 if (peek().kind != Kind.STRING) {
@@ -253,16 +268,27 @@ public final class Dqdl {
         if (type.equals("CustomSql")) {
             checkCustomSql(args.get(0), constraint, start.line);
         }
-        return new DqRule(
-                type,
-                List.copyOf(args),
-                constraint,
-                threshold,
-                where,
-                null,
-                List.of(),
-                textFrom(start),
-                start.line);
+        DqRule rule =
+                new DqRule(
+                        type,
+                        List.copyOf(args),
+                        constraint,
+                        threshold,
+                        where,
+                        null,
+                        List.of(),
+                        textFrom(start),
+                        start.line,
+                        over);
+        if (over != null && rule.level() != DqRule.Level.DATASET) {
+            throw new DqdlException(
+                    start.line,
+                    "over applies to rules measured over a window (RowCount, Completeness,"
+                            + " Uniqueness, Mean, ..., ColumnValues with threshold), not to "
+                            + type
+                            + ", which each record passes or fails");
+        }
+        return rule;
     }
 
     private static void checkCustomSql(String sql, Constraint constraint, int line) {

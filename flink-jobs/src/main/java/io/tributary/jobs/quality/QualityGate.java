@@ -95,10 +95,11 @@ final class QualityGate extends AbstractStreamOperator<RowData>
     public void open() throws Exception {
         super.open();
         List<DqRule> rules = Dqdl.parse(rulesText);
-        meter = new WindowMeter(rules, input);
+        // a rule over a declared window (over 1 hour) is recorded, it does not gate
+        meter = new WindowMeter(rules, input, r -> r.over() == null);
         windowRules =
                 rules.stream()
-                        .filter(r -> r.level() == DqRule.Level.DATASET)
+                        .filter(r -> r.level() == DqRule.Level.DATASET && r.over() == null)
                         .map(DqRule::text)
                         .collect(Collectors.toSet());
         failedIndex = input.getFieldNames().indexOf(QualityCheck.FAILED_RULES);

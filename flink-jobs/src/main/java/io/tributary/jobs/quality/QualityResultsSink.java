@@ -120,6 +120,13 @@ final class QualityResultsSink implements DynamicTableSink {
         private transient Map<String, Double> lastValues;
         private transient Map<String, Counter[]> windows;
 
+        /** The declared windows ({@code over 1 hour}) open now, by their length. */
+        private transient Map<java.time.Duration, Declared> declared;
+
+        private transient ListState<String> declaredState;
+        private transient List<String> restoredDeclared;
+        private transient boolean ending;
+
         /** Opened at the first write and kept: opening a store checks its tables each time. */
         private transient CatalogStore store;
 
@@ -131,8 +138,29 @@ final class QualityResultsSink implements DynamicTableSink {
         @Override
         public void open(OpenContext context) {
             rules = Dqdl.parse(settings.rules());
-            meter = new WindowMeter(rules, type);
+            meter = new WindowMeter(rules, type, r -> r.over() == null);
             windowStart = Instant.now();
+            declared = new java.util.TreeMap<>();
+            for (DqRule r : rules) {
+                if (r.over() != null && !declared.containsKey(r.over())) {
+                    java.time.Duration d = r.over();
+                    declared.put(
+                            d,
+                            new Declared(d, new WindowMeter(rules, type, x -> d.equals(x.over()))));
+                }
+            }
+            try {
+                for (String doc : restoredDeclared) {
+                    JsonNode n = JSON.readTree(doc);
+                    Declared d = declared.get(java.time.Duration.ofMillis(n.get("over").asLong()));
+                    if (d != null) {
+                        d.start = Instant.ofEpochMilli(n.get("start").asLong());
+                        d.meter.restore(n.get("meter").asText());
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("a declared window's state does not read", e);
+            }
             job = getRuntimeContext().getJobInfo().getJobId().toHexString();
             lastValues = new HashMap<>();
             windows = new HashMap<>();
@@ -161,17 +189,42 @@ final class QualityResultsSink implements DynamicTableSink {
         public void invoke(RowData row, Context context) {
             if (row.getRowKind() == RowKind.INSERT || row.getRowKind() == RowKind.UPDATE_AFTER) {
                 meter.add(row);
+                for (Declared d : declared.values()) {
+                    d.meter.add(row);
+                }
             }
         }
 
-        /** Closes the window open now as the window of {@code checkpoint}. */
-        private void closeWindow(long checkpoint) {
+        /**
+         * Closes the window open now as the window of {@code checkpoint}, and each declared window
+         * whose time is up ({@code all}: every one, at the end of a job without checkpoints).
+         */
+        private void closeWindow(long checkpoint, boolean all) {
+            Instant now = Instant.now();
+            for (Declared d : declared.values()) {
+                if (all || !now.isBefore(d.start.plus(d.length))) {
+                    if (d.meter.records() > 0) {
+                        results(d.meter, checkpoint, d.start, now);
+                    }
+                    d.start = Declared.aligned(now, d.length);
+                }
+            }
             if (meter.records() == 0) {
-                windowStart = Instant.now();
+                windowStart = now;
                 return; // an idle window: nothing was measured
             }
-            Instant end = Instant.now();
-            for (WindowMeter.Verdict v : meter.close()) {
+            results(meter, checkpoint, windowStart, now);
+            windowStart = now;
+        }
+
+        private void closeWindow(long checkpoint) {
+            closeWindow(checkpoint, false);
+        }
+
+        /** The verdicts of {@code m}'s window, to write once {@code checkpoint} completes. */
+        private void results(WindowMeter m, long checkpoint, Instant start, Instant end) {
+            Instant windowStart = start;
+            for (WindowMeter.Verdict v : m.close()) {
                 pending.add(
                         new QualityResult(
                                 settings.pipeline(),
@@ -191,17 +244,26 @@ final class QualityResultsSink implements DynamicTableSink {
                     c[1].inc();
                 }
             }
-            windowStart = end;
         }
 
         @Override
         public void snapshotState(FunctionSnapshotContext context) throws Exception {
-            closeWindow(context.getCheckpointId());
+            // the job's last checkpoint (its input ended) closes the declared windows too
+            closeWindow(context.getCheckpointId(), ending);
             List<String> docs = new ArrayList<>();
             for (QualityResult r : pending) {
                 docs.add(JSON.writeValueAsString(toDoc(r)));
             }
             pendingState.update(docs);
+            List<String> open = new ArrayList<>();
+            for (Declared d : declared.values()) {
+                ObjectNode n = JSON.createObjectNode();
+                n.put("over", d.length.toMillis());
+                n.put("start", d.start.toEpochMilli());
+                n.put("meter", d.meter.snapshot());
+                open.add(n.toString());
+            }
+            declaredState.update(open);
         }
 
         @Override
@@ -211,8 +273,17 @@ final class QualityResultsSink implements DynamicTableSink {
                             .getListState(
                                     new ListStateDescriptor<>(
                                             "pending-quality-results", String.class));
+            declaredState =
+                    context.getOperatorStateStore()
+                            .getListState(
+                                    new ListStateDescriptor<>(
+                                            "declared-quality-windows", String.class));
+            restoredDeclared = new ArrayList<>();
             pending = new ArrayList<>();
             if (context.isRestored()) {
+                for (String d : declaredState.get()) {
+                    restoredDeclared.add(d);
+                }
                 for (String d : pendingState.get()) {
                     pending.add(fromDoc(JSON.readTree(d)));
                 }
@@ -267,9 +338,11 @@ final class QualityResultsSink implements DynamicTableSink {
         public void finish() {
             if (!((StreamingRuntimeContext) getRuntimeContext()).isCheckpointingEnabled()) {
                 // no checkpoint will close the last window: it is the job's only one
-                closeWindow(0);
+                closeWindow(0, true);
                 write(pending);
                 pending.clear();
+            } else {
+                ending = true;
             }
         }
 
@@ -305,6 +378,28 @@ final class QualityResultsSink implements DynamicTableSink {
         @Override
         public void close() {
             closeStore();
+        }
+    }
+
+    /**
+     * A declared window ({@code over 1 hour}): tumbling, aligned to the epoch (an hour's windows
+     * start on the hour), closed at the first checkpoint at or after its end; the records up to
+     * that checkpoint count in it.
+     */
+    private static final class Declared {
+        final java.time.Duration length;
+        final WindowMeter meter;
+        Instant start;
+
+        Declared(java.time.Duration length, WindowMeter meter) {
+            this.length = length;
+            this.meter = meter;
+            this.start = aligned(Instant.now(), length);
+        }
+
+        static Instant aligned(Instant t, java.time.Duration length) {
+            long ms = length.toMillis();
+            return Instant.ofEpochMilli(Math.floorDiv(t.toEpochMilli(), ms) * ms);
         }
     }
 }

@@ -30,11 +30,21 @@ final class WindowMeter {
     private final double[] sum;
     private final double[] squares;
     private final List<Map<String, Integer>> keys;
+    private final boolean[] active;
     private long records;
 
     WindowMeter(List<DqRule> rules, RowType type) {
+        this(rules, type, r -> true);
+    }
+
+    /** A meter of the rules {@code active} selects (the others are neither measured nor judged). */
+    WindowMeter(List<DqRule> rules, RowType type, java.util.function.Predicate<DqRule> active) {
         this.rules = rules;
         int n = rules.size();
+        this.active = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            this.active[i] = active.test(rules.get(i));
+        }
         measures = new Measure[n];
         scope = new int[n];
         value = new int[n];
@@ -65,6 +75,9 @@ final class WindowMeter {
             failedRules = new HashSet<>(QualityCheck.parse(row.getString(failedIndex).toString()));
         }
         for (int i = 0; i < rules.size(); i++) {
+            if (!active[i]) {
+                continue;
+            }
             if (measures[i] == Measure.ROW) {
                 inScope[i]++;
                 if (failedRules != null && failedRules.contains(rules.get(i).text())) {
@@ -104,6 +117,9 @@ final class WindowMeter {
     List<Verdict> close() {
         List<Verdict> out = new java.util.ArrayList<>();
         for (int i = 0; i < rules.size(); i++) {
+            if (!active[i]) {
+                continue;
+            }
             DqRule r = rules.get(i);
             long n = inScope[i];
             Double v =
@@ -142,5 +158,51 @@ final class WindowMeter {
         }
         records = 0;
         return out;
+    }
+
+    /** What the window open now has measured, as JSON: for a window longer than a checkpoint's. */
+    String snapshot() {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var n = json.createObjectNode();
+        n.put("records", records);
+        var a = n.putArray("rules");
+        for (int i = 0; i < rules.size(); i++) {
+            var r = a.addObject();
+            r.put("rule", rules.get(i).text());
+            r.put("inScope", inScope[i]);
+            r.put("failed", failed[i]);
+            r.put("hits", hits[i]);
+            r.put("sum", sum[i]);
+            r.put("squares", squares[i]);
+            if (keys.get(i) != null) {
+                var k = r.putObject("keys");
+                keys.get(i).forEach(k::put);
+            }
+        }
+        return n.toString();
+    }
+
+    /** Takes back what {@link #snapshot} wrote (rules matched by their text). */
+    void restore(String snapshot) throws java.io.IOException {
+        var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(snapshot);
+        records = n.path("records").asLong();
+        for (var r : n.path("rules")) {
+            for (int i = 0; i < rules.size(); i++) {
+                if (!rules.get(i).text().equals(r.path("rule").asText())) {
+                    continue;
+                }
+                inScope[i] = r.path("inScope").asLong();
+                failed[i] = r.path("failed").asLong();
+                hits[i] = r.path("hits").asLong();
+                sum[i] = r.path("sum").asDouble();
+                squares[i] = r.path("squares").asDouble();
+                if (keys.get(i) != null) {
+                    Map<String, Integer> k = keys.get(i);
+                    r.path("keys")
+                            .fields()
+                            .forEachRemaining(e -> k.put(e.getKey(), e.getValue().asInt()));
+                }
+            }
+        }
     }
 }

@@ -135,7 +135,8 @@ public final class WindowRules {
                                     null,
                                     List.of(),
                                     r.text(),
-                                    r.line());
+                                    r.line(),
+                                    null);
                     out.put(valueColumn(i), RowRules.condition(bare, types));
                 }
                 default -> {}

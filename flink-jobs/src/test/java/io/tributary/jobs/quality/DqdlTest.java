@@ -123,6 +123,23 @@ class DqdlTest {
     }
 
     @Test
+    void aWindowRuleMayDeclareTheWindowItIsMeasuredOver() {
+        List<DqRule> rules =
+                Dqdl.parse(
+                        "Rules = [ RowCount > 1000 over 1 hour, Completeness \"e\" > 0.9 where"
+                                + " \"q > 0\" over 15 minutes, Mean \"q\" < 5 ]");
+        assertThat(rules)
+                .extracting(DqRule::over)
+                .containsExactly(
+                        java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(15), null);
+        assertThat(rules.get(0).text()).isEqualTo("RowCount > 1000 over 1 hour");
+        assertThat(rules.get(1).where()).isEqualTo("q > 0");
+        assertError("Rules = [ IsComplete \"e\" over 1 hour ]", 1, "over applies to rules");
+        assertError("Rules = [ RowCount > 1 over soon ]", 1, "over takes a duration");
+        assertError("Rules = [ RowCount > 1 over 0 hours ]", 1, "over takes a duration");
+    }
+
+    @Test
     void commentsAndEscapedQuotesAreRead() {
         List<DqRule> rules =
                 Dqdl.parse(

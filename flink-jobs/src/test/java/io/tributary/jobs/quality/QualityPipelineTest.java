@@ -443,7 +443,9 @@ class QualityPipelineTest {
                       Uniqueness "country" > 0.5,
                       Mean "qty" < 20, Sum "qty" = 78, StandardDeviation "qty" < 30,
                       ColumnValues "country" in ["US", "DE"] with threshold > 0.5,
-                      Completeness "email" = 1.0 where "country = 'US'"
+                      Completeness "email" = 1.0 where "country = 'US'",
+                      RowCount > 5 over 1 hour,
+                      Uniqueness "country" > 0.5 over 30 minutes
                     ]
             """;
 
@@ -468,8 +470,9 @@ class QualityPipelineTest {
                 byRule.computeIfAbsent(r.rule(), k -> new ArrayList<>()).add(r);
             }
         }
-        assertThat(byRule).hasSize(10);
-        // every record in exactly one window, whatever the checkpoints cut
+        assertThat(byRule).hasSize(12);
+        // every record in exactly one window, whatever the checkpoints cut (an hour's window too,
+        // closed when the job's input ends)
         for (List<QualityResult> windows : byRule.values()) {
             long n = windows.stream().mapToLong(QualityResult::records).sum();
             if (!windows.get(0).rule().contains("where")) {
@@ -481,6 +484,8 @@ class QualityPipelineTest {
         }
         assertResult(byRule, "IsComplete \"email\"", 6.0 / 7, false);
         assertResult(byRule, "RowCount between 1 and 5", 7.0, false);
+        assertResult(byRule, "RowCount > 5 over 1 hour", 7.0, true);
+        assertResult(byRule, "Uniqueness \"country\" > 0.5 over 30 minutes", 0.0, false);
         assertResult(byRule, "Completeness \"email\" > 0.9", 6.0 / 7, false);
         assertResult(byRule, "IsUnique \"order_id\"", 1.0, true);
         assertResult(byRule, "Uniqueness \"country\" > 0.5", 0.0, false);
