@@ -177,21 +177,31 @@ public final class QualityGateFactory implements DynamicTableSinkFactory {
                                             .setMaxParallelism(1);
                     provider.generateUid("quality-gate").ifPresent(gate::uid);
                     DataStream<RowData> gated = gate;
-                    if (!settings.keys().isEmpty()) {
-                        // a key's changes stay in order on their way to the sink's tasks
+                    int sinkParallelism =
+                            inner instanceof SinkV2Provider p2
+                                    ? p2.getParallelism().orElse(rows.getParallelism())
+                                    : inner instanceof SinkFunctionProvider p3
+                                            ? p3.getParallelism().orElse(rows.getParallelism())
+                                            : rows.getExecutionEnvironment().getParallelism();
+                    if (!settings.keys().isEmpty() && sinkParallelism != 1) {
+                        // a key's changes stay in order on their way to the sink's tasks (one
+                        // sink task takes them in order as they are: no shuffle)
                         List<String> names = output.getFieldNames();
                         int[] at = settings.keys().stream().mapToInt(names::indexOf).toArray();
                         gated = gated.keyBy(new KeyOf(at, output));
                     }
+                    // the sink's state keeps its name across plans (a savepoint restores it)
                     if (inner instanceof SinkV2Provider p) {
                         DataStreamSink<RowData> s = gated.sinkTo(p.createSink());
                         p.getParallelism().ifPresent(s::setParallelism);
-                        return s;
+                        provider.generateUid("gated-sink").ifPresent(s::uid);
+                        return s.name(sink.asSummaryString());
                     }
                     if (inner instanceof SinkFunctionProvider p) {
                         DataStreamSink<RowData> s = gated.addSink(p.createSinkFunction());
                         p.getParallelism().ifPresent(s::setParallelism);
-                        return s;
+                        provider.generateUid("gated-sink").ifPresent(s::uid);
+                        return s.name(sink.asSummaryString());
                     }
                     return ((DataStreamSinkProvider) inner).consumeDataStream(provider, gated);
                 }
@@ -231,6 +241,7 @@ public final class QualityGateFactory implements DynamicTableSinkFactory {
             implements org.apache.flink.api.java.functions.KeySelector<RowData, String> {
         private final int[] at;
         private final LogicalType[] types;
+        private transient RowData.FieldGetter[] getters;
 
         KeyOf(int[] at, RowType type) {
             this.at = at;
@@ -242,9 +253,15 @@ public final class QualityGateFactory implements DynamicTableSinkFactory {
 
         @Override
         public String getKey(RowData row) {
+            if (getters == null) {
+                getters = new RowData.FieldGetter[at.length];
+                for (int i = 0; i < at.length; i++) {
+                    getters[i] = RowData.createFieldGetter(types[i], at[i]);
+                }
+            }
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < at.length; i++) {
-                Object v = RowData.createFieldGetter(types[i], at[i]).getFieldOrNull(row);
+                Object v = getters[i].getFieldOrNull(row);
                 b.append(v == null ? "\u0000" : v.toString()).append('\u0001');
             }
             return b.toString();

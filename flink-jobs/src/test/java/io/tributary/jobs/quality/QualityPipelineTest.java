@@ -271,6 +271,10 @@ class QualityPipelineTest {
      * (its record fails); window 2: ten good orders. What the sink held when window 2 began.
      */
     private List<Integer> gatedRun(String policy) throws Exception {
+        return gatedRun(policy, policy, 1);
+    }
+
+    private List<Integer> gatedRun(String policy, String id, int parallelism) throws Exception {
         List<Row> bad = new ArrayList<>();
         for (long i = 1; i <= 10; i++) {
             bad.add(Row.of(i, null, 5));
@@ -282,10 +286,14 @@ class QualityPipelineTest {
         }
         List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         Values.phases(
-                policy + "-orders",
+                id + "-orders",
                 List.of(bad, good),
-                phase -> seen.add(Values.sinkRows(policy + "-out").size()));
-        PipelineDef p = parse(GATED.formatted(policy));
+                phase -> seen.add(Values.sinkRows(id + "-out").size()));
+        PipelineDef p =
+                parse(
+                        GATED.formatted(id)
+                                .replace("gate: " + id, "gate: " + policy)
+                                .replace("parallelism: 1", "parallelism: " + parallelism));
         TableEnvironment env =
                 TableEnvironment.create(
                         EnvironmentSettings.newInstance()
@@ -304,9 +312,12 @@ class QualityPipelineTest {
         return rows.stream().map(r -> (Long) r.getField(0)).sorted().toList();
     }
 
-    @Test
-    void aGateHoldsAFailedWindowBackUntilALaterWindowPasses() throws Exception {
-        List<Integer> seen = gatedRun("hold");
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void aGateHoldsAFailedWindowBackUntilALaterWindowPasses(int parallelism) throws Exception {
+        // two sink tasks: the gate's rows go to them by key
+        String id = parallelism == 1 ? "hold" : "hold2";
+        List<Integer> seen = gatedRun("hold", id, parallelism);
         assertThat(seen)
                 .as("sink rows when each window began, and at the end")
                 .containsExactly(0, 0, 20);
@@ -317,7 +328,7 @@ class QualityPipelineTest {
         for (long i = 21; i <= 30; i++) {
             expected.add(i);
         }
-        assertThat(ids(Values.sinkRows("hold-out"))).isEqualTo(expected);
+        assertThat(ids(Values.sinkRows(id + "-out"))).isEqualTo(expected);
         List<JsonNode> q = entries("gated", "out");
         assertThat(q).hasSize(1);
         assertThat(q.get(0).get("raw").asText()).contains("\"order_id\":\"11\"");
