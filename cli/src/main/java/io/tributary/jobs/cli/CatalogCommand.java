@@ -192,16 +192,26 @@ final class CatalogCommand implements Runnable {
                 out.println("metadata  " + p.get("metadata_location"));
             }
             out.println("columns");
+            Map<String, io.tributary.catalog.pii.PiiCounts.Tag> tags =
+                    io.tributary.catalog.pii.PiiCounts.tagsOf(t.properties());
             for (Column c : t.columns()) {
+                io.tributary.catalog.pii.PiiCounts.Tag tag = tags.get(c.name());
                 out.printf(
                         Locale.ROOT,
-                        "  %-28s %s%s%s%n",
+                        "  %-28s %s%s%s%s%n",
                         c.name(),
                         c.type().sql(),
                         c.nullable() ? "" : " not null",
                         c.typesSeen().isEmpty()
                                 ? ""
-                                : "   (seen: " + String.join(", ", c.typesSeen()) + ")");
+                                : "   (seen: " + String.join(", ", c.typesSeen()) + ")",
+                        tag == null
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        "   pii %s (%.0f%% of sampled values)",
+                                        tag.type(),
+                                        tag.share() * 100));
             }
             if (!t.partitionKeys().isEmpty()) {
                 out.println("partition keys");

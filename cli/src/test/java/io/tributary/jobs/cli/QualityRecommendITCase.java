@@ -59,6 +59,9 @@ class QualityRecommendITCase {
                         home.toString());
         assertThat(crawl.exitCode()).as(crawl.err()).isZero();
 
+        CliRun describe =
+                CliRun.of("catalog", "describe", "crm.contacts", "--home", home.toString());
+        assertThat(describe.out()).containsPattern("email +string +pii EMAIL \\(100% of sampled");
         CliRun recommend =
                 CliRun.of("quality", "recommend", "crm.contacts", "--home", home.toString());
         assertThat(recommend.exitCode()).as(recommend.err()).isZero();
