@@ -411,6 +411,9 @@ public final class PipelineTranslator {
             catalogSource(env, s);
             return;
         }
+        if (s.type().equals("cdc") && actsOnTags()) {
+            crawledTags(s);
+        }
         Map<String, String> options = s.connectorOptions(home);
         StringBuilder ddl =
                 new StringBuilder("CREATE TEMPORARY TABLE ")
@@ -435,6 +438,55 @@ public final class PipelineTranslator {
         }
         ddl.append(" ").append(Sql.with(options));
         execute(env, ddl.toString(), options, s.at(), 0);
+    }
+
+    /** Whether a {@code pii:} block of the pipeline acts on the crawlers' tags. */
+    private boolean actsOnTags() {
+        return java.util.stream.Stream.concat(
+                        pipeline.transforms().stream().map(TransformDef::pii),
+                        pipeline.sinks().stream().map(SinkDef::pii))
+                .anyMatch(p -> p != null && !p.tags().isEmpty());
+    }
+
+    /**
+     * The tags a JDBC crawler put on the table CDC source {@code s} reads (the catalog table whose
+     * {@code jdbc.database}, {@code jdbc.table} and server are the source's), for {@code pii:
+     * tags:}; none when the catalog store is out of reach or no crawler read the table.
+     */
+    private void crawledTags(SourceDef s) {
+        String table = s.setting("table");
+        String url = s.setting("url");
+        if (table == null || url == null || !table.contains(".")) {
+            return;
+        }
+        String database = table.substring(0, table.indexOf('.'));
+        String name = table.substring(table.indexOf('.') + 1);
+        String spec = System.getenv("TRIBUTARY_CATALOG_STORE");
+        String password = System.getenv("TRIBUTARY_CATALOG_STORE_PASSWORD");
+        try (io.tributary.catalog.store.CatalogStore store =
+                spec == null || spec.isBlank()
+                        ? io.tributary.catalog.store.CatalogStores.embedded(home.resolve("catalog"))
+                        : io.tributary.catalog.store.CatalogStores.open(spec, null, password)) {
+            for (var db : store.databases()) {
+                for (var t : store.tables(db.name())) {
+                    Map<String, String> p = t.properties();
+                    if (database.equals(p.get("jdbc.database"))
+                            && name.equals(p.get("jdbc.table"))
+                            && server(url).equals(server(p.getOrDefault("jdbc.url", "")))) {
+                        io.tributary.catalog.pii.PiiCounts.tagsOf(p)
+                                .forEach((c, tag) -> piiTags.putIfAbsent(c, tag.type().name()));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // no catalog store here (a cluster that reaches none): the source has no tags
+        }
+    }
+
+    /** The host and port of a JDBC URL ({@code jdbc:mysql://h:3306/db} gives {@code h:3306}). */
+    private static String server(String jdbcUrl) {
+        Matcher m = Pattern.compile("//(?:[^/@]*@)?([^/?;]+)").matcher(jdbcUrl);
+        return m.find() ? m.group(1).toLowerCase(java.util.Locale.ROOT) : "";
     }
 
     /**
