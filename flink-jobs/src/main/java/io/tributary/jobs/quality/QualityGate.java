@@ -137,7 +137,11 @@ final class QualityGate extends AbstractStreamOperator<RowData>
     @Override
     public void processElement(StreamRecord<RowData> element) {
         RowData row = element.getValue();
-        meter.add(row);
+        if (row.getRowKind() == org.apache.flink.types.RowKind.INSERT
+                || row.getRowKind() == org.apache.flink.types.RowKind.UPDATE_AFTER) {
+            // as the results measure: a retraction is no new record (docs/quality.md)
+            meter.add(row);
+        }
         if (forwardFailed || failedIndex < 0 || row.isNullAt(failedIndex)) {
             GenericRowData out = new GenericRowData(row.getRowKind(), getters.length);
             for (int i = 0; i < getters.length; i++) {
@@ -167,11 +171,19 @@ final class QualityGate extends AbstractStreamOperator<RowData>
     /** Closes the window: its rows go on, are held or are quarantined. */
     private void decide(String window, boolean last) throws Exception {
         if (meter.records() == 0) {
+            // no records, no verdict: what is held stays held, and retractions (no records to
+            // measure) follow it in order, or go on when nothing is held
+            if (held.isEmpty()) {
+                emit(pending);
+            } else {
+                held.addAll(pending);
+            }
+            pending.clear();
             if (last && !held.isEmpty()) {
                 toQuarantine(held, List.of("held until the end of input"));
                 held.clear();
             }
-            return; // no records, no verdict: what is held stays held
+            return;
         }
         List<String> failed = new ArrayList<>();
         for (WindowMeter.Verdict v : meter.close()) {

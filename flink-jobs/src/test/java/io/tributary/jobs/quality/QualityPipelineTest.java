@@ -335,6 +335,58 @@ class QualityPipelineTest {
     }
 
     @Test
+    void aGateKeepsAChangelogInOrderAndMeasuresNoRetraction() throws Exception {
+        List<Row> first = new ArrayList<>();
+        List<Row> later = new ArrayList<>();
+        for (long i = 1; i <= 10; i++) {
+            first.add(Row.of(i, "p" + i + "@example.com", 5));
+            later.add(Row.of(i + 10, "p" + (i + 10) + "@example.com", 5));
+        }
+        // order 1 loses its email: the window's one record fails Completeness and is held, its
+        // retraction with it; then ten good orders release both, in order; then a delete alone
+        // (no record to measure) goes straight on
+        List<Row> change =
+                List.of(
+                        Row.ofKind(
+                                org.apache.flink.types.RowKind.UPDATE_BEFORE,
+                                1L,
+                                "p1@example.com",
+                                5),
+                        Row.ofKind(org.apache.flink.types.RowKind.UPDATE_AFTER, 1L, null, 5));
+        List<Row> delete =
+                List.of(
+                        Row.ofKind(
+                                org.apache.flink.types.RowKind.DELETE, 20L, "p20@example.com", 5));
+        List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Values.phases(
+                "changes-orders",
+                List.of(first, change, later, delete),
+                phase -> seen.add(Values.sinkRows("changes-out").size()));
+        PipelineDef p = parse(GATED.formatted("changes").replace("gate: changes", "gate: hold"));
+        TableEnvironment env =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance()
+                                .inStreamingMode()
+                                .withConfiguration(
+                                        org.apache.flink.configuration.Configuration.fromMap(
+                                                Map.of(
+                                                        "execution.checkpointing.interval",
+                                                        "100 ms")))
+                                .build());
+        new PipelineTranslator(p, home).translate(env).execute().await();
+        assertThat(seen).containsExactly(0, 10, 10, 20, 19);
+        List<Row> rows = Values.sinkRows("changes-out");
+        assertThat(ids(rows)).hasSize(19).doesNotContain(20L);
+        assertThat(
+                        rows.stream()
+                                .filter(r -> r.getField(0).equals(1L))
+                                .findFirst()
+                                .orElseThrow()
+                                .getField(1))
+                .isNull();
+    }
+
+    @Test
     void aGateQuarantinesAFailedWindowsRowsNamingTheWindowRule() throws Exception {
         List<Integer> seen = gatedRun("quarantine");
         assertThat(seen).containsExactly(0, 0, 10);
