@@ -126,38 +126,16 @@ final class QuarantineCommand implements Runnable {
                 return entry;
             }
             com.fasterxml.jackson.databind.node.ObjectNode copy = o.deepCopy();
-            if (!tags.isEmpty() && copy.path("raw").isTextual()) {
-                try {
-                    JsonNode record = JSON.readTree(copy.get("raw").asText());
-                    if (record instanceof com.fasterxml.jackson.databind.node.ObjectNode r) {
-                        java.util.Map<String, String> clear = new java.util.LinkedHashMap<>();
-                        tags.forEach(
-                                (column, tag) -> {
-                                    if (r.hasNonNull(column)) {
-                                        clear.put(r.get(column).asText(), "[" + tag + "]");
-                                        r.put(column, "[" + tag + "]");
-                                    }
-                                });
-                        copy.put("raw", JSON.writeValueAsString(r));
-                        // a reason may quote the record (a parser's message does)
-                        if (copy.path("reason").isTextual()) {
-                            String reason = copy.get("reason").asText();
-                            for (var e : clear.entrySet()) {
-                                if (!e.getKey().isEmpty()) {
-                                    reason = reason.replace(e.getKey(), e.getValue());
-                                }
-                            }
-                            copy.put("reason", reason);
-                        }
-                    }
-                } catch (java.io.IOException e) {
-                    // not JSON (a CSV line, a broken record): the detector's masking below
-                }
+            io.tributary.catalog.pii.PiiRedaction.Redacted r =
+                    io.tributary.catalog.pii.PiiRedaction.redact(
+                            copy.path("raw").isTextual() ? copy.get("raw").asText() : null,
+                            copy.path("reason").isTextual() ? copy.get("reason").asText() : null,
+                            tags);
+            if (r.raw() != null) {
+                copy.put("raw", r.raw());
             }
-            for (String field : List.of("raw", "reason")) {
-                if (copy.path(field).isTextual()) {
-                    copy.put(field, PiiDetector.mask(copy.get(field).asText()));
-                }
+            if (r.reason() != null) {
+                copy.put("reason", r.reason());
             }
             return copy;
         }

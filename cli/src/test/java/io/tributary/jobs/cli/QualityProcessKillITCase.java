@@ -115,6 +115,31 @@ class QualityProcessKillITCase {
                                         rule.startsWith(PIPELINE + "/warehouse ")
                                                 ? emitted - bad.size()
                                                 : emitted));
+        // the pipeline hashes every customer's email: none is in clear in what it wrote or said
+        List<String> emails = world.customers().stream().map(DemoData.Customer::email).toList();
+        assertThat(emails).isNotEmpty();
+        Map<String, String> written = new TreeMap<>();
+        written.put("log of the first run", Files.readString(log1));
+        written.put("log of the resumed run", Files.readString(log2));
+        written.put("warehouse", String.join("\n", rows));
+        for (Path dir : List.of(quarantineDir("sales_enriched"), quarantineDir("warehouse"))) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.filter(Files::isRegularFile).toList()) {
+                        written.put(p.toString(), Files.readString(p));
+                    }
+                }
+            }
+        }
+        try (CatalogStore store = CatalogStores.embedded(home.resolve("catalog"))) {
+            written.put("quality results", store.qualityResults(PIPELINE, null).toString());
+        }
+        assertThat(written.get("log of the resumed run")).contains("resumed from");
+        written.forEach(
+                (where, text) ->
+                        assertThat(emails)
+                                .as("a customer's email in clear in the " + where)
+                                .noneMatch(text::contains));
         System.out.printf(
                 "reliability: guarded reference pipeline, kill -9 of tributary run mid-window +"
                         + " --resume: %d rows in the warehouse, %d quarantined, 9 rules' windows"
@@ -138,13 +163,17 @@ class QualityProcessKillITCase {
         return id;
     }
 
+    /** Where the quarantine of the pipeline's transform or sink {@code element} is kept. */
+    private Path quarantineDir(String element) {
+        return Path.of(
+                java.net.URI.create(
+                        io.tributary.jobs.translator.PipelineTranslator.sinkQuarantine(
+                                home, PIPELINE, element)));
+    }
+
     /** The order ids in the transform's quarantine. */
     private List<Long> quarantined() throws Exception {
-        Path dir =
-                Path.of(
-                        java.net.URI.create(
-                                io.tributary.jobs.translator.PipelineTranslator.sinkQuarantine(
-                                        home, PIPELINE, "sales_enriched")));
+        Path dir = quarantineDir("sales_enriched");
         List<Long> out = new ArrayList<>();
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         try (Stream<Path> files = Files.list(dir)) {

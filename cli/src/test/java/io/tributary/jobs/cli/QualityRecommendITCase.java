@@ -90,6 +90,23 @@ class QualityRecommendITCase {
         assertThat(entries).hasSize(1);
         assertThat(entries.get(0).get("raw").asText()).contains("\"email\":\"[EMAIL]\"");
         assertThat(list.out()).doesNotContain("ada at example");
+        // nor is it kept in clear: the entry at rest is redacted as it was written
+        List<Path> kept;
+        try (java.util.stream.Stream<Path> files = Files.walk(home)) {
+            kept =
+                    files.filter(Files::isRegularFile)
+                            .filter(p -> p.toString().endsWith(".json"))
+                            .toList();
+        }
+        List<Path> entriesAtRest = new ArrayList<>();
+        for (Path p : kept) {
+            String text = Files.readString(p);
+            assertThat(text).as(p.toString()).doesNotContain("ada at example");
+            if (text.contains("\"redacted\":true")) {
+                entriesAtRest.add(p);
+            }
+        }
+        assertThat(entriesAtRest).as("quarantine entries at rest under " + home).hasSize(1);
     }
 
     /** The rows of a catalog table, read through the catalog as the CLI's queries read it. */

@@ -171,6 +171,11 @@ public final class ReferenceFixture {
         return List.copyOf(sales);
     }
 
+    /** The customers as the shop has them now. */
+    public List<DemoData.Customer> customers() {
+        return List.copyOf(customers.values());
+    }
+
     /** Customer {@code id} as the shop has it now. */
     public DemoData.Customer customer(int id) {
         return customers.get(id);

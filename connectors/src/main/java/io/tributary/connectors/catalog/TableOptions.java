@@ -163,6 +163,15 @@ final class TableOptions {
                                         catalogOptions.get(TributaryCatalogFactory.STORE.key())),
                                 t.database(),
                                 t.name()));
+                // a table the crawler found personal data in keeps none in clear there either
+                Map<String, String> tags = new LinkedHashMap<>();
+                io.tributary.catalog.pii.PiiCounts.tagsOf(t.properties())
+                        .forEach((c, tag) -> tags.put(c, tag.type().name()));
+                if (!tags.isEmpty()) {
+                    o.put(
+                            S3ConnectorOptions.SCAN_QUARANTINE_PII.key(),
+                            io.tributary.catalog.pii.PiiRedaction.format(tags));
+                }
                 if (t.format() == TableFormat.CSV) {
                     o.put(
                             csv(CsvFormatOptions.FIELD_DELIMITER),

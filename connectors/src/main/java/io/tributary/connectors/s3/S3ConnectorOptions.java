@@ -128,4 +128,15 @@ public final class S3ConnectorOptions {
                     .withDescription(
                             "Where quarantined records go (default: _tributary_quarantine/ under"
                                     + " the path, which is never read as data).");
+
+    public static final ConfigOption<String> SCAN_QUARANTINE_PII =
+            ConfigOptions.key("scan.quarantine.pii")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The table's PII tags, a JSON object of column to tag ({\"email\":"
+                                    + " \"EMAIL\"}; the catalog sets it from the crawler's tags):"
+                                    + " a quarantined record is kept with those fields as [TAG],"
+                                    + " and any personal data recognized in it or its reason"
+                                    + " masked, never in clear.");
 }

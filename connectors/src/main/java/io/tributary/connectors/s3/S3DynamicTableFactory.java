@@ -47,7 +47,8 @@ public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
                                 S3ConnectorOptions.SCAN_MAX_LINE,
                                 S3ConnectorOptions.SCAN_MULTI_LINE,
                                 S3ConnectorOptions.SCAN_BAD_RECORDS,
-                                S3ConnectorOptions.SCAN_QUARANTINE_PATH));
+                                S3ConnectorOptions.SCAN_QUARANTINE_PATH,
+                                S3ConnectorOptions.SCAN_QUARANTINE_PII));
         options.addAll(S3AccessOptions.OPTIONS);
         return options;
     }

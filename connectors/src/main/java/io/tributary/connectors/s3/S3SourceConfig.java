@@ -29,7 +29,8 @@ public record S3SourceConfig(
         String bulkFormat,
         boolean jsonArrays,
         boolean multiLine,
-        String jsonPath)
+        String jsonPath,
+        String quarantinePii)
         implements Serializable {
 
     /** What a record that cannot be read does. */

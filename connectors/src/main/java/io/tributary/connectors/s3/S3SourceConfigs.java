@@ -69,7 +69,18 @@ public final class S3SourceConfigs {
                 bulkFormat(o.get(FactoryUtil.FORMAT)),
                 jsonPath != null || jsonArrays(o.get(S3ConnectorOptions.SCAN_RECORD_LAYOUT)),
                 o.get(S3ConnectorOptions.SCAN_MULTI_LINE),
-                jsonPath == null ? null : jsonPath.toString());
+                jsonPath == null ? null : jsonPath.toString(),
+                piiTags(o.get(S3ConnectorOptions.SCAN_QUARANTINE_PII)));
+    }
+
+    /** The option's tags, checked (an error names the option); null for none. */
+    private static String piiTags(String option) {
+        try {
+            return io.tributary.catalog.pii.PiiRedaction.parse(option).isEmpty() ? null : option;
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(
+                    S3ConnectorOptions.SCAN_QUARANTINE_PII.key() + ": " + e.getMessage());
+        }
     }
 
     /** {@code avro} or {@code parquet} when the format is read from whole files; else null. */

@@ -56,7 +56,11 @@ final class S3SourceReader<T>
                                 decoder,
                                 bulk,
                                 enricher,
-                                new Quarantine(config.quarantine(), config.s3()),
+                                new Quarantine(
+                                        config.quarantine(),
+                                        config.s3(),
+                                        io.tributary.catalog.pii.PiiRedaction.parse(
+                                                config.quarantinePii())),
                                 metrics),
                 new Emitter<>(),
                 new Configuration(),

@@ -306,7 +306,7 @@ final class S3SplitReader<T> implements SplitReader<S3SplitReader.Line<T>, S3Fil
                                     + " at "
                                     + where
                                     + ": "
-                                    + reason
+                                    + quarantine.reasonToPrint(raw, reason)
                                     + " (scan.bad-records = fail)");
             case QUARANTINE ->
                     quarantine.put(

@@ -26,8 +26,8 @@ import org.apache.flink.table.types.logical.LogicalType;
  * The {@code quality:} and {@code pii:} of a transform or sink, as views over its input: one SELECT
  * masks the sensitive columns and, from the clear values, computes {@code dq_failed_rules} (the
  * rules a record fails, NULL when none); the ruleset's action then keeps the passing records and
- * sends the others to the quarantine (already masked), keeps them all with the column, or fails the
- * job on the first.
+ * sends the others to the quarantine (already masked, and a column with a crawler's PII tag that no
+ * action masks as {@code [TAG]}), keeps them all with the column, or fails the job on the first.
  *
  * <pre>
  *   input ──▶ &lt;name&gt;__dq: SELECT masked columns, tributary_dq_&lt;name&gt;(rule conditions)
@@ -181,6 +181,23 @@ final class Guards {
         String keptColumns = String.join(", ", kept);
         String hiddenColumns =
                 measured.keySet().stream().map(k -> ", " + Sql.id(k)).collect(Collectors.joining());
+        // the quarantine keeps no value of a column a crawler tagged as personal data in clear,
+        // acted on by the pii block or not
+        List<String> quarantined = new ArrayList<>();
+        for (String k : kept) {
+            String column =
+                    k.startsWith("`") ? k.substring(1, k.length() - 1).replace("``", "`") : k;
+            String tag = actions.containsKey(column) ? null : tagOf.apply(column);
+            quarantined.add(
+                    tag == null
+                            ? k
+                            : "CAST(CASE WHEN "
+                                    + k
+                                    + " IS NULL THEN NULL ELSE '["
+                                    + tag.replaceAll("[^A-Z_]", "")
+                                    + "]' END AS STRING) AS "
+                                    + k);
+        }
         String failed = Sql.id(FAILED_RULES);
         String passes = failed + " IS NULL";
         String body =
@@ -218,7 +235,7 @@ final class Guards {
                 view,
                 quality.action().equals("quarantine")
                         ? "SELECT "
-                                + keptColumns
+                                + String.join(", ", quarantined)
                                 + ", "
                                 + failed
                                 + " FROM "

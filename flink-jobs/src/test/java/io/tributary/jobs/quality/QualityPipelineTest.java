@@ -221,6 +221,41 @@ class QualityPipelineTest {
             assertThat((String) r.getField("ip")).doesNotContain("10.1.2");
             assertThat(r.getField("city")).isEqualTo("**lo");
         }
+        // a ruleset's quarantine: the tagged column no action masks is kept as its tag
+        run(
+                """
+                version: 1
+                name: tagged-q
+                settings:
+                  parallelism: 1
+                sources:
+                  - name: people
+                    type: catalog
+                    table: crm.people
+                    mode: bounded
+                sinks:
+                  - name: out
+                    type: values
+                    from: people
+                    id: tagged-q-out
+                    keys: [id]
+                    quality:
+                      rules: |
+                        Rules = [ ColumnValues "id" <= 8 ]
+                    pii:
+                      tags:
+                        IP_ADDRESS: redact
+                """);
+        assertThat(Values.sinkRows("tagged-q-out")).hasSize(8);
+        List<JsonNode> set = entries("tagged-q", "out");
+        assertThat(set).hasSize(2);
+        for (JsonNode e : set) {
+            JsonNode values = JSON.readTree(e.get("raw").asText());
+            assertThat(values.get("contact").asText()).isEqualTo("[EMAIL]");
+            assertThat(values.get("ip").asText()).isEqualTo("****");
+            assertThat(values.get("city").asText()).isEqualTo("Oslo");
+            assertThat(e.toString()).doesNotContain("@example.org").doesNotContain("10.1.2");
+        }
         assertParseError(
                 """
                 version: 1
