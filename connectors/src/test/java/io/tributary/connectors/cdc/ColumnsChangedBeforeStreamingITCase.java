@@ -1,8 +1,6 @@
 package io.tributary.connectors.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import io.tributary.connectors.changes.ChangeOp;
 import io.tributary.connectors.changes.ChangeRecord;
@@ -10,7 +8,6 @@ import io.tributary.embedded.MariaDbService;
 import io.tributary.embedded.SharedServices;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -77,14 +74,39 @@ class ColumnsChangedBeforeStreamingITCase {
      */
     static void changeColumnsInTheWindowThenExpectTheWayOut(
             Statement s, JobClient job, AtomicLong emitted, String table) throws Exception {
-        await().atMost(Duration.ofMinutes(1))
-                .pollInterval(Duration.ofMillis(20))
-                .until(() -> emitted.get() > 0);
+        try {
+            expectTheWayOut(s, job, emitted, table);
+        } finally {
+            // a failed expectation leaves no job behind to hold the shared cluster's slots
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get(1, TimeUnit.MINUTES);
+            }
+        }
+    }
+
+    private static void expectTheWayOut(
+            Statement s, JobClient job, AtomicLong emitted, String table) throws Exception {
+        // on the job's progress: a busy cluster is slow to start it, a stuck one is reported
+        io.tributary.connectors.JobProgress.awaitUntil(
+                job, "the first snapshot row past the throttle", () -> emitted.get() > 0);
         s.execute("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
         s.execute("ALTER TABLE customers ADD COLUMN vip BOOLEAN");
         assertThat(emitted.get()).as("still in the snapshot").isLessThan(1194);
 
-        assertThatThrownBy(() -> job.getJobExecutionResult().get(2, TimeUnit.MINUTES))
+        Throwable failure = null;
+        try {
+            job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(
+                    "the job did not fail in 2 minutes: "
+                            + io.tributary.connectors.JobProgress.report(job),
+                    e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            failure = e;
+        }
+        assertThat(failure)
+                .as("the job failed")
+                .isNotNull()
                 .satisfies(
                         e -> {
                             assertThat(
