@@ -110,6 +110,11 @@ public final class PipelineTranslator {
         if (s.stateTtl() != null) {
             conf.put("table.exec.state.ttl", s.stateTtl().toMillis() + " ms");
         }
+        // records handed from one chained operator to the next are not copied (each branch of a
+        // ruleset's check would get a copy of every record); every operator of the job keeps
+        // what it holds past a record as a copy, or serialized (the gate, the writers, Flink's
+        // own operators, state read over the network). settings.flink may turn it off.
+        conf.put("pipeline.object-reuse", "true");
         conf.putAll(s.flink());
         return conf;
     }

@@ -231,7 +231,9 @@ class PipelineTranslatorTest {
                         "execution.checkpointing.externalized-checkpoint-retention",
                         "RETAIN_ON_CANCELLATION")
                 .containsEntry("restart-strategy.type", "fixed-delay")
-                .containsEntry("restart-strategy.fixed-delay.attempts", "5");
+                .containsEntry("restart-strategy.fixed-delay.attempts", "5")
+                // chained operators hand records on without a copy each
+                .containsEntry("pipeline.object-reuse", "true");
     }
 
     private static final String MAPPED =
