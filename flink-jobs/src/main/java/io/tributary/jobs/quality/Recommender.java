@@ -6,7 +6,6 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.catalog.Column;
@@ -29,6 +28,10 @@ public final class Recommender {
 
     /** At most this many distinct values make a text column's {@code in [...]} rule. */
     static final int MAX_SET = 10;
+
+    private static final String FEW_VALUES = "tributary_recommend_few_values";
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private Recommender() {}
 
@@ -65,6 +68,7 @@ public final class Recommender {
             }
         }
         String from = "(SELECT * FROM " + table + " LIMIT " + rows + ") AS profiled";
+        env.createTemporarySystemFunction(FEW_VALUES, new FewValues(MAX_SET));
         List<String> measures = new ArrayList<>();
         measures.add("COUNT(*)");
         for (Column c : columns) {
@@ -82,6 +86,11 @@ public final class Recommender {
                 measures.add("CAST(NULL AS STRING)");
                 measures.add("CAST(NULL AS STRING)");
             }
+            // a value set in the same scan; never for a column tagged as personal data
+            measures.add(
+                    text(t) && !tags.containsKey(c.getName())
+                            ? FEW_VALUES + "(CAST(" + id + " AS STRING))"
+                            : "CAST(NULL AS STRING)");
         }
         Row profile = one(env, "SELECT " + String.join(", ", measures) + " FROM " + from);
         long count = (Long) profile.getField(0);
@@ -99,6 +108,7 @@ public final class Recommender {
             long distinct = ((Number) profile.getField(f++)).longValue();
             String low = (String) profile.getField(f++);
             String high = (String) profile.getField(f++);
+            String few = (String) profile.getField(f++);
             if (present == count) {
                 rules.add("IsComplete " + quoted);
             } else if (present > 0) {
@@ -130,33 +140,21 @@ public final class Recommender {
                                 + (low.equals(high)
                                         ? " = " + low
                                         : " between " + low + " and " + high));
-                boolean few = distinct > 0 && distinct <= MAX_SET && present >= 2 * distinct;
-                if (few && !tags.containsKey(name)) {
-                    rules.add("ColumnValues " + quoted + " in [" + values(env, from, name) + "]");
+                boolean repeated = distinct > 0 && distinct <= MAX_SET && present >= 2 * distinct;
+                if (repeated && few != null && !tags.containsKey(name)) {
+                    rules.add("ColumnValues " + quoted + " in [" + values(few) + "]");
                 }
             }
         }
         return new Recommendation(count, rules);
     }
 
-    private static String values(TableEnvironment env, String from, String column)
-            throws Exception {
-        TreeSet<String> seen = new TreeSet<>();
-        String id = Sql.id(column);
-        try (CloseableIterator<Row> it =
-                env.executeSql(
-                                "SELECT DISTINCT "
-                                        + id
-                                        + " FROM "
-                                        + from
-                                        + " WHERE "
-                                        + id
-                                        + " IS NOT NULL")
-                        .collect()) {
-            it.forEachRemaining(r -> seen.add(String.valueOf(r.getField(0))));
-        }
+    /** The values of {@link FewValues}' JSON array, quoted as DQDL lists them. */
+    private static String values(String few) throws Exception {
         List<String> quoted = new ArrayList<>();
-        seen.forEach(v -> quoted.add("\"" + v.replace("\"", "\\\"") + "\""));
+        for (com.fasterxml.jackson.databind.JsonNode v : READER.readTree(few)) {
+            quoted.add("\"" + v.asText().replace("\"", "\\\"") + "\"");
+        }
         return String.join(", ", quoted);
     }
 
