@@ -139,19 +139,28 @@ public final class Crawler implements CatalogCrawler {
             recalled = true;
         }
 
-        List<ObjectInfo> files = new ArrayList<>();
+        List<ObjectInfo> files = listing();
+        Set<String> firstKeys = new HashSet<>();
+        files.forEach(f -> firstKeys.add(f.key()));
+        if (!firstKeys.containsAll(cache.keySet())) {
+            // files seen before are missing: a second listing confirms it, so that a listing cut
+            // short (a store answering a partial page under load) makes the crawler forget
+            // nothing; a file is gone when both miss it
+            Map<String, ObjectInfo> both = new LinkedHashMap<>();
+            files.forEach(f -> both.put(f.key(), f));
+            for (ObjectInfo f : listing()) {
+                both.put(f.key(), f);
+            }
+            if (both.size() > files.size()) {
+                LOG.warn(
+                        "{}: a listing missed {} file(s) the next one found; both were used",
+                        store.location(),
+                        both.size() - files.size());
+            }
+            files = new ArrayList<>(both.values());
+        }
         AtomicLong bytes = new AtomicLong();
-        store.list(
-                o -> {
-                    if (!excluded(o.key())) {
-                        files.add(o);
-                        bytes.addAndGet(o.size());
-                        if (files.size() % 1000 == 0) {
-                            listener.listed(files.size());
-                        }
-                    }
-                });
-        listener.listed(files.size());
+        files.forEach(f -> bytes.addAndGet(f.size()));
 
         Map<String, CatalogTable> owned = new LinkedHashMap<>();
         Set<String> others = new HashSet<>();
@@ -270,6 +279,22 @@ public final class Crawler implements CatalogCrawler {
                 bytes.get(),
                 skippedTotal,
                 Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** The files under the location the options do not exclude, progress reported. */
+    private List<ObjectInfo> listing() throws IOException {
+        List<ObjectInfo> files = new ArrayList<>();
+        store.list(
+                o -> {
+                    if (!excluded(o.key())) {
+                        files.add(o);
+                        if (files.size() % 1000 == 0) {
+                            listener.listed(files.size());
+                        }
+                    }
+                });
+        listener.listed(files.size());
+        return files;
     }
 
     private static String parent(String key) {

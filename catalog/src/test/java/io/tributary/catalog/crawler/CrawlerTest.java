@@ -477,6 +477,83 @@ class CrawlerTest {
     }
 
     @Test
+    void aListingCutShortOnceMakesTheCrawlerForgetNothing() throws IOException {
+        for (int p = 1; p <= 4; p++) {
+            write("short/p=" + p + "/a.json", "{\"id\": " + p + "}\n");
+        }
+        try (ObjectStore files =
+                ObjectStores.open(data.resolve("short").toUri().toString(), null)) {
+            int[] listings = {0};
+            // the store's second listing ends after its first file (a partial page), once
+            ObjectStore cutOnce =
+                    new ObjectStore() {
+                        @Override
+                        public String location() {
+                            return files.location();
+                        }
+
+                        @Override
+                        public void list(
+                                String startAfter,
+                                java.util.function.Consumer<io.tributary.objectstore.ObjectInfo>
+                                        sink)
+                                throws IOException {
+                            boolean cut = ++listings[0] == 2;
+                            int[] n = {0};
+                            files.list(
+                                    startAfter,
+                                    o -> {
+                                        if (!cut || n[0]++ < 1) {
+                                            sink.accept(o);
+                                        }
+                                    });
+                        }
+
+                        @Override
+                        public java.io.InputStream openAt(String key, long offset)
+                                throws IOException {
+                            return files.openAt(key, offset);
+                        }
+
+                        @Override
+                        public void write(String key, byte[] bytes) throws IOException {
+                            files.write(key, bytes);
+                        }
+
+                        @Override
+                        public void delete(String key) throws IOException {
+                            files.delete(key);
+                        }
+
+                        @Override
+                        public java.io.InputStream open(String key, long maxBytes)
+                                throws IOException {
+                            return files.open(key, maxBytes);
+                        }
+
+                        @Override
+                        public byte[] read(String key, long offset, int length) throws IOException {
+                            return files.read(key, offset, length);
+                        }
+
+                        @Override
+                        public void close() {}
+                    };
+            Crawler crawler = new Crawler(catalog, cutOnce, CrawlerOptions.defaults("lake"), null);
+            crawler.crawl();
+            crawler.crawl();
+            assertThat(listings[0]).as("the short listing was checked by another").isEqualTo(3);
+        }
+        assertThat(catalog.store().partitions("lake", "short"))
+                .extracting(Partition::values, Partition::deprecated)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(List.of("1"), false),
+                        org.assertj.core.groups.Tuple.tuple(List.of("2"), false),
+                        org.assertj.core.groups.Tuple.tuple(List.of("3"), false),
+                        org.assertj.core.groups.Tuple.tuple(List.of("4"), false));
+    }
+
+    @Test
     void passesOverUnchangedFilesLeaveTheTableAsItWas() throws IOException {
         write("sales/dt=2026-12-01/part-0.json", "{\"order_id\": 1, \"customer_id\": 7}\n");
         try (ObjectStore store =
