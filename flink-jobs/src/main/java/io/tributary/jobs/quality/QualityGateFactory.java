@@ -173,8 +173,7 @@ public final class QualityGateFactory implements DynamicTableSinkFactory {
                                                             output,
                                                             settings.forwardFailed(),
                                                             quarantine()))
-                                            .setParallelism(1)
-                                            .setMaxParallelism(1);
+                                            .setParallelism(1);
                     provider.generateUid("quality-gate").ifPresent(gate::uid);
                     DataStream<RowData> gated = gate;
                     int sinkParallelism =

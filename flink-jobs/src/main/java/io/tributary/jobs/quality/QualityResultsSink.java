@@ -81,8 +81,13 @@ final class QualityResultsSink implements DynamicTableSink {
             public DataStreamSink<?> consumeDataStream(
                     ProviderContext provider, DataStream<RowData> stream) {
                 // at parallelism 1 the writer chains to the rules' operator (no record crosses a
-                // task boundary); else every subtask sends its records to the one writer
-                DataStream<RowData> in = stream.getParallelism() == 1 ? stream : stream.global();
+                // task boundary); else every subtask sends its records to the one writer. The
+                // planner leaves most operators at the default parallelism (-1): the job's
+                int parallelism =
+                        stream.getParallelism() > 0
+                                ? stream.getParallelism()
+                                : stream.getExecutionEnvironment().getParallelism();
+                DataStream<RowData> in = parallelism == 1 ? stream : stream.global();
                 DataStreamSink<RowData> sink =
                         in.addSink(new Writer(settings, type))
                                 .name("quality results: " + settings.ruleset())
