@@ -89,9 +89,6 @@ final class QualityGate extends AbstractStreamOperator<RowData>
         this.sinkType = output;
         this.forwardFailed = forwardFailed;
         this.quarantine = quarantine;
-        // chained to the operator before it when the parallelism allows (one task: its rows
-        // cross no task boundary); an operator heads its own task otherwise
-        setChainingStrategy(org.apache.flink.streaming.api.operators.ChainingStrategy.ALWAYS);
     }
 
     @Override

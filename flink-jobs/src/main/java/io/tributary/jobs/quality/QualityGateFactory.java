@@ -173,7 +173,11 @@ public final class QualityGateFactory implements DynamicTableSinkFactory {
                                                             output,
                                                             settings.forwardFailed(),
                                                             quarantine()))
-                                            .setParallelism(1);
+                                            // a task of its own (an operator's default):
+                                            // chained to the rules' operator it ran slower
+                                            // on 2 cores (bench/RESULTS.md, quality 03:42)
+                                            .setParallelism(1)
+                                            .setMaxParallelism(1);
                     provider.generateUid("quality-gate").ifPresent(gate::uid);
                     DataStream<RowData> gated = gate;
                     int sinkParallelism =
