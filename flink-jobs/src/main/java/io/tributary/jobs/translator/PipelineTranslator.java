@@ -194,11 +194,12 @@ public final class PipelineTranslator {
                                 .map(k -> Sql.id(k) + " IS NOT NULL")
                                 .collect(Collectors.joining(" AND "));
                 insert += " WHERE " + keyed;
+                String keyless = taggedMasked(env, from);
                 quarantine =
                         "INSERT INTO "
-                                + Sql.id(quarantineSink(env, s, from))
-                                + " SELECT * FROM "
-                                + Sql.id(from)
+                                + Sql.id(quarantineSink(env, s, keyless))
+                                + " "
+                                + keyless
                                 + " WHERE NOT ("
                                 + keyed
                                 + ")";
@@ -724,8 +725,39 @@ public final class PipelineTranslator {
     }
 
     /** The quarantine table of sink {@code s}: its columns, all nullable. */
-    private String quarantineSink(TableEnvironment env, SinkDef s, String from) {
-        ResolvedSchema schema = env.from(Sql.id(from)).getResolvedSchema();
+    /**
+     * {@code SELECT * FROM from}, where a column a crawler tagged as personal data is {@code [TAG]}
+     * instead (what a quarantine keeps of a table with tags, masked by the pii block or not).
+     */
+    private String taggedMasked(TableEnvironment env, String from) {
+        List<String> columns = new ArrayList<>();
+        boolean tagged = false;
+        for (org.apache.flink.table.catalog.Column c :
+                env.from(Sql.id(from)).getResolvedSchema().getColumns()) {
+            if (!c.isPhysical()) {
+                continue;
+            }
+            String tag = piiTags.get(c.getName());
+            String id = Sql.id(c.getName());
+            if (tag == null) {
+                columns.add(id);
+            } else {
+                tagged = true;
+                columns.add(
+                        "CAST(CASE WHEN "
+                                + id
+                                + " IS NULL THEN NULL ELSE '["
+                                + tag.replaceAll("[^A-Z_]", "")
+                                + "]' END AS STRING) AS "
+                                + id);
+            }
+        }
+        return "SELECT " + (tagged ? String.join(", ", columns) : "*") + " FROM " + Sql.id(from);
+    }
+
+    /** The quarantine table of sink {@code s}, of the columns of {@code query}. */
+    private String quarantineSink(TableEnvironment env, SinkDef s, String query) {
+        ResolvedSchema schema = env.sqlQuery(query).getResolvedSchema();
         List<String> parts = nullableColumns(schema);
         Map<String, String> options = new LinkedHashMap<>();
         options.put("connector", "tributary-quarantine");

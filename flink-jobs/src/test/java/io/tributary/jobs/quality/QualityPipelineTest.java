@@ -256,6 +256,36 @@ class QualityPipelineTest {
             assertThat(values.get("city").asText()).isEqualTo("Oslo");
             assertThat(e.toString()).doesNotContain("@example.org").doesNotContain("10.1.2");
         }
+        // a row without its key, set aside by a keyed sink with no pii block: tagged values too
+        Files.writeString(
+                lake.resolve("part-1.json"),
+                "{\"contact\": \"nokey@example.org\", \"ip\": \"10.1.2.99\", \"city\": \"Oslo\"}\n");
+        run(
+                """
+                version: 1
+                name: tagged-k
+                settings:
+                  parallelism: 1
+                sources:
+                  - name: people
+                    type: catalog
+                    table: crm.people
+                    mode: bounded
+                sinks:
+                  - name: out
+                    type: values
+                    from: people
+                    id: tagged-k-out
+                    keys: [id]
+                """);
+        assertThat(Values.sinkRows("tagged-k-out")).hasSize(10);
+        List<JsonNode> keyless = entries("tagged-k", "out");
+        assertThat(keyless).hasSize(1);
+        JsonNode row = JSON.readTree(keyless.get(0).get("raw").asText());
+        assertThat(row.get("contact").asText()).isEqualTo("[EMAIL]");
+        assertThat(row.get("ip").asText()).isEqualTo("[IP_ADDRESS]");
+        assertThat(row.get("city").asText()).isEqualTo("Oslo");
+        assertThat(keyless.get(0).toString()).doesNotContain("nokey@").doesNotContain("10.1.2");
         assertParseError(
                 """
                 version: 1
