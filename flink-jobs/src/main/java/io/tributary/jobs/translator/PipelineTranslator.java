@@ -724,7 +724,6 @@ public final class PipelineTranslator {
         return Quarantines.forTable(home.resolve("quarantine").toUri().toString(), pipeline, sink);
     }
 
-    /** The quarantine table of sink {@code s}: its columns, all nullable. */
     /**
      * {@code SELECT * FROM from}, where a column a crawler tagged as personal data is {@code [TAG]}
      * instead (what a quarantine keeps of a table with tags, masked by the pii block or not).
