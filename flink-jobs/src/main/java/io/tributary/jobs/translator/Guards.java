@@ -188,15 +188,7 @@ final class Guards {
             String column =
                     k.startsWith("`") ? k.substring(1, k.length() - 1).replace("``", "`") : k;
             String tag = actions.containsKey(column) ? null : tagOf.apply(column);
-            quarantined.add(
-                    tag == null
-                            ? k
-                            : "CAST(CASE WHEN "
-                                    + k
-                                    + " IS NULL THEN NULL ELSE '["
-                                    + tag.replaceAll("[^A-Z_]", "")
-                                    + "]' END AS STRING) AS "
-                                    + k);
+            quarantined.add(tag == null ? k : Sql.taggedAs(k, tag));
         }
         String failed = Sql.id(FAILED_RULES);
         String passes = failed + " IS NULL";

@@ -742,13 +742,7 @@ public final class PipelineTranslator {
                 columns.add(id);
             } else {
                 tagged = true;
-                columns.add(
-                        "CAST(CASE WHEN "
-                                + id
-                                + " IS NULL THEN NULL ELSE '["
-                                + tag.replaceAll("[^A-Z_]", "")
-                                + "]' END AS STRING) AS "
-                                + id);
+                columns.add(Sql.taggedAs(id, tag));
             }
         }
         return "SELECT " + (tagged ? String.join(", ", columns) : "*") + " FROM " + Sql.id(from);

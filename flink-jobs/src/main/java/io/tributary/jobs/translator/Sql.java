@@ -20,6 +20,20 @@ public final class Sql {
         return "'" + value.replace("'", "''") + "'";
     }
 
+    /**
+     * Column {@code column} (an identifier, quoted) as {@code [TAG]} where it has a value, for what
+     * a quarantine keeps of a column a crawler tagged as personal data: {@code CAST(CASE WHEN c IS
+     * NULL THEN NULL ELSE '[EMAIL]' END AS STRING) AS c}.
+     */
+    static String taggedAs(String column, String tag) {
+        return "CAST(CASE WHEN "
+                + column
+                + " IS NULL THEN NULL ELSE '["
+                + tag.replaceAll("[^A-Z_]", "")
+                + "]' END AS STRING) AS "
+                + column;
+    }
+
     public static String with(Map<String, String> options) {
         return options.entrySet().stream()
                 .map(e -> "  " + literal(e.getKey()) + " = " + literal(e.getValue()))
