@@ -16,6 +16,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -23,8 +24,14 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.sink.RichSinkFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.ProviderContext;
 import org.apache.flink.table.connector.sink.DataStreamSinkProvider;
@@ -39,11 +46,13 @@ import org.apache.flink.types.RowKind;
  * its results wait in the checkpoint's state and are written once the checkpoint completes, keyed
  * by (job, checkpoint), so a restart neither loses a window (its results come back with the state)
  * nor doubles one (written again, they replace themselves); records after the last checkpoint are
- * read again into a later window. One writer (parallelism 1) sees every record.
+ * read again into a later window. One writer (parallelism 1) sees every subtask's share of each
+ * window.
  *
  * <pre>
- *   checked view ──(dq_failed_rules, __dq_* columns)──▶ [WindowMeter] ── checkpoint n ──▶ pending
- *                                                          notifyCheckpointComplete(n) ──▶ store
+ *   checked view ──(dq_failed_rules, __dq_* columns)──▶ [Shares: a WindowMeter per subtask]
+ *       ── its share, before barrier n ──▶ [Writer: merges] ── checkpoint n ──▶ pending
+ *                                              notifyCheckpointComplete(n) ──▶ store
  * </pre>
  *
  * Records are the inserts and update-afters of the input (a retraction is not a new record).
@@ -80,14 +89,23 @@ final class QualityResultsSink implements DynamicTableSink {
             @Override
             public DataStreamSink<?> consumeDataStream(
                     ProviderContext provider, DataStream<RowData> stream) {
-                // the one writer is a task of its own, fed by every subtask: it measures on
-                // another core than the rules' operator. Chained to it (no record crossing a
-                // task boundary) the reference pipeline ran slower on 2 cores (bench/RESULTS.md,
-                // quality 03:42: 0.69 of the plain throughput against 0.90). The planner leaves
-                // its operators at the default parallelism (-1), so this is what a job gets
-                DataStream<RowData> in = stream.getParallelism() == 1 ? stream : stream.global();
-                DataStreamSink<RowData> sink =
-                        in.addSink(new Writer(settings, type))
+                // each subtask measures its own records, in the task that computed them, and
+                // sends what it measured once per window, before the window's barrier: no record
+                // crosses a task boundary for its measures (every record did, to the writer's
+                // task, until the bench's profile showed the network hops cost the rules'
+                // subtask more than measuring), and the one writer merges the windows' shares
+                SingleOutputStreamOperator<String> shares =
+                        stream.transform(
+                                "quality measures: " + settings.ruleset(),
+                                Types.STRING,
+                                new Shares(settings.rules(), type));
+                if (stream.getParallelism() > 0) {
+                    shares.setParallelism(stream.getParallelism());
+                }
+                provider.generateUid("quality-measures").ifPresent(shares::uid);
+                DataStreamSink<String> sink =
+                        shares.global()
+                                .addSink(new Writer(settings, type))
                                 .name("quality results: " + settings.ruleset())
                                 .setParallelism(1);
                 provider.generateUid("quality-results").ifPresent(sink::uid);
@@ -106,8 +124,61 @@ final class QualityResultsSink implements DynamicTableSink {
         return "Data quality results of " + settings.ruleset();
     }
 
-    /** The windows' meter and writer. */
-    static final class Writer extends RichSinkFunction<RowData>
+    /**
+     * One subtask's meter: measures the records it sees and emits its share of the window (a {@link
+     * WindowMeter#snapshot}) when the window closes, before the checkpoint's barrier, and at the
+     * end of input. It keeps no state: after a restart the sources read the window's records again.
+     */
+    static final class Shares extends AbstractStreamOperator<String>
+            implements OneInputStreamOperator<RowData, String>, BoundedOneInput {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String rules;
+        private final RowType type;
+        private transient WindowMeter meter;
+
+        Shares(String rules, RowType type) {
+            this.rules = rules;
+            this.type = type;
+            // in the task of the operator before it: measuring is cheaper than a network hop
+            this.chainingStrategy = ChainingStrategy.ALWAYS;
+        }
+
+        @Override
+        public void open() throws Exception {
+            super.open();
+            meter = new WindowMeter(Dqdl.parse(rules), type);
+        }
+
+        @Override
+        public void processElement(StreamRecord<RowData> element) {
+            RowData row = element.getValue();
+            if (row.getRowKind() == RowKind.INSERT || row.getRowKind() == RowKind.UPDATE_AFTER) {
+                meter.add(row);
+            }
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            super.prepareSnapshotPreBarrier(checkpointId);
+            flush();
+        }
+
+        @Override
+        public void endInput() {
+            flush();
+        }
+
+        private void flush() {
+            if (meter.records() > 0) {
+                output.collect(new StreamRecord<>(meter.drain()));
+            }
+        }
+    }
+
+    /** The windows' writer: merges the subtasks' shares of each window and keeps the results. */
+    static final class Writer extends RichSinkFunction<String>
             implements CheckpointedFunction, CheckpointListener {
 
         private static final ObjectMapper JSON = new ObjectMapper();
@@ -158,7 +229,7 @@ final class QualityResultsSink implements DynamicTableSink {
                     Declared d = declared.get(java.time.Duration.ofMillis(n.get("over").asLong()));
                     if (d != null) {
                         d.start = Instant.ofEpochMilli(n.get("start").asLong());
-                        d.meter.restore(n.get("meter").asText());
+                        d.meter.merge(n.get("meter").asText());
                     }
                 }
             } catch (java.io.IOException e) {
@@ -189,12 +260,10 @@ final class QualityResultsSink implements DynamicTableSink {
         }
 
         @Override
-        public void invoke(RowData row, Context context) {
-            if (row.getRowKind() == RowKind.INSERT || row.getRowKind() == RowKind.UPDATE_AFTER) {
-                meter.add(row);
-                for (Declared d : declared.values()) {
-                    d.meter.add(row);
-                }
+        public void invoke(String share, Context context) throws java.io.IOException {
+            meter.merge(share);
+            for (Declared d : declared.values()) {
+                d.meter.merge(share);
             }
         }
 

@@ -16,6 +16,9 @@ import org.apache.flink.table.types.logical.RowType;
  */
 final class WindowMeter {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** One rule's verdict on one window. */
     record Verdict(String rule, long records, Double value, boolean passed) {}
 
@@ -147,26 +150,35 @@ final class WindowMeter {
             out.add(
                     new Verdict(
                             r.text(), n, v, WindowRules.passes(r, measures[i], v, n, failed[i])));
-            inScope[i] = 0;
-            failed[i] = 0;
-            hits[i] = 0;
-            sum[i] = 0;
-            squares[i] = 0;
-            if (keys.get(i) != null) {
-                keys.get(i).clear();
-            }
+            reset(i);
         }
         records = 0;
         return out;
     }
 
-    /** What the window open now has measured, as JSON: for a window longer than a checkpoint's. */
+    private void reset(int i) {
+        inScope[i] = 0;
+        failed[i] = 0;
+        hits[i] = 0;
+        sum[i] = 0;
+        squares[i] = 0;
+        if (keys.get(i) != null) {
+            keys.get(i).clear();
+        }
+    }
+
+    /**
+     * What the window open now has measured, as JSON: for a window longer than a checkpoint's (kept
+     * in the job's state), or a subtask's share of a window (merged by the one writer).
+     */
     String snapshot() {
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        var n = json.createObjectNode();
+        var n = JSON.createObjectNode();
         n.put("records", records);
         var a = n.putArray("rules");
         for (int i = 0; i < rules.size(); i++) {
+            if (!active[i]) {
+                continue;
+            }
             var r = a.addObject();
             r.put("rule", rules.get(i).text());
             r.put("inScope", inScope[i]);
@@ -182,25 +194,41 @@ final class WindowMeter {
         return n.toString();
     }
 
-    /** Takes back what {@link #snapshot} wrote (rules matched by their text). */
-    void restore(String snapshot) throws java.io.IOException {
-        var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(snapshot);
-        records = n.path("records").asLong();
+    /** What the window open now has measured ({@link #snapshot}); the next window starts empty. */
+    String drain() {
+        String out = snapshot();
+        for (int i = 0; i < rules.size(); i++) {
+            reset(i);
+        }
+        records = 0;
+        return out;
+    }
+
+    /**
+     * Adds what another meter measured ({@link #snapshot}) to the window open now: its records, and
+     * its measures of the rules this meter has (matched by their text), uniqueness keys counted
+     * together. Into a new meter, it takes a snapshot back.
+     */
+    void merge(String snapshot) throws java.io.IOException {
+        var n = JSON.readTree(snapshot);
+        records += n.path("records").asLong();
         for (var r : n.path("rules")) {
+            String text = r.path("rule").asText();
             for (int i = 0; i < rules.size(); i++) {
-                if (!rules.get(i).text().equals(r.path("rule").asText())) {
+                if (!active[i] || !rules.get(i).text().equals(text)) {
                     continue;
                 }
-                inScope[i] = r.path("inScope").asLong();
-                failed[i] = r.path("failed").asLong();
-                hits[i] = r.path("hits").asLong();
-                sum[i] = r.path("sum").asDouble();
-                squares[i] = r.path("squares").asDouble();
+                inScope[i] += r.path("inScope").asLong();
+                failed[i] += r.path("failed").asLong();
+                hits[i] += r.path("hits").asLong();
+                sum[i] += r.path("sum").asDouble();
+                squares[i] += r.path("squares").asDouble();
                 if (keys.get(i) != null) {
                     Map<String, Integer> k = keys.get(i);
                     r.path("keys")
                             .fields()
-                            .forEachRemaining(e -> k.put(e.getKey(), e.getValue().asInt()));
+                            .forEachRemaining(
+                                    e -> k.merge(e.getKey(), e.getValue().asInt(), Integer::sum));
                 }
             }
         }

@@ -12,9 +12,9 @@ import org.apache.flink.table.types.logical.VarCharType;
 import org.junit.jupiter.api.Test;
 
 /**
- * A declared window's measures outlive a restart: what a meter measured, snapshot into the job's
- * state and restored into a new meter, ends in the same verdicts as one meter that saw every
- * record.
+ * A window's measures add up: what a meter measured, snapshot into the job's state and merged into
+ * a new meter (a declared window across a restart), or the shares of several subtasks merged by the
+ * one writer, end in the same verdicts as one meter that saw every record.
  */
 class WindowMeterTest {
 
@@ -30,18 +30,20 @@ class WindowMeterTest {
                         new BooleanType(),
                         new VarCharType(VarCharType.MAX_LENGTH),
                         new BooleanType(),
-                        new DoubleType()
+                        new DoubleType(),
+                        new BooleanType()
                     },
                     new String[] {
                         QualityCheck.FAILED_RULES,
                         WindowRules.scopeColumn(0),
                         WindowRules.valueColumn(0),
                         WindowRules.scopeColumn(1),
-                        WindowRules.valueColumn(1)
+                        WindowRules.valueColumn(1),
+                        WindowRules.scopeColumn(2)
                     });
 
     private static GenericRowData row(String key, double value) {
-        return GenericRowData.of(null, true, StringData.fromString(key), true, value);
+        return GenericRowData.of(null, true, StringData.fromString(key), true, value, true);
     }
 
     @Test
@@ -55,7 +57,7 @@ class WindowMeterTest {
         rows.subList(0, 3).forEach(before::add);
         String state = before.snapshot();
         WindowMeter after = new WindowMeter(RULES, TYPE, r -> r.over() != null);
-        after.restore(state);
+        after.merge(state);
         rows.subList(3, 5).forEach(after::add);
 
         List<WindowMeter.Verdict> expected = whole.close();
@@ -70,5 +72,38 @@ class WindowMeterTest {
         assertThat(expected.get(0).value()).isEqualTo(3.0 / 5);
         assertThat(expected.get(1).value()).isEqualTo(3.5);
         assertThat(expected.get(1).passed()).isTrue();
+    }
+
+    @Test
+    void theSubtasksSharesMergedAreTheWholeWindow() throws Exception {
+        List<GenericRowData> rows =
+                List.of(
+                        row("a", 1),
+                        row("b", 2),
+                        row("a", 9),
+                        row("c", 4),
+                        row("d", 1.5),
+                        row("c", 3),
+                        row("b", 5));
+        WindowMeter whole = new WindowMeter(RULES, TYPE, r -> r.over() != null);
+        rows.forEach(whole::add);
+
+        // two subtasks' meters measure every rule; the writer's meter takes the ones it has
+        WindowMeter first = new WindowMeter(RULES, TYPE);
+        WindowMeter second = new WindowMeter(RULES, TYPE);
+        for (int i = 0; i < rows.size(); i++) {
+            (i % 2 == 0 ? first : second).add(rows.get(i));
+        }
+        WindowMeter writer = new WindowMeter(RULES, TYPE, r -> r.over() != null);
+        writer.merge(first.drain());
+        writer.merge(second.drain());
+
+        List<WindowMeter.Verdict> expected = whole.close();
+        assertThat(writer.close()).isEqualTo(expected);
+        // b was seen by both subtasks (rows 1 and 6), a and c twice by one: only d is unique
+        assertThat(expected.get(0).value()).isEqualTo(1.0 / 7);
+        // drained, the subtasks' next window starts empty
+        assertThat(first.records()).isZero();
+        assertThat(first.drain()).contains("\"records\":0");
     }
 }
