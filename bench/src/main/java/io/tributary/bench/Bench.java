@@ -610,6 +610,25 @@ public final class Bench {
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
+    /**
+     * The machine's busy CPU time so far, in seconds, all cores and processes together (user, nice,
+     * system, irq, softirq of /proc/stat; not idle, I/O wait or time stolen by other guests): the
+     * bench JVM with its MiniCluster and in-process S3 server, and the database processes. NaN
+     * where there is no /proc/stat.
+     */
+    static double machineCpuSeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy / 100.0; // USER_HZ, 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     static String gitCommit() {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start();

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The quality benchmark in --quick mode: the guarded reference pipeline (10 DQDL rules, 2 pii
- * actions) and the same pipeline without them each load every order once and follow a rename; the
- * edited files parse. No speed asserted.
+ * actions; its warehouse's gate holding windows back, or recording them only) and the same pipeline
+ * without them each load every order once and follow a rename; the edited files parse. No speed
+ * asserted.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class QualityBenchmarkITCase {
@@ -24,6 +25,9 @@ class QualityBenchmarkITCase {
                 .contains("ColumnLength \"country\" = 2")
                 .contains("product: {action: partial-redact, keep: 3}")
                 .contains("gate: hold");
+        assertThat(PipelineBenchmark.qualityPipeline(true, false))
+                .contains("ColumnLength \"country\" = 2", "gate: record")
+                .doesNotContain("gate: hold");
         assertThat(PipelineBenchmark.qualityPipeline(false)).doesNotContain("quality:", "pii:");
         assertThat(PipelineBenchmark.run(20_000, 4, 500, 1, "1 s", true, out, true)).isTrue();
     }
