@@ -50,8 +50,25 @@ public final class MariaDbService implements EmbeddedService {
      * a free port when {@code port} is 0.
      */
     public static MariaDbService start(Path root, int port) {
-        int actualPort = port > 0 ? port : Ports.freePort();
-        Path dataDir = root.resolve("data");
+        for (int attempt = 1; ; attempt++) {
+            int actualPort = port > 0 ? port : Ports.freePort();
+            try {
+                return start(root, actualPort, root.resolve("data"));
+            } catch (IllegalStateException e) {
+                // a port found free can be taken before the server binds it (a client's
+                // ephemeral port, another server): a port of our choosing is chosen again
+                if (port > 0 || attempt == 3 || !String.valueOf(e.getMessage()).contains(IN_USE)) {
+                    throw e;
+                }
+                LOG.warn(
+                        "127.0.0.1:{} was taken before MariaDB bound it; another port", actualPort);
+            }
+        }
+    }
+
+    private static final String IN_USE = "Address already in use";
+
+    private static MariaDbService start(Path root, int actualPort, Path dataDir) {
         try {
             Files.createDirectories(dataDir);
             Files.createDirectories(root.resolve("tmp"));
