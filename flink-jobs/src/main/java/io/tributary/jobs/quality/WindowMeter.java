@@ -212,12 +212,16 @@ final class WindowMeter {
     void merge(String snapshot) throws java.io.IOException {
         var n = JSON.readTree(snapshot);
         records += n.path("records").asLong();
+        // a rule written twice in a ruleset takes the first entry of its text, its second the
+        // second: each entry is added once
+        boolean[] taken = new boolean[rules.size()];
         for (var r : n.path("rules")) {
             String text = r.path("rule").asText();
             for (int i = 0; i < rules.size(); i++) {
-                if (!active[i] || !rules.get(i).text().equals(text)) {
+                if (!active[i] || taken[i] || !rules.get(i).text().equals(text)) {
                     continue;
                 }
+                taken[i] = true;
                 inScope[i] += r.path("inScope").asLong();
                 failed[i] += r.path("failed").asLong();
                 hits[i] += r.path("hits").asLong();
@@ -230,6 +234,7 @@ final class WindowMeter {
                             .forEachRemaining(
                                     e -> k.merge(e.getKey(), e.getValue().asInt(), Integer::sum));
                 }
+                break;
             }
         }
     }

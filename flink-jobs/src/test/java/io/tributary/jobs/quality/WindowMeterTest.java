@@ -106,4 +106,30 @@ class WindowMeterTest {
         assertThat(first.records()).isZero();
         assertThat(first.drain()).contains("\"records\":0");
     }
+
+    @Test
+    void aRuleWrittenTwiceCountsEachShareOnce() throws Exception {
+        List<DqRule> twice = Dqdl.parse("Rules = [ RowCount > 3, RowCount > 3 ]");
+        RowType type =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new BooleanType(),
+                            new BooleanType()
+                        },
+                        new String[] {
+                            QualityCheck.FAILED_RULES,
+                            WindowRules.scopeColumn(0),
+                            WindowRules.scopeColumn(1)
+                        });
+        WindowMeter first = new WindowMeter(twice, type);
+        WindowMeter second = new WindowMeter(twice, type);
+        first.add(GenericRowData.of(null, true, true));
+        first.add(GenericRowData.of(null, true, true));
+        second.add(GenericRowData.of(null, true, true));
+        WindowMeter writer = new WindowMeter(twice, type);
+        writer.merge(first.drain());
+        writer.merge(second.drain());
+        assertThat(writer.close()).extracting(WindowMeter.Verdict::value).containsExactly(3.0, 3.0);
+    }
 }
