@@ -3,7 +3,8 @@ package io.tributary.jobs.quality;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import org.apache.flink.table.annotation.DataTypeHint;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ScalarFunction;
 
@@ -22,6 +23,9 @@ public final class PiiMask extends ScalarFunction {
     private final byte[] salt;
     private transient MessageDigest digest;
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final StringData REDACTED = StringData.fromString("****");
+
     public PiiMask(String action, int keep, String salt) {
         this.action = action;
         this.keep = keep;
@@ -33,19 +37,33 @@ public final class PiiMask extends ScalarFunction {
         digest = MessageDigest.getInstance("SHA-256");
     }
 
-    public String eval(String value) {
+    /**
+     * The masked value. It takes and gives Flink's binary strings: a value is hashed from its UTF-8
+     * bytes and an ASCII value redacted in place, without decoding it into a Java string and
+     * encoding the result back, on every record.
+     */
+    @DataTypeHint(value = "STRING", bridgedTo = StringData.class)
+    public StringData eval(
+            @DataTypeHint(value = "STRING", bridgedTo = StringData.class) StringData value) {
         if (value == null) {
             return null;
         }
         return switch (action) {
-            case "redact" -> "****";
+            case "redact" -> REDACTED;
             case "partial-redact" -> {
-                int n = value.codePointCount(0, value.length());
-                if (n <= keep) {
-                    yield "*".repeat(n);
+                byte[] bytes = value.toBytes();
+                for (byte b : bytes) {
+                    if (b < 0) {
+                        yield StringData.fromString(mask(value.toString()));
+                    }
                 }
-                int cut = value.offsetByCodePoints(0, n - keep);
-                yield "*".repeat(n - keep) + value.substring(cut);
+                int hidden = Math.max(0, bytes.length - keep);
+                if (bytes.length <= keep) {
+                    hidden = bytes.length;
+                }
+                byte[] out = bytes.clone();
+                java.util.Arrays.fill(out, 0, hidden, (byte) '*');
+                yield StringData.fromBytes(out);
             }
             case "sha256" -> {
                 MessageDigest d = digest;
@@ -58,10 +76,26 @@ public final class PiiMask extends ScalarFunction {
                 }
                 d.reset();
                 d.update(salt);
-                yield HexFormat.of().formatHex(d.digest(value.getBytes(StandardCharsets.UTF_8)));
+                byte[] hash = d.digest(value.toBytes());
+                byte[] hex = new byte[hash.length * 2];
+                for (int i = 0; i < hash.length; i++) {
+                    hex[2 * i] = HEX[(hash[i] >> 4) & 0xf];
+                    hex[2 * i + 1] = HEX[hash[i] & 0xf];
+                }
+                yield StringData.fromBytes(hex);
             }
             default -> throw new IllegalStateException("unknown pii action " + action);
         };
+    }
+
+    /** {@code partial-redact} of a value in characters (code points), not bytes. */
+    private String mask(String value) {
+        int n = value.codePointCount(0, value.length());
+        if (n <= keep) {
+            return "*".repeat(n);
+        }
+        int cut = value.offsetByCodePoints(0, n - keep);
+        return "*".repeat(n - keep) + value.substring(cut);
     }
 
     @Override

@@ -220,7 +220,8 @@ public final class RowRules {
             }
             case "matches" ->
                     notNull(
-                            "REGEXP("
+                            Matches.NAME
+                                    + "("
                                     + s
                                     + ", "
                                     + quote("^(?:" + ((Str) vs.get(0)).value() + ")$")
@@ -228,7 +229,9 @@ public final class RowRules {
             case "not matches" ->
                     "("
                             + s
-                            + " IS NULL OR NOT REGEXP("
+                            + " IS NULL OR NOT "
+                            + Matches.NAME
+                            + "("
                             + s
                             + ", "
                             + quote("^(?:" + ((Str) vs.get(0)).value() + ")$")

@@ -6,7 +6,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.table.data.DecimalDataUtils;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.LogicalTypeFamily;
 import org.apache.flink.table.types.logical.RowType;
 
 /**
@@ -32,8 +36,15 @@ final class WindowMeter {
     private final long[] hits;
     private final double[] sum;
     private final double[] squares;
-    private final List<Map<String, Integer>> keys;
+    private final List<Map<Object, Integer>> keys;
     private final boolean[] active;
+
+    /**
+     * Per rule measured on a column as it is (no {@code where}, no hidden column, {@link
+     * WindowRules#readsDirectly}): how its value is read from the row; null otherwise.
+     */
+    private final Direct[] direct;
+
     private long records;
 
     WindowMeter(List<DqRule> rules, RowType type) {
@@ -57,6 +68,7 @@ final class WindowMeter {
         sum = new double[n];
         squares = new double[n];
         keys = new java.util.ArrayList<>();
+        direct = new Direct[n];
         List<String> names = type.getFieldNames();
         failedIndex = names.indexOf(QualityCheck.FAILED_RULES);
         for (int i = 0; i < n; i++) {
@@ -64,6 +76,69 @@ final class WindowMeter {
             scope[i] = names.indexOf(WindowRules.scopeColumn(i));
             value[i] = names.indexOf(WindowRules.valueColumn(i));
             keys.add(measures[i] == Measure.UNIQUENESS ? new HashMap<>() : null);
+            boolean valued =
+                    switch (measures[i]) {
+                        case COMPLETENESS, MEAN, SUM, STANDARD_DEVIATION, UNIQUENESS, THRESHOLD ->
+                                true;
+                        default -> false;
+                    };
+            if (valued && value[i] < 0 && this.active[i]) {
+                // the translator left the column as it is: read it here, as its SQL would
+                String column = rules.get(i).column();
+                int at = names.indexOf(column);
+                if (at < 0 || measures[i] == Measure.THRESHOLD) {
+                    throw new IllegalStateException(
+                            "'"
+                                    + rules.get(i).text()
+                                    + "' is measured on neither "
+                                    + WindowRules.valueColumn(i)
+                                    + " nor "
+                                    + column
+                                    + ": "
+                                    + names);
+                }
+                direct[i] = new Direct(at, type.getTypeAt(at));
+            }
+        }
+    }
+
+    /**
+     * A rule's column read as the SQL of {@link WindowRules#columns} would have computed it: {@code
+     * IS NOT NULL}, {@code CAST(c AS DOUBLE)}, or the key of a uniqueness rule (an integer column's
+     * number, which {@link #snapshot} writes as its {@code CAST(c AS STRING)}; a string's text).
+     */
+    private record Direct(int at, LogicalType type) {
+
+        double number(RowData row) {
+            return switch (type.getTypeRoot()) {
+                case TINYINT -> row.getByte(at);
+                case SMALLINT -> row.getShort(at);
+                case INTEGER -> row.getInt(at);
+                case BIGINT -> row.getLong(at);
+                case FLOAT -> row.getFloat(at);
+                case DOUBLE -> row.getDouble(at);
+                case DECIMAL -> {
+                    DecimalType d = (DecimalType) type;
+                    yield DecimalDataUtils.doubleValue(
+                            row.getDecimal(at, d.getPrecision(), d.getScale()));
+                }
+                default ->
+                        throw new IllegalStateException("not a number: " + type.asSummaryString());
+            };
+        }
+
+        boolean integral() {
+            return type.is(LogicalTypeFamily.INTEGER_NUMERIC);
+        }
+
+        Object key(RowData row) {
+            if (integral()) {
+                return (long) number(row);
+            }
+            if (type.is(LogicalTypeFamily.CHARACTER_STRING)) {
+                return row.getString(at).toString();
+            }
+            throw new IllegalStateException("not a key read as it is: " + type.asSummaryString());
         }
     }
 
@@ -88,10 +163,28 @@ final class WindowMeter {
                 }
                 continue;
             }
-            if (!row.getBoolean(scope[i])) {
+            if (scope[i] >= 0 && !row.getBoolean(scope[i])) {
                 continue;
             }
             inScope[i]++;
+            Direct d = direct[i];
+            if (d != null) {
+                if (row.isNullAt(d.at())) {
+                    continue;
+                }
+                switch (measures[i]) {
+                    case COMPLETENESS -> hits[i]++;
+                    case MEAN, SUM, STANDARD_DEVIATION -> {
+                        double v = d.number(row);
+                        hits[i]++;
+                        sum[i] += v;
+                        squares[i] += v * v;
+                    }
+                    case UNIQUENESS -> keys.get(i).merge(d.key(row), 1, Integer::sum);
+                    default -> {}
+                }
+                continue;
+            }
             switch (measures[i]) {
                 case COMPLETENESS, THRESHOLD -> {
                     if (!row.isNullAt(value[i]) && row.getBoolean(value[i])) {
@@ -188,7 +281,7 @@ final class WindowMeter {
             r.put("squares", squares[i]);
             if (keys.get(i) != null) {
                 var k = r.putObject("keys");
-                keys.get(i).forEach(k::put);
+                keys.get(i).forEach((key, count) -> k.put(key.toString(), count));
             }
         }
         return n.toString();
@@ -228,11 +321,19 @@ final class WindowMeter {
                 sum[i] += r.path("sum").asDouble();
                 squares[i] += r.path("squares").asDouble();
                 if (keys.get(i) != null) {
-                    Map<String, Integer> k = keys.get(i);
+                    Map<Object, Integer> k = keys.get(i);
+                    // an integer column's keys are counted as numbers (see Direct#key)
+                    boolean numbers = direct[i] != null && direct[i].integral();
                     r.path("keys")
                             .fields()
                             .forEachRemaining(
-                                    e -> k.merge(e.getKey(), e.getValue().asInt(), Integer::sum));
+                                    e ->
+                                            k.merge(
+                                                    numbers
+                                                            ? (Object) Long.valueOf(e.getKey())
+                                                            : e.getKey(),
+                                                    e.getValue().asInt(),
+                                                    Integer::sum));
                 }
                 break;
             }

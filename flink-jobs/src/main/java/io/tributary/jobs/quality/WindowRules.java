@@ -73,8 +73,41 @@ public final class WindowRules {
         return "__dq_" + i + "_v";
     }
 
-    /** The hidden columns (name to SQL expression) the window measures of {@code rules} read. */
-    public static Map<String, String> columns(List<DqRule> rules, Map<String, LogicalType> types) {
+    /**
+     * Whether the window meter reads {@code r}'s value from its column as it is, so the translator
+     * adds no hidden column for it: a column no pii action changes ({@code masked}), whole ({@code
+     * Completeness}), a number ({@code Mean}, {@code Sum}, {@code StandardDeviation}), or the one
+     * integer or string column of a uniqueness rule. A hidden column per record costs a projection
+     * of every record in front of the meter.
+     */
+    public static boolean readsDirectly(
+            DqRule r, Map<String, LogicalType> types, java.util.Set<String> masked) {
+        Measure m = measure(r);
+        if (r.arguments().size() != 1 || masked.contains(r.column())) {
+            return false;
+        }
+        LogicalType t = types.get(r.column());
+        if (t == null) {
+            return false;
+        }
+        return switch (m) {
+            case COMPLETENESS -> true;
+            case MEAN, SUM, STANDARD_DEVIATION -> t.is(LogicalTypeFamily.NUMERIC);
+            case UNIQUENESS ->
+                    t.is(LogicalTypeFamily.INTEGER_NUMERIC)
+                            || t.is(LogicalTypeFamily.CHARACTER_STRING);
+            default -> false;
+        };
+    }
+
+    /**
+     * The hidden columns (name to SQL expression) the window measures of {@code rules} read: a
+     * rule's scope when it has a {@code where} (without one, every record is in scope), and its
+     * value unless the meter reads its column as it is ({@link #readsDirectly}; {@code masked}: the
+     * columns pii actions change or drop).
+     */
+    public static Map<String, String> columns(
+            List<DqRule> rules, Map<String, LogicalType> types, java.util.Set<String> masked) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < rules.size(); i++) {
             DqRule r = rules.get(i);
@@ -82,9 +115,14 @@ public final class WindowRules {
             if (m == Measure.ROW) {
                 continue;
             }
-            out.put(
-                    scopeColumn(i),
-                    r.where() == null ? "TRUE" : "COALESCE((" + r.where() + "), FALSE)");
+            if (r.where() != null) {
+                out.put(scopeColumn(i), "COALESCE((" + r.where() + "), FALSE)");
+            }
+            if (m != Measure.ROW_COUNT && readsDirectly(r, types, masked)) {
+                // checked as the hidden column would be: an error names the rule's line
+                RowRules.id(r, r.column(), types);
+                continue;
+            }
             switch (m) {
                 case COMPLETENESS ->
                         out.put(valueColumn(i), id(r, r.column(), types) + " IS NOT NULL");

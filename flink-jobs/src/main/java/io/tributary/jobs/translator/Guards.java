@@ -7,6 +7,7 @@ import io.tributary.jobs.definition.Position;
 import io.tributary.jobs.definition.QualityDef;
 import io.tributary.jobs.quality.DqRule;
 import io.tributary.jobs.quality.DqdlException;
+import io.tributary.jobs.quality.Matches;
 import io.tributary.jobs.quality.PiiMask;
 import io.tributary.jobs.quality.QualityAssert;
 import io.tributary.jobs.quality.QualityCheck;
@@ -123,6 +124,9 @@ final class Guards {
                             + FAILED_RULES
                             + " (an earlier ruleset with action flag?): rename or drop it first");
         }
+        if (!java.util.Arrays.asList(env.listUserDefinedFunctions()).contains(Matches.NAME)) {
+            env.createTemporarySystemFunction(Matches.NAME, new Matches());
+        }
         List<String> conditions = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         List<Integer> numbers = new ArrayList<>();
@@ -144,7 +148,7 @@ final class Guards {
         }
         Map<String, String> measured;
         try {
-            measured = WindowRules.columns(quality.rules(), columns);
+            measured = WindowRules.columns(quality.rules(), columns, actions.keySet());
         } catch (DqdlException e) {
             throw new PipelineException(quality.ruleAt(e.line()), e.getMessage());
         }
@@ -152,6 +156,9 @@ final class Guards {
             int i = Integer.parseInt(m.getKey().replaceAll("\\D+", " ").trim().split(" ")[0]);
             checkPlans(env, m.getValue(), from, quality, quality.rules().get(i));
         }
+        // without rules decided per record, a record fails none: no column says so, except for
+        // action flag, whose output has it (NULL)
+        boolean perRecord = !conditions.isEmpty() || quality.action().equals("flag");
         String failedRules = "CAST(NULL AS STRING)";
         if (!conditions.isEmpty()) {
             String check = "tributary_dq_" + fn;
@@ -166,10 +173,7 @@ final class Guards {
                         + Sql.id(checked)
                         + " AS SELECT "
                         + String.join(", ", select)
-                        + ", "
-                        + failedRules
-                        + " AS "
-                        + Sql.id(FAILED_RULES)
+                        + (perRecord ? ", " + failedRules + " AS " + Sql.id(FAILED_RULES) : "")
                         + (hidden.isEmpty() ? "" : ", " + String.join(", ", hidden))
                         + from,
                 at);
@@ -193,7 +197,10 @@ final class Guards {
         String failed = Sql.id(FAILED_RULES);
         String passes = failed + " IS NULL";
         String body =
-                switch (quality.action()) {
+                switch (perRecord ? quality.action() : "none") {
+                    // nothing to filter: the checked view without its hidden columns (as it is,
+                    // to the planner, when it has none and masks nothing)
+                    case "none" -> "SELECT " + keptColumns + " FROM " + Sql.id(checked);
                     case "flag" ->
                             "SELECT "
                                     + keptColumns
@@ -225,7 +232,7 @@ final class Guards {
         executor.run("CREATE TEMPORARY VIEW " + Sql.id(view) + " AS " + body, at);
         return new Guarded(
                 view,
-                quality.action().equals("quarantine")
+                quality.action().equals("quarantine") && perRecord
                         ? "SELECT "
                                 + String.join(", ", quarantined)
                                 + ", "
@@ -236,13 +243,14 @@ final class Guards {
                                 + failed
                                 + " IS NOT NULL"
                         : null,
-                "SELECT " + failed + hiddenColumns + " FROM " + Sql.id(checked),
+                // the meters read the checked view as it is (a projection would cost a copy of
+                // every record): the rules each failed, the hidden columns, the columns read
+                "SELECT * FROM " + Sql.id(checked),
                 // a gate reads every record: the sink's columns, then the rules each failed and
                 // the window measures; it passes on the sink's columns
                 "SELECT "
                         + keptColumns
-                        + ", "
-                        + failed
+                        + (perRecord ? ", " + failed : "")
                         + hiddenColumns
                         + " FROM "
                         + Sql.id(checked),

@@ -1,6 +1,7 @@
 package io.tributary.jobs.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.apache.flink.table.data.GenericRowData;
@@ -131,5 +132,93 @@ class WindowMeterTest {
         writer.merge(first.drain());
         writer.merge(second.drain());
         assertThat(writer.close()).extracting(WindowMeter.Verdict::value).containsExactly(3.0, 3.0);
+    }
+
+    /**
+     * Rules measured on their columns as they are (no hidden column: the translator adds none for a
+     * whole column no pii action changes) give the verdicts of the hidden columns' SQL: a DECIMAL's
+     * mean, a BIGINT key counted across shares as CAST(.. AS STRING) would count it, a string
+     * column's completeness.
+     */
+    @Test
+    void columnsReadAsTheyAreMeasureWhatTheirHiddenColumnsWould() throws Exception {
+        List<DqRule> rules =
+                Dqdl.parse(
+                        "Rules = [ IsUnique \"id\", Mean \"amount\" < 5, Completeness"
+                                + " \"name\" > 0.5, Uniqueness \"name\" > 0.1 over 1 hour ]");
+        RowType direct =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            new org.apache.flink.table.types.logical.BigIntType(),
+                            new org.apache.flink.table.types.logical.DecimalType(12, 2),
+                            new VarCharType(VarCharType.MAX_LENGTH)
+                        },
+                        new String[] {"id", "amount", "name"});
+        java.util.function.Function<Object[], GenericRowData> row =
+                v ->
+                        GenericRowData.of(
+                                v[0],
+                                v[1] == null
+                                        ? null
+                                        : org.apache.flink.table.data.DecimalData.fromBigDecimal(
+                                                new java.math.BigDecimal((String) v[1]), 12, 2),
+                                v[2] == null ? null : StringData.fromString((String) v[2]));
+        List<GenericRowData> rows =
+                List.of(
+                        row.apply(new Object[] {1L, "1.10", "ada"}),
+                        row.apply(new Object[] {2L, "2.25", null}),
+                        row.apply(new Object[] {1L, null, "bob"}),
+                        row.apply(new Object[] {3L, "9.99", "ada"}),
+                        row.apply(new Object[] {null, "0.01", "cy"}));
+        WindowMeter first = new WindowMeter(rules, direct);
+        WindowMeter second = new WindowMeter(rules, direct);
+        for (int i = 0; i < rows.size(); i++) {
+            (i < 2 ? first : second).add(rows.get(i));
+        }
+        WindowMeter writer = new WindowMeter(rules, direct, r -> r.over() == null);
+        writer.merge(first.drain());
+        writer.merge(second.drain());
+        List<WindowMeter.Verdict> v = writer.close();
+        assertThat(v).extracting(WindowMeter.Verdict::rule).hasSize(3);
+        // ids 1, 2, 1, 3 and a NULL: 2 and 3 once among 5 records (key 1 in both shares)
+        assertThat(v.get(0).value()).isEqualTo(2.0 / 5);
+        assertThat(v.get(0).passed()).isFalse();
+        assertThat(v.get(1).value()).isCloseTo((1.10 + 2.25 + 9.99 + 0.01) / 4, within(1e-9));
+        assertThat(v.get(1).passed()).isTrue();
+        assertThat(v.get(2).value()).isEqualTo(4.0 / 5);
+
+        // the same rules over the hidden columns the translator adds for a masked column: equal
+        RowType hidden =
+                RowType.of(
+                        new org.apache.flink.table.types.logical.LogicalType[] {
+                            new BooleanType(),
+                            new VarCharType(VarCharType.MAX_LENGTH),
+                            new BooleanType(),
+                            new DoubleType(),
+                            new BooleanType(),
+                            new BooleanType()
+                        },
+                        new String[] {
+                            WindowRules.scopeColumn(0),
+                            WindowRules.valueColumn(0),
+                            WindowRules.scopeColumn(1),
+                            WindowRules.valueColumn(1),
+                            WindowRules.scopeColumn(2),
+                            WindowRules.valueColumn(2)
+                        });
+        WindowMeter sql = new WindowMeter(rules, hidden, r -> r.over() == null);
+        for (GenericRowData r : rows) {
+            sql.add(
+                    GenericRowData.of(
+                            true,
+                            r.isNullAt(0) ? null : StringData.fromString(r.getLong(0) + ""),
+                            true,
+                            r.isNullAt(1)
+                                    ? null
+                                    : r.getDecimal(1, 12, 2).toBigDecimal().doubleValue(),
+                            true,
+                            !r.isNullAt(2)));
+        }
+        assertThat(sql.close()).isEqualTo(v);
     }
 }
