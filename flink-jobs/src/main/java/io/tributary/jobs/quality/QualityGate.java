@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * window not yet decided are not, as the sources read them again.
  *
  * <p>The gate runs as one task: a window's verdict needs all of its rows. Its input holds the
- * sink's columns first, then the failed-rules column and the window rules' hidden columns; it
- * passes on the sink's columns only.
+ * sink's columns first, then the failed-rules column and the window rules' hidden columns when the
+ * ruleset has them; it passes on the sink's columns only.
  */
 final class QualityGate extends AbstractStreamOperator<RowData>
         implements OneInputStreamOperator<RowData, RowData>, BoundedOneInput {
@@ -143,6 +143,12 @@ final class QualityGate extends AbstractStreamOperator<RowData>
             meter.add(row);
         }
         if (forwardFailed || failedIndex < 0 || row.isNullAt(failedIndex)) {
+            if (input.getFieldCount() == getters.length) {
+                // only the sink's columns (the rules read them as they are): one copy of the
+                // row as it came, its bytes when it came over the network
+                pending.add(serializer.copy(row));
+                return;
+            }
             GenericRowData out = new GenericRowData(row.getRowKind(), getters.length);
             for (int i = 0; i < getters.length; i++) {
                 out.setField(i, getters[i].getFieldOrNull(row));

@@ -50,7 +50,7 @@ import org.apache.flink.types.RowKind;
  * window.
  *
  * <pre>
- *   checked view ──(dq_failed_rules, __dq_* columns)──▶ [Shares: a WindowMeter per subtask]
+ *   checked view, as it is ──▶ [Shares: a WindowMeter per subtask, chained to the view]
  *       ── its share, before barrier n ──▶ [Writer: merges] ── checkpoint n ──▶ pending
  *                                              notifyCheckpointComplete(n) ──▶ store
  * </pre>

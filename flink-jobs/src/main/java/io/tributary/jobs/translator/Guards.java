@@ -33,8 +33,16 @@ import org.apache.flink.table.types.logical.LogicalType;
  * <pre>
  *   input ──▶ &lt;name&gt;__dq: SELECT masked columns, tributary_dq_&lt;name&gt;(rule conditions)
  *                  ├─ dq_failed_rules IS NULL ──────▶ &lt;name&gt; (what follows reads)
- *                  └─ dq_failed_rules IS NOT NULL ──▶ quarantine (action: quarantine)
+ *                  ├─ dq_failed_rules IS NOT NULL ──▶ quarantine (action: quarantine)
+ *                  └─ as it is ─────────────────────▶ the window meters (results, gate)
  * </pre>
+ *
+ * Every operator here runs on every record, so the views add as few as they can: the meters read
+ * the checked view as it is and a rule's column as it is when they can ({@link
+ * WindowRules#readsDirectly}), with hidden {@code __dq_*} columns only for a {@code where}, a
+ * masked column or a key of several columns; a ruleset without per-record rules has no {@code
+ * dq_failed_rules} column (but for action flag) and no filter, and its checked view is its input
+ * when it masks nothing.
  */
 final class Guards {
 
