@@ -16,7 +16,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
@@ -94,16 +94,16 @@ final class QualityResultsSink implements DynamicTableSink {
                 // crosses a task boundary for its measures (every record did, to the writer's
                 // task, until the bench's profile showed the network hops cost the rules'
                 // subtask more than measuring), and the one writer merges the windows' shares
-                SingleOutputStreamOperator<String> shares =
+                SingleOutputStreamOperator<byte[]> shares =
                         stream.transform(
                                 "quality measures: " + settings.ruleset(),
-                                Types.STRING,
+                                PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO,
                                 new Shares(settings.rules(), type));
                 if (stream.getParallelism() > 0) {
                     shares.setParallelism(stream.getParallelism());
                 }
                 provider.generateUid("quality-measures").ifPresent(shares::uid);
-                DataStreamSink<String> sink =
+                DataStreamSink<byte[]> sink =
                         shares.global()
                                 .addSink(new Writer(settings, type))
                                 .name("quality results: " + settings.ruleset())
@@ -126,11 +126,11 @@ final class QualityResultsSink implements DynamicTableSink {
 
     /**
      * One subtask's meter: measures the records it sees and emits its share of the window (a {@link
-     * WindowMeter#snapshot}) when the window closes, before the checkpoint's barrier, and at the
+     * WindowMeter#drainShare}) when the window closes, before the checkpoint's barrier, and at the
      * end of input. It keeps no state: after a restart the sources read the window's records again.
      */
-    static final class Shares extends AbstractStreamOperator<String>
-            implements OneInputStreamOperator<RowData, String>, BoundedOneInput {
+    static final class Shares extends AbstractStreamOperator<byte[]>
+            implements OneInputStreamOperator<RowData, byte[]>, BoundedOneInput {
 
         private static final long serialVersionUID = 1L;
 
@@ -172,13 +172,13 @@ final class QualityResultsSink implements DynamicTableSink {
 
         private void flush() {
             if (meter.records() > 0) {
-                output.collect(new StreamRecord<>(meter.drain()));
+                output.collect(new StreamRecord<>(meter.drainShare()));
             }
         }
     }
 
     /** The windows' writer: merges the subtasks' shares of each window and keeps the results. */
-    static final class Writer extends RichSinkFunction<String>
+    static final class Writer extends RichSinkFunction<byte[]>
             implements CheckpointedFunction, CheckpointListener {
 
         private static final ObjectMapper JSON = new ObjectMapper();
@@ -260,10 +260,10 @@ final class QualityResultsSink implements DynamicTableSink {
         }
 
         @Override
-        public void invoke(String share, Context context) throws java.io.IOException {
-            meter.merge(share);
+        public void invoke(byte[] share, Context context) {
+            meter.mergeShare(share);
             for (Declared d : declared.values()) {
-                d.meter.merge(share);
+                d.meter.mergeShare(share);
             }
         }
 

@@ -287,14 +287,125 @@ final class WindowMeter {
         return n.toString();
     }
 
-    /** What the window open now has measured ({@link #snapshot}); the next window starts empty. */
-    String drain() {
-        String out = snapshot();
-        for (int i = 0; i < rules.size(); i++) {
-            reset(i);
+    /**
+     * What the window open now has measured, a subtask's share of the window for the one writer
+     * ({@link #mergeShare}), in a compact binary form (JSON cost the rules' task and the writer
+     * more than the measures: a uniqueness rule's keys, tens of thousands a second); the next
+     * window starts empty.
+     */
+    byte[] drainShare() {
+        try {
+            var bytes = new java.io.ByteArrayOutputStream();
+            var out = new java.io.DataOutputStream(bytes);
+            out.writeLong(records);
+            int n = 0;
+            for (boolean a : active) {
+                n += a ? 1 : 0;
+            }
+            out.writeInt(n);
+            for (int i = 0; i < rules.size(); i++) {
+                if (!active[i]) {
+                    continue;
+                }
+                out.writeUTF(rules.get(i).text());
+                out.writeLong(inScope[i]);
+                out.writeLong(failed[i]);
+                out.writeLong(hits[i]);
+                out.writeDouble(sum[i]);
+                out.writeDouble(squares[i]);
+                Map<Object, Integer> k = keys.get(i);
+                out.writeInt(k == null ? -1 : k.size());
+                if (k != null) {
+                    for (Map.Entry<Object, Integer> e : k.entrySet()) {
+                        if (e.getKey() instanceof Long l) {
+                            out.writeByte(0);
+                            out.writeLong(l);
+                        } else {
+                            byte[] text =
+                                    e.getKey()
+                                            .toString()
+                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                            out.writeByte(1);
+                            out.writeInt(text.length);
+                            out.write(text);
+                        }
+                        out.writeInt(e.getValue());
+                    }
+                }
+                reset(i);
+            }
+            records = 0;
+            out.flush();
+            return bytes.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        records = 0;
-        return out;
+    }
+
+    /** Adds a subtask's share ({@link #drainShare}) to the window open now, as {@link #merge}. */
+    void mergeShare(byte[] share) {
+        try {
+            var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(share));
+            records += in.readLong();
+            boolean[] taken = new boolean[rules.size()];
+            int n = in.readInt();
+            for (int r = 0; r < n; r++) {
+                int i = slot(in.readUTF(), taken);
+                long scope = in.readLong();
+                long fail = in.readLong();
+                long hit = in.readLong();
+                double s = in.readDouble();
+                double sq = in.readDouble();
+                int size = in.readInt();
+                if (i >= 0) {
+                    inScope[i] += scope;
+                    failed[i] += fail;
+                    hits[i] += hit;
+                    sum[i] += s;
+                    squares[i] += sq;
+                }
+                for (int k = 0; k < size; k++) {
+                    Object key;
+                    if (in.readByte() == 0) {
+                        key = in.readLong();
+                    } else {
+                        byte[] text = new byte[in.readInt()];
+                        in.readFully(text);
+                        key = new String(text, java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                    int count = in.readInt();
+                    if (i >= 0 && keys.get(i) != null) {
+                        keys.get(i).merge(keyOf(i, key), count, Integer::sum);
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The active rule of this text not yet taken from the share being merged (a rule written twice
+     * in a ruleset takes the first entry of its text, its second the second: each entry is added
+     * once), or -1.
+     */
+    private int slot(String text, boolean[] taken) {
+        for (int i = 0; i < rules.size(); i++) {
+            if (active[i] && !taken[i] && rules.get(i).text().equals(text)) {
+                taken[i] = true;
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A key as this meter counts it: an integer column's as a number (see Direct#key). */
+    private Object keyOf(int i, Object key) {
+        boolean numbers = direct[i] != null && direct[i].integral();
+        if (numbers) {
+            return key instanceof Long ? key : Long.valueOf(key.toString());
+        }
+        return key instanceof String ? key : key.toString();
     }
 
     /**
@@ -305,37 +416,28 @@ final class WindowMeter {
     void merge(String snapshot) throws java.io.IOException {
         var n = JSON.readTree(snapshot);
         records += n.path("records").asLong();
-        // a rule written twice in a ruleset takes the first entry of its text, its second the
-        // second: each entry is added once
         boolean[] taken = new boolean[rules.size()];
         for (var r : n.path("rules")) {
-            String text = r.path("rule").asText();
-            for (int i = 0; i < rules.size(); i++) {
-                if (!active[i] || taken[i] || !rules.get(i).text().equals(text)) {
-                    continue;
-                }
-                taken[i] = true;
-                inScope[i] += r.path("inScope").asLong();
-                failed[i] += r.path("failed").asLong();
-                hits[i] += r.path("hits").asLong();
-                sum[i] += r.path("sum").asDouble();
-                squares[i] += r.path("squares").asDouble();
-                if (keys.get(i) != null) {
-                    Map<Object, Integer> k = keys.get(i);
-                    // an integer column's keys are counted as numbers (see Direct#key)
-                    boolean numbers = direct[i] != null && direct[i].integral();
-                    r.path("keys")
-                            .fields()
-                            .forEachRemaining(
-                                    e ->
-                                            k.merge(
-                                                    numbers
-                                                            ? (Object) Long.valueOf(e.getKey())
-                                                            : e.getKey(),
-                                                    e.getValue().asInt(),
-                                                    Integer::sum));
-                }
-                break;
+            int i = slot(r.path("rule").asText(), taken);
+            if (i < 0) {
+                continue;
+            }
+            inScope[i] += r.path("inScope").asLong();
+            failed[i] += r.path("failed").asLong();
+            hits[i] += r.path("hits").asLong();
+            sum[i] += r.path("sum").asDouble();
+            squares[i] += r.path("squares").asDouble();
+            if (keys.get(i) != null) {
+                Map<Object, Integer> k = keys.get(i);
+                int at = i;
+                r.path("keys")
+                        .fields()
+                        .forEachRemaining(
+                                e ->
+                                        k.merge(
+                                                keyOf(at, e.getKey()),
+                                                e.getValue().asInt(),
+                                                Integer::sum));
             }
         }
     }

@@ -273,8 +273,8 @@ final class Guards {
 
     /**
      * Plans the rules' expressions over the input in one query (each query plans the input's views
-     * again: one per rule cost a second of planning to a ruleset of ten); when it fails, one by
-     * one, so the error is at the line of the rule it is in.
+     * again: one per rule planned them ten times for a ruleset of ten); when it fails, one by one,
+     * so the error is at the line of the rule it is in.
      */
     private static void checkPlan(
             TableEnvironment env,
