@@ -24,7 +24,9 @@ public final class PiiMask extends ScalarFunction {
     private transient MessageDigest digest;
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private static final StringData REDACTED = StringData.fromString("****");
+
+    /** Per instance: a binary string materializes lazily, and subtasks share a JVM. */
+    private transient StringData redacted;
 
     public PiiMask(String action, int keep, String salt) {
         this.action = action;
@@ -49,7 +51,12 @@ public final class PiiMask extends ScalarFunction {
             return null;
         }
         return switch (action) {
-            case "redact" -> REDACTED;
+            case "redact" -> {
+                if (redacted == null) {
+                    redacted = StringData.fromBytes("****".getBytes(StandardCharsets.US_ASCII));
+                }
+                yield redacted;
+            }
             case "partial-redact" -> {
                 byte[] bytes = value.toBytes();
                 for (byte b : bytes) {

@@ -132,8 +132,17 @@ final class WindowMeter {
         }
 
         Object key(RowData row) {
-            if (integral()) {
-                return (long) number(row);
+            switch (type.getTypeRoot()) {
+                case TINYINT:
+                    return (long) row.getByte(at);
+                case SMALLINT:
+                    return (long) row.getShort(at);
+                case INTEGER:
+                    return (long) row.getInt(at);
+                case BIGINT:
+                    return row.getLong(at); // not through a double: ids past 2^53 stay apart
+                default:
+                    break;
             }
             if (type.is(LogicalTypeFamily.CHARACTER_STRING)) {
                 return row.getString(at).toString();

@@ -190,6 +190,12 @@ class WindowMeterTest {
         assertThat(v.get(1).passed()).isTrue();
         assertThat(v.get(2).value()).isEqualTo(4.0 / 5);
 
+        // ids past 2^53, one apart, are two keys (a double would make them one)
+        WindowMeter big = new WindowMeter(rules, direct, r -> r.over() == null);
+        big.add(row.apply(new Object[] {(1L << 53), "1.00", "a"}));
+        big.add(row.apply(new Object[] {(1L << 53) + 1, "1.00", "b"}));
+        assertThat(big.close().get(0).value()).isEqualTo(1.0);
+
         // a window kept in the job's state as JSON (a declared window) counts its keys alike
         WindowMeter kept = new WindowMeter(rules, direct, r -> r.over() == null);
         rows.subList(0, 3).forEach(kept::add);
