@@ -667,14 +667,18 @@ final class PipelineBenchmark {
         }
         double[] steadyPlain = steadyOf(runs, PLAIN);
         double[] steadyGuarded = steadyOf(runs, contender);
-        double[] steadyRounds = new double[Math.min(steadyPlain.length, steadyGuarded.length)];
+        // a round whose run had no first commit a second before its end has no rate: left out,
+        // the other rounds still paired by position
+        List<Double> steadyPaired = new ArrayList<>();
         StringBuilder steadyEach = new StringBuilder();
-        for (int i = 0; i < steadyRounds.length; i++) {
-            steadyRounds[i] = steadyGuarded[i] / steadyPlain[i];
-            steadyEach
-                    .append(i == 0 ? "" : ", ")
-                    .append(String.format(Locale.ROOT, "%.2f", steadyRounds[i]));
+        for (int i = 0; i < Math.min(steadyPlain.length, steadyGuarded.length); i++) {
+            double r = steadyGuarded[i] / steadyPlain[i];
+            steadyEach.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", r));
+            if (!Double.isNaN(r)) {
+                steadyPaired.add(r);
+            }
         }
+        double[] steadyRounds = steadyPaired.stream().mapToDouble(Double::doubleValue).toArray();
         return String.format(
                 Locale.ROOT,
                 "%nThroughput with %s / without: %.3f (medians; cost %.1f %%), %.3f (median of"
@@ -704,7 +708,6 @@ final class PipelineBenchmark {
         return runs.stream()
                 .filter(r -> r.contender().equals(contender))
                 .mapToDouble(Run::steadyRowsPerSecond)
-                .filter(v -> !Double.isNaN(v))
                 .toArray();
     }
 
