@@ -16,10 +16,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A real Flink standalone session cluster: a JobManager and a TaskManager, each its own JVM,
- * started from Flink's jars in the local Maven repository (the test's classpath without Tributary,
- * its connectors and their clients: those reach the cluster only inside the job jar), bound to
- * 127.0.0.1 on free ports. {@link #kill()} ends both with SIGKILL, as a lost host would.
+ * A real Flink standalone session cluster: a JobManager and one or more TaskManagers, each its own
+ * JVM, started from Flink's jars in the local Maven repository (the test's classpath without
+ * Tributary, its connectors and their clients: those reach the cluster only inside the job jar),
+ * bound to 127.0.0.1 on free ports. {@link #kill()} ends all of them with SIGKILL, as a lost host
+ * would.
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
 
@@ -47,16 +48,26 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path dir;
     private final int restPort;
     private final Process jobManager;
-    private final Process taskManager;
+    private final List<Process> taskManagers;
 
-    private StandaloneFlinkCluster(Path dir, int restPort, Process jm, Process tm) {
+    private StandaloneFlinkCluster(Path dir, int restPort, Process jm, List<Process> tms) {
         this.dir = dir;
         this.restPort = restPort;
         this.jobManager = jm;
-        this.taskManager = tm;
+        this.taskManagers = tms;
     }
 
+    /** A JobManager and one TaskManager of two slots. */
     static StandaloneFlinkCluster start(Path dir) throws Exception {
+        return start(dir, 1, 2);
+    }
+
+    /**
+     * A JobManager and {@code taskManagers} TaskManagers of {@code slots} slots each, every one its
+     * own JVM: a job at parallelism {@code taskManagers} with one slot each runs one subtask of
+     * every operator in every TaskManager.
+     */
+    static StandaloneFlinkCluster start(Path dir, int taskManagers, int slots) throws Exception {
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("log"));
         int rest = freePort();
@@ -71,7 +82,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         "blob.server.port: " + freePort(),
                         "taskmanager.host: 127.0.0.1",
                         "taskmanager.bind-host: 127.0.0.1",
-                        "taskmanager.numberOfTaskSlots: 2",
+                        "taskmanager.numberOfTaskSlots: " + slots,
                         "jobmanager.memory.process.size: 800m",
                         // what bin/taskmanager.sh computes and passes; a TaskManagerRunner started
                         // directly needs every part spelled out
@@ -106,22 +117,26 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         dir,
                         "jobmanager",
                         "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
-        Process tm =
-                launch(
-                        dir,
-                        "taskmanager",
-                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner");
-        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(dir, rest, jm, tm);
+        List<Process> tms = new ArrayList<>();
+        for (int i = 0; i < taskManagers; i++) {
+            tms.add(
+                    launch(
+                            dir,
+                            i == 0 ? "taskmanager" : "taskmanager-" + i,
+                            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
+        }
+        StandaloneFlinkCluster cluster =
+                new StandaloneFlinkCluster(dir, rest, jm, List.copyOf(tms));
         // the JVMs die with the test JVM, whatever way it ends
         Runtime.getRuntime()
                 .addShutdownHook(
                         new Thread(
                                 () -> {
                                     jm.destroyForcibly();
-                                    tm.destroyForcibly();
+                                    tms.forEach(Process::destroyForcibly);
                                 }));
         try {
-            cluster.awaitTaskManager();
+            cluster.awaitTaskManagers(taskManagers);
         } catch (Exception | Error e) {
             cluster.kill();
             throw e;
@@ -181,11 +196,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return dir.resolve("conf");
     }
 
-    private void awaitTaskManager() throws Exception {
+    private void awaitTaskManagers(int count) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (System.nanoTime() < deadline) {
-            if (!jobManager.isAlive() || !taskManager.isAlive()) {
+            if (!jobManager.isAlive() || !taskManagers.stream().allMatch(Process::isAlive)) {
                 throw new IllegalStateException("the cluster died while starting:\n" + logs());
             }
             try {
@@ -199,7 +214,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                                                 .build(),
                                         HttpResponse.BodyHandlers.ofString())
                                 .body();
-                if (body.contains("\"slotsNumber\"")) {
+                if (body.split("\"slotsNumber\"", -1).length - 1 >= count) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -207,7 +222,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             }
             Thread.sleep(300);
         }
-        throw new IllegalStateException("no TaskManager registered within 2 minutes:\n" + logs());
+        throw new IllegalStateException(
+                count + " TaskManager(s) not registered within 2 minutes:\n" + logs());
     }
 
     String restAddress() {
@@ -217,8 +233,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     /** The last lines of both logs, for a failure message. */
     String logs() {
         StringBuilder sb = new StringBuilder();
-        for (String f :
-                List.of("jobmanager.log", "taskmanager.log", "jobmanager.out", "taskmanager.out")) {
+        List<String> files = new ArrayList<>(List.of("jobmanager.log", "jobmanager.out"));
+        for (int i = 0; i < taskManagers.size(); i++) {
+            String role = i == 0 ? "taskmanager" : "taskmanager-" + i;
+            files.add(role + ".log");
+            files.add(role + ".out");
+        }
+        for (String f : files) {
             Path p = dir.resolve("log").resolve(f);
             try {
                 List<String> lines = Files.exists(p) ? Files.readAllLines(p) : List.of();
@@ -232,11 +253,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return sb.toString();
     }
 
-    /** SIGKILL to both JVMs: no savepoint, no clean cancel, as when the machine dies. */
+    /** SIGKILL to every JVM: no savepoint, no clean cancel, as when the machine dies. */
     void kill() throws InterruptedException {
-        taskManager.destroyForcibly();
+        taskManagers.forEach(Process::destroyForcibly);
         jobManager.destroyForcibly();
-        taskManager.waitFor();
+        for (Process tm : taskManagers) {
+            tm.waitFor();
+        }
         jobManager.waitFor();
     }
 
