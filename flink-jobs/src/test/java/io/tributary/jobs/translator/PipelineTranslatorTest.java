@@ -84,6 +84,35 @@ class PipelineTranslatorTest {
     }
 
     @Test
+    void aViewFeedingSeveralSinksIsJoinedOnceNotOncePerSink() throws Exception {
+        // the reference pipeline's two sinks (the lake's keys are order and day; rows without a
+        // day go to its quarantine), with a second warehouse table standing in for the lake,
+        // whose planning takes its S3 server and catalog: each sink's key filter folded into its
+        // own copy of the view would join every order three times, in three states
+        String text = Files.readString(example());
+        int lake = text.indexOf("\n  # The same rows as an Apache Iceberg table");
+        assertThat(lake).isPositive();
+        String head = text.substring(0, lake + 1);
+        int warehouse = head.indexOf("  - name: warehouse");
+        String second =
+                head.substring(warehouse)
+                        .replace("name: warehouse", "name: by_day")
+                        .replace("analytics.sales_enriched", "analytics.sales_by_day")
+                        .replace("keys: [order_id]", "keys: [order_id, dt]");
+        PipelineDef p = parse("pipeline.yaml", head + second);
+        TableEnvironment env =
+                TableEnvironment.create(
+                        EnvironmentSettings.newInstance().inStreamingMode().build());
+        String plan = new PipelineTranslator(p, Paths.get("/tmp/home")).translate(env).explain();
+        String execution = plan.substring(plan.indexOf("== Optimized Execution Plan =="));
+        assertThat(execution.split("\\bJoin\\(", -1).length - 1)
+                .as("joins in the plan:%n%s", execution)
+                .isEqualTo(1);
+        assertThat(execution).contains("Sink(table=[default_catalog.default_database.sink_by_day]");
+        assertThat(execution).contains("quarantine_by_day");
+    }
+
+    @Test
     void tlsSettingsReachEveryDriverUnderItsOwnName() throws Exception {
         String text =
                 """
