@@ -629,6 +629,17 @@ public final class Bench {
         }
     }
 
+    /** The CPU time of this JVM so far (every thread: the MiniCluster, the S3 server), seconds. */
+    static double jvmCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            long ns = sun.getProcessCpuTime();
+            return ns < 0 ? Double.NaN : ns / 1e9;
+        }
+        return Double.NaN;
+    }
+
     static String gitCommit() {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start();

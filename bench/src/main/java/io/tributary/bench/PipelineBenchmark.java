@@ -65,7 +65,8 @@ final class PipelineBenchmark {
             long renamedOrders,
             boolean verified,
             double cpuSeconds,
-            double steadyRowsPerSecond) {
+            double steadyRowsPerSecond,
+            double jvmCpuSeconds) {
         Run(
                 String contender,
                 long rows,
@@ -81,6 +82,7 @@ final class PipelineBenchmark {
                     renamedOrders,
                     verified,
                     Double.NaN,
+                    Double.NaN,
                     Double.NaN);
         }
 
@@ -91,6 +93,14 @@ final class PipelineBenchmark {
         /** The machine's CPU time per row while loading, in microseconds. */
         double cpuMicrosPerRow() {
             return cpuSeconds * 1e6 / rows;
+        }
+
+        /**
+         * The machine's CPU time per row outside the bench JVM (the databases: PostgreSQL's COPY
+         * and MERGE, MariaDB), in microseconds.
+         */
+        double outsideMicrosPerRow() {
+            return (cpuSeconds - jvmCpuSeconds) * 1e6 / rows;
         }
     }
 
@@ -217,6 +227,9 @@ final class PipelineBenchmark {
                 n.put("verified", r.verified());
                 if (!Double.isNaN(r.cpuSeconds())) {
                     n.put("cpu-seconds", r.cpuSeconds());
+                }
+                if (!Double.isNaN(r.jvmCpuSeconds())) {
+                    n.put("bench-jvm-cpu-seconds", r.jvmCpuSeconds());
                 }
                 if (!Double.isNaN(r.steadyRowsPerSecond())) {
                     n.put("rows-per-second-after-first-commit", r.steadyRowsPerSecond());
@@ -373,6 +386,7 @@ final class PipelineBenchmark {
         long t0 = System.nanoTime();
         Instant start = Instant.now();
         double cpu0 = Bench.machineCpuSeconds();
+        double jvm0 = Bench.jvmCpuSeconds();
         started.run();
         long lastSaid = 0;
         // the first commit's time and rows: the rate after it leaves out what every run pays
@@ -398,6 +412,7 @@ final class PipelineBenchmark {
                         ? Double.NaN
                         : (rows - firstRows) / ((end - firstAt) / 1e9);
         double cpu = Bench.machineCpuSeconds() - cpu0;
+        double jvm = Bench.jvmCpuSeconds() - jvm0;
         long t1 = System.nanoTime();
         try (Connection c = services.mariadb().connect(SHOP);
                 Statement s = c.createStatement()) {
@@ -414,15 +429,26 @@ final class PipelineBenchmark {
                 count(db, "") == rows
                         && count(db, renamedWhere) == renamedOrders
                         && count(db, "WHERE customer_name IS NULL") == 0;
-        Run run = new Run(contender, rows, seconds, renameSeconds, renamedOrders, ok, cpu, steady);
+        Run run =
+                new Run(
+                        contender,
+                        rows,
+                        seconds,
+                        renameSeconds,
+                        renamedOrders,
+                        ok,
+                        cpu,
+                        steady,
+                        jvm);
         System.out.printf(
-                "  %-66s %,10.0f rows/s %8.1f s  steady %,8.0f rows/s  cpu %5.1f µs/row  rename"
-                        + " visible in %5.1f s  %s (loaded %s to %s)%n",
+                "  %-66s %,10.0f rows/s %8.1f s  steady %,8.0f rows/s  cpu %5.1f µs/row (%4.1f"
+                        + " outside the JVM)  rename visible in %5.1f s  %s (loaded %s to %s)%n",
                 contender,
                 run.rowsPerSecond(),
                 seconds,
                 steady,
                 run.cpuMicrosPerRow(),
+                run.outsideMicrosPerRow(),
                 renameSeconds,
                 ok ? "verified" : "ROWS WRONG",
                 start,
@@ -749,23 +775,39 @@ final class PipelineBenchmark {
         sb.append(
                 "| contender (median) | seconds to load all | rows/s | x COPY limit | x "
                         + (last.equals(HAND) ? "Flink SQL" : "with quality")
-                        + " | rename visible in (s) |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|\n");
+                        + " | rename visible in (s) | CPU µs/row | of it outside the JVM |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String c : contenders) {
             double s = seconds.get(c);
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %.1f | %,.0f | %.2f | %.2f | %s |%n",
+                            "| %s | %.1f | %,.0f | %.2f | %.2f | %s | %s | %s |%n",
                             c,
                             s,
                             rows / s,
                             seconds.get(LIMIT) / s,
                             seconds.get(last) / s,
-                            Double.isNaN(rename.get(c))
-                                    ? "-"
-                                    : String.format(Locale.ROOT, "%.1f", rename.get(c))));
+                            oneDecimal(rename.get(c)),
+                            oneDecimal(medianOf(runs, c, Run::cpuMicrosPerRow)),
+                            oneDecimal(medianOf(runs, c, Run::outsideMicrosPerRow))));
         }
         return sb.toString();
+    }
+
+    private static String oneDecimal(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** The median of a figure over a contender's rounds that have it; NaN when none has. */
+    private static double medianOf(
+            List<Run> runs, String contender, java.util.function.ToDoubleFunction<Run> figure) {
+        double[] v =
+                runs.stream()
+                        .filter(r -> r.contender().equals(contender))
+                        .mapToDouble(figure)
+                        .filter(d -> !Double.isNaN(d))
+                        .toArray();
+        return v.length == 0 ? Double.NaN : Bench.median(java.util.Arrays.stream(v));
     }
 }
