@@ -365,6 +365,16 @@ final class PipelineBenchmark {
         return db;
     }
 
+    /**
+     * Waits ten times as long as the last count took (at least 100 ms, at most {@code capMillis}):
+     * the polling costs the database at most a tenth of a core, and the end of a load is seen
+     * within {@code capMillis}.
+     */
+    private static void pauseAfterCount(long countNanos, long capMillis)
+            throws InterruptedException {
+        Thread.sleep(Math.max(100, Math.min(capMillis, countNanos * 10 / 1_000_000)));
+    }
+
     private long count(String db, String where) throws Exception {
         try (Connection c = services.postgres().connect(db);
                 Statement s = c.createStatement()) {
@@ -394,7 +404,11 @@ final class PipelineBenchmark {
         long firstAt = 0;
         long firstRows = 0;
         long landed;
+        long counted = System.nanoTime();
         while ((landed = count(db, "")) < rows) {
+            // a count(*) of a table of a million rows keeps a PostgreSQL backend busy for a tenth
+            // of a second: polled every 100 ms it took half a core from the contender it measured
+            long countNanos = System.nanoTime() - counted;
             if (firstAt == 0 && landed > 0) {
                 firstAt = System.nanoTime();
                 firstRows = landed;
@@ -403,7 +417,8 @@ final class PipelineBenchmark {
                 lastSaid = System.nanoTime();
                 System.out.printf("    %s: %,d / %,d rows%n", contender, landed, rows);
             }
-            Thread.sleep(100);
+            pauseAfterCount(countNanos, 1000);
+            counted = System.nanoTime();
         }
         long end = System.nanoTime();
         double seconds = (end - t0) / 1e9;
@@ -421,8 +436,10 @@ final class PipelineBenchmark {
         String renamedWhere =
                 "WHERE customer_id <= " + renamed + " AND customer_name LIKE 'Renamed %'";
         long deadline = System.nanoTime() + 600_000_000_000L;
+        long renameCounted = System.nanoTime();
         while (count(db, renamedWhere) < renamedOrders && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+            pauseAfterCount(System.nanoTime() - renameCounted, 250);
+            renameCounted = System.nanoTime();
         }
         double renameSeconds = (System.nanoTime() - t1) / 1e9;
         boolean ok =
