@@ -48,6 +48,7 @@ public final class PipelineParser {
                     "bad-records",
                     "schema-evolution",
                     "state-ttl",
+                    "state-backend",
                     "flink");
     private static final Set<String> RESTART = Set.of("strategy", "attempts", "delay");
     private static final Set<String> TRANSFORM =
@@ -164,6 +165,7 @@ public final class PipelineParser {
                     "quarantine",
                     "evolve",
                     null,
+                    null,
                     Map.of());
         }
         YamlNode s = maybe.get();
@@ -200,6 +202,7 @@ public final class PipelineParser {
                 s.oneOf("bad-records", "quarantine", "quarantine", "fail", "skip-and-count"),
                 s.oneOf("schema-evolution", "evolve", "evolve", "fail"),
                 s.duration("state-ttl", null),
+                s.oneOf("state-backend", null, "heap", "rocksdb"),
                 Map.copyOf(s.stringMap("flink")));
     }
 

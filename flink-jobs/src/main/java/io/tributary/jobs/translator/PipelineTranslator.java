@@ -110,6 +110,14 @@ public final class PipelineTranslator {
         if (s.stateTtl() != null) {
             conf.put("table.exec.state.ttl", s.stateTtl().toMillis() + " ms");
         }
+        if ("rocksdb".equals(s.stateBackend())) {
+            // a join's state beyond what the heap holds: on local disk, and each checkpoint
+            // uploads only the files changed since the last one
+            conf.put("state.backend.type", "rocksdb");
+            conf.put("state.backend.incremental", "true");
+        } else if ("heap".equals(s.stateBackend())) {
+            conf.put("state.backend.type", "hashmap");
+        }
         // records handed from one chained operator to the next are not copied (each branch of a
         // ruleset's check would get a copy of every record); every operator of the job keeps
         // what it holds past a record as a copy, or serialized (the gate, the writers, Flink's
