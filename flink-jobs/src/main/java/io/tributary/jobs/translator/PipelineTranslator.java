@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -139,16 +141,21 @@ public final class PipelineTranslator {
         for (TransformDef t : pipeline.transforms()) {
             transform(env, t);
         }
-        // a view feeding several INSERTs (two sinks, a sink and its quarantine, a ruleset's
-        // checked view and its quarantines) is optimized once, as a block of its own: per INSERT
-        // the planner would fold each one's filter (a sink's keys IS NOT NULL, a quarantine's NOT)
-        // into a copy of the view, and the reference pipeline would join every order three times,
-        // each join with its own state of every order
-        env.getConfig()
-                .set(
-                        OptimizerConfigOptions
-                                .TABLE_OPTIMIZER_REUSE_OPTIMIZE_BLOCK_WITH_DIGEST_ENABLED,
-                        true);
+        if (guarded() || transformFeedsSeveralSinks()) {
+            // a view feeding several INSERTs (two sinks and their quarantines, a ruleset's
+            // checked view and its quarantines) is optimized once, as a block of its own: per
+            // INSERT the planner would fold each one's filter (a sink's keys IS NOT NULL, a
+            // quarantine's NOT) into a copy of the view, and the reference pipeline would join
+            // every order three times, each join with its own state of every order. Not for a
+            // source read by several sinks (nothing stateful to copy): there a block boundary
+            // would hand an upsert sink the UPDATE_BEFORE rows another sink asks for, and
+            // upsert-kafka writes each as a tombstone
+            env.getConfig()
+                    .set(
+                            OptimizerConfigOptions
+                                    .TABLE_OPTIMIZER_REUSE_OPTIMIZE_BLOCK_WITH_DIGEST_ENABLED,
+                            true);
+        }
         StatementSet set = env.createStatementSet();
         Map<SinkDef, ChangePaths.ChangePath> changePaths = new IdentityHashMap<>();
         Map<SinkDef, String> inputs = new IdentityHashMap<>();
@@ -242,6 +249,25 @@ public final class PipelineTranslator {
             }
         }
         return set;
+    }
+
+    private boolean guarded() {
+        return pipeline.transforms().stream().anyMatch(t -> t.quality() != null)
+                || pipeline.sinks().stream().anyMatch(t -> t.quality() != null);
+    }
+
+    /** Whether some transform is the {@code from} of two sinks or more. */
+    private boolean transformFeedsSeveralSinks() {
+        Set<String> transforms =
+                pipeline.transforms().stream()
+                        .map(t -> t.name().toLowerCase(Locale.ROOT))
+                        .collect(Collectors.toSet());
+        Map<String, Long> fed =
+                pipeline.sinks().stream()
+                        .map(s -> s.from().toLowerCase(Locale.ROOT))
+                        .filter(transforms::contains)
+                        .collect(Collectors.groupingBy(f -> f, Collectors.counting()));
+        return fed.values().stream().anyMatch(n -> n > 1);
     }
 
     /**
