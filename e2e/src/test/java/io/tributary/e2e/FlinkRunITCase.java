@@ -8,7 +8,6 @@ import io.tributary.jobs.runs.FlinkRest;
 import io.tributary.jobs.runs.ReferenceFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,7 @@ class FlinkRunITCase {
 
     @Test
     void flinkRunSubmitsTheReferencePipelineFromTheJobJar() throws Exception {
-        Path jobJar = Paths.get(System.getProperty("tributary.job.jar", "missing"));
-        assertThat(jobJar).isRegularFile();
+        Path jobJar = StandaloneFlinkCluster.jobJar();
         ReferenceFixture world =
                 new ReferenceFixture("flinkrun_shop", "flinkrun_warehouse", "flinkrun-sales", 100);
         world.prepare();

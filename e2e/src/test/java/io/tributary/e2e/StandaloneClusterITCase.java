@@ -13,7 +13,6 @@ import io.tributary.jobs.runs.ReferenceFixture;
 import io.tributary.jobs.runs.StopWithSavepoint;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +36,7 @@ class StandaloneClusterITCase {
     @Test
     void referencePipelineRunsOnAStandaloneClusterAndResumesAfterTheClusterIsKilled()
             throws Exception {
-        Path jobJar = Paths.get(System.getProperty("tributary.job.jar", "missing"));
-        assertThat(jobJar)
-                .as(
-                        "the job jar is built by `mvn package` of flink-jobs before this module's tests")
-                .isRegularFile();
+        Path jobJar = StandaloneFlinkCluster.jobJar();
         ReferenceFixture world =
                 new ReferenceFixture("e2e_shop", "e2e_warehouse", "e2e-sales", 150);
         world.prepare();

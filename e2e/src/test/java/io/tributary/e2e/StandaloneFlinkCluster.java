@@ -144,6 +144,16 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return cluster;
     }
 
+    /** The packaged job jar (flink-jobs), which this module's tests submit to the cluster. */
+    static Path jobJar() {
+        Path jar = Path.of(System.getProperty("tributary.job.jar", "missing"));
+        org.assertj.core.api.Assertions.assertThat(jar)
+                .as(
+                        "the job jar is built by `mvn package` of flink-jobs before this module's tests")
+                .isRegularFile();
+        return jar;
+    }
+
     /** The java of this JVM with Flink's opens, for the cluster's and a client's processes. */
     static List<String> java() {
         List<String> cmd = new ArrayList<>();

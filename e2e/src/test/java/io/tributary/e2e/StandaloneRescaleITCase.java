@@ -14,7 +14,6 @@ import io.tributary.jobs.runs.StopWithSavepoint;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -33,10 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The reference pipeline (examples/ecommerce, as shipped but for {@code --var parallelism}) on a
  * standalone session cluster of two TaskManagers, each its own JVM with one slot, rescaled on every
  * resume: run at parallelism 1, stop with a savepoint, resume at 2 (one subtask of every operator
- * in each TaskManager), stop, resume at 1. Sales files and customer changes arrive while each run
- * is up and while none is. After every run the warehouse and the lake equal the join computed here,
- * every order once: the sink's bookmarks are kept per writer subtask, and a subtask's committables
- * restored into another one (2 to 1) or a new subtask (1 to 2) still find their own.
+ * in each TaskManager), stop, resume at 1, stop, resume at 2. Sales files and customer changes
+ * arrive while each run is up and while none is. After every run the warehouse and the lake equal
+ * the join computed here, every order once, and the sink's bookmark table (kept per writer subtask)
+ * shows subtask 1 committing in the runs at 2 only.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StandaloneRescaleITCase {
@@ -45,11 +44,7 @@ class StandaloneRescaleITCase {
 
     @Test
     void referencePipelineRescalesOnResumeFromOneToTwoSubtasksAndBack() throws Exception {
-        Path jobJar = Paths.get(System.getProperty("tributary.job.jar", "missing"));
-        assertThat(jobJar)
-                .as(
-                        "the job jar is built by `mvn package` of flink-jobs before this module's tests")
-                .isRegularFile();
+        Path jobJar = StandaloneFlinkCluster.jobJar();
         List<URI> jars = List.of(jobJar.toUri());
         ReferenceFixture world =
                 new ReferenceFixture("rescale_shop", "rescale_warehouse", "rescale-sales", 120);
