@@ -28,7 +28,11 @@ public final class CatalogStores {
         // succeed, then missing from the store, and a job that cannot resume (its committer
         // looks for manifests it already deleted). A kill -9 then loses nothing; a power loss
         // can, as H2 does not sync the disk: a deployment keeps its catalog in PostgreSQL.
-        return "jdbc:h2:file:"
+        // retry: a thread interrupted in a read or write (Flink cancels a task so, and the lake's
+        // committer calls the store from its task) closes the file channel under it. H2 then
+        // closed the database for the whole process and left a lock file no one could reopen
+        // ("Lock file recently modified"); the retry file system reopens the channel instead.
+        return "jdbc:h2:file:retry:"
                 + dir.toAbsolutePath().resolve("catalog")
                 + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
     }
