@@ -99,6 +99,11 @@ class RunProcessKillITCase {
         List<String> lake = world.lake(home);
         assertThat(lake).doesNotHaveDuplicates();
         assertThat(new TreeSet<>(lake)).isEqualTo(world.reference());
+        // the warehouse sink staged its checkpoints as files under the pipeline's bookmark (its
+        // default, one write per row in the warehouse), not in staging tables
+        assertThat(checkpoints.resolve("tributary-staging"))
+                .as("the warehouse's staged files, under the pipeline's checkpoints")
+                .isDirectoryContaining(Files::isDirectory);
         System.out.printf(
                 "reliability: reference pipeline, kill -9 of the tributary run process + --resume:"
                         + " %d rows compared by key and content in the warehouse and %d in the"

@@ -105,6 +105,18 @@ public final class RedshiftConnectorOptions {
                             "When the target lacks columns of the sink: EVOLVE adds them (old rows"
                                     + " NULL); FAIL stops with the list of missing columns.");
 
+    public static final ConfigOption<Staging> STAGING =
+            ConfigOptions.key("sink.staging")
+                    .enumType(Staging.class)
+                    .defaultValue(Staging.AUTO)
+                    .withDescription(
+                            "How each checkpoint's rows wait for their commit. AUTO: as files (under"
+                                    + " 'sink.staging.path', else under the job's checkpoint"
+                                    + " directory), else in a staging table. FILES: as files; fails"
+                                    + " when there is neither. TABLE (PostgreSQL only): in a"
+                                    + " durable staging table, with no shared storage needed, at"
+                                    + " two logged writes per row.");
+
     public static final ConfigOption<String> STAGING_PATH =
             ConfigOptions.key("sink.staging.path")
                     .stringType()
@@ -112,11 +124,12 @@ public final class RedshiftConnectorOptions {
                     .withDescription(
                             "Where each checkpoint's rows are staged as CSV files. Redshift: an"
                                     + " s3:// prefix the cluster can read (required; gzip'd, with a"
-                                    + " manifest). PostgreSQL: optional; unset, rows are staged in a"
-                                    + " durable table with COPY FROM STDIN (two logged writes per"
-                                    + " row); set (s3://, or file:// on storage every TaskManager"
-                                    + " shares), the commit COPYs the file into a temporary table"
-                                    + " (one logged write per row).");
+                                    + " manifest). PostgreSQL: optional; unset, files go under the"
+                                    + " job's checkpoint directory (execution.checkpointing.dir) in"
+                                    + " tributary-staging/, and without one into a staging table"
+                                    + " (see 'sink.staging'). Files are COPYd at commit (one logged"
+                                    + " write per row); they must be on storage every TaskManager"
+                                    + " shares (s3://, or file:// on a shared mount).");
 
     public static final ConfigOption<String> IAM_ROLE =
             ConfigOptions.key("redshift.iam-role")
@@ -173,6 +186,13 @@ public final class RedshiftConnectorOptions {
                                     + " (TIMESTAMP read as UTC): metric freshnessMs is now minus the"
                                     + " newest value committed. Without it, freshnessMs is the time"
                                     + " since the last commit that brought rows.");
+
+    /** Where a checkpoint's rows wait for their commit: see {@link #STAGING}. */
+    public enum Staging {
+        AUTO,
+        FILES,
+        TABLE
+    }
 
     /** What to do when the target table lacks columns the sink writes. */
     public enum SchemaEvolution {

@@ -3,6 +3,7 @@ package io.tributary.connectors.redshift;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.catalog.ResolvedSchema;
@@ -38,6 +39,7 @@ public final class RedshiftDynamicTableFactory implements DynamicTableSinkFactor
                 RedshiftConnectorOptions.BOOKMARK_SCHEMA,
                 RedshiftConnectorOptions.AUTO_CREATE,
                 RedshiftConnectorOptions.SCHEMA_EVOLUTION,
+                RedshiftConnectorOptions.STAGING,
                 RedshiftConnectorOptions.STAGING_PATH,
                 RedshiftConnectorOptions.IAM_ROLE,
                 RedshiftConnectorOptions.S3_REGION,
@@ -60,7 +62,15 @@ public final class RedshiftDynamicTableFactory implements DynamicTableSinkFactor
         List<String> keys =
                 schema.getPrimaryKey().map(UniqueConstraint::getColumns).orElse(List.of());
         RowType rowType = (RowType) schema.toPhysicalRowDataType().getLogicalType();
-        SinkSpec spec = new SinkSpec(options, rowType, keys);
+        // the job's checkpoint directory, when the client's configuration names one: shared
+        // storage that outlives the tasks, where the rows of a checkpoint can wait as files
+        SinkSpec spec =
+                new SinkSpec(
+                        options,
+                        rowType,
+                        keys,
+                        context.getConfiguration()
+                                .getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
         return new RedshiftDynamicSink(
                 spec, options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
     }

@@ -54,6 +54,7 @@ public final class RedshiftYaml implements EndpointVocabulary {
                 "mode",
                 "user",
                 "password",
+                "staging",
                 "staging-path",
                 "iam-role",
                 "auto-create",
@@ -75,6 +76,7 @@ public final class RedshiftYaml implements EndpointVocabulary {
                             + "' is not a jdbc:postgresql:// or jdbc:redshift:// URL");
         }
         EndpointVocabulary.checkSslMode(b);
+        b.oneOf("staging", null, "auto", "files", "table");
         String table = b.required("table");
         if (table.split("\\.").length > 2) {
             throw b.error("table", "'" + table + "' is not [schema.]table");
@@ -99,6 +101,12 @@ public final class RedshiftYaml implements EndpointVocabulary {
         o.put(RedshiftConnectorOptions.SINK_MODE.key(), s.get("mode").toUpperCase(Locale.ROOT));
         put(o, RedshiftConnectorOptions.USERNAME, s.get("user"));
         put(o, RedshiftConnectorOptions.PASSWORD, s.get("password"));
+        // rows wait for their commit as files (under staging-path, else the job's checkpoint
+        // directory), or with staging: table in a durable table of the warehouse
+        put(
+                o,
+                RedshiftConnectorOptions.STAGING,
+                s.get("staging") == null ? null : s.get("staging").toUpperCase(Locale.ROOT));
         put(o, RedshiftConnectorOptions.STAGING_PATH, s.get("staging-path"));
         put(o, RedshiftConnectorOptions.IAM_ROLE, s.get("iam-role"));
         put(o, RedshiftConnectorOptions.AUTO_CREATE, s.get("auto-create"));

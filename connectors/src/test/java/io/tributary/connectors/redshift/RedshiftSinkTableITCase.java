@@ -217,4 +217,54 @@ class RedshiftSinkTableITCase {
         tEnv.executeSql("INSERT INTO t VALUES (1), (2), (3)").await(2, TimeUnit.MINUTES);
         assertThat(wh.rows("SELECT note FROM actions.audit")).containsExactly("pre", "post:3");
     }
+
+    /**
+     * With no staging option, a job that has a checkpoint directory stages its rows as files there
+     * (each row written once in the warehouse); asked for a table, or with no directory, it stages
+     * in a table. Either way the rows land once.
+     */
+    @Test
+    void stagesFilesUnderTheCheckpointDirectoryUnlessToldToUseATable(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        wh.execute("DROP SCHEMA IF EXISTS staged CASCADE");
+        java.nio.file.Path checkpoints = dir.resolve("checkpoints");
+        java.nio.file.Path staging = checkpoints.resolve("tributary-staging");
+        for (String how : new String[] {"default", "table"}) {
+            Configuration conf = conf();
+            conf.setString("execution.checkpointing.dir", checkpoints.toUri().toString());
+            TableEnvironment tEnv =
+                    TableEnvironment.create(
+                            EnvironmentSettings.newInstance()
+                                    .inStreamingMode()
+                                    .withConfiguration(conf)
+                                    .build());
+            String table = "orders_" + how;
+            String options = with("staged", table);
+            if (how.equals("table")) {
+                options = options.replace(")", ", 'sink.staging' = 'table')");
+            }
+            tEnv.executeSql(
+                    "CREATE TABLE t (id INT NOT NULL, amount BIGINT, PRIMARY KEY (id) NOT"
+                            + " ENFORCED)"
+                            + options);
+            var result =
+                    tEnv.executeSql(
+                            "INSERT INTO t SELECT CAST(v AS INT), CAST(v * 10 AS BIGINT) FROM"
+                                    + " (VALUES (1), (2), (3)) AS v(v)");
+            String job = result.getJobClient().orElseThrow().getJobID().toHexString();
+            result.await(2, TimeUnit.MINUTES);
+
+            assertThat(wh.rows("SELECT id, amount FROM staged." + table + " ORDER BY id"))
+                    .containsExactly("1|10", "2|20", "3|30");
+            java.nio.file.Path jobStage = staging.resolve(job);
+            if (how.equals("default")) {
+                assertThat(jobStage).as("the job staged files under its checkpoints").isDirectory();
+                try (var left = java.nio.file.Files.list(jobStage)) {
+                    assertThat(left).as("staged files removed once committed").isEmpty();
+                }
+            } else {
+                assertThat(jobStage).as("asked for a table, no file staged").doesNotExist();
+            }
+        }
+    }
 }

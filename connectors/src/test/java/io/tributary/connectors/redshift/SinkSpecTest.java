@@ -72,4 +72,50 @@ class SinkSpecTest {
                 .hasMessageContaining("'product' of type STRING")
                 .hasMessageContaining("TIMESTAMP or TIMESTAMP_LTZ");
     }
+
+    private static java.util.Optional<String> staging(
+            String url, String staging, String path, String checkpoints) {
+        Configuration o = new Configuration();
+        o.setString("url", url);
+        o.setString("table-name", "sales");
+        if (staging != null) {
+            o.setString("sink.staging", staging);
+        }
+        if (path != null) {
+            o.setString("sink.staging.path", path);
+        }
+        return new SinkSpec(o, ROW, List.of("order_id"), java.util.Optional.ofNullable(checkpoints))
+                .stagingPath();
+    }
+
+    @Test
+    void postgresStagesFilesUnderTheCheckpointDirectoryByDefaultAndInATableOnlyWithoutOne() {
+        String pg = "jdbc:postgresql://127.0.0.1:5432/wh";
+        assertThat(staging(pg, null, null, "file:///var/flink/checkpoints"))
+                .contains("file:/var/flink/checkpoints/tributary-staging");
+        assertThat(staging(pg, null, null, "s3://bucket/checkpoints/"))
+                .contains("s3://bucket/checkpoints/tributary-staging");
+        assertThat(staging(pg, null, "s3://bucket/stage", "s3://bucket/checkpoints"))
+                .as("a named path wins")
+                .contains("s3://bucket/stage");
+        assertThat(staging(pg, null, null, null)).as("no storage: a staging table").isEmpty();
+        assertThat(staging(pg, "table", null, "s3://bucket/checkpoints"))
+                .as("asked for a table")
+                .isEmpty();
+        assertThatThrownBy(() -> staging(pg, "files", null, null))
+                .hasMessageContaining("'sink.staging' = 'FILES' needs 'sink.staging.path'");
+        assertThatThrownBy(() -> staging(pg, "table", "s3://bucket/stage", null))
+                .hasMessageContaining("drop one of the two");
+    }
+
+    @Test
+    void redshiftStagesOnlyWhereItIsTold() {
+        String rs = "jdbc:redshift://example:5439/wh";
+        assertThat(staging(rs, null, "s3://bucket/stage", "s3://bucket/checkpoints"))
+                .contains("s3://bucket/stage");
+        assertThatThrownBy(() -> staging(rs, null, null, "s3://bucket/checkpoints"))
+                .hasMessageContaining("Redshift loads from S3");
+        assertThatThrownBy(() -> staging(rs, "table", null, null))
+                .hasMessageContaining("is for PostgreSQL");
+    }
 }

@@ -53,6 +53,18 @@ public final class SinkSpec implements Serializable {
     private final int freshnessColumn;
 
     public SinkSpec(ReadableConfig options, RowType rowType, List<String> keys) {
+        this(options, rowType, keys, Optional.empty());
+    }
+
+    /**
+     * @param checkpoints the job's checkpoint directory, where the sink stages files when the
+     *     options name no staging path (see {@code sink.staging})
+     */
+    public SinkSpec(
+            ReadableConfig options,
+            RowType rowType,
+            List<String> keys,
+            Optional<String> checkpoints) {
         this.url = required(options, URL.key(), options.get(URL));
         this.username = options.getOptional(USERNAME).orElse(null);
         this.password = options.getOptional(PASSWORD).orElse(null);
@@ -95,7 +107,7 @@ public final class SinkSpec implements Serializable {
         rowType.getFieldNames().forEach(dialect::quote);
         this.autoCreate = options.get(AUTO_CREATE);
         this.evolution = options.get(SCHEMA_EVOLUTION);
-        this.stagingPath = options.getOptional(STAGING_PATH).orElse(null);
+        this.stagingPath = stagingPath(options, dialect, checkpoints);
         if (dialect.name().equals("redshift")
                 && (stagingPath == null || !stagingPath.startsWith("s3"))) {
             throw new IllegalArgumentException(
@@ -114,6 +126,54 @@ public final class SinkSpec implements Serializable {
                 options.getOptional(FRESHNESS_COLUMN)
                         .map(c -> freshnessColumnIndex(rowType, c))
                         .orElse(-1);
+    }
+
+    /**
+     * Where the rows of a checkpoint are staged as files, or null for a staging table. Files are
+     * the default where there is storage for them: the warehouse writes each row once (the target)
+     * instead of twice (the stage, then the target). Redshift's files are always named, as its COPY
+     * reads them from S3 with the cluster's own role.
+     */
+    private static String stagingPath(
+            ReadableConfig options, WarehouseDialect dialect, Optional<String> checkpoints) {
+        Optional<String> named = options.getOptional(STAGING_PATH);
+        Optional<String> derived =
+                dialect.copiesFromStorage()
+                        ? Optional.empty()
+                        : checkpoints
+                                .filter(d -> !d.isBlank())
+                                .map(
+                                        d ->
+                                                new org.apache.flink.core.fs.Path(
+                                                                d, "tributary-staging")
+                                                        .toString());
+        switch (options.get(STAGING)) {
+            case TABLE:
+                if (dialect.copiesFromStorage()) {
+                    throw new IllegalArgumentException(
+                            "'sink.staging' = 'TABLE' is for PostgreSQL; Redshift loads from S3"
+                                    + " files ('sink.staging.path')");
+                }
+                if (named.isPresent()) {
+                    throw new IllegalArgumentException(
+                            "'sink.staging' = 'TABLE' stages in a table, not under"
+                                    + " 'sink.staging.path' ("
+                                    + named.get()
+                                    + "): drop one of the two");
+                }
+                return null;
+            case FILES:
+                return named.or(() -> derived)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "'sink.staging' = 'FILES' needs"
+                                                        + " 'sink.staging.path' or a checkpoint"
+                                                        + " directory (execution.checkpointing.dir)"
+                                                        + " to stage under"));
+            default:
+                return named.or(() -> derived).orElse(null);
+        }
     }
 
     private static int freshnessColumnIndex(RowType rowType, String column) {
