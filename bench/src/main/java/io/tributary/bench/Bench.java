@@ -476,7 +476,7 @@ public final class Bench {
                 List.of(
                         LoadBenchmark.LIMIT,
                         LoadBenchmark.TRIBUTARY,
-                        LoadBenchmark.TRIBUTARY_FILES,
+                        LoadBenchmark.TRIBUTARY_TABLE,
                         LoadBenchmark.JDBC,
                         LoadBenchmark.SOURCE,
                         LoadBenchmark.S3_SOURCE);

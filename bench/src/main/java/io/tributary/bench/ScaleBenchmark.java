@@ -47,7 +47,7 @@ final class ScaleBenchmark {
                 LoadBenchmark load = new LoadBenchmark(services, rows, files, parallelism);
                 load.generate();
                 LoadBenchmark.Run limit = load.copyLimit();
-                LoadBenchmark.Run tributary = load.tributaryFiles();
+                LoadBenchmark.Run tributary = load.tributary();
                 sizes.add(new Size(factor, rows, load.jsonBytes(), limit, tributary));
             } finally {
                 Bench.deleteTree(work);
