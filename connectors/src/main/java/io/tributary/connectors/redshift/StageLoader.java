@@ -49,11 +49,55 @@ interface StageLoader {
                 : new PostgresStager(spec, jobId, subtask);
     }
 
-    /** How the committer loads what {@link #stager} staged, by the warehouse's way with files. */
+    /**
+     * How the committer loads what a writer staged, chosen for each committable by where its rows
+     * are, not by how this job stages: a committable restored from a checkpoint or savepoint may
+     * have been staged the other way (the job was resumed with other options, or by a version with
+     * another default), and it must still be committed once.
+     */
     static StageLoader of(SinkSpec spec) {
-        if (spec.stagingPath().isEmpty()) {
-            return new StagingTableLoader(spec);
-        }
-        return new StagedFileLoader(spec);
+        StageLoader table = new StagingTableLoader(spec);
+        StageLoader files = new StagedFileLoader(spec);
+        return new StageLoader() {
+            private StageLoader of(RedshiftCommittable c) {
+                return inTable(c) ? table : files;
+            }
+
+            @Override
+            public Optional<String> load(
+                    Connection conn,
+                    Statement s,
+                    RedshiftCommittable c,
+                    Supplier<List<LogicalType>> stagedTypes)
+                    throws SQLException, IOException {
+                return of(c).load(conn, s, c, stagedTypes);
+            }
+
+            @Override
+            public void release(Statement s, RedshiftCommittable c, Optional<String> loaded)
+                    throws SQLException {
+                of(c).release(s, c, loaded);
+            }
+
+            @Override
+            public void afterCommit(RedshiftCommittable c) throws IOException {
+                of(c).afterCommit(c);
+            }
+
+            @Override
+            public void discard(Connection conn, RedshiftCommittable c)
+                    throws SQLException, IOException {
+                of(c).discard(conn, c);
+            }
+        };
+    }
+
+    /**
+     * Whether {@code c}'s rows wait in a staging table: its location is then the table's quoted
+     * name ({@code "schema"."tstg_..."}); a staged file's is a path or URI, which never starts with
+     * a quote.
+     */
+    static boolean inTable(RedshiftCommittable c) {
+        return c.stagedLocation().startsWith("\"");
     }
 }

@@ -102,7 +102,10 @@ final class StagedFileLoader implements StageLoader {
         Path file = new Path(c.stagedLocation());
         try (InputStream raw = file.getFileSystem().open(file);
                 InputStream in =
-                        FileStager.gzipped(spec) ? new GZIPInputStream(raw, 1 << 16) : raw) {
+                        // by the file's own name: it may have been staged under other options
+                        c.stagedLocation().endsWith(".gz")
+                                ? new GZIPInputStream(raw, 1 << 16)
+                                : raw) {
             conn.unwrap(PGConnection.class)
                     .getCopyAPI()
                     .copyIn(

@@ -62,7 +62,8 @@ class RedshiftCommitterITCase {
             RedshiftSink sink, String jobId, long checkpoint, GenericRowData... rows)
             throws Exception {
         SinkSpec spec = sink.spec();
-        try (PostgresStager stager = new PostgresStager(spec, jobId, 0)) {
+        // as the sink's writer stages: in a table, or as files when the sink has a staging path
+        try (Stager stager = StageLoader.stager(spec, jobId, 0)) {
             Stager.Batch batch = stager.open(checkpoint);
             CsvRowEncoder encoder = CsvRowEncoder.of(spec);
             long seq = 0;
@@ -222,5 +223,72 @@ class RedshiftCommitterITCase {
                                 "SELECT tablename FROM pg_tables WHERE schemaname = 'harness' AND tablename LIKE 'tstg%'"))
                 .singleElement()
                 .satisfies(t -> assertThat(t).endsWith("_5"));
+    }
+
+    /**
+     * A job resumed with the other way of staging (other options, or a version with another
+     * default: files under the checkpoint directory since 2026-12-05) still commits the checkpoints
+     * its savepoint holds, each once, from where they were staged.
+     */
+    @Test
+    void aCheckpointStagedTheOtherWayIsCommittedOnceByAResumedJob(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String job = JobID.generate().toHexString();
+        RedshiftSink files =
+                RedshiftSink.builder()
+                        .url(wh.url)
+                        .table("harness", "people")
+                        .option(RedshiftConnectorOptions.STAGING_PATH, dir.toUri().toString())
+                        .rowType(ROW)
+                        .build();
+
+        // staged in a table, pending at the stop; resumed by a job that stages files
+        RedshiftCommittable inTable = stage(job, 1, 1, 2);
+        assertThat(inTable.stagedLocation()).startsWith("\"harness\".");
+        OperatorSubtaskState savepoint;
+        try (var h = harness()) {
+            h.open();
+            send(h, inTable);
+            savepoint = h.snapshot(1, 1);
+        }
+        try (var h = harness(files)) {
+            h.initializeState(savepoint);
+            h.open();
+            h.notifyOfCompletedCheckpoint(2);
+        }
+        assertThat(wh.rows("SELECT id FROM harness.people ORDER BY id")).containsExactly("1", "2");
+
+        // staged as a file, pending at the stop; resumed by a job that stages in tables
+        RedshiftCommittable asFile =
+                stage(
+                        files,
+                        job,
+                        3,
+                        GenericRowData.of(3, StringData.fromString("p3")),
+                        GenericRowData.of(4, StringData.fromString("p4")));
+        assertThat(new java.io.File(java.net.URI.create(asFile.stagedLocation()))).isFile();
+        try (var h = harness(files)) {
+            h.open();
+            send(h, asFile);
+            savepoint = h.snapshot(3, 3);
+        }
+        try (var h = harness()) {
+            h.initializeState(savepoint);
+            h.open();
+            h.notifyOfCompletedCheckpoint(4);
+        }
+        assertThat(wh.rows("SELECT id FROM harness.people ORDER BY id"))
+                .containsExactly("1", "2", "3", "4");
+        assertThat(wh.rows("SELECT checkpoint_id FROM harness.tributary_sink_bookmarks"))
+                .containsExactly("3");
+        assertThat(
+                        wh.count(
+                                "SELECT count(*) FROM pg_tables WHERE schemaname = 'harness' AND"
+                                        + " tablename LIKE 'tstg%'"))
+                .as("the staging table dropped with its commit")
+                .isZero();
+        assertThat(new java.io.File(java.net.URI.create(asFile.stagedLocation())))
+                .as("the staged file removed after its commit")
+                .doesNotExist();
     }
 }
