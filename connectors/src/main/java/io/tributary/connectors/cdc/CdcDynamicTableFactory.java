@@ -80,6 +80,10 @@ public final class CdcDynamicTableFactory implements DynamicTableSourceFactory {
                 };
         Map<String, String> flinkCdc = new HashMap<>(options);
         flinkCdc.remove(DATABASE_TYPE.key());
+        // Debezium's poll wait, short unless the table says otherwise (see CdcSourceBuilder)
+        flinkCdc.putIfAbsent(
+                CdcConnectorOptions.DEBEZIUM_PREFIX + CdcSourceBuilder.POLL_INTERVAL,
+                CdcSourceBuilder.DEFAULT_POLL_INTERVAL_MS);
         String delegateId = kind == CdcConnection.Kind.MYSQL ? "mysql-cdc" : "postgres-cdc";
         flinkCdc.put(FactoryUtil.CONNECTOR.key(), delegateId);
         DynamicTableSourceFactory factory =
