@@ -43,6 +43,7 @@ public final class Bench {
         int loadSeconds = 30;
         String checkpoint = "1 s";
         boolean rowsGiven = false;
+        boolean checkpointGiven = false;
         boolean quick = false;
         int customers = 10_000;
         int events = 20;
@@ -57,7 +58,10 @@ public final class Bench {
                 case "--split-size" -> splitSize = Integer.parseInt(args[++i].replace("_", ""));
                 case "--rate" -> rate = Integer.parseInt(args[++i].replace("_", ""));
                 case "--seconds" -> loadSeconds = Integer.parseInt(args[++i]);
-                case "--checkpoint" -> checkpoint = args[++i];
+                case "--checkpoint" -> {
+                    checkpoint = args[++i];
+                    checkpointGiven = true;
+                }
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--files" -> files = Integer.parseInt(args[++i]);
                 case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
@@ -67,6 +71,7 @@ public final class Bench {
                 case "crawl" -> scenario = "crawl";
                 case "cdc" -> scenario = "cdc";
                 case "scale" -> scenario = "scale";
+                case "scale-cluster" -> scenario = "scale-cluster";
                 case "cdc-warehouse" -> scenario = "cdc-warehouse";
                 case "startup" -> scenario = "startup";
                 case "pipeline" -> scenario = "pipeline";
@@ -77,7 +82,7 @@ public final class Bench {
                 case "--customers" -> customers = Integer.parseInt(args[++i].replace("_", ""));
                 default -> {
                     System.err.println(
-                            "usage: bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|startup|pipeline|quality|lake] [--rows N] [--updates M] [--rounds R]"
+                            "usage: bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|scale-cluster|startup|pipeline|quality|lake] [--rows N] [--updates M] [--rounds R]"
                                     + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
                                     + " [--files F] [--customers C] [--parallelism P] [--events N] [--quick]"
                                     + " [--out DIR]");
@@ -133,7 +138,9 @@ public final class Bench {
             }
             System.exit(LakeBenchmark.run(rows, rounds, seconds, perSecond, quick, out) ? 0 : 1);
         }
-        if (scenario.equals("pipeline") || scenario.equals("quality")) {
+        if (scenario.equals("pipeline")
+                || scenario.equals("quality")
+                || scenario.equals("scale-cluster")) {
             if (!rowsGiven) {
                 rows = scenario.equals("quality") ? 500_000 : 1_000_000;
             }
@@ -146,8 +153,19 @@ public final class Bench {
                 customers = 500;
                 rounds = 1;
             }
-            System.exit(
-                    PipelineBenchmark.run(
+            boolean ok =
+                    scenario.equals("scale-cluster")
+                            ? PipelineBenchmark.cluster(
+                                    rows,
+                                    files,
+                                    customers,
+                                    rounds,
+                                    // the reference pipeline's own interval unless told
+                                    checkpointGiven ? checkpoint : "10 s",
+                                    quick ? 512 : 1536,
+                                    quick,
+                                    out)
+                            : PipelineBenchmark.run(
                                     rows,
                                     files,
                                     customers,
@@ -155,9 +173,8 @@ public final class Bench {
                                     checkpoint,
                                     quick,
                                     out,
-                                    scenario.equals("quality"))
-                            ? 0
-                            : 1);
+                                    scenario.equals("quality"));
+            System.exit(ok ? 0 : 1);
         }
         if (scenario.equals("scale")) {
             if (!rowsGiven) {

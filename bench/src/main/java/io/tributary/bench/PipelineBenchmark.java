@@ -47,6 +47,10 @@ final class PipelineBenchmark {
     static final String LIMIT = "COPY FROM STDIN of the joined rows (limit)";
     static final String TRIBUTARY = "tributary run (reference pipeline, exactly-once)";
     static final String HAND = "Flink SQL: filesystem + mysql-cdc -> jdbc upsert (at-least-once)";
+    static final String CLUSTER_P1 =
+            "tributary run at parallelism 1, standalone cluster of 2 TaskManagers";
+    static final String CLUSTER_P2 =
+            "tributary run at parallelism 2, standalone cluster of 2 TaskManagers";
     static final String PLAIN = "tributary run, quality-pipeline.yaml without quality and pii";
     static final String GUARDED =
             "tributary run, quality-pipeline.yaml: 10 DQDL rules, 2 pii actions, gate: record";
@@ -115,6 +119,63 @@ final class PipelineBenchmark {
     private int round;
     private List<String> contenders = List.of(LIMIT, TRIBUTARY, HAND);
 
+    /** Where the pipelines run: the embedded MiniCluster unless a standalone cluster is set. */
+    private String restAddress;
+
+    private List<java.net.URI> jars = List.of();
+
+    /** Per cluster run: its state when the last order landed (a markdown table's rows). */
+    private final List<String> clusterState = new ArrayList<>();
+
+    /**
+     * What the cluster's REST API says once every order landed: the latest completed checkpoint's
+     * size (full, and what it wrote itself) and each TaskManager's heap in use, in MB, as {@code
+     * checkpoint MB | written MB | heap MB per TaskManager}; a dash for what it does not say.
+     */
+    private String clusterState(String jobId) {
+        com.fasterxml.jackson.databind.ObjectMapper json =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> get =
+                path -> {
+                    try {
+                        return json.readTree(
+                                http.send(
+                                                java.net.http.HttpRequest.newBuilder(
+                                                                java.net.URI.create(
+                                                                        "http://"
+                                                                                + restAddress
+                                                                                + path))
+                                                        .build(),
+                                                java.net.http.HttpResponse.BodyHandlers.ofString())
+                                        .body());
+                    } catch (Exception e) {
+                        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+                    }
+                };
+        com.fasterxml.jackson.databind.JsonNode completed =
+                get.apply("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
+        String full = mb(completed.path("state_size"));
+        String written = mb(completed.path("checkpointed_size"));
+        List<String> heaps = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode tm :
+                get.apply("/taskmanagers").path("taskmanagers")) {
+            com.fasterxml.jackson.databind.JsonNode m =
+                    get.apply(
+                            "/taskmanagers/"
+                                    + tm.path("id").asText()
+                                    + "/metrics?get=Status.JVM.Memory.Heap.Used");
+            heaps.add(m.isArray() && m.size() > 0 ? mb(m.get(0).path("value")) : "-");
+        }
+        return full + " | " + written + " | " + String.join(" / ", heaps);
+    }
+
+    private static String mb(com.fasterxml.jackson.databind.JsonNode bytes) {
+        return bytes.isMissingNode() || bytes.isNull() || bytes.asText().isEmpty()
+                ? "-"
+                : String.format(Locale.ROOT, "%,.0f", Double.parseDouble(bytes.asText()) / 1e6);
+    }
+
     private PipelineBenchmark(
             EmbeddedServices services,
             Path home,
@@ -181,25 +242,20 @@ final class PipelineBenchmark {
                             services, work.resolve("home"), rows, files, customers, checkpoint);
             b.contenders = contenders;
             b.generate();
-            for (int r = 0; r < rounds; r++) {
-                b.round = r;
-                // alternate the order: neither always runs on a warm JVM
-                List<String> order = new ArrayList<>(contenders);
-                if (r % 2 == 1) {
-                    java.util.Collections.reverse(order);
-                }
-                for (String c : order) {
-                    runs.add(
-                            switch (c) {
-                                case LIMIT -> b.copyLimit();
-                                case TRIBUTARY -> b.tributary(TRIBUTARY, null);
-                                case PLAIN -> b.tributary(PLAIN, qualityPipeline(false));
-                                case GUARDED -> b.tributary(GUARDED, qualityPipeline(true, false));
-                                case GATED -> b.tributary(GATED, qualityPipeline(true, true));
-                                default -> b.handWritten();
-                            });
-                }
-            }
+            runs.addAll(
+                    b.rounds(
+                            rounds,
+                            c ->
+                                    switch (c) {
+                                        case LIMIT -> b.copyLimit();
+                                        case TRIBUTARY -> b.tributary(TRIBUTARY, null);
+                                        case PLAIN -> b.tributary(PLAIN, qualityPipeline(false));
+                                        case GUARDED ->
+                                                b.tributary(GUARDED, qualityPipeline(true, false));
+                                        case GATED ->
+                                                b.tributary(GATED, qualityPipeline(true, true));
+                                        default -> b.handWritten();
+                                    }));
         } finally {
             Bench.deleteTree(work);
         }
@@ -211,30 +267,7 @@ final class PipelineBenchmark {
         System.out.println(table);
         boolean ok = runs.stream().allMatch(Run::verified);
         if (!quick) {
-            ObjectNode doc = Bench.resultDoc(scenario);
-            doc.put("rows", rows);
-            doc.put("files", files);
-            doc.put("customers", customers);
-            doc.put("checkpoint-interval", checkpoint);
-            ArrayNode arr = doc.putArray("runs");
-            for (Run r : runs) {
-                ObjectNode n = arr.addObject();
-                n.put("contender", r.contender());
-                n.put("seconds", r.seconds());
-                n.put("rows-per-second", r.rowsPerSecond());
-                n.put("rename-seconds", r.renameSeconds());
-                n.put("renamed-orders", r.renamedOrders());
-                n.put("verified", r.verified());
-                if (!Double.isNaN(r.cpuSeconds())) {
-                    n.put("cpu-seconds", r.cpuSeconds());
-                }
-                if (!Double.isNaN(r.jvmCpuSeconds())) {
-                    n.put("bench-jvm-cpu-seconds", r.jvmCpuSeconds());
-                }
-                if (!Double.isNaN(r.steadyRowsPerSecond())) {
-                    n.put("rows-per-second-after-first-commit", r.steadyRowsPerSecond());
-                }
-            }
+            ObjectNode doc = resultDoc(scenario, rows, files, customers, checkpoint, runs);
             Bench.append(
                     out,
                     scenario,
@@ -340,6 +373,176 @@ final class PipelineBenchmark {
         System.out.printf(
                 "  data ready in %.1f s; the rename touches %d customers, %,d orders%n",
                 (System.nanoTime() - t0) / 1e9, renamed, renamedOrders);
+    }
+
+    /**
+     * The scale scenario's scale-out part: the reference pipeline
+     * (examples/ecommerce/pipeline.yaml, as shipped but for {@code parallelism}) submitted with the
+     * job jar to a standalone session cluster of two TaskManagers, each its own JVM with one slot
+     * and {@code taskHeapMb} of task heap, at parallelism 1 (one TaskManager works) and 2 (one
+     * subtask of every operator in each), beside the COPY floor of the joined rows, in alternating
+     * order for {@code rounds} rounds. The machine's CPU per row counts the cluster's JVMs as
+     * outside the bench JVM.
+     */
+    static boolean cluster(
+            long rows,
+            int files,
+            int customers,
+            int rounds,
+            String checkpoint,
+            int taskHeapMb,
+            boolean quick,
+            Path out)
+            throws Exception {
+        List<String> contenders = List.of(LIMIT, CLUSTER_P1, CLUSTER_P2);
+        System.out.printf(
+                "scale (standalone cluster): %,d sales rows in %d JSON files on S3 JOIN %,d MariaDB"
+                        + " customers (CDC) -> PostgreSQL and the lake, checkpoints every %s, 2"
+                        + " TaskManagers of %d MB task heap, %d round(s)%n",
+                rows, files, customers, checkpoint, taskHeapMb, rounds);
+        java.net.URI jar = io.tributary.embedded.StandaloneFlinkCluster.jobJar().toUri();
+        Path work = Files.createTempDirectory("tributary-bench-cluster-");
+        List<Run> runs = new ArrayList<>();
+        List<String> states = List.of();
+        try (EmbeddedServices services =
+                        EmbeddedServices.builder(work.resolve("services"))
+                                .with(Kind.POSTGRES, Kind.MARIADB, Kind.S3)
+                                .start();
+                io.tributary.embedded.StandaloneFlinkCluster cluster =
+                        io.tributary.embedded.StandaloneFlinkCluster.start(
+                                work.resolve("cluster"), 2, 1, taskHeapMb)) {
+            PipelineBenchmark b =
+                    new PipelineBenchmark(
+                            services, work.resolve("home"), rows, files, customers, checkpoint);
+            b.contenders = contenders;
+            b.restAddress = cluster.restAddress();
+            b.jars = List.of(jar);
+            b.generate();
+            states = b.clusterState;
+            try {
+                runs.addAll(
+                        b.rounds(
+                                rounds,
+                                c -> c.equals(LIMIT) ? b.copyLimit() : b.tributary(c, null)));
+            } catch (Exception | Error e) {
+                System.out.println(cluster.logs());
+                throw e;
+            }
+        } finally {
+            Bench.deleteTree(work);
+        }
+        String table = table(runs, contenders);
+        String state =
+                "\nState once every order landed (the cluster's REST API; heap in use per"
+                        + " TaskManager, after whatever GC last ran):\n\n"
+                        + "| contender | round | last checkpoint MB | of it written MB |"
+                        + " heap MB per TaskManager |\n|---|---:|---:|---:|---|\n"
+                        + String.join("", states);
+        double p1 = Bench.median(secondsStream(runs, CLUSTER_P1));
+        double p2 = Bench.median(secondsStream(runs, CLUSTER_P2));
+        String scaling =
+                String.format(
+                        Locale.ROOT,
+                        "%nParallelism 2 / 1 on the same cluster: %.2fx the throughput (medians of"
+                                + " %d rounds); on %d cores.%n",
+                        p1 / p2,
+                        rounds,
+                        Runtime.getRuntime().availableProcessors());
+        System.out.println();
+        System.out.println(table + scaling + state);
+        boolean ok = runs.stream().allMatch(Run::verified);
+        if (!quick) {
+            ObjectNode doc = resultDoc("scale-cluster", rows, files, customers, checkpoint, runs);
+            doc.put("task-heap-mb", taskHeapMb);
+            Bench.append(
+                    out,
+                    "scale-cluster",
+                    new ObjectMapper()
+                            .enable(SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(doc),
+                    String.format(
+                            Locale.ROOT,
+                            "%n## scale (standalone cluster), %s%n%nCommand: `bench/run.sh"
+                                    + " scale-cluster --rows %d --files %d --customers %d --rounds"
+                                    + " %d --checkpoint '%s'`; commit %s; %s; a JobManager and 2"
+                                    + " TaskManagers (1 slot, %d MB task heap each), each its own"
+                                    + " JVM; CPU outside the JVM includes the cluster's.%n%n%s%s%n",
+                            Instant.now().toString().substring(0, 16).replace('T', ' '),
+                            rows,
+                            files,
+                            customers,
+                            rounds,
+                            checkpoint,
+                            Bench.gitCommit(),
+                            Bench.machine(),
+                            taskHeapMb,
+                            table,
+                            scaling + state));
+        }
+        return ok;
+    }
+
+    /** A scenario's result document: its settings and every run. */
+    private static ObjectNode resultDoc(
+            String scenario,
+            long rows,
+            int files,
+            int customers,
+            String checkpoint,
+            List<Run> runs) {
+        ObjectNode doc = Bench.resultDoc(scenario);
+        doc.put("rows", rows);
+        doc.put("files", files);
+        doc.put("customers", customers);
+        doc.put("checkpoint-interval", checkpoint);
+        ArrayNode arr = doc.putArray("runs");
+        for (Run r : runs) {
+            ObjectNode n = arr.addObject();
+            n.put("contender", r.contender());
+            n.put("seconds", r.seconds());
+            n.put("rows-per-second", r.rowsPerSecond());
+            n.put("rename-seconds", r.renameSeconds());
+            n.put("renamed-orders", r.renamedOrders());
+            n.put("verified", r.verified());
+            if (!Double.isNaN(r.cpuSeconds())) {
+                n.put("cpu-seconds", r.cpuSeconds());
+            }
+            if (!Double.isNaN(r.jvmCpuSeconds())) {
+                n.put("bench-jvm-cpu-seconds", r.jvmCpuSeconds());
+            }
+            if (!Double.isNaN(r.steadyRowsPerSecond())) {
+                n.put("rows-per-second-after-first-commit", r.steadyRowsPerSecond());
+            }
+        }
+        return doc;
+    }
+
+    /** One contender's run in the current round. */
+    private interface Contender {
+        Run run(String contender) throws Exception;
+    }
+
+    /**
+     * Every contender {@code rounds} times, in alternating order: neither always runs on a warm
+     * JVM.
+     */
+    private List<Run> rounds(int rounds, Contender one) throws Exception {
+        List<Run> runs = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            round = r;
+            List<String> order = new ArrayList<>(contenders);
+            if (r % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            for (String c : order) {
+                runs.add(one.run(c));
+            }
+        }
+        return runs;
+    }
+
+    private static java.util.stream.DoubleStream secondsStream(List<Run> runs, String contender) {
+        return runs.stream().filter(r -> r.contender().equals(contender)).mapToDouble(Run::seconds);
     }
 
     /** A fresh warehouse database for one run; the names start as generated. */
@@ -516,28 +719,27 @@ final class PipelineBenchmark {
     private Run tributary(String contender, String text) throws Exception {
         String db =
                 freshWarehouse(
-                        contender.equals(TRIBUTARY)
-                                ? "tributary"
-                                : contender.equals(PLAIN) ? "plain" : "guarded",
+                        switch (contender) {
+                            case TRIBUTARY -> "tributary";
+                            case PLAIN -> "plain";
+                            case CLUSTER_P1 -> "p1";
+                            case CLUSTER_P2 -> "p2";
+                            default -> "guarded";
+                        },
                         false);
         Path dir = home.resolve("round-" + round);
         Map<String, Map<String, String>> endpoints = services.endpoints();
-        Variables vars =
-                Variables.of(
-                        Map.of(
-                                "sales-path",
-                                "s3://" + BUCKET + "/sales/",
-                                "shop-db",
-                                SHOP,
-                                "warehouse-db",
-                                db,
-                                "checkpoint-interval",
-                                checkpoint,
-                                "warehouse-table",
-                                "analytics.sales_enriched",
-                                "PII_SALT",
-                                "bench-salt"),
-                        endpoints);
+        Map<String, String> given = new HashMap<>();
+        given.put("sales-path", "s3://" + BUCKET + "/sales/");
+        given.put("shop-db", SHOP);
+        given.put("warehouse-db", db);
+        given.put("checkpoint-interval", checkpoint);
+        given.put("warehouse-table", "analytics.sales_enriched");
+        given.put("PII_SALT", "bench-salt");
+        if (contender.equals(CLUSTER_P2)) {
+            given.put("parallelism", "2");
+        }
+        Variables vars = Variables.of(given, endpoints);
         PipelineDef pipeline =
                 text == null
                         ? new PipelineParser(vars)
@@ -553,9 +755,21 @@ final class PipelineBenchmark {
                             () ->
                                     job[0] =
                                             runner.submit(
-                                                    "127.0.0.1:" + services.flink().restPort(),
+                                                    restAddress != null
+                                                            ? restAddress
+                                                            : "127.0.0.1:"
+                                                                    + services.flink().restPort(),
                                                     null,
-                                                    List.of()));
+                                                    jars));
+            if (restAddress != null) {
+                clusterState.add(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %d | %s |%n",
+                                contender,
+                                round + 1,
+                                clusterState(job[0].client().getJobID().toHexString())));
+            }
             Bench.cancelAndWait(job[0].client());
             return run;
         }
@@ -791,7 +1005,9 @@ final class PipelineBenchmark {
         StringBuilder sb = new StringBuilder();
         sb.append(
                 "| contender (median) | seconds to load all | rows/s | x COPY limit | x "
-                        + (last.equals(HAND) ? "Flink SQL" : "with quality")
+                        + (last.equals(HAND)
+                                ? "Flink SQL"
+                                : last.equals(CLUSTER_P2) ? "parallelism 2" : "with quality")
                         + " | rename visible in (s) | CPU µs/row | of it outside the JVM |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String c : contenders) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.embedded.SharedServices;
+import io.tributary.embedded.StandaloneFlinkCluster;
 import io.tributary.jobs.runs.FlinkRest;
 import io.tributary.jobs.runs.ReferenceFixture;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
 import io.tributary.catalog.store.JobRun;
+import io.tributary.embedded.StandaloneFlinkCluster;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.runs.FlinkRest;
 import io.tributary.jobs.runs.PipelineRunner;

@@ -7,6 +7,7 @@ import io.tributary.catalog.store.CatalogStore;
 import io.tributary.catalog.store.CatalogStores;
 import io.tributary.catalog.store.JobRun;
 import io.tributary.embedded.SharedServices;
+import io.tributary.embedded.StandaloneFlinkCluster;
 import io.tributary.jobs.runs.FlinkRest;
 import io.tributary.jobs.runs.PipelineRunner;
 import io.tributary.jobs.runs.ReferenceFixture;

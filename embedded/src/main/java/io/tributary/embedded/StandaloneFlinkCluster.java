@@ -1,4 +1,4 @@
-package io.tributary.e2e;
+package io.tributary.embedded;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,9 +20,10 @@ import java.util.List;
  * JVM, started from Flink's jars in the local Maven repository (the test's classpath without
  * Tributary, its connectors and their clients: those reach the cluster only inside the job jar),
  * bound to 127.0.0.1 on free ports. {@link #kill()} ends all of them with SIGKILL, as a lost host
- * would.
+ * would. The end-to-end tests run pipelines on it, and {@code bench/run.sh scale} measures them at
+ * parallelism 1 and 2.
  */
-final class StandaloneFlinkCluster implements AutoCloseable {
+public final class StandaloneFlinkCluster implements AutoCloseable {
 
     /** What the job jar carries: kept off the cluster's classpath so the test proves it does. */
     private static final List<String> JOB_JAR_ONLY =
@@ -58,16 +59,24 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /** A JobManager and one TaskManager of two slots. */
-    static StandaloneFlinkCluster start(Path dir) throws Exception {
+    public static StandaloneFlinkCluster start(Path dir) throws Exception {
         return start(dir, 1, 2);
+    }
+
+    /** {@link #start(Path, int, int, int)} with 512 MB of task heap per TaskManager. */
+    public static StandaloneFlinkCluster start(Path dir, int taskManagers, int slots)
+            throws Exception {
+        return start(dir, taskManagers, slots, 512);
     }
 
     /**
      * A JobManager and {@code taskManagers} TaskManagers of {@code slots} slots each, every one its
      * own JVM: a job at parallelism {@code taskManagers} with one slot each runs one subtask of
-     * every operator in every TaskManager.
+     * every operator in every TaskManager. {@code taskHeapMb} is each TaskManager's task heap (its
+     * JVM's -Xmx is that plus 128 MB of framework heap).
      */
-    static StandaloneFlinkCluster start(Path dir, int taskManagers, int slots) throws Exception {
+    public static StandaloneFlinkCluster start(
+            Path dir, int taskManagers, int slots, int taskHeapMb) throws Exception {
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("log"));
         int rest = freePort();
@@ -88,7 +97,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         // directly needs every part spelled out
                         "taskmanager.cpu.cores: 2",
                         "taskmanager.memory.framework.heap.size: 128m",
-                        "taskmanager.memory.task.heap.size: 512m",
+                        "taskmanager.memory.task.heap.size: " + taskHeapMb + "m",
                         "taskmanager.memory.managed.size: 64m",
                         "taskmanager.memory.network.min: 64m",
                         "taskmanager.memory.network.max: 64m",
@@ -116,14 +125,16 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 launch(
                         dir,
                         "jobmanager",
-                        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint");
+                        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                        512);
         List<Process> tms = new ArrayList<>();
         for (int i = 0; i < taskManagers; i++) {
             tms.add(
                     launch(
                             dir,
                             i == 0 ? "taskmanager" : "taskmanager-" + i,
-                            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"));
+                            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                            taskHeapMb + 128));
         }
         StandaloneFlinkCluster cluster =
                 new StandaloneFlinkCluster(dir, rest, jm, List.copyOf(tms));
@@ -144,31 +155,63 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return cluster;
     }
 
-    /** The packaged job jar (flink-jobs), which this module's tests submit to the cluster. */
-    static Path jobJar() {
-        Path jar = Path.of(System.getProperty("tributary.job.jar", "missing"));
-        org.assertj.core.api.Assertions.assertThat(jar)
-                .as(
-                        "the job jar is built by `mvn package` of flink-jobs before this module's tests")
-                .isRegularFile();
+    /**
+     * The packaged job jar (flink-jobs) that jobs are submitted with: system property {@code
+     * tributary.job.jar}, else flink-jobs/target under {@code tributary.root}.
+     */
+    public static Path jobJar() {
+        String given = System.getProperty("tributary.job.jar");
+        Path jar = given == null ? null : Path.of(given);
+        if (jar == null) {
+            Path target =
+                    Path.of(System.getProperty("tributary.root", ".")).resolve("flink-jobs/target");
+            try (var files = Files.list(target)) {
+                jar =
+                        files.filter(
+                                        f -> {
+                                            String n = f.getFileName().toString();
+                                            return n.startsWith("tributary-flink-jobs-")
+                                                    && n.endsWith("-job.jar");
+                                        })
+                                .findFirst()
+                                .orElse(target.resolve("tributary-flink-jobs-<version>-job.jar"));
+            } catch (IOException e) {
+                jar = target.resolve("tributary-flink-jobs-<version>-job.jar");
+            }
+        }
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(
+                    jar + " is missing: the job jar is built by `mvn package` of flink-jobs");
+        }
         return jar;
     }
 
-    /** The java of this JVM with Flink's opens, for the cluster's and a client's processes. */
-    static List<String> java() {
+    /**
+     * The java of this JVM with Flink's opens (system property {@code tributary.flink.opens}, else
+     * this JVM's own {@code --add-opens}), for the cluster's and a client's processes.
+     */
+    public static List<String> java() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String opens = System.getProperty("tributary.flink.opens", "");
-        if (!opens.isBlank()) {
+        String opens = System.getProperty("tributary.flink.opens");
+        if (opens != null && !opens.isBlank()) {
             cmd.addAll(Arrays.asList(opens.trim().split("\\s+")));
+        } else if (opens == null) {
+            for (String a :
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+                if (a.startsWith("--add-opens")) {
+                    cmd.add(a);
+                }
+            }
         }
         return cmd;
     }
 
-    private static Process launch(Path dir, String role, String mainClass) throws IOException {
+    private static Process launch(Path dir, String role, String mainClass, int heapMb)
+            throws IOException {
         String classpath = flinkClasspath();
         List<String> cmd = java();
-        cmd.add(role.equals("jobmanager") ? "-Xmx512m" : "-Xmx640m");
+        cmd.add("-Xmx" + heapMb + "m");
         cmd.add("-Dlog.file=" + dir.resolve("log/" + role + ".log"));
         cmd.add("-Dlog4j.configurationFile=" + dir.resolve("conf/log4j.properties").toUri());
         cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp-" + role)));
@@ -187,7 +230,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
      * The classpath of Flink's processes here: the test's, without Tributary, its connectors and
      * their clients (those reach the cluster only inside the job jar).
      */
-    static String flinkClasspath() {
+    public static String flinkClasspath() {
         return Arrays.stream(
                         // surefire runs tests through a manifest-only jar
                         System.getProperty(
@@ -202,7 +245,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /** The cluster's configuration folder (flink-conf.yaml), as FLINK_CONF_DIR for a client. */
-    Path confDir() {
+    public Path confDir() {
         return dir.resolve("conf");
     }
 
@@ -236,12 +279,12 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 count + " TaskManager(s) not registered within 2 minutes:\n" + logs());
     }
 
-    String restAddress() {
+    public String restAddress() {
         return "127.0.0.1:" + restPort;
     }
 
     /** The last lines of both logs, for a failure message. */
-    String logs() {
+    public String logs() {
         StringBuilder sb = new StringBuilder();
         List<String> files = new ArrayList<>(List.of("jobmanager.log", "jobmanager.out"));
         for (int i = 0; i < taskManagers.size(); i++) {
@@ -264,7 +307,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /** SIGKILL to every JVM: no savepoint, no clean cancel, as when the machine dies. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         taskManagers.forEach(Process::destroyForcibly);
         jobManager.destroyForcibly();
         for (Process tm : taskManagers) {
