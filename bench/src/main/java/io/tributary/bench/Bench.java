@@ -44,6 +44,7 @@ public final class Bench {
         String checkpoint = "1 s";
         boolean rowsGiven = false;
         boolean checkpointGiven = false;
+        boolean split = false;
         boolean quick = false;
         int customers = 10_000;
         int events = 20;
@@ -67,6 +68,7 @@ public final class Bench {
                 case "--parallelism" -> parallelism = Integer.parseInt(args[++i]);
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--quick" -> quick = true;
+                case "--split" -> split = true;
                 case "load" -> scenario = "load";
                 case "crawl" -> scenario = "crawl";
                 case "cdc" -> scenario = "cdc";
@@ -84,7 +86,7 @@ public final class Bench {
                     System.err.println(
                             "usage: bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|scale-cluster|startup|pipeline|quality|lake] [--rows N] [--updates M] [--rounds R]"
                                     + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
-                                    + " [--files F] [--customers C] [--parallelism P] [--events N] [--quick]"
+                                    + " [--files F] [--customers C] [--parallelism P] [--events N] [--split] [--quick]"
                                     + " [--out DIR]");
                     System.exit(2);
                 }
@@ -173,7 +175,8 @@ public final class Bench {
                                     checkpoint,
                                     quick,
                                     out,
-                                    scenario.equals("quality"));
+                                    scenario.equals("quality"),
+                                    split);
             System.exit(ok ? 0 : 1);
         }
         if (scenario.equals("scale")) {

@@ -54,6 +54,10 @@ final class PipelineBenchmark {
     static final String PLAIN = "tributary run, quality-pipeline.yaml without quality and pii";
     static final String GUARDED =
             "tributary run, quality-pipeline.yaml: 10 DQDL rules, 2 pii actions, gate: record";
+    static final String RULES_ONLY =
+            "tributary run, quality-pipeline.yaml: the 10 DQDL rules (gate: record), no pii";
+    static final String PII_ONLY =
+            "tributary run, quality-pipeline.yaml: the 2 pii actions, no rules";
     static final String GATED =
             "tributary run, quality-pipeline.yaml: 10 DQDL rules, 2 pii actions, gate: hold";
     private static final String BUCKET = "bench-pipeline";
@@ -218,9 +222,32 @@ final class PipelineBenchmark {
             Path out,
             boolean quality)
             throws Exception {
+        return run(rows, files, customers, rounds, checkpoint, quick, out, quality, false);
+    }
+
+    /**
+     * With {@code split} (quality only), the ruleset's cost in its parts: the rules without the pii
+     * actions and the pii actions without the rules, beside the plain and the guarded pipeline
+     * (instead of the gate that holds windows back).
+     */
+    static boolean run(
+            long rows,
+            int files,
+            int customers,
+            int rounds,
+            String checkpoint,
+            boolean quick,
+            Path out,
+            boolean quality,
+            boolean split)
+            throws Exception {
         String scenario = quality ? "quality" : "pipeline";
         List<String> contenders =
-                quality ? List.of(LIMIT, PLAIN, GATED, GUARDED) : List.of(LIMIT, TRIBUTARY, HAND);
+                !quality
+                        ? List.of(LIMIT, TRIBUTARY, HAND)
+                        : split
+                                ? List.of(LIMIT, PLAIN, RULES_ONLY, PII_ONLY, GUARDED)
+                                : List.of(LIMIT, PLAIN, GATED, GUARDED);
         System.out.printf(
                 scenario
                         + ": %,d sales rows in %d JSON files on S3 JOIN %,d MariaDB customers (CDC)"
@@ -254,6 +281,8 @@ final class PipelineBenchmark {
                                                 b.tributary(GUARDED, qualityPipeline(true, false));
                                         case GATED ->
                                                 b.tributary(GATED, qualityPipeline(true, true));
+                                        case RULES_ONLY -> b.tributary(RULES_ONLY, withoutPii());
+                                        case PII_ONLY -> b.tributary(PII_ONLY, withoutRules());
                                         default -> b.handWritten();
                                     }));
         } finally {
@@ -281,14 +310,16 @@ final class PipelineBenchmark {
                                     + ", %s%n%nCommand: `bench/run.sh "
                                     + scenario
                                     + " --rows %d --files"
-                                    + " %d --customers %d --rounds %d --checkpoint '%s'`; commit %s;"
-                                    + " %s; parallelism 1 (the pipeline's), bench JVM -Xmx1g.%n%n%s",
+                                    + " %d --customers %d --rounds %d --checkpoint '%s'%s`; commit"
+                                    + " %s; %s; parallelism 1 (the pipeline's), bench JVM"
+                                    + " -Xmx1g.%n%n%s",
                             Instant.now().toString().substring(0, 16).replace('T', ' '),
                             rows,
                             files,
                             customers,
                             rounds,
                             checkpoint,
+                            split ? " --split" : "",
                             Bench.gitCommit(),
                             Bench.machine(),
                             table));
@@ -716,6 +747,31 @@ final class PipelineBenchmark {
                                 + "        product: {action: partial-redact, keep: 3}\n");
     }
 
+    /** The guarded pipeline ({@code gate: record}) without its pii block. */
+    static String withoutPii() throws java.io.IOException {
+        String text = qualityPipeline(true, false);
+        int pii = text.indexOf("    pii:\n");
+        int sinks = text.indexOf("\nsinks:");
+        if (pii < 0 || sinks < pii) {
+            throw new IllegalStateException("quality-pipeline.yaml has no pii block to remove");
+        }
+        return text.substring(0, pii) + text.substring(sinks);
+    }
+
+    /** The guarded pipeline's pii actions without any ruleset (the transform's or the sink's). */
+    static String withoutRules() throws java.io.IOException {
+        String text = qualityPipeline(true, false);
+        int quality = text.indexOf("    quality:\n");
+        int pii = text.indexOf("    pii:\n");
+        int sinks = text.indexOf("\nsinks:");
+        int gate = text.indexOf("    quality:\n", sinks);
+        if (quality < 0 || pii < quality || sinks < pii || gate < 0) {
+            throw new IllegalStateException(
+                    "quality-pipeline.yaml has no quality blocks to remove");
+        }
+        return text.substring(0, quality) + text.substring(pii, gate);
+    }
+
     private Run tributary(String contender, String text) throws Exception {
         String db =
                 freshWarehouse(
@@ -896,7 +952,9 @@ final class PipelineBenchmark {
      */
     static String cost(List<Run> runs) {
         return cost(runs, GUARDED, "the ruleset and pii actions (gate: record)", true)
-                + cost(runs, GATED, "the same with the gate holding each window", false);
+                + cost(runs, GATED, "the same with the gate holding each window", false)
+                + cost(runs, RULES_ONLY, "the ruleset alone (gate: record, no pii)", false)
+                + cost(runs, PII_ONLY, "the pii actions alone (no ruleset)", false);
     }
 
     private static String cost(List<Run> runs, String contender, String what, boolean goal) {

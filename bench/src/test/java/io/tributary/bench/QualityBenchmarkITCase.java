@@ -29,6 +29,13 @@ class QualityBenchmarkITCase {
                 .contains("ColumnLength \"country\" = 2", "gate: record")
                 .doesNotContain("gate: hold");
         assertThat(PipelineBenchmark.qualityPipeline(false)).doesNotContain("quality:", "pii:");
+        // --split's parts: the rules without the pii block, the pii block without a ruleset
+        assertThat(PipelineBenchmark.withoutPii())
+                .contains("ColumnLength \"country\" = 2", "gate: record", "\nsinks:")
+                .doesNotContain("pii:", "sha256");
+        assertThat(PipelineBenchmark.withoutRules())
+                .contains("pii:", "customer_email: sha256", "partial-redact", "\nsinks:")
+                .doesNotContain("quality:", "Rules", "gate:");
         assertThat(PipelineBenchmark.run(20_000, 4, 500, 1, "1 s", true, out, true)).isTrue();
     }
 }
