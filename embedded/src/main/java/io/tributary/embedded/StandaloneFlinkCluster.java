@@ -77,8 +77,38 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
      */
     public static StandaloneFlinkCluster start(
             Path dir, int taskManagers, int slots, int taskHeapMb) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dir, taskManagers, slots, taskHeapMb);
+            } catch (PortTaken e) {
+                // a port found free was taken before the JVM bound it (another process, or a
+                // socket of a cluster killed just before lingering): new ports, once more
+                if (attempt == 3) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** The cluster died at start because a port it was given was in use by then. */
+    private static final class PortTaken extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String message) {
+            super(message);
+        }
+    }
+
+    private static StandaloneFlinkCluster startOnce(
+            Path dir, int taskManagers, int slots, int taskHeapMb) throws Exception {
         Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("log"));
+        try (var old = Files.list(dir.resolve("log"))) {
+            // a failed attempt's logs (log4j appends): each attempt's are its own
+            for (Path f : (Iterable<Path>) old::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
         int rest = freePort();
         List<String> conf =
                 List.of(
@@ -150,6 +180,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
             cluster.awaitTaskManagers(taskManagers);
         } catch (Exception | Error e) {
             cluster.kill();
+            if (cluster.portTaken()) {
+                throw new PortTaken(e.getMessage());
+            }
             throw e;
         }
         return cluster;
@@ -281,6 +314,20 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
 
     public String restAddress() {
         return "127.0.0.1:" + restPort;
+    }
+
+    /** Whether a process of the cluster failed to bind a port ("Address already in use"). */
+    private boolean portTaken() {
+        try (var files = Files.list(dir.resolve("log"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.readString(f).contains("Address already in use")) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
     }
 
     /** The last lines of both logs, for a failure message. */
