@@ -175,8 +175,11 @@ public final class Bench {
                                     checkpoint,
                                     quick,
                                     out,
-                                    scenario.equals("quality"),
-                                    split);
+                                    !scenario.equals("quality")
+                                            ? PipelineBenchmark.Contenders.PIPELINE
+                                            : split
+                                                    ? PipelineBenchmark.Contenders.QUALITY_SPLIT
+                                                    : PipelineBenchmark.Contenders.QUALITY);
             System.exit(ok ? 0 : 1);
         }
         if (scenario.equals("scale")) {

@@ -196,22 +196,24 @@ final class PipelineBenchmark {
         this.renamed = Math.max(1, customers / 100);
     }
 
-    static boolean run(
-            long rows,
-            int files,
-            int customers,
-            int rounds,
-            String checkpoint,
-            boolean quick,
-            Path out)
-            throws Exception {
-        return run(rows, files, customers, rounds, checkpoint, quick, out, false);
+    /**
+     * Which contenders a run compares beside the COPY floor: the reference pipeline, Tributary's
+     * and hand-written ({@code PIPELINE}); the guarded reference pipeline with and without its
+     * ruleset and pii actions, gated or recording ({@code QUALITY}); or the ruleset's cost in its
+     * parts, the rules without the pii actions and the pii actions without the rules, beside the
+     * plain and the guarded pipeline ({@code QUALITY_SPLIT}).
+     */
+    enum Contenders {
+        PIPELINE,
+        QUALITY,
+        QUALITY_SPLIT
     }
 
-    /**
-     * With {@code quality}, the contenders are the guarded reference pipeline with and without its
-     * ruleset and pii actions (the quality scenario), beside the COPY floor.
-     */
+    /** A quick run of {@code set} (20k orders in 4 files, 500 customers, 1 s checkpoints). */
+    static boolean quick(Contenders set, Path out) throws Exception {
+        return run(20_000, 4, 500, 1, "1 s", true, out, set);
+    }
+
     static boolean run(
             long rows,
             int files,
@@ -220,34 +222,16 @@ final class PipelineBenchmark {
             String checkpoint,
             boolean quick,
             Path out,
-            boolean quality)
+            Contenders set)
             throws Exception {
-        return run(rows, files, customers, rounds, checkpoint, quick, out, quality, false);
-    }
-
-    /**
-     * With {@code split} (quality only), the ruleset's cost in its parts: the rules without the pii
-     * actions and the pii actions without the rules, beside the plain and the guarded pipeline
-     * (instead of the gate that holds windows back).
-     */
-    static boolean run(
-            long rows,
-            int files,
-            int customers,
-            int rounds,
-            String checkpoint,
-            boolean quick,
-            Path out,
-            boolean quality,
-            boolean split)
-            throws Exception {
+        boolean quality = set != Contenders.PIPELINE;
         String scenario = quality ? "quality" : "pipeline";
         List<String> contenders =
-                !quality
-                        ? List.of(LIMIT, TRIBUTARY, HAND)
-                        : split
-                                ? List.of(LIMIT, PLAIN, RULES_ONLY, PII_ONLY, GUARDED)
-                                : List.of(LIMIT, PLAIN, GATED, GUARDED);
+                switch (set) {
+                    case PIPELINE -> List.of(LIMIT, TRIBUTARY, HAND);
+                    case QUALITY -> List.of(LIMIT, PLAIN, GATED, GUARDED);
+                    case QUALITY_SPLIT -> List.of(LIMIT, PLAIN, RULES_ONLY, PII_ONLY, GUARDED);
+                };
         System.out.printf(
                 scenario
                         + ": %,d sales rows in %d JSON files on S3 JOIN %,d MariaDB customers (CDC)"
@@ -319,7 +303,7 @@ final class PipelineBenchmark {
                             customers,
                             rounds,
                             checkpoint,
-                            split ? " --split" : "",
+                            set == Contenders.QUALITY_SPLIT ? " --split" : "",
                             Bench.gitCommit(),
                             Bench.machine(),
                             table));

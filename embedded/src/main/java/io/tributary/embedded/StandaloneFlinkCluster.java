@@ -232,7 +232,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         } else if (opens == null) {
             for (String a :
                     java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (a.startsWith("--add-opens")) {
+                // the launcher reports "--add-opens X" as "--add-opens=X" too (one token)
+                if (a.startsWith("--add-opens=")) {
                     cmd.add(a);
                 }
             }
