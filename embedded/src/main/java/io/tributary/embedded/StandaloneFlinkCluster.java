@@ -137,6 +137,9 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                         "taskmanager.memory.jvm-overhead.min: 192m",
                         "taskmanager.memory.jvm-overhead.max: 192m",
                         "heartbeat.timeout: 20000",
+                        // the REST API's metrics at most a second old, as the MiniCluster's
+                        // (FlinkService): what the bench reads a job's progress from
+                        "metrics.fetcher.update-interval: 1 s",
                         "parallelism.default: 1");
         Files.write(dir.resolve("conf/flink-conf.yaml"), conf, StandardCharsets.UTF_8);
         Files.writeString(
