@@ -11,7 +11,7 @@ touch "$ROOT/cli/target/.tributary-built"
 # the pipeline scenarios run the reference pipeline's MiniCluster in this JVM, and its join holds
 # every order on the heap (issue 24): about 0.8 GB live at 1M orders, so a 1 GiB heap spent an
 # eighth of each run in GC pauses and full collections, and a contender's cost grew with the
-# garbage it made (bench/RESULTS.md, 2026-12-05 22:24); the other scenarios keep the 1 GiB their
+# garbage it made (bench/RESULTS.md, 2026-12-05 22:25); the other scenarios keep the 1 GiB their
 # heap goals are about
 HEAP=1g
 case "${1:-}" in pipeline|quality) HEAP=4g ;; esac
