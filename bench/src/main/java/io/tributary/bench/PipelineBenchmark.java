@@ -148,26 +148,8 @@ final class PipelineBenchmark {
      * checkpoint MB | written MB | heap MB per TaskManager}; a dash for what it does not say.
      */
     private String clusterState(String jobId) {
-        com.fasterxml.jackson.databind.ObjectMapper json =
-                new com.fasterxml.jackson.databind.ObjectMapper();
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.util.function.Function<String, com.fasterxml.jackson.databind.JsonNode> get =
-                path -> {
-                    try {
-                        return json.readTree(
-                                http.send(
-                                                java.net.http.HttpRequest.newBuilder(
-                                                                java.net.URI.create(
-                                                                        "http://"
-                                                                                + restAddress
-                                                                                + path))
-                                                        .build(),
-                                                java.net.http.HttpResponse.BodyHandlers.ofString())
-                                        .body());
-                    } catch (Exception e) {
-                        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-                    }
-                };
+                this::restGet;
         com.fasterxml.jackson.databind.JsonNode completed =
                 get.apply("/jobs/" + jobId + "/checkpoints").path("latest").path("completed");
         String full = mb(completed.path("state_size"));
@@ -183,6 +165,37 @@ final class PipelineBenchmark {
             heaps.add(m.isArray() && m.size() > 0 ? mb(m.get(0).path("value")) : "-");
         }
         return full + " | " + written + " | " + String.join(" / ", heaps);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper REST_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static final java.net.http.HttpClient REST_HTTP =
+            java.net.http.HttpClient.newHttpClient();
+
+    /** Where the pipelines run: the standalone cluster's REST address, else the MiniCluster's. */
+    private String restAddress() {
+        return restAddress != null ? restAddress : "127.0.0.1:" + services.flink().restPort();
+    }
+
+    /** GET {@code path} of the cluster's REST API as JSON; a missing node when it cannot say. */
+    private com.fasterxml.jackson.databind.JsonNode restGet(String path) {
+        try {
+            return REST_JSON.readTree(
+                    REST_HTTP
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(
+                                                            "http://" + restAddress() + path))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        } catch (Exception e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
     }
 
     private static String mb(com.fasterxml.jackson.databind.JsonNode bytes) {
@@ -664,45 +677,25 @@ final class PipelineBenchmark {
 
         @Override
         public void run() {
-            com.fasterxml.jackson.databind.ObjectMapper json =
-                    new com.fasterxml.jackson.databind.ObjectMapper();
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-            java.net.URI uri =
-                    java.net.URI.create(
-                            "http://"
-                                    + (restAddress != null
-                                            ? restAddress
-                                            : "127.0.0.1:" + services.flink().restPort())
-                                    + "/jobs/"
-                                    + jobId);
-            while (!stopped && at == 0) {
+            // the job not yet known to the REST API reads as no vertices: asked again
+            while (!stopped && at == 0 && !isInterrupted()) {
+                long read = 0;
+                for (com.fasterxml.jackson.databind.JsonNode v :
+                        restGet("/jobs/" + jobId).path("vertices")) {
+                    if (v.path("name").asText().contains("Join")) {
+                        read += v.path("metrics").path("read-records").asLong();
+                    }
+                }
+                if (read > 0 && first == 0) {
+                    first = System.nanoTime();
+                }
+                if (read >= expected) {
+                    at = System.nanoTime();
+                }
                 try {
-                    long read = 0;
-                    for (com.fasterxml.jackson.databind.JsonNode v :
-                            json.readTree(
-                                            http.send(
-                                                            java.net.http.HttpRequest.newBuilder(
-                                                                            uri)
-                                                                    .build(),
-                                                            java.net.http.HttpResponse.BodyHandlers
-                                                                    .ofString())
-                                                    .body())
-                                    .path("vertices")) {
-                        if (v.path("name").asText().contains("Join")) {
-                            read += v.path("metrics").path("read-records").asLong();
-                        }
-                    }
-                    if (read > 0 && first == 0) {
-                        first = System.nanoTime();
-                    }
-                    if (read >= expected) {
-                        at = System.nanoTime();
-                    }
                     Thread.sleep(250);
                 } catch (InterruptedException e) {
                     return;
-                } catch (Exception e) {
-                    // the job not yet known to the REST API: asked again
                 }
             }
         }
@@ -916,15 +909,7 @@ final class PipelineBenchmark {
                     measure(
                             contender,
                             db,
-                            () ->
-                                    job[0] =
-                                            runner.submit(
-                                                    restAddress != null
-                                                            ? restAddress
-                                                            : "127.0.0.1:"
-                                                                    + services.flink().restPort(),
-                                                    null,
-                                                    jars),
+                            () -> job[0] = runner.submit(restAddress(), null, jars),
                             () -> job[0].client().getJobID().toHexString());
             if (restAddress != null) {
                 clusterState.add(
