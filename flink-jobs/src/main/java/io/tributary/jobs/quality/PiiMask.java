@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.functions.FunctionContext;
 import org.apache.flink.table.functions.ScalarFunction;
 
@@ -27,6 +28,17 @@ public final class PiiMask extends ScalarFunction {
 
     /** Per instance: a binary string materializes lazily, and subtasks share a JVM. */
     private transient StringData redacted;
+
+    /**
+     * Hashes of values seen, in slots by the value's hash (the last value of each slot kept): a
+     * column to hash holds the same values again and again (a customer's email on each of their
+     * orders), and a lookup costs a fraction of SHA-256. The values are kept as copies in this
+     * task's memory, as the join before it keeps them; never written anywhere.
+     */
+    private static final int SEEN = 1 << 14;
+
+    private transient StringData[] seenValues;
+    private transient StringData[] seenHashes;
 
     public PiiMask(String action, int keep, String salt) {
         this.action = action;
@@ -73,26 +85,47 @@ public final class PiiMask extends ScalarFunction {
                 yield StringData.fromBytes(out);
             }
             case "sha256" -> {
-                MessageDigest d = digest;
-                if (d == null) {
-                    try {
-                        d = digest = MessageDigest.getInstance("SHA-256");
-                    } catch (NoSuchAlgorithmException e) {
-                        throw new IllegalStateException(e);
-                    }
+                if (!(value instanceof BinaryStringData b)) {
+                    yield sha256(value);
                 }
-                d.reset();
-                d.update(salt);
-                byte[] hash = d.digest(value.toBytes());
-                byte[] hex = new byte[hash.length * 2];
-                for (int i = 0; i < hash.length; i++) {
-                    hex[2 * i] = HEX[(hash[i] >> 4) & 0xf];
-                    hex[2 * i + 1] = HEX[hash[i] & 0xf];
+                if (seenValues == null) {
+                    seenValues = new StringData[SEEN];
+                    seenHashes = new StringData[SEEN];
                 }
-                yield StringData.fromBytes(hex);
+                int slot = b.hashCode() & (SEEN - 1);
+                StringData seen = seenValues[slot];
+                if (seen != null && seen.equals(b)) {
+                    yield seenHashes[slot];
+                }
+                StringData hash = sha256(b);
+                // a copy: the value may be a view of a row's buffer that is reused
+                seenValues[slot] = b.copy();
+                seenHashes[slot] = hash;
+                yield hash;
             }
             default -> throw new IllegalStateException("unknown pii action " + action);
         };
+    }
+
+    /** Hex of SHA-256 over the salt and the value's UTF-8 bytes. */
+    private StringData sha256(StringData value) {
+        MessageDigest d = digest;
+        if (d == null) {
+            try {
+                d = digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        d.reset();
+        d.update(salt);
+        byte[] hash = d.digest(value.toBytes());
+        byte[] hex = new byte[hash.length * 2];
+        for (int i = 0; i < hash.length; i++) {
+            hex[2 * i] = HEX[(hash[i] >> 4) & 0xf];
+            hex[2 * i + 1] = HEX[hash[i] & 0xf];
+        }
+        return StringData.fromBytes(hex);
     }
 
     /** {@code partial-redact} of a value in characters (code points), not bytes. */

@@ -1,10 +1,8 @@
 package io.tributary.jobs.quality;
 
 import io.tributary.jobs.quality.WindowRules.Measure;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.flink.table.data.DecimalDataUtils;
 import org.apache.flink.table.data.RowData;
@@ -36,7 +34,7 @@ final class WindowMeter {
     private final long[] hits;
     private final double[] sum;
     private final double[] squares;
-    private final List<Map<Object, Integer>> keys;
+    private final KeyCounts[] keys;
     private final boolean[] active;
 
     /**
@@ -67,7 +65,7 @@ final class WindowMeter {
         hits = new long[n];
         sum = new double[n];
         squares = new double[n];
-        keys = new java.util.ArrayList<>();
+        keys = new KeyCounts[n];
         direct = new Direct[n];
         List<String> names = type.getFieldNames();
         failedIndex = names.indexOf(QualityCheck.FAILED_RULES);
@@ -75,7 +73,7 @@ final class WindowMeter {
             measures[i] = WindowRules.measure(rules.get(i));
             scope[i] = names.indexOf(WindowRules.scopeColumn(i));
             value[i] = names.indexOf(WindowRules.valueColumn(i));
-            keys.add(measures[i] == Measure.UNIQUENESS ? new HashMap<>() : null);
+            keys[i] = measures[i] == Measure.UNIQUENESS ? new KeyCounts() : null;
             boolean valued =
                     switch (measures[i]) {
                         case COMPLETENESS, MEAN, SUM, STANDARD_DEVIATION, UNIQUENESS, THRESHOLD ->
@@ -131,23 +129,22 @@ final class WindowMeter {
             return type.is(LogicalTypeFamily.INTEGER_NUMERIC);
         }
 
-        Object key(RowData row) {
+        /** Counts the row's key in {@code keys}: an integer as a number, a string as its text. */
+        void count(RowData row, KeyCounts keys) {
             switch (type.getTypeRoot()) {
-                case TINYINT:
-                    return (long) row.getByte(at);
-                case SMALLINT:
-                    return (long) row.getShort(at);
-                case INTEGER:
-                    return (long) row.getInt(at);
-                case BIGINT:
-                    return row.getLong(at); // not through a double: ids past 2^53 stay apart
-                default:
-                    break;
+                case TINYINT -> keys.add(row.getByte(at));
+                case SMALLINT -> keys.add(row.getShort(at));
+                case INTEGER -> keys.add(row.getInt(at));
+                // not through a double: ids past 2^53 stay apart
+                case BIGINT -> keys.add(row.getLong(at));
+                default -> {
+                    if (!type.is(LogicalTypeFamily.CHARACTER_STRING)) {
+                        throw new IllegalStateException(
+                                "not a key read as it is: " + type.asSummaryString());
+                    }
+                    keys.add(row.getString(at).toString(), 1);
+                }
             }
-            if (type.is(LogicalTypeFamily.CHARACTER_STRING)) {
-                return row.getString(at).toString();
-            }
-            throw new IllegalStateException("not a key read as it is: " + type.asSummaryString());
         }
     }
 
@@ -189,7 +186,7 @@ final class WindowMeter {
                         sum[i] += v;
                         squares[i] += v * v;
                     }
-                    case UNIQUENESS -> keys.get(i).merge(d.key(row), 1, Integer::sum);
+                    case UNIQUENESS -> d.count(row, keys[i]);
                     default -> {}
                 }
                 continue;
@@ -210,7 +207,7 @@ final class WindowMeter {
                 }
                 case UNIQUENESS -> {
                     if (!row.isNullAt(value[i])) {
-                        keys.get(i).merge(row.getString(value[i]).toString(), 1, Integer::sum);
+                        keys[i].add(row.getString(value[i]).toString(), 1);
                     }
                 }
                 default -> {}
@@ -245,8 +242,7 @@ final class WindowMeter {
                             if (n == 0) {
                                 yield null;
                             }
-                            long once = keys.get(i).values().stream().filter(c -> c == 1).count();
-                            yield (double) once / n;
+                            yield (double) keys[i].once() / n;
                         }
                     };
             out.add(
@@ -264,8 +260,8 @@ final class WindowMeter {
         hits[i] = 0;
         sum[i] = 0;
         squares[i] = 0;
-        if (keys.get(i) != null) {
-            keys.get(i).clear();
+        if (keys[i] != null) {
+            keys[i].clear();
         }
     }
 
@@ -288,9 +284,13 @@ final class WindowMeter {
             r.put("hits", hits[i]);
             r.put("sum", sum[i]);
             r.put("squares", squares[i]);
-            if (keys.get(i) != null) {
+            if (keys[i] != null) {
                 var k = r.putObject("keys");
-                keys.get(i).forEach((key, count) -> k.put(key.toString(), count));
+                try {
+                    keys[i].forEach((key, count) -> k.put(key.toString(), count));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
         }
         return n.toString();
@@ -322,24 +322,9 @@ final class WindowMeter {
                 out.writeLong(hits[i]);
                 out.writeDouble(sum[i]);
                 out.writeDouble(squares[i]);
-                Map<Object, Integer> k = keys.get(i);
-                out.writeInt(k == null ? -1 : k.size());
-                if (k != null) {
-                    for (Map.Entry<Object, Integer> e : k.entrySet()) {
-                        if (e.getKey() instanceof Long l) {
-                            out.writeByte(0);
-                            out.writeLong(l);
-                        } else {
-                            byte[] text =
-                                    e.getKey()
-                                            .toString()
-                                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                            out.writeByte(1);
-                            out.writeInt(text.length);
-                            out.write(text);
-                        }
-                        out.writeInt(e.getValue());
-                    }
+                out.writeBoolean(keys[i] != null);
+                if (keys[i] != null) {
+                    keys[i].write(out);
                 }
                 reset(i);
             }
@@ -365,7 +350,7 @@ final class WindowMeter {
                 long hit = in.readLong();
                 double s = in.readDouble();
                 double sq = in.readDouble();
-                int size = in.readInt();
+                boolean keyed = in.readBoolean();
                 if (i >= 0) {
                     inScope[i] += scope;
                     failed[i] += fail;
@@ -373,19 +358,9 @@ final class WindowMeter {
                     sum[i] += s;
                     squares[i] += sq;
                 }
-                for (int k = 0; k < size; k++) {
-                    Object key;
-                    if (in.readByte() == 0) {
-                        key = in.readLong();
-                    } else {
-                        byte[] text = new byte[in.readInt()];
-                        in.readFully(text);
-                        key = new String(text, java.nio.charset.StandardCharsets.UTF_8);
-                    }
-                    int count = in.readInt();
-                    if (i >= 0 && keys.get(i) != null) {
-                        keys.get(i).merge(keyOf(i, key), count, Integer::sum);
-                    }
+                if (keyed) {
+                    boolean into = i >= 0 && keys[i] != null;
+                    (into ? keys[i] : new KeyCounts()).read(in, into);
                 }
             }
         } catch (java.io.IOException e) {
@@ -408,7 +383,7 @@ final class WindowMeter {
         return -1;
     }
 
-    /** A key as this meter counts it: an integer column's as a number (see Direct#key). */
+    /** A key as this meter counts it: an integer column's as a number (see Direct#count). */
     private Object keyOf(int i, Object key) {
         boolean numbers = direct[i] != null && direct[i].integral();
         if (numbers) {
@@ -436,17 +411,12 @@ final class WindowMeter {
             hits[i] += r.path("hits").asLong();
             sum[i] += r.path("sum").asDouble();
             squares[i] += r.path("squares").asDouble();
-            if (keys.get(i) != null) {
-                Map<Object, Integer> k = keys.get(i);
+            if (keys[i] != null) {
+                KeyCounts k = keys[i];
                 int at = i;
                 r.path("keys")
                         .fields()
-                        .forEachRemaining(
-                                e ->
-                                        k.merge(
-                                                keyOf(at, e.getKey()),
-                                                e.getValue().asInt(),
-                                                Integer::sum));
+                        .forEachRemaining(e -> k.add(keyOf(at, e.getKey()), e.getValue().asInt()));
             }
         }
     }

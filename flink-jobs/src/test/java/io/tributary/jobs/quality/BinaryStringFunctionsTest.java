@@ -40,6 +40,51 @@ class BinaryStringFunctionsTest {
         assertThat(m.eval(null, StringData.fromString("x"))).isNull();
     }
 
+    /**
+     * The patterns decided without the regex engine (one class, one quantifier) agree with it on
+     * random values, and those it cannot take (two classes, a negated class, an escape) go to it.
+     */
+    @Test
+    void theFastPatternsAgreeWithJavaRegex() {
+        List<String> fast =
+                List.of(
+                        "[a-z0-9-]+",
+                        "[A-Z]{2}",
+                        "[-a]*",
+                        "[a-]?",
+                        "[0-9]{2,4}",
+                        "[x-z.]{3,}",
+                        "[ab]",
+                        "[a]{0}",
+                        "[ (|)$*+?.]+");
+        List<String> slow =
+                List.of("[a-z]+[0-9]", "[^a-z]+", "[\\w]+", "[a-z]+?", "[a--]+", "x[a]");
+        for (String p : fast) {
+            assertThat(Matches.CharRun.of("^(?:" + p + ")$")).as(p).isNotNull();
+        }
+        for (String p : slow) {
+            assertThat(Matches.CharRun.of("^(?:" + p + ")$")).as(p).isNull();
+        }
+        java.util.Random random = new java.util.Random(11);
+        String alphabet = "az09AZ-._ (|)$*+?x\n\rbq\u00e9";
+        Matches m = new Matches();
+        for (String p : fast) {
+            String pattern = "^(?:" + p + ")$";
+            Pattern regex = Pattern.compile(pattern);
+            StringData compiled = StringData.fromString(pattern);
+            for (int i = 0; i < 5_000; i++) {
+                StringBuilder v = new StringBuilder();
+                for (int k = random.nextInt(7); k > 0; k--) {
+                    v.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                String value = v.toString();
+                boolean expected = regex.matcher(value).find();
+                StringData bytes = StringData.fromBytes(value.getBytes(StandardCharsets.UTF_8));
+                assertThat(m.eval(bytes, compiled)).as("%s on '%s'", p, value).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void masksAreThoseOfTheJavaStrings() throws Exception {
         PiiMask partial = new PiiMask("partial-redact", 3, null);
@@ -55,10 +100,47 @@ class BinaryStringFunctionsTest {
                             .formatHex(sha.digest(("pepper" + v).getBytes(StandardCharsets.UTF_8)));
             for (StringData s : forms(v)) {
                 assertThat(partial.eval(s).toString()).as("'%s'", v).isEqualTo(expected);
+                // twice: the second from the hashes kept of values seen
+                assertThat(hash.eval(s).toString()).isEqualTo(digest);
                 assertThat(hash.eval(s).toString()).isEqualTo(digest);
                 assertThat(redact.eval(s).toString()).isEqualTo("****");
             }
         }
         assertThat(partial.eval(null)).isNull();
+    }
+
+    /**
+     * The hashes kept of values seen are of the values, not of the buffer they were read from: a
+     * value read from a row whose bytes are then overwritten (object reuse) keeps its own hash.
+     */
+    @Test
+    void aHashKeptIsOfTheValueNotOfItsBuffer() throws Exception {
+        PiiMask hash = new PiiMask("sha256", 0, "pepper");
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = "ada@example.com".getBytes(StandardCharsets.UTF_8);
+        StringData first = StringData.fromBytes(buffer);
+        String before = hash.eval(first).toString();
+        byte[] other = "bob@example.com".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(other, 0, buffer, 0, other.length);
+        StringData second = StringData.fromBytes(buffer);
+        assertThat(hash.eval(second).toString())
+                .isNotEqualTo(before)
+                .isEqualTo(
+                        HexFormat.of()
+                                .formatHex(
+                                        sha.digest(
+                                                ("pepper" + "bob@example.com")
+                                                        .getBytes(StandardCharsets.UTF_8))));
+        // many distinct values (more than it keeps) all hash right
+        for (int i = 0; i < 40_000; i++) {
+            String v = "user" + (i % 20_000) + "@example.com";
+            assertThat(hash.eval(StringData.fromString(v)).toString())
+                    .isEqualTo(
+                            HexFormat.of()
+                                    .formatHex(
+                                            sha.digest(
+                                                    ("pepper" + v)
+                                                            .getBytes(StandardCharsets.UTF_8))));
+        }
     }
 }
