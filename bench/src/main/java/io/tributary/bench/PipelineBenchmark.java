@@ -75,7 +75,8 @@ final class PipelineBenchmark {
             double cpuSeconds,
             double processedSeconds,
             double busySeconds,
-            double jvmCpuSeconds) {
+            double jvmCpuSeconds,
+            double joinCpuSeconds) {
         Run(
                 String contender,
                 long rows,
@@ -93,6 +94,7 @@ final class PipelineBenchmark {
                     Double.NaN,
                     Double.NaN,
                     Double.NaN,
+                    Double.NaN,
                     Double.NaN);
         }
 
@@ -107,6 +109,16 @@ final class PipelineBenchmark {
          */
         double processedRowsPerSecond() {
             return rows / processedSeconds;
+        }
+
+        /**
+         * The CPU time of the join's task thread (the join and what is chained to it: a ruleset's
+         * operators, the warehouse's writer) per row, until it had taken in every row, in
+         * microseconds: the thread a pipeline's rate is bound by, measured apart from what waits
+         * for a core; NaN where the job runs in other JVMs.
+         */
+        double joinCpuMicrosPerRow() {
+            return joinCpuSeconds * 1e6 / rows;
         }
 
         /** The machine's CPU time per row while loading, in microseconds. */
@@ -558,6 +570,9 @@ final class PipelineBenchmark {
             if (!Double.isNaN(r.busySeconds())) {
                 n.put("seconds-join-first-to-last-record", r.busySeconds());
             }
+            if (!Double.isNaN(r.joinCpuSeconds())) {
+                n.put("join-thread-cpu-seconds", r.joinCpuSeconds());
+            }
         }
         return doc;
     }
@@ -666,9 +681,14 @@ final class PipelineBenchmark {
         private volatile long at;
         private volatile long first;
         private volatile boolean stopped;
+        private volatile double joinCpu = Double.NaN;
 
-        Processed(String jobId, long expected, long t0) {
+        /** Join task threads of earlier jobs, alive when this one was submitted: not its own. */
+        private final java.util.Set<Long> earlier;
+
+        Processed(String jobId, long expected, long t0, java.util.Set<Long> earlier) {
             super("bench-processed");
+            this.earlier = earlier;
             setDaemon(true);
             this.jobId = jobId;
             this.expected = expected;
@@ -691,6 +711,17 @@ final class PipelineBenchmark {
                 }
                 if (read >= expected) {
                     at = System.nanoTime();
+                    joinCpu = 0;
+                    joinThreads()
+                            .forEach(
+                                    (id, cpu) -> {
+                                        if (!earlier.contains(id)) {
+                                            joinCpu += cpu;
+                                        }
+                                    });
+                    if (joinCpu == 0) {
+                        joinCpu = Double.NaN; // the job's threads are in other JVMs
+                    }
                 }
                 try {
                     Thread.sleep(250);
@@ -714,6 +745,14 @@ final class PipelineBenchmark {
         }
 
         /**
+         * The CPU seconds of this job's join task threads (in this JVM: the MiniCluster's) when the
+         * join had taken in every row; NaN when not seen.
+         */
+        double joinCpuSeconds() {
+            return joinCpu;
+        }
+
+        /**
          * Seconds from the join's first record to its last, as the metrics saw them (each end up to
          * a second late): the processing without the job's start (planning, deploying, the sources'
          * first listing and connection); NaN if either was not seen.
@@ -721,6 +760,22 @@ final class PipelineBenchmark {
         double busySeconds(long landed) {
             return at == 0 || first == 0 ? Double.NaN : (Math.min(at, landed) - first) / 1e9;
         }
+    }
+
+    /** The CPU seconds of each live thread of this JVM running a join's task, by thread id. */
+    private static Map<Long, Double> joinThreads() {
+        java.lang.management.ThreadMXBean threads =
+                java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Double> out = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith("Join[")) {
+                long nanos = threads.getThreadCpuTime(t.getThreadId());
+                if (nanos >= 0) {
+                    out.put(t.getThreadId(), nanos / 1e9);
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -737,8 +792,9 @@ final class PipelineBenchmark {
         Instant start = Instant.now();
         double cpu0 = Bench.machineCpuSeconds();
         double jvm0 = Bench.jvmCpuSeconds();
+        java.util.Set<Long> earlierJoins = joinThreads().keySet();
         started.run();
-        Processed processed = new Processed(jobId.get(), rows + customers, t0);
+        Processed processed = new Processed(jobId.get(), rows + customers, t0, earlierJoins);
         processed.start();
         long lastSaid = 0;
         long landed;
@@ -789,16 +845,18 @@ final class PipelineBenchmark {
                         cpu,
                         processedSeconds,
                         busySeconds,
-                        jvm);
+                        jvm,
+                        processed.joinCpuSeconds());
         System.out.printf(
-                "  %-66s %,10.0f rows/s %8.1f s  processed in %5.1f s (the join busy %5.1f s)  cpu"
-                        + " %5.1f µs/row (%4.1f"
+                "  %-66s %,10.0f rows/s %8.1f s  processed in %5.1f s (the join busy %5.1f s, its"
+                        + " thread's cpu %4.1f µs/row)  cpu %5.1f µs/row (%4.1f"
                         + " outside the JVM)  rename visible in %5.1f s  %s (loaded %s to %s)%n",
                 contender,
                 run.rowsPerSecond(),
                 seconds,
                 processedSeconds,
                 busySeconds,
+                run.joinCpuMicrosPerRow(),
                 run.cpuMicrosPerRow(),
                 run.outsideMicrosPerRow(),
                 renameSeconds,
@@ -1075,6 +1133,32 @@ final class PipelineBenchmark {
         for (int i = 0; i < cpuRounds.length; i++) {
             cpuRounds[i] = cpuGuarded[i] / cpuPlain[i];
         }
+        double[] joinPlain = figureOf(runs, PLAIN, Run::joinCpuMicrosPerRow);
+        double[] joinGuarded = figureOf(runs, contender, Run::joinCpuMicrosPerRow);
+        List<Double> joinPaired = new ArrayList<>();
+        for (int i = 0; i < Math.min(joinPlain.length, joinGuarded.length); i++) {
+            if (!Double.isNaN(joinPlain[i] / joinGuarded[i])) {
+                joinPaired.add(joinGuarded[i] / joinPlain[i]);
+            }
+        }
+        String joinThread =
+                joinPaired.isEmpty()
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "; the join's task thread's CPU per row, with / without: %.3f"
+                                        + " (median of the rounds' ratios: %s; %.1f / %.1f µs per"
+                                        + " row)",
+                                Bench.median(joinPaired.stream().mapToDouble(Double::doubleValue)),
+                                joinPaired.stream()
+                                        .map(d -> String.format(Locale.ROOT, "%.2f", d))
+                                        .collect(java.util.stream.Collectors.joining(", ")),
+                                Bench.median(
+                                        java.util.Arrays.stream(joinGuarded)
+                                                .filter(d -> !Double.isNaN(d))),
+                                Bench.median(
+                                        java.util.Arrays.stream(joinPlain)
+                                                .filter(d -> !Double.isNaN(d))));
         double[] processedPlain = processedOf(runs, PLAIN);
         double[] processedGuarded = processedOf(runs, contender);
         // a round whose run's processing was not seen has no rate: left out, the other rounds
@@ -1105,7 +1189,7 @@ final class PipelineBenchmark {
                         + " (median of the rounds' ratios: %s)%s; landed %.3f (medians), %.3f"
                         + " (median of the rounds' ratios: %s), in steps of the checkpoint"
                         + " interval; the machine's CPU per row, with / without: %.3f (median of"
-                        + " the rounds' ratios; %.1f / %.1f µs per row)%n",
+                        + " the rounds' ratios; %.1f / %.1f µs per row)%s%n",
                 what,
                 processedRatio,
                 (1 - processedRatio) * 100,
@@ -1122,29 +1206,30 @@ final class PipelineBenchmark {
                 each,
                 Bench.median(java.util.Arrays.stream(cpuRounds)),
                 Bench.median(java.util.Arrays.stream(cpuGuarded)),
-                Bench.median(java.util.Arrays.stream(cpuPlain)));
+                Bench.median(java.util.Arrays.stream(cpuPlain)),
+                joinThread);
+    }
+
+    /** A figure of each of a contender's rounds, in order (NaN where not measured). */
+    private static double[] figureOf(
+            List<Run> runs, String contender, java.util.function.ToDoubleFunction<Run> figure) {
+        return runs.stream()
+                .filter(r -> r.contender().equals(contender))
+                .mapToDouble(figure)
+                .toArray();
     }
 
     /** Each round's seconds to process the load (NaN where not seen). */
     private static double[] processedOf(List<Run> runs, String contender) {
-        return runs.stream()
-                .filter(r -> r.contender().equals(contender))
-                .mapToDouble(Run::processedSeconds)
-                .toArray();
+        return figureOf(runs, contender, Run::processedSeconds);
     }
 
     private static double[] cpuOf(List<Run> runs, String contender) {
-        return runs.stream()
-                .filter(r -> r.contender().equals(contender))
-                .mapToDouble(Run::cpuMicrosPerRow)
-                .toArray();
+        return figureOf(runs, contender, Run::cpuMicrosPerRow);
     }
 
     private static double[] secondsOf(List<Run> runs, String contender) {
-        return runs.stream()
-                .filter(r -> r.contender().equals(contender))
-                .mapToDouble(Run::seconds)
-                .toArray();
+        return figureOf(runs, contender, Run::seconds);
     }
 
     /** Medians per contender; ratios to the COPY floor and to the last contender. */
@@ -1174,15 +1259,16 @@ final class PipelineBenchmark {
                         + (last.equals(HAND)
                                 ? "Flink SQL"
                                 : last.equals(CLUSTER_P2) ? "parallelism 2" : "with quality")
-                        + " (landed) | rename visible in (s) | CPU µs/row | of it outside the JVM |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + " (landed) | rename visible in (s) | CPU µs/row | of it outside the JVM |"
+                        + " the join's thread, CPU µs/row |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String c : contenders) {
             double s = seconds.get(c);
             double processed = medianOf(runs, c, Run::processedSeconds);
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %.1f | %,.0f | %.2f | %s | %s | %s | %.2f | %s | %s | %s |%n",
+                            "| %s | %.1f | %,.0f | %.2f | %s | %s | %s | %.2f | %s | %s | %s | %s |%n",
                             c,
                             s,
                             rows / s,
@@ -1195,7 +1281,8 @@ final class PipelineBenchmark {
                             seconds.get(last) / s,
                             oneDecimal(rename.get(c)),
                             oneDecimal(medianOf(runs, c, Run::cpuMicrosPerRow)),
-                            oneDecimal(medianOf(runs, c, Run::outsideMicrosPerRow))));
+                            oneDecimal(medianOf(runs, c, Run::outsideMicrosPerRow)),
+                            oneDecimal(medianOf(runs, c, Run::joinCpuMicrosPerRow))));
         }
         return sb.toString();
     }
