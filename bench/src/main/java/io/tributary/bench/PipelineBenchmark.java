@@ -113,8 +113,8 @@ final class PipelineBenchmark {
 
         /**
          * The CPU time of the join's task thread (the join and what is chained to it: a ruleset's
-         * operators, the warehouse's writer) per row, until it had taken in every row, in
-         * microseconds: the thread a pipeline's rate is bound by, measured apart from what waits
+         * operators) per row, until it had taken in every row, in microseconds: where a ruleset's
+         * per-record work runs, measured apart from the other tasks, the databases and what waits
          * for a core; NaN where the job runs in other JVMs.
          */
         double joinCpuMicrosPerRow() {
