@@ -14,7 +14,7 @@ final class KeyCounts {
 
     /** Receives each key (a {@code Long} or a {@code String}) with its count. */
     interface Visitor {
-        void key(Object key, int count) throws java.io.IOException;
+        void key(Object key, int count);
     }
 
     private static final int MIN_CAPACITY = 1 << 10;
@@ -87,7 +87,7 @@ final class KeyCounts {
         return n;
     }
 
-    void forEach(Visitor v) throws java.io.IOException {
+    void forEach(Visitor v) {
         for (int i = 0; i < numbers.length; i++) {
             if (numberCounts[i] != 0) {
                 v.key(numbers[i], numberCounts[i]);
@@ -137,16 +137,18 @@ final class KeyCounts {
         }
     }
 
-    /** Adds the counts {@link #write} wrote to these ({@code into} false: reads past them). */
-    void read(java.io.DataInputStream in, boolean into) throws java.io.IOException {
+    /**
+     * Reads the counts {@link #write} wrote, adding them to {@code into} (null: reads past them).
+     */
+    static void read(java.io.DataInputStream in, KeyCounts into) throws java.io.IOException {
         byte[] block = new byte[Math.multiplyExact(in.readInt(), 12)];
         in.readFully(block);
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(block);
         while (b.hasRemaining()) {
             long key = b.getLong();
             int count = b.getInt();
-            if (into) {
-                add(key, count);
+            if (into != null) {
+                into.add(key, count);
             }
         }
         int n = in.readInt();
@@ -154,8 +156,8 @@ final class KeyCounts {
             byte[] text = new byte[in.readInt()];
             in.readFully(text);
             int count = in.readInt();
-            if (into) {
-                add(new String(text, java.nio.charset.StandardCharsets.UTF_8), count);
+            if (into != null) {
+                into.add(new String(text, java.nio.charset.StandardCharsets.UTF_8), count);
             }
         }
     }

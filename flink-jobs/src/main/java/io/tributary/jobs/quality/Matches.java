@@ -130,8 +130,8 @@ public final class Matches extends ScalarFunction {
                 }
                 boolean range = i + 2 < set.length() && set.charAt(i + 1) == '-';
                 if (c == '-' && i != 0 && i != set.length() - 1) {
-                    return null; // a '-' inside the class that is not a range's: leave it to the
-                    // engine
+                    // a '-' inside the class that is not a range's: left to the engine
+                    return null;
                 }
                 if (range) {
                     char hi = set.charAt(i + 2);

@@ -35,7 +35,7 @@ public final class PiiMask extends ScalarFunction {
      * orders), and a lookup costs a fraction of SHA-256. The values are kept as copies in this
      * task's memory, as the join before it keeps them; never written anywhere.
      */
-    private static final int SEEN = 1 << 14;
+    static final int SEEN = 1 << 14;
 
     private transient StringData[] seenValues;
     private transient StringData[] seenHashes;

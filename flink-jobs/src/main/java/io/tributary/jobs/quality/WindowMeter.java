@@ -286,11 +286,7 @@ final class WindowMeter {
             r.put("squares", squares[i]);
             if (keys[i] != null) {
                 var k = r.putObject("keys");
-                try {
-                    keys[i].forEach((key, count) -> k.put(key.toString(), count));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                keys[i].forEach((key, count) -> k.put(key.toString(), count));
             }
         }
         return n.toString();
@@ -359,8 +355,7 @@ final class WindowMeter {
                     squares[i] += sq;
                 }
                 if (keyed) {
-                    boolean into = i >= 0 && keys[i] != null;
-                    (into ? keys[i] : new KeyCounts()).read(in, into);
+                    KeyCounts.read(in, i >= 0 ? keys[i] : null);
                 }
             }
         } catch (java.io.IOException e) {

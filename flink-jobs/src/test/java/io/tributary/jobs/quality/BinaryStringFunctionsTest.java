@@ -111,25 +111,33 @@ class BinaryStringFunctionsTest {
 
     /**
      * The hashes kept of values seen are of the values, not of the buffer they were read from: a
-     * value read from a row whose bytes are then overwritten (object reuse) keeps its own hash.
+     * value read from a row whose bytes are then overwritten (object reuse) by another value of the
+     * same slot keeps its own hash, and the other gets its own.
      */
     @Test
     void aHashKeptIsOfTheValueNotOfItsBuffer() throws Exception {
         PiiMask hash = new PiiMask("sha256", 0, "pepper");
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = "ada@example.com".getBytes(StandardCharsets.UTF_8);
-        StringData first = StringData.fromBytes(buffer);
-        String before = hash.eval(first).toString();
-        byte[] other = "bob@example.com".getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(other, 0, buffer, 0, other.length);
-        StringData second = StringData.fromBytes(buffer);
-        assertThat(hash.eval(second).toString())
+        String ada = "user00000@example.com";
+        int slot = StringData.fromString(ada).hashCode() & (PiiMask.SEEN - 1);
+        String other = null;
+        for (int i = 1; i < 100_000 && other == null; i++) {
+            String v = String.format("user%05d@example.com", i);
+            if ((StringData.fromString(v).hashCode() & (PiiMask.SEEN - 1)) == slot) {
+                other = v;
+            }
+        }
+        assertThat(other).as("a value of the same slot and length").isNotNull();
+        byte[] buffer = ada.getBytes(StandardCharsets.UTF_8);
+        String before = hash.eval(StringData.fromBytes(buffer)).toString();
+        System.arraycopy(other.getBytes(StandardCharsets.UTF_8), 0, buffer, 0, buffer.length);
+        assertThat(hash.eval(StringData.fromBytes(buffer)).toString())
                 .isNotEqualTo(before)
                 .isEqualTo(
                         HexFormat.of()
                                 .formatHex(
                                         sha.digest(
-                                                ("pepper" + "bob@example.com")
+                                                ("pepper" + other)
                                                         .getBytes(StandardCharsets.UTF_8))));
         // many distinct values (more than it keeps) all hash right
         for (int i = 0; i < 40_000; i++) {

@@ -53,7 +53,8 @@ class KeyCountsTest {
             KeyCounts other = new KeyCounts();
             other.add(0L, 2);
             other.add("k0", 1);
-            other.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), true);
+            KeyCounts.read(
+                    new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), other);
             expected.merge(0L, 2, Integer::sum);
             expected.merge("k0", 1, Integer::sum);
             Map<Object, Integer> merged = new HashMap<>();
