@@ -130,4 +130,79 @@ class CsvRowEncoderTest {
                 .hasMessageContaining("Column 'name'")
                 .hasMessageContaining("NUL");
     }
+
+    /**
+     * Decimals, dates, times and timestamps are written digit by digit: the same text as {@link
+     * BigDecimal#toPlainString()} and the formatters gave, for random values of every era and sign,
+     * and the edges of four-digit years (outside them the formatter still writes them).
+     */
+    @Test
+    void fastTemporalAndDecimalTextEqualsTheFormatters() {
+        java.util.Random random = new java.util.Random(20261206);
+        java.time.format.DateTimeFormatter timestamp =
+                java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS");
+        java.time.format.DateTimeFormatter instant =
+                java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
+        java.time.format.DateTimeFormatter time =
+                java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+        long first = LocalDate.of(1, 1, 1).toEpochDay() * 86_400_000L;
+        long last = LocalDate.of(9999, 12, 31).toEpochDay() * 86_400_000L + 86_399_999L;
+        long[] edges = {first, first - 1, last, last + 1, 0, -1, 1, -86_400_000L, 946_684_799_999L};
+        int[][] decimalTypes = {{10, 2}, {18, 0}, {18, 18}, {5, 4}, {19, 2}, {38, 10}, {1, 0}};
+        for (int i = 0; i < 60_000; i++) {
+            long millis =
+                    i < edges.length
+                            ? edges[i]
+                            : switch (i % 3) {
+                                case 0 -> random.nextLong(first - 10_000_000_000L, last);
+                                case 1 -> random.nextLong(-5_000_000_000_000L, 5_000_000_000_000L);
+                                default -> random.nextLong(first - 1_000L, first + 1_000L);
+                            };
+            int nanos = i % 4 == 0 ? 0 : random.nextInt(1_000_000);
+            TimestampData ts = TimestampData.fromEpochMillis(millis, nanos);
+            int[] dt = decimalTypes[i % decimalTypes.length];
+            BigDecimal unscaled =
+                    new BigDecimal(
+                            new java.math.BigInteger(dt[0] * 3 + 1, random)
+                                    .mod(BigDecimal.TEN.pow(dt[0]).toBigInteger()));
+            BigDecimal amount =
+                    (random.nextBoolean() ? unscaled : unscaled.negate()).movePointLeft(dt[1]);
+            if (i % 7 == 0) {
+                amount = BigDecimal.ZERO.setScale(dt[1]);
+            }
+            int day = (int) Math.floorDiv(millis, 86_400_000L);
+            int clock = random.nextInt(86_400_000);
+            RowType type =
+                    RowType.of(
+                            new DecimalType(dt[0], dt[1]),
+                            new TimestampType(9),
+                            new LocalZonedTimestampType(9),
+                            new DateType(),
+                            new org.apache.flink.table.types.logical.TimeType(3));
+            StringBuilder sb = new StringBuilder();
+            new CsvRowEncoder(type, BinaryFormat.HEX, false)
+                    .encode(
+                            GenericRowData.of(
+                                    DecimalData.fromBigDecimal(amount, dt[0], dt[1]),
+                                    ts,
+                                    ts,
+                                    day,
+                                    clock),
+                            'U',
+                            0,
+                            sb);
+            String expected =
+                    amount.toPlainString()
+                            + ","
+                            + timestamp.format(ts.toLocalDateTime())
+                            + ","
+                            + instant.format(ts.toInstant().atOffset(java.time.ZoneOffset.UTC))
+                            + ","
+                            + LocalDate.ofEpochDay(day)
+                            + ","
+                            + time.format(java.time.LocalTime.ofNanoOfDay(clock * 1_000_000L))
+                            + "\n";
+            assertThat(sb.toString()).as("millis %d nanos %d", millis, nanos).isEqualTo(expected);
+        }
+    }
 }

@@ -104,15 +104,12 @@ public final class CsvRowEncoder implements Serializable {
             case BOOLEAN -> out.append((Boolean) value ? "true" : "false");
             case TINYINT, SMALLINT, INTEGER, BIGINT -> out.append(value);
             case FLOAT, DOUBLE -> appendFloating(((Number) value).doubleValue(), out);
-            case DECIMAL -> out.append(((DecimalData) value).toBigDecimal().toPlainString());
-            case DATE -> out.append(LocalDate.ofEpochDay((Integer) value));
-            case TIME_WITHOUT_TIME_ZONE ->
-                    TIME.formatTo(LocalTime.ofNanoOfDay((Integer) value * 1_000_000L), out);
-            case TIMESTAMP_WITHOUT_TIME_ZONE ->
-                    TIMESTAMP.formatTo(((TimestampData) value).toLocalDateTime(), out);
+            case DECIMAL -> appendDecimal((DecimalData) value, out);
+            case DATE -> appendDate((Integer) value, out);
+            case TIME_WITHOUT_TIME_ZONE -> appendTime((Integer) value, out);
+            case TIMESTAMP_WITHOUT_TIME_ZONE -> appendTimestamp((TimestampData) value, false, out);
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE ->
-                    TIMESTAMP_TZ.formatTo(
-                            ((TimestampData) value).toInstant().atOffset(ZoneOffset.UTC), out);
+                    appendTimestamp((TimestampData) value, true, out);
             case BINARY, VARBINARY -> {
                 if (binaryFormat == BinaryFormat.BACKSLASH_X_HEX) {
                     out.append("\\x");
@@ -128,6 +125,123 @@ public final class CsvRowEncoder implements Serializable {
                     throw new IllegalArgumentException(
                             "type " + type.asSummaryString() + " cannot be staged");
         }
+    }
+
+    /**
+     * A decimal as {@link java.math.BigDecimal#toPlainString()} writes it, without building one
+     * when its unscaled value fits a long (precision up to 18: every decimal of most schemas).
+     */
+    static void appendDecimal(DecimalData d, StringBuilder out) {
+        if (!DecimalData.isCompact(d.precision())) {
+            out.append(d.toBigDecimal().toPlainString());
+            return;
+        }
+        long unscaled = d.toUnscaledLong();
+        int scale = d.scale();
+        if (unscaled < 0) {
+            out.append('-');
+            unscaled = -unscaled; // |unscaled| < 10^18: no overflow
+        }
+        if (scale == 0) {
+            out.append(unscaled);
+            return;
+        }
+        long pow = POWERS_OF_TEN[scale];
+        long fraction = unscaled % pow;
+        out.append(unscaled / pow).append('.');
+        for (long p = pow / 10; p > 1 && fraction < p; p /= 10) {
+            out.append('0');
+        }
+        out.append(fraction);
+    }
+
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
+
+    /** Days of 0001-01-01 and of 9999-12-31 since the epoch: four-digit years, no sign. */
+    private static final long FIRST_DAY = LocalDate.of(1, 1, 1).toEpochDay();
+
+    private static final long LAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    /**
+     * {@code uuuu-MM-dd HH:mm:ss.SSSSSS} (then {@code +00:00} for an instant), written digit by
+     * digit: a {@link DateTimeFormatter} took a third of the writer's time per row. Years outside
+     * 1-9999 still go through the formatter, which gives them their sign.
+     */
+    static void appendTimestamp(TimestampData t, boolean utcOffset, StringBuilder out) {
+        long millis = t.getMillisecond();
+        long day = Math.floorDiv(millis, MILLIS_PER_DAY);
+        if (day < FIRST_DAY || day > LAST_DAY) {
+            if (utcOffset) {
+                TIMESTAMP_TZ.formatTo(t.toInstant().atOffset(ZoneOffset.UTC), out);
+            } else {
+                TIMESTAMP.formatTo(t.toLocalDateTime(), out);
+            }
+            return;
+        }
+        appendDay(LocalDate.ofEpochDay(day), out);
+        out.append(' ');
+        int millisOfDay = (int) Math.floorMod(millis, MILLIS_PER_DAY);
+        appendClock(millisOfDay / 1000, out);
+        out.append('.');
+        int micros = millisOfDay % 1000 * 1000 + t.getNanoOfMillisecond() / 1000;
+        appendPadded(micros, 6, out);
+        if (utcOffset) {
+            out.append("+00:00");
+        }
+    }
+
+    /** {@code HH:mm:ss.SSS} of a TIME's milliseconds of the day. */
+    static void appendTime(int millisOfDay, StringBuilder out) {
+        if (millisOfDay < 0 || millisOfDay >= MILLIS_PER_DAY) {
+            TIME.formatTo(LocalTime.ofNanoOfDay(millisOfDay * 1_000_000L), out);
+            return;
+        }
+        appendClock(millisOfDay / 1000, out);
+        out.append('.');
+        appendPadded(millisOfDay % 1000, 3, out);
+    }
+
+    /** A DATE as {@link LocalDate#toString()} writes it. */
+    static void appendDate(int epochDay, StringBuilder out) {
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        if (epochDay < FIRST_DAY || epochDay > LAST_DAY) {
+            out.append(date);
+        } else {
+            appendDay(date, out);
+        }
+    }
+
+    private static void appendDay(LocalDate date, StringBuilder out) {
+        appendPadded(date.getYear(), 4, out);
+        out.append('-');
+        appendPadded(date.getMonthValue(), 2, out);
+        out.append('-');
+        appendPadded(date.getDayOfMonth(), 2, out);
+    }
+
+    private static void appendClock(int secondOfDay, StringBuilder out) {
+        appendPadded(secondOfDay / 3600, 2, out);
+        out.append(':');
+        appendPadded(secondOfDay / 60 % 60, 2, out);
+        out.append(':');
+        appendPadded(secondOfDay % 60, 2, out);
+    }
+
+    /** A non-negative number below 10^width, zero-padded to width digits. */
+    private static void appendPadded(int value, int width, StringBuilder out) {
+        for (int p = (int) POWERS_OF_TEN[width - 1]; p > 1 && value < p; p /= 10) {
+            out.append('0');
+        }
+        out.append(value);
     }
 
     private static void appendFloating(double d, StringBuilder out) {
@@ -173,7 +287,7 @@ public final class CsvRowEncoder implements Serializable {
                     jsonString(Double.toString(d), out);
                 }
             }
-            case DECIMAL -> out.append(((DecimalData) value).toBigDecimal().toPlainString());
+            case DECIMAL -> appendDecimal((DecimalData) value, out);
             case BINARY, VARBINARY -> jsonString(HEX.formatHex((byte[]) value), out);
             case ARRAY -> {
                 LogicalType element = ((ArrayType) type).getElementType();
