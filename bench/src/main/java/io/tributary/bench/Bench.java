@@ -39,6 +39,7 @@ public final class Bench {
         int parallelism = 2;
         long updates = 200_000L;
         int splitSize = 8096;
+        int taskHeapMb = 0;
         int rate = 20_000;
         int loadSeconds = 30;
         String checkpoint = "1 s";
@@ -69,6 +70,7 @@ public final class Bench {
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--quick" -> quick = true;
                 case "--split" -> split = true;
+                case "--task-heap" -> taskHeapMb = Integer.parseInt(args[++i].replace("_", ""));
                 case "load" -> scenario = "load";
                 case "crawl" -> scenario = "crawl";
                 case "cdc" -> scenario = "cdc";
@@ -87,6 +89,7 @@ public final class Bench {
                             "usage: bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|scale-cluster|startup|pipeline|quality|lake] [--rows N] [--updates M] [--rounds R]"
                                     + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
                                     + " [--files F] [--customers C] [--parallelism P] [--events N] [--split] [--quick]"
+                                    + " [--task-heap MB]"
                                     + " [--out DIR]");
                     System.exit(2);
                 }
@@ -164,7 +167,7 @@ public final class Bench {
                                     rounds,
                                     // the reference pipeline's own interval unless told
                                     checkpointGiven ? checkpoint : "10 s",
-                                    quick ? 512 : 1536,
+                                    taskHeapMb > 0 ? taskHeapMb : quick ? 512 : 1536,
                                     quick,
                                     out)
                             : PipelineBenchmark.run(

@@ -167,16 +167,76 @@ final class PipelineBenchmark {
         String full = mb(completed.path("state_size"));
         String written = mb(completed.path("checkpointed_size"));
         List<String> heaps = new ArrayList<>();
+        List<String> gc = new ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode tm :
                 get.apply("/taskmanagers").path("taskmanagers")) {
+            String id = tm.path("id").asText();
             com.fasterxml.jackson.databind.JsonNode m =
-                    get.apply(
-                            "/taskmanagers/"
-                                    + tm.path("id").asText()
-                                    + "/metrics?get=Status.JVM.Memory.Heap.Used");
+                    get.apply("/taskmanagers/" + id + "/metrics?get=Status.JVM.Memory.Heap.Used");
             heaps.add(m.isArray() && m.size() > 0 ? mb(m.get(0).path("value")) : "-");
+            Long before = gcAtStart.get(id);
+            long now = gcMillis(id);
+            gc.add(
+                    before == null || before < 0 || now < 0
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.1f", (now - before) / 1e3));
         }
-        return full + " | " + written + " | " + String.join(" / ", heaps);
+        return full
+                + " | "
+                + written
+                + " | "
+                + String.join(" / ", heaps)
+                + " | "
+                + String.join(" / ", gc);
+    }
+
+    /** Per TaskManager, its garbage collectors' time so far when the current run started. */
+    private final Map<String, Long> gcAtStart = new java.util.HashMap<>();
+
+    /**
+     * Notes every TaskManager's collectors' time so far: what {@link #clusterState} subtracts. The
+     * REST API fetches a TaskManager's metrics when first asked and answers with none until then,
+     * so an unanswered TaskManager is asked again for up to 3 s (the fetcher's interval is 1 s).
+     */
+    private void noteGcAtStart() throws InterruptedException {
+        gcAtStart.clear();
+        for (com.fasterxml.jackson.databind.JsonNode tm :
+                restGet("/taskmanagers").path("taskmanagers")) {
+            String id = tm.path("id").asText();
+            long gc = gcMillis(id);
+            for (int tries = 0; gc < 0 && tries < 6; tries++) {
+                Thread.sleep(500);
+                gc = gcMillis(id);
+            }
+            gcAtStart.put(id, gc);
+        }
+    }
+
+    /**
+     * The milliseconds a TaskManager's JVM spent collecting garbage since it started, every
+     * collector's {@code Status.JVM.GarbageCollector.<name>.Time} summed (but "All", which sums
+     * them already); -1 when the REST API does not say.
+     */
+    private long gcMillis(String taskManager) {
+        String base = "/taskmanagers/" + taskManager + "/metrics";
+        List<String> names = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode m : restGet(base)) {
+            String name = m.path("id").asText();
+            if (name.startsWith("Status.JVM.GarbageCollector.")
+                    && name.endsWith(".Time")
+                    && !name.equals("Status.JVM.GarbageCollector.All.Time")) {
+                names.add(name);
+            }
+        }
+        if (names.isEmpty()) {
+            return -1;
+        }
+        long total = 0;
+        for (com.fasterxml.jackson.databind.JsonNode m :
+                restGet(base + "?get=" + String.join(",", names))) {
+            total += m.path("value").asLong();
+        }
+        return total;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper REST_JSON =
@@ -487,9 +547,11 @@ final class PipelineBenchmark {
         String table = table(runs, contenders);
         String state =
                 "\nState once every order landed (the cluster's REST API; heap in use per"
-                        + " TaskManager, after whatever GC last ran):\n\n"
+                        + " TaskManager, after whatever GC last ran; each TaskManager's seconds"
+                        + " of garbage collection during the run):\n\n"
                         + "| contender | round | last checkpoint MB | of it written MB |"
-                        + " heap MB per TaskManager |\n|---|---:|---:|---:|---|\n"
+                        + " heap MB per TaskManager | GC s per TaskManager |\n"
+                        + "|---|---:|---:|---:|---|---|\n"
                         + String.join("", states);
         double p1 = Bench.median(secondsStream(runs, CLUSTER_P1));
         double p2 = Bench.median(secondsStream(runs, CLUSTER_P2));
@@ -963,6 +1025,9 @@ final class PipelineBenchmark {
         try (CatalogStore store = CatalogStores.embedded(dir.resolve("catalog"))) {
             PipelineRunner runner = new PipelineRunner(pipeline, dir, store, null);
             PipelineRunner.Submitted[] job = new PipelineRunner.Submitted[1];
+            if (restAddress != null) {
+                noteGcAtStart();
+            }
             Run run =
                     measure(
                             contender,

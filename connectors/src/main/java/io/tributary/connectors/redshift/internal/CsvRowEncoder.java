@@ -39,6 +39,22 @@ public final class CsvRowEncoder implements Serializable {
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
+
+    /** Days of 0001-01-01 and of 9999-12-31 since the epoch: four-digit years, no sign. */
+    private static final long FIRST_DAY = LocalDate.of(1, 1, 1).toEpochDay();
+
+    private static final long LAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
     private final RowType rowType;
     private final List<String> columnNames;
     private final BinaryFormat binaryFormat;
@@ -154,22 +170,6 @@ public final class CsvRowEncoder implements Serializable {
         }
         out.append(fraction);
     }
-
-    private static final long[] POWERS_OF_TEN = new long[19];
-
-    static {
-        POWERS_OF_TEN[0] = 1;
-        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
-            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
-        }
-    }
-
-    /** Days of 0001-01-01 and of 9999-12-31 since the epoch: four-digit years, no sign. */
-    private static final long FIRST_DAY = LocalDate.of(1, 1, 1).toEpochDay();
-
-    private static final long LAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
-
-    private static final long MILLIS_PER_DAY = 86_400_000L;
 
     /**
      * {@code uuuu-MM-dd HH:mm:ss.SSSSSS} (then {@code +00:00} for an instant), written digit by
