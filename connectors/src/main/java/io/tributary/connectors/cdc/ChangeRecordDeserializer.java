@@ -39,6 +39,10 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
     private final Map<String, Long> estimates;
 
     private transient Map<Schema, Codec> codecs;
+
+    /** Per source-block schema (by identity), its fields a change keeps: {@link #KEPT}'s. */
+    private transient Map<Schema, Field[]> keptFields;
+
     private transient Map<String, long[]> snapshotRows;
     private transient long lastProgress;
 
@@ -59,6 +63,7 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         }
         if (codecs == null) {
             codecs = new IdentityHashMap<>();
+            keptFields = new IdentityHashMap<>();
             snapshotRows = new HashMap<>();
         }
         Struct source = value.getStruct("source");
@@ -131,10 +136,17 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
      * negative; the change's place in the binlog is then its transaction's, from the record's
      * offset (the position a restart reads from), with {@code row} the row within the event.
      */
-    private static Map<String, Object> sourceBlock(Struct source, SourceRecord record) {
+    private Map<String, Object> sourceBlock(Struct source, SourceRecord record) {
+        Field[] kept =
+                keptFields.computeIfAbsent(
+                        source.schema(),
+                        schema ->
+                                schema.fields().stream()
+                                        .filter(f -> KEPT.contains(f.name()))
+                                        .toArray(Field[]::new));
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Field f : source.schema().fields()) {
-            Object v = KEPT.contains(f.name()) ? source.get(f) : null;
+        for (Field f : kept) {
+            Object v = source.get(f);
             if (v != null) {
                 out.put(f.name(), v);
             }

@@ -190,7 +190,9 @@ final class ConnectTypes {
     }
 
     private static LocalDateTime utc(Instant i) {
-        return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+        // not ofInstant: it asks the offset for its rules, a new ZoneRules per value (7 % of a
+        // CDC stream's task thread in the profile of bench/RESULTS.md, 2026-12-06 06:21)
+        return LocalDateTime.ofEpochSecond(i.getEpochSecond(), i.getNano(), ZoneOffset.UTC);
     }
 
     private static LocalDateTime micros(long micros) {
