@@ -147,7 +147,7 @@ public final class CsvRowEncoder implements Serializable {
      * A decimal as {@link java.math.BigDecimal#toPlainString()} writes it, without building one
      * when its unscaled value fits a long (precision up to 18: every decimal of most schemas).
      */
-    static void appendDecimal(DecimalData d, StringBuilder out) {
+    private static void appendDecimal(DecimalData d, StringBuilder out) {
         if (!DecimalData.isCompact(d.precision())) {
             out.append(d.toBigDecimal().toPlainString());
             return;
@@ -176,7 +176,7 @@ public final class CsvRowEncoder implements Serializable {
      * digit: a {@link DateTimeFormatter} took a third of the writer's time per row. Years outside
      * 1-9999 still go through the formatter, which gives them their sign.
      */
-    static void appendTimestamp(TimestampData t, boolean utcOffset, StringBuilder out) {
+    private static void appendTimestamp(TimestampData t, boolean utcOffset, StringBuilder out) {
         long millis = t.getMillisecond();
         long day = Math.floorDiv(millis, MILLIS_PER_DAY);
         if (day < FIRST_DAY || day > LAST_DAY) {
@@ -200,7 +200,7 @@ public final class CsvRowEncoder implements Serializable {
     }
 
     /** {@code HH:mm:ss.SSS} of a TIME's milliseconds of the day. */
-    static void appendTime(int millisOfDay, StringBuilder out) {
+    private static void appendTime(int millisOfDay, StringBuilder out) {
         if (millisOfDay < 0 || millisOfDay >= MILLIS_PER_DAY) {
             TIME.formatTo(LocalTime.ofNanoOfDay(millisOfDay * 1_000_000L), out);
             return;
@@ -211,7 +211,7 @@ public final class CsvRowEncoder implements Serializable {
     }
 
     /** A DATE as {@link LocalDate#toString()} writes it. */
-    static void appendDate(int epochDay, StringBuilder out) {
+    private static void appendDate(int epochDay, StringBuilder out) {
         LocalDate date = LocalDate.ofEpochDay(epochDay);
         if (epochDay < FIRST_DAY || epochDay > LAST_DAY) {
             out.append(date);
