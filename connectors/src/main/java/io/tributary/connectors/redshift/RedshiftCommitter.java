@@ -133,13 +133,21 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                 }
                 Optional<String> staged = stages.load(conn, s, c, () -> stagedTypes(c));
                 if (staged.isPresent()) {
-                    for (String sql :
-                            dialect.apply(
-                                    spec.target(),
-                                    staged.get(),
-                                    c.columns(),
-                                    spec.keys(),
-                                    spec.mode())) {
+                    List<String> apply =
+                            spec.dimension().isPresent()
+                                    ? dialect.applyWithDimension(
+                                            spec.target(),
+                                            staged.get(),
+                                            c.columns(),
+                                            spec.keys(),
+                                            spec.dimension().get())
+                                    : dialect.apply(
+                                            spec.target(),
+                                            staged.get(),
+                                            c.columns(),
+                                            spec.keys(),
+                                            spec.mode());
+                    for (String sql : apply) {
                         s.execute(sql);
                     }
                 }

@@ -18,7 +18,10 @@ final class RedshiftDynamicSink implements DynamicTableSink {
 
     @Override
     public ChangelogMode getChangelogMode(ChangelogMode requested) {
-        return spec.mode() == SinkMode.UPSERT ? ChangelogMode.upsert() : ChangelogMode.insertOnly();
+        // a dimension join's rows are inserts: joined rows and dimension changes, never retracted
+        return spec.mode() == SinkMode.UPSERT && spec.dimension().isEmpty()
+                ? ChangelogMode.upsert()
+                : ChangelogMode.insertOnly();
     }
 
     @Override

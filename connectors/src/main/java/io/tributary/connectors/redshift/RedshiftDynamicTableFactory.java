@@ -50,6 +50,9 @@ public final class RedshiftDynamicTableFactory implements DynamicTableSinkFactor
                 RedshiftConnectorOptions.SSL_MODE,
                 RedshiftConnectorOptions.SSL_ROOT_CERT,
                 RedshiftConnectorOptions.FRESHNESS_COLUMN,
+                RedshiftConnectorOptions.SINK_KEYS,
+                RedshiftConnectorOptions.DIMENSION_KEY_COLUMN,
+                RedshiftConnectorOptions.DIMENSION_COLUMNS,
                 FactoryUtil.SINK_PARALLELISM);
     }
 
@@ -60,7 +63,10 @@ public final class RedshiftDynamicTableFactory implements DynamicTableSinkFactor
         ReadableConfig options = helper.getOptions();
         ResolvedSchema schema = context.getCatalogTable().getResolvedSchema();
         List<String> keys =
-                schema.getPrimaryKey().map(UniqueConstraint::getColumns).orElse(List.of());
+                schema.getPrimaryKey()
+                        .map(UniqueConstraint::getColumns)
+                        .or(() -> options.getOptional(RedshiftConnectorOptions.SINK_KEYS))
+                        .orElse(List.of());
         RowType rowType = (RowType) schema.toPhysicalRowDataType().getLogicalType();
         // the job's checkpoint directory, when the client's configuration names one: shared
         // storage that outlives the tasks, where the rows of a checkpoint can wait as files

@@ -1,5 +1,6 @@
 package io.tributary.connectors.redshift;
 
+import io.tributary.connectors.redshift.dialect.DimensionColumns;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import java.io.IOException;
 import java.util.Collection;
@@ -106,7 +107,11 @@ public final class RedshiftSink
         if (spec.keys().isEmpty()) {
             return input;
         }
-        return input.keyBy(new PrimaryKeySelector(spec.rowType(), spec.keys()));
+        return input.keyBy(
+                new PrimaryKeySelector(
+                        spec.rowType(),
+                        spec.keys(),
+                        spec.dimension().map(DimensionColumns::keyColumn).orElse(null)));
     }
 
     /** The primary key of a row as text: all changes of one key go to one writer subtask. */
@@ -116,9 +121,16 @@ public final class RedshiftSink
         private final List<String> keys;
         private transient RowData.FieldGetter[] getters;
 
-        PrimaryKeySelector(RowType rowType, List<String> keys) {
+        /** The dimension's key column, when the rows come from a dimension join; else null. */
+        private final String dimensionKey;
+
+        private transient int change = -1;
+        private transient RowData.FieldGetter dimensionGetter;
+
+        PrimaryKeySelector(RowType rowType, List<String> keys, String dimensionKey) {
             this.rowType = rowType;
             this.keys = keys;
+            this.dimensionKey = dimensionKey;
         }
 
         @Override
@@ -131,6 +143,19 @@ public final class RedshiftSink
                 }
             }
             StringBuilder key = new StringBuilder();
+            if (dimensionKey != null) {
+                if (dimensionGetter == null) {
+                    change = rowType.getFieldIndex(DimensionColumns.change());
+                    int pos = rowType.getFieldIndex(dimensionKey);
+                    dimensionGetter = RowData.createFieldGetter(rowType.getTypeAt(pos), pos);
+                }
+                if (!row.isNullAt(change) && row.getBoolean(change)) {
+                    // a dimension's change has no row key: its own key keeps its changes in order
+                    key.append('\u0001');
+                    appendKey(key, dimensionGetter.getFieldOrNull(row));
+                    return key.toString();
+                }
+            }
             for (RowData.FieldGetter g : getters) {
                 Object v = g.getFieldOrNull(row);
                 if (v == null) {

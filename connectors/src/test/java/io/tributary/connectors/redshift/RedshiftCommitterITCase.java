@@ -61,9 +61,16 @@ class RedshiftCommitterITCase {
     private static RedshiftCommittable stage(
             RedshiftSink sink, String jobId, long checkpoint, GenericRowData... rows)
             throws Exception {
+        return stage(sink, jobId, 0, checkpoint, rows);
+    }
+
+    /** As writer subtask {@code subtask} stages {@code rows} for {@code checkpoint}. */
+    static RedshiftCommittable stage(
+            RedshiftSink sink, String jobId, int subtask, long checkpoint, GenericRowData... rows)
+            throws Exception {
         SinkSpec spec = sink.spec();
         // as the sink's writer stages: in a table, or as files when the sink has a staging path
-        try (Stager stager = StageLoader.stager(spec, jobId, 0)) {
+        try (Stager stager = StageLoader.stager(spec, jobId, subtask)) {
             Stager.Batch batch = stager.open(checkpoint);
             CsvRowEncoder encoder = CsvRowEncoder.of(spec);
             long seq = 0;
@@ -73,7 +80,7 @@ class RedshiftCommitterITCase {
             return new RedshiftCommittable(
                     jobId,
                     spec.sinkName(),
-                    0,
+                    subtask,
                     checkpoint,
                     batch.finish(),
                     rows.length,

@@ -3,6 +3,7 @@ package io.tributary.connectors.redshift;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.connectors.redshift.dialect.DimensionColumns;
 import io.tributary.connectors.redshift.dialect.PostgresDialect;
 import io.tributary.connectors.redshift.dialect.RedshiftDialect;
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
@@ -104,6 +105,65 @@ class RedshiftDialectTest {
                                 + " (\"__tributary_src\".\"order_id\", \"__tributary_src\".\"name\","
                                 + " \"__tributary_src\".\"amount\")",
                         "DROP TABLE \"__tributary_latest\"");
+    }
+
+    @Test
+    void redshiftAppliesADimensionsChangesAroundItsMerge() {
+        DimensionColumns dim =
+                new DimensionColumns(
+                        new TableId("analytics", "sales_enriched__dimension"),
+                        "customer_id",
+                        List.of("customer_name"));
+        List<String> sql =
+                redshift.applyWithDimension(
+                        target,
+                        "\"__tributary_stage\"",
+                        List.of(
+                                "order_id",
+                                "customer_id",
+                                "customer_name",
+                                "__tributary_dim_version",
+                                "__tributary_dim_change"),
+                        List.of("order_id"),
+                        dim);
+        String d = "\"analytics\".\"sales_enriched__dimension\"";
+        // the dimension table first, a newer version only
+        assertThat(sql.get(0))
+                .startsWith("DELETE FROM " + d + " WHERE EXISTS (SELECT 1 FROM (SELECT")
+                .contains("WHERE \"__tributary_dim_change\"")
+                .endsWith(
+                        "\"__tributary_p\".\"__tributary_dim_version\" > "
+                                + d
+                                + ".\"__tributary_dim_version\")");
+        assertThat(sql.get(1)).startsWith("INSERT INTO " + d + " (\"customer_id\",");
+        // the loaded rows of the changed keys, from it
+        assertThat(sql.get(2))
+                .isEqualTo(
+                        "UPDATE \"analytics\".\"sales_enriched\" AS \"__tributary_t\" SET"
+                                + " \"customer_name\" = \"__tributary_d\".\"customer_name\" FROM "
+                                + d
+                                + " AS \"__tributary_d\" WHERE \"__tributary_t\".\"customer_id\" ="
+                                + " \"__tributary_d\".\"customer_id\" AND"
+                                + " \"__tributary_d\".\"customer_id\" IN (SELECT \"customer_id\""
+                                + " FROM \"__tributary_stage\" WHERE \"__tributary_dim_change\")");
+        assertThat(sql.get(3))
+                .isEqualTo("DELETE FROM \"__tributary_stage\" WHERE \"__tributary_dim_change\"");
+        // the orders merged as without a dimension, without the two staged-only columns
+        List<String> merge =
+                redshift.apply(
+                        target,
+                        "\"__tributary_stage\"",
+                        List.of("order_id", "customer_id", "customer_name"),
+                        List.of("order_id"),
+                        SinkMode.UPSERT);
+        assertThat(sql.subList(4, 4 + merge.size())).isEqualTo(merge);
+        assertThat(String.join(";", merge)).doesNotContain("__tributary_dim_");
+        // then the merged orders joined with an older version than the table holds
+        assertThat(sql.get(sql.size() - 1))
+                .startsWith("UPDATE \"analytics\".\"sales_enriched\" AS \"__tributary_t\" SET")
+                .endsWith(
+                        "\"__tributary_d\".\"__tributary_dim_version\" >"
+                                + " \"__tributary_s\".\"__tributary_dim_version\"");
     }
 
     @Test

@@ -221,6 +221,183 @@ public interface WarehouseDialect extends Serializable {
     List<String> apply(
             TableId target, String staged, List<String> columns, List<String> keys, SinkMode mode);
 
+    /**
+     * Statements that apply the rows of a dimension join staged in {@code staged}, inside the
+     * commit transaction ({@link DimensionColumns}): the dimension changes to the dimension table
+     * (a newer version only) and to the target rows of their keys, then the joined rows as {@link
+     * #apply} does, then the correction of the merged rows joined with an older version than the
+     * dimension table holds. The changes are removed from {@code staged} on the way.
+     */
+    default List<String> applyWithDimension(
+            TableId target,
+            String staged,
+            List<String> stagedColumns,
+            List<String> keys,
+            DimensionColumns dim) {
+        String d = qualified(dim.table());
+        String key = quote(dim.keyColumn());
+        String version = quote(DimensionColumns.version());
+        String change = quote(DimensionColumns.change());
+        String cols = columnList(dim.tableColumns());
+        String changes =
+                "SELECT "
+                        + cols
+                        + " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "
+                        + key
+                        + " ORDER BY "
+                        + version
+                        + " DESC, "
+                        + quote(SEQ_COLUMN)
+                        + " DESC) AS \"__tributary_rn\" FROM "
+                        + staged
+                        + " WHERE "
+                        + change
+                        + ") AS \"__tributary_ranked\" WHERE \"__tributary_rn\" = 1";
+        String p = quote("__tributary_p");
+        String t = quote("__tributary_t");
+        String dd = quote("__tributary_d");
+        String set =
+                dim.columns().stream()
+                        .map(c -> quote(c) + " = " + dd + "." + quote(c))
+                        .collect(Collectors.joining(", "));
+        List<String> sql = new ArrayList<>();
+        // the newest version of each changed dimension row, where it is newer than the one held
+        sql.add(
+                "DELETE FROM "
+                        + d
+                        + " WHERE EXISTS (SELECT 1 FROM ("
+                        + changes
+                        + ") AS "
+                        + p
+                        + " WHERE "
+                        + p
+                        + "."
+                        + key
+                        + " = "
+                        + d
+                        + "."
+                        + key
+                        + " AND "
+                        + p
+                        + "."
+                        + version
+                        + " > "
+                        + d
+                        + "."
+                        + version
+                        + ")");
+        sql.add(
+                "INSERT INTO "
+                        + d
+                        + " ("
+                        + cols
+                        + ") SELECT "
+                        + cols
+                        + " FROM ("
+                        + changes
+                        + ") AS "
+                        + p
+                        + " WHERE NOT EXISTS (SELECT 1 FROM "
+                        + d
+                        + " WHERE "
+                        + d
+                        + "."
+                        + key
+                        + " = "
+                        + p
+                        + "."
+                        + key
+                        + ")");
+        if (!set.isEmpty()) {
+            // every row already loaded with a changed key takes the newest version held
+            sql.add(
+                    "UPDATE "
+                            + qualified(target)
+                            + " AS "
+                            + t
+                            + " SET "
+                            + set
+                            + " FROM "
+                            + d
+                            + " AS "
+                            + dd
+                            + " WHERE "
+                            + t
+                            + "."
+                            + key
+                            + " = "
+                            + dd
+                            + "."
+                            + key
+                            + " AND "
+                            + dd
+                            + "."
+                            + key
+                            + " IN (SELECT "
+                            + key
+                            + " FROM "
+                            + staged
+                            + " WHERE "
+                            + change
+                            + ")");
+        }
+        sql.add("DELETE FROM " + staged + " WHERE " + change);
+        sql.addAll(
+                apply(
+                        target,
+                        staged,
+                        DimensionColumns.written(stagedColumns),
+                        keys,
+                        SinkMode.UPSERT));
+        if (!set.isEmpty()) {
+            // a row joined with an older version than a change another subtask committed first
+            List<String> versioned = new ArrayList<>(keys);
+            if (!versioned.contains(dim.keyColumn())) {
+                versioned.add(dim.keyColumn());
+            }
+            versioned.add(DimensionColumns.version());
+            String s = quote("__tributary_s");
+            sql.add(
+                    "UPDATE "
+                            + qualified(target)
+                            + " AS "
+                            + t
+                            + " SET "
+                            + set
+                            + " FROM ("
+                            + latestPerKey(staged, versioned, keys)
+                            + ") AS "
+                            + s
+                            + ", "
+                            + d
+                            + " AS "
+                            + dd
+                            + " WHERE "
+                            + keysMatch(t, s, keys)
+                            + " AND "
+                            + s
+                            + "."
+                            + quote(OP_COLUMN)
+                            + " <> 'D' AND "
+                            + dd
+                            + "."
+                            + key
+                            + " = "
+                            + t
+                            + "."
+                            + key
+                            + " AND "
+                            + dd
+                            + "."
+                            + version
+                            + " > "
+                            + s
+                            + "."
+                            + version);
+        }
+        return sql;
+    }
+
     /** The latest staged change per key, as a query (shared by both dialects). */
     default String latestPerKey(String staged, List<String> columns, List<String> keys) {
         return "SELECT "

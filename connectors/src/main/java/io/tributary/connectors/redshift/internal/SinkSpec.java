@@ -5,11 +5,13 @@ import static io.tributary.connectors.redshift.RedshiftConnectorOptions.*;
 import io.tributary.connectors.redshift.RedshiftConnectorOptions.SchemaEvolution;
 import io.tributary.connectors.redshift.SinkMode;
 import io.tributary.connectors.redshift.TableId;
+import io.tributary.connectors.redshift.dialect.DimensionColumns;
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -51,6 +53,7 @@ public final class SinkSpec implements Serializable {
     private final int bufferBytes;
     private final int connectTimeoutSeconds;
     private final int freshnessColumn;
+    private final DimensionColumns dimension;
 
     public SinkSpec(ReadableConfig options, RowType rowType, List<String> keys) {
         this(options, rowType, keys, Optional.empty());
@@ -126,6 +129,66 @@ public final class SinkSpec implements Serializable {
                 options.getOptional(FRESHNESS_COLUMN)
                         .map(c -> freshnessColumnIndex(rowType, c))
                         .orElse(-1);
+        this.dimension =
+                options.getOptional(DIMENSION_KEY_COLUMN)
+                        .map(
+                                k ->
+                                        dimension(
+                                                target,
+                                                k,
+                                                options.get(DIMENSION_COLUMNS),
+                                                rowType,
+                                                keys,
+                                                mode))
+                        .orElse(null);
+    }
+
+    /**
+     * A dimension join's columns, checked: an upsert sink, whose row carries the dimension's key,
+     * its derived columns and the two staged-only columns the join adds.
+     */
+    private static DimensionColumns dimension(
+            TableId target,
+            String key,
+            List<String> columns,
+            RowType rowType,
+            List<String> keys,
+            SinkMode mode) {
+        if (mode != SinkMode.UPSERT) {
+            throw new IllegalArgumentException(
+                    "'"
+                            + DIMENSION_KEY_COLUMN.key()
+                            + "' needs an upsert sink: rows written by key ("
+                            + SINK_KEYS.key()
+                            + " or a primary key)");
+        }
+        List<String> names = rowType.getFieldNames();
+        List<String> needed = new ArrayList<>();
+        needed.add(key);
+        needed.addAll(columns);
+        needed.add(DimensionColumns.version());
+        needed.add(DimensionColumns.change());
+        for (String c : needed) {
+            if (!names.contains(c)) {
+                throw new IllegalArgumentException(
+                        "A dimension join's sink needs column '"
+                                + c
+                                + "', which it does not have: "
+                                + names);
+            }
+        }
+        for (String c : columns) {
+            if (keys.contains(c) || c.equals(key)) {
+                throw new IllegalArgumentException(
+                        "'"
+                                + c
+                                + "' is a key; a dimension's change cannot rewrite it ("
+                                + DIMENSION_COLUMNS.key()
+                                + ")");
+            }
+        }
+        return new DimensionColumns(
+                new TableId(target.schema(), target.table() + "__dimension"), key, columns);
     }
 
     /**
@@ -267,6 +330,35 @@ public final class SinkSpec implements Serializable {
 
     public List<LogicalType> types() {
         return rowType.getChildren();
+    }
+
+    /** The columns of the target table: {@link #columns()} but the staged-only ones. */
+    public List<String> tableColumns() {
+        return dimension == null ? columns() : DimensionColumns.written(columns());
+    }
+
+    /** The types of {@link #tableColumns()}. */
+    public List<LogicalType> tableTypes() {
+        if (dimension == null) {
+            return types();
+        }
+        List<LogicalType> out = new ArrayList<>();
+        for (int i = 0; i < columns().size(); i++) {
+            if (!DimensionColumns.hidden(columns().get(i))) {
+                out.add(types().get(i));
+            }
+        }
+        return out;
+    }
+
+    /** The type of column {@code name}. */
+    public LogicalType typeOf(String name) {
+        return rowType.getTypeAt(rowType.getFieldIndex(name));
+    }
+
+    /** Set when the rows come from a dimension join: see {@link DimensionColumns}. */
+    public Optional<DimensionColumns> dimension() {
+        return Optional.ofNullable(dimension);
     }
 
     public List<String> keys() {

@@ -1,6 +1,7 @@
 package io.tributary.connectors.redshift.internal;
 
 import io.tributary.connectors.redshift.RedshiftConnectorOptions.SchemaEvolution;
+import io.tributary.connectors.redshift.dialect.DimensionColumns;
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -63,21 +64,26 @@ public final class TablePreparer {
                                     + " does not exist: create it or set 'sink.auto-create' = 'true'");
                 }
                 s.execute(d.createSchema(spec.target().schema()));
-                s.execute(d.createTable(spec.target(), spec.columns(), spec.types(), spec.keys()));
+                s.execute(
+                        d.createTable(
+                                spec.target(),
+                                spec.tableColumns(),
+                                spec.tableTypes(),
+                                spec.keys()));
                 LOG.info(
                         "Created table {} ({} columns, key {})",
                         spec.target(),
-                        spec.columns().size(),
+                        spec.tableColumns().size(),
                         spec.keys());
             } else {
                 List<Integer> missing = new ArrayList<>();
-                for (int i = 0; i < spec.columns().size(); i++) {
-                    if (!existing.containsKey(spec.columns().get(i))) {
+                for (int i = 0; i < spec.tableColumns().size(); i++) {
+                    if (!existing.containsKey(spec.tableColumns().get(i))) {
                         missing.add(i);
                     }
                 }
                 if (!missing.isEmpty()) {
-                    List<String> names = missing.stream().map(spec.columns()::get).toList();
+                    List<String> names = missing.stream().map(spec.tableColumns()::get).toList();
                     if (spec.evolution() == SchemaEvolution.FAIL) {
                         throw new IllegalStateException(
                                 "Target table "
@@ -89,7 +95,9 @@ public final class TablePreparer {
                     for (int i : missing) {
                         s.execute(
                                 d.addColumn(
-                                        spec.target(), spec.columns().get(i), spec.types().get(i)));
+                                        spec.target(),
+                                        spec.tableColumns().get(i),
+                                        spec.tableTypes().get(i)));
                     }
                     LOG.info(
                             "Added columns {} to {} (existing rows hold NULL)",
@@ -100,6 +108,16 @@ public final class TablePreparer {
             }
             s.execute(d.createSchema(spec.bookmarks().schema()));
             s.execute(d.createBookmarkTable(spec.bookmarks()));
+            if (spec.dimension().isPresent()) {
+                DimensionColumns dim = spec.dimension().get();
+                List<String> columns = dim.tableColumns();
+                s.execute(
+                        d.createTable(
+                                dim.table(),
+                                columns,
+                                columns.stream().map(spec::typeOf).toList(),
+                                List.of(dim.keyColumn())));
+            }
         } finally {
             c.setAutoCommit(auto);
         }
@@ -112,13 +130,13 @@ public final class TablePreparer {
         WarehouseDialect d = spec.dialect();
         List<String> changes = new ArrayList<>();
         List<String> sql = new ArrayList<>();
-        for (int i = 0; i < spec.columns().size(); i++) {
-            String column = spec.columns().get(i);
+        for (int i = 0; i < spec.tableColumns().size(); i++) {
+            String column = spec.tableColumns().get(i);
             ColumnWidening.TargetColumn have = existing.get(column);
             if (have == null) {
                 continue;
             }
-            Optional<String> wider = ColumnWidening.widenedType(d, have, spec.types().get(i));
+            Optional<String> wider = ColumnWidening.widenedType(d, have, spec.tableTypes().get(i));
             if (wider.isPresent()) {
                 changes.add(column + ": " + have.typeName() + " -> " + wider.get());
                 sql.add(d.alterColumnType(spec.target(), column, wider.get()));
