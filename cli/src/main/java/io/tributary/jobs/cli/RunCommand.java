@@ -26,8 +26,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
-import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -214,8 +215,10 @@ final class RunCommand implements Callable<Integer> {
 
     private static int printPlan(PipelineDef pipeline, Path dir, PrintWriter out, PrintWriter err) {
         try {
-            TableEnvironment env =
-                    TableEnvironment.create(
+            // a stream table environment: a dimension join is planned on the DataStream API
+            StreamTableEnvironment env =
+                    StreamTableEnvironment.create(
+                            StreamExecutionEnvironment.getExecutionEnvironment(),
                             EnvironmentSettings.newInstance().inStreamingMode().build());
             PipelineTranslator t = new PipelineTranslator(pipeline, dir);
             t.translate(env);

@@ -9,6 +9,7 @@ import io.tributary.jobs.PipelineHome;
 import io.tributary.jobs.definition.DefinitionText;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
+import io.tributary.jobs.definition.TransformDef;
 import io.tributary.jobs.translator.ChangePaths;
 import io.tributary.jobs.translator.PipelineTranslator;
 import java.io.IOException;
@@ -193,6 +194,8 @@ public final class PipelineRunner {
             PipelineTranslator translator = new PipelineTranslator(pipeline, home);
             JobClient client =
                     ChangePaths.of(pipeline).isEmpty()
+                                    && pipeline.transforms().stream()
+                                            .noneMatch(TransformDef::dimensionJoin)
                             ? submitSql(conf, translator)
                             : submitWithChangePaths(conf, translator, restAddress);
             run = run.withJob(client.getJobID().toHexString(), restAddress);

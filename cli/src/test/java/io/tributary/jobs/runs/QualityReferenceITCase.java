@@ -360,15 +360,7 @@ class QualityReferenceITCase {
     }
 
     private static boolean warehouseHas(String db, long orderId) throws Exception {
-        try (Connection c = SharedServices.postgres().connect(db);
-                Statement s = c.createStatement();
-                ResultSet rs =
-                        s.executeQuery(
-                                "SELECT count(*) FROM analytics.sales_enriched WHERE order_id = "
-                                        + orderId)) {
-            rs.next();
-            return rs.getLong(1) > 0;
-        }
+        return ReferenceFixture.orderRows(db, orderId) > 0;
     }
 
     /** A runner of examples/ecommerce/quality-pipeline.yaml bound to {@code world}. */

@@ -66,6 +66,27 @@ public final class ReferenceFixture {
         SharedServices.s3().createBucket(bucket);
     }
 
+    /**
+     * How many rows of analytics.sales_enriched in warehouse database {@code db} are order {@code
+     * orderId}.
+     */
+    public static long orderRows(String db, long orderId) throws Exception {
+        try (java.sql.Connection c = SharedServices.postgres().connect(db);
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs =
+                        s.executeQuery(
+                                "SELECT count(*) FROM analytics.sales_enriched WHERE order_id = "
+                                        + orderId)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The warehouse's database. */
+    public String warehouseDatabase() {
+        return warehouse;
+    }
+
     /** examples/ecommerce/pipeline.yaml as shipped, bound to this fixture and {@code vars}. */
     public PipelineDef pipeline(Map<String, String> vars) {
         return pipeline(vars, examples().resolve("ecommerce/pipeline.yaml"));

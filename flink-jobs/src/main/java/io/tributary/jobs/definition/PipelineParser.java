@@ -52,7 +52,16 @@ public final class PipelineParser {
                     "flink");
     private static final Set<String> RESTART = Set.of("strategy", "attempts", "delay");
     private static final Set<String> TRANSFORM =
-            Set.of("name", "sql", "from", "mappings", "resolve-choice", "filter", "quality", "pii");
+            Set.of(
+                    "name",
+                    "sql",
+                    "from",
+                    "mappings",
+                    "resolve-choice",
+                    "filter",
+                    "quality",
+                    "pii",
+                    "join-state");
     private static final Set<String> MAPPING = Set.of("source", "target", "type");
     private final Function<String, Optional<String>> variables;
 
@@ -269,6 +278,20 @@ public final class PipelineParser {
                     n.keyAt("sql"),
                     "mappings, resolve-choice and filter go with from, not with sql");
         }
+        String joinState =
+                n.string("join-state").orElse(TransformDef.FULL).toLowerCase(Locale.ROOT);
+        if (!joinState.equals(TransformDef.FULL) && !joinState.equals(TransformDef.DIMENSION)) {
+            throw new PipelineException(
+                    n.keyAt("join-state"),
+                    "join-state is full (Flink's join: both sides kept) or dimension (only the"
+                            + " joined table's rows kept; see docs/pipelines.md), not '"
+                            + joinState
+                            + "'");
+        }
+        if (joinState.equals(TransformDef.DIMENSION) && sql == null) {
+            throw new PipelineException(
+                    n.keyAt("join-state"), "join-state goes with sql: a query with a JOIN");
+        }
         declare(n, name, names);
         return new TransformDef(
                 name,
@@ -281,6 +304,8 @@ public final class PipelineParser {
                 n.valueLine("sql"),
                 n.keyAt("filter"),
                 GuardParser.quality(n),
-                GuardParser.pii(n));
+                GuardParser.pii(n),
+                joinState,
+                n.keyAt("join-state"));
     }
 }

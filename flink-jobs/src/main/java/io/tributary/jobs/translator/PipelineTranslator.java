@@ -2,6 +2,7 @@ package io.tributary.jobs.translator;
 
 import io.tributary.catalog.Quarantines;
 import io.tributary.connectors.catalog.TributaryFlinkCatalog;
+import io.tributary.connectors.redshift.RedshiftConnectorOptions;
 import io.tributary.jobs.Causes;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
@@ -10,6 +11,7 @@ import io.tributary.jobs.definition.SettingsDef;
 import io.tributary.jobs.definition.SinkDef;
 import io.tributary.jobs.definition.SourceDef;
 import io.tributary.jobs.definition.TransformDef;
+import io.tributary.jobs.join.DimensionJoin;
 import io.tributary.jobs.quality.QualityResultsFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.config.OptimizerConfigOptions;
 import org.apache.flink.table.catalog.Catalog;
 import org.apache.flink.table.catalog.Column;
@@ -64,6 +67,9 @@ public final class PipelineTranslator {
     private final Map<String, Guards.Guarded> gates = new LinkedHashMap<>();
 
     private int inserts;
+
+    /** The dimension joins of transforms with {@code join-state: dimension}, by transform. */
+    private final Map<String, DimensionJoin.Plan> dimensionJoins = new LinkedHashMap<>();
 
     /** The INSERTs of rulesets: failing records to their quarantine, window measures. */
     private final List<String> guardInserts = new ArrayList<>();
@@ -208,6 +214,15 @@ public final class PipelineTranslator {
                         s.keys().stream()
                                 .map(k -> Sql.id(k) + " IS NOT NULL")
                                 .collect(Collectors.joining(" AND "));
+                if (dimensionJoins.containsKey(s.from().toLowerCase(Locale.ROOT))) {
+                    // a dimension's change carries the dimension's key, not the row's
+                    keyed =
+                            "("
+                                    + keyed
+                                    + ") OR COALESCE("
+                                    + Sql.id(RedshiftConnectorOptions.DIMENSION_CHANGE_COLUMN)
+                                    + ", FALSE)";
+                }
                 insert += " WHERE " + keyed;
                 String keyless = taggedMasked(env, from);
                 quarantine =
@@ -665,6 +680,9 @@ public final class PipelineTranslator {
         } else {
             query = mappingQuery(env, t);
         }
+        if (t.dimensionJoin()) {
+            query = dimensionJoin(env, t, query);
+        }
         boolean guarded = t.quality() != null || t.pii() != null;
         String name = guarded ? t.name() + "__raw" : t.name();
         execute(
@@ -676,6 +694,116 @@ public final class PipelineTranslator {
         if (guarded) {
             guard(env, t.name(), name, t.quality(), t.pii(), "transform", t.name(), t.at());
         }
+    }
+
+    /**
+     * Declares the dimension join of {@code t} ({@link DimensionJoin}) and returns the query its
+     * view runs instead of {@code query}. Whatever it cannot serve is an error at {@code
+     * join-state}, with the reason.
+     */
+    private String dimensionJoin(TableEnvironment env, TransformDef t, String query) {
+        Position at = t.joinStateAt();
+        if (!(env instanceof StreamTableEnvironment streams)) {
+            throw new PipelineException(
+                    at, "join-state: dimension needs a stream table environment (tributary run)");
+        }
+        if (t.quality() != null || t.pii() != null) {
+            throw new PipelineException(
+                    at,
+                    "join-state: dimension does not take a quality or pii block on its transform"
+                            + " yet: put them on a source or an earlier transform");
+        }
+        String name = t.name().toLowerCase(Locale.ROOT);
+        Pattern mention =
+                Pattern.compile(
+                        "(?i)(?<![A-Za-z0-9_])" + Pattern.quote(t.name()) + "(?![A-Za-z0-9_])");
+        for (TransformDef other : pipeline.transforms()) {
+            if (other != t
+                    && ((other.from() != null && other.from().toLowerCase(Locale.ROOT).equals(name))
+                            || (other.sql() != null && mention.matcher(other.sql()).find()))) {
+                throw new PipelineException(
+                        at,
+                        "join-state: dimension feeds warehouse sinks only; transform '"
+                                + other.name()
+                                + "' reads it");
+            }
+        }
+        int sinks = 0;
+        for (SinkDef s : pipeline.sinks()) {
+            if (!s.from().toLowerCase(Locale.ROOT).equals(name)) {
+                continue;
+            }
+            sinks++;
+            if (!s.type().equals("redshift")) {
+                throw new PipelineException(
+                        at,
+                        "join-state: dimension applies a customer's change to the rows already"
+                                + " loaded in the warehouse's commit; sink '"
+                                + s.name()
+                                + "' (type "
+                                + s.type()
+                                + ") cannot yet: use join-state: full");
+            }
+            if (s.keys().isEmpty() || s.quality() != null || s.pii() != null) {
+                throw new PipelineException(
+                        at,
+                        "join-state: dimension needs sink '"
+                                + s.name()
+                                + "' to write by keys, without a quality or pii block of its own");
+            }
+        }
+        if (sinks == 0) {
+            throw new PipelineException(at, "join-state: dimension needs a warehouse sink");
+        }
+        String joined = t.name() + "__dimension_join";
+        DimensionJoin.Plan p;
+        try {
+            p = DimensionJoin.plan(streams, query, joined);
+        } catch (DimensionJoin.Refused e) {
+            throw new PipelineException(
+                    at, "join-state: dimension cannot serve this query: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new PipelineException(
+                    t.at(),
+                    "cannot plan the dimension join: "
+                            + Sql.redacted(Causes.innermost(e), secrets));
+        }
+        for (SinkDef s : pipeline.sinks()) {
+            if (s.from().toLowerCase(Locale.ROOT).equals(name)) {
+                for (String k : s.keys()) {
+                    if (!p.factColumns().contains(k)) {
+                        throw new PipelineException(
+                                s.at().child("keys", s.at().line()),
+                                "'"
+                                        + k
+                                        + "' is not a column of the facts alone ("
+                                        + String.join(", ", p.factColumns())
+                                        + "): a dimension's change cannot move a row's key");
+                    }
+                }
+            }
+        }
+        DimensionJoin.attach(streams, p, joined, "tributary-dimension-join-" + t.name());
+        dimensionJoins.put(name, p);
+        plan.add(
+                "-- "
+                        + t.name()
+                        + ": join-state dimension: "
+                        + p.facts()
+                        + " keyed by "
+                        + p.factJoinColumn()
+                        + " meets "
+                        + p.dimension()
+                        + " keyed by "
+                        + p.dimJoinColumn()
+                        + " in a DataStream operator that keeps the dimension only ("
+                        + joined
+                        + "); a change rewrites "
+                        + String.join(", ", p.dimensionColumns())
+                        + " of the loaded rows with that "
+                        + p.keyColumn()
+                        + " in the warehouse commit");
+        return p.rewritten();
     }
 
     /** Glue's ApplyMapping / ResolveChoice / Filter as one SELECT over the input. */
@@ -840,8 +968,16 @@ public final class PipelineTranslator {
         checkKeys(s, schema);
         String table = "sink_" + s.name();
         List<String> parts = nullableColumns(schema);
-        primaryKey(parts, s);
-        return createTable(env, table, parts, s.connectorOptions(home), s.at());
+        Map<String, String> options = s.connectorOptions(home);
+        DimensionJoin.Plan dim = dimensionJoins.get(from.toLowerCase(Locale.ROOT));
+        if (dim == null) {
+            primaryKey(parts, s);
+        } else {
+            // a dimension's change has no row key: the keys go as an option, not as a primary
+            // key the planner would hold NOT NULL
+            options.putAll(dim.sinkOptions(s.keys()));
+        }
+        return createTable(env, table, parts, options, s.at());
     }
 
     /** The sink's keys, if any, as the table's primary key (the sink writes by key). */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class PipelineTranslatorTest {
 
-    private static final Map<String, String> VARS =
+    static final Map<String, String> VARS =
             Map.ofEntries(
                     Map.entry("s3.endpoint", "http://127.0.0.1:9000"),
                     Map.entry("s3.access-key", "AK"),
