@@ -46,6 +46,7 @@ public final class Bench {
         boolean rowsGiven = false;
         boolean checkpointGiven = false;
         boolean split = false;
+        String join = null;
         boolean quick = false;
         int customers = 10_000;
         int events = 20;
@@ -70,6 +71,8 @@ public final class Bench {
                 case "--out" -> out = Paths.get(args[++i]);
                 case "--quick" -> quick = true;
                 case "--split" -> split = true;
+                case "--join" -> join = "join";
+                case "--join-dimension" -> join = "dimension";
                 case "--task-heap" -> taskHeapMb = Integer.parseInt(args[++i].replace("_", ""));
                 case "load" -> scenario = "load";
                 case "crawl" -> scenario = "crawl";
@@ -88,7 +91,7 @@ public final class Bench {
                     System.err.println(
                             "usage: bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|scale-cluster|startup|pipeline|quality|lake] [--rows N] [--updates M] [--rounds R]"
                                     + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
-                                    + " [--files F] [--customers C] [--parallelism P] [--events N] [--split] [--quick]"
+                                    + " [--files F] [--customers C] [--parallelism P] [--events N] [--split] [--join|--join-dimension] [--quick]"
                                     + " [--task-heap MB]"
                                     + " [--out DIR]");
                     System.exit(2);
@@ -178,11 +181,17 @@ public final class Bench {
                                     checkpoint,
                                     quick,
                                     out,
-                                    !scenario.equals("quality")
-                                            ? PipelineBenchmark.Contenders.PIPELINE
-                                            : split
-                                                    ? PipelineBenchmark.Contenders.QUALITY_SPLIT
-                                                    : PipelineBenchmark.Contenders.QUALITY);
+                                    "join".equals(join)
+                                            ? PipelineBenchmark.Contenders.JOIN
+                                            : "dimension".equals(join)
+                                                    ? PipelineBenchmark.Contenders.JOIN_DIMENSION
+                                                    : !scenario.equals("quality")
+                                                            ? PipelineBenchmark.Contenders.PIPELINE
+                                                            : split
+                                                                    ? PipelineBenchmark.Contenders
+                                                                            .QUALITY_SPLIT
+                                                                    : PipelineBenchmark.Contenders
+                                                                            .QUALITY);
             System.exit(ok ? 0 : 1);
         }
         if (scenario.equals("scale")) {
@@ -670,7 +679,24 @@ public final class Bench {
         try {
             Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").start();
             String c = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return c.isEmpty() ? "unknown" : c;
+            if (c.isEmpty()) {
+                return "unknown";
+            }
+            // code changed since that commit ran, not only the results this harness appends
+            Process s =
+                    new ProcessBuilder(
+                                    "git",
+                                    "status",
+                                    "--porcelain",
+                                    "--untracked-files=no",
+                                    "--",
+                                    ".",
+                                    ":!bench/RESULTS.md",
+                                    ":!bench/results")
+                            .start();
+            String changed =
+                    new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return changed.isEmpty() ? c : c + " with uncommitted changes";
         } catch (Exception e) {
             return "unknown";
         }

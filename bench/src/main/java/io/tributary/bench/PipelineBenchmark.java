@@ -13,6 +13,7 @@ import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineParser;
 import io.tributary.jobs.definition.Variables;
 import io.tributary.jobs.runs.PipelineRunner;
+import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -52,6 +53,10 @@ final class PipelineBenchmark {
     static final String CLUSTER_P2 =
             "tributary run at parallelism 2, standalone cluster of 2 TaskManagers";
     static final String PLAIN = "tributary run, quality-pipeline.yaml without quality and pii";
+    static final String WAREHOUSE_FULL =
+            "tributary run, reference pipeline without the lake sink (join-state: full)";
+    static final String WAREHOUSE_DIMENSION =
+            "tributary run, reference pipeline without the lake sink, join-state: dimension";
     static final String GUARDED =
             "tributary run, quality-pipeline.yaml: 10 DQDL rules, 2 pii actions, gate: record";
     static final String RULES_ONLY =
@@ -297,12 +302,17 @@ final class PipelineBenchmark {
      * and hand-written ({@code PIPELINE}); the guarded reference pipeline with and without its
      * ruleset and pii actions, gated or recording ({@code QUALITY}); or the ruleset's cost in its
      * parts, the rules without the pii actions and the pii actions without the rules, beside the
-     * plain and the guarded pipeline ({@code QUALITY_SPLIT}).
+     * plain and the guarded pipeline ({@code QUALITY_SPLIT}); the reference pipeline's join as
+     * Flink's join and as the dimension join, both without the lake sink, which the dimension join
+     * does not serve yet ({@code JOIN}); the dimension join alone, for sizes whose orders Flink's
+     * join cannot hold in the heap ({@code JOIN_DIMENSION}).
      */
     enum Contenders {
         PIPELINE,
         QUALITY,
-        QUALITY_SPLIT
+        QUALITY_SPLIT,
+        JOIN,
+        JOIN_DIMENSION
     }
 
     /** A quick run of {@code set} (20k orders in 4 files, 500 customers, 1 s checkpoints). */
@@ -320,13 +330,15 @@ final class PipelineBenchmark {
             Path out,
             Contenders set)
             throws Exception {
-        boolean quality = set != Contenders.PIPELINE;
+        boolean quality = set == Contenders.QUALITY || set == Contenders.QUALITY_SPLIT;
         String scenario = quality ? "quality" : "pipeline";
         List<String> contenders =
                 switch (set) {
                     case PIPELINE -> List.of(LIMIT, TRIBUTARY, HAND);
                     case QUALITY -> List.of(LIMIT, PLAIN, GATED, GUARDED);
                     case QUALITY_SPLIT -> List.of(LIMIT, PLAIN, RULES_ONLY, PII_ONLY, GUARDED);
+                    case JOIN -> List.of(LIMIT, WAREHOUSE_FULL, WAREHOUSE_DIMENSION);
+                    case JOIN_DIMENSION -> List.of(LIMIT, WAREHOUSE_DIMENSION);
                 };
         System.out.printf(
                 scenario
@@ -363,6 +375,11 @@ final class PipelineBenchmark {
                                                 b.tributary(GATED, qualityPipeline(true, true));
                                         case RULES_ONLY -> b.tributary(RULES_ONLY, withoutPii());
                                         case PII_ONLY -> b.tributary(PII_ONLY, withoutRules());
+                                        case WAREHOUSE_FULL ->
+                                                b.tributary(WAREHOUSE_FULL, warehouseOnly(false));
+                                        case WAREHOUSE_DIMENSION ->
+                                                b.tributary(
+                                                        WAREHOUSE_DIMENSION, warehouseOnly(true));
                                         default -> b.handWritten();
                                     }));
         } finally {
@@ -400,13 +417,35 @@ final class PipelineBenchmark {
                             customers,
                             rounds,
                             checkpoint,
-                            set == Contenders.QUALITY_SPLIT ? " --split" : "",
+                            switch (set) {
+                                case QUALITY_SPLIT -> " --split";
+                                case JOIN -> " --join";
+                                case JOIN_DIMENSION -> " --join-dimension";
+                                default -> "";
+                            },
                             Bench.gitCommit(),
                             Bench.machine(),
                             Runtime.getRuntime().maxMemory() >> 20,
                             table));
         }
         return ok;
+    }
+
+    /**
+     * examples/ecommerce/pipeline.yaml without its lake sink, its join kept whole or ({@code
+     * dimension}) with {@code join-state: dimension}.
+     */
+    private static String warehouseOnly(boolean dimension) throws IOException {
+        String text = Files.readString(examples().resolve("ecommerce/pipeline.yaml"));
+        int lake = text.indexOf("\n  # The same rows as an Apache Iceberg table");
+        String transform = "  - name: sales_enriched\n";
+        if (lake < 0 || !text.contains(transform)) {
+            throw new IllegalStateException("pipeline.yaml's lake sink or transform moved");
+        }
+        text = text.substring(0, lake + 1);
+        return dimension
+                ? text.replace(transform, transform + "    join-state: dimension\n")
+                : text;
     }
 
     /** The repository's examples/, from tributary.root or the working directory up. */
@@ -764,7 +803,7 @@ final class PipelineBenchmark {
                 long read = 0;
                 for (com.fasterxml.jackson.databind.JsonNode v :
                         restGet("/jobs/" + jobId).path("vertices")) {
-                    if (v.path("name").asText().contains("Join")) {
+                    if (isJoin(v.path("name").asText())) {
                         read += v.path("metrics").path("read-records").asLong();
                     }
                 }
@@ -824,13 +863,21 @@ final class PipelineBenchmark {
         }
     }
 
+    /**
+     * Whether a vertex or task thread runs a join: Flink's ({@code Join[...]}) or the dimension
+     * join's operator ({@code dimension join: ...}).
+     */
+    private static boolean isJoin(String name) {
+        return name.contains("Join[") || name.contains("dimension join");
+    }
+
     /** The CPU seconds of each live thread of this JVM running a join's task, by thread id. */
     private static Map<Long, Double> joinThreads() {
         java.lang.management.ThreadMXBean threads =
                 java.lang.management.ManagementFactory.getThreadMXBean();
         Map<Long, Double> out = new java.util.HashMap<>();
         for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t != null && t.getThreadName().startsWith("Join[")) {
+            if (t != null && isJoin(t.getThreadName())) {
                 long nanos = threads.getThreadCpuTime(t.getThreadId());
                 if (nanos >= 0) {
                     out.put(t.getThreadId(), nanos / 1e9);
@@ -1001,6 +1048,8 @@ final class PipelineBenchmark {
                             case PLAIN -> "plain";
                             case CLUSTER_P1 -> "p1";
                             case CLUSTER_P2 -> "p2";
+                            case WAREHOUSE_FULL -> "wfull";
+                            case WAREHOUSE_DIMENSION -> "wdim";
                             default -> "guarded";
                         },
                         false);
