@@ -11,8 +11,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ExplainDetail;
@@ -23,12 +25,15 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.internal.TableEnvironmentImpl;
 import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ResolvedSchema;
-import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.conversion.DataStructureConverter;
+import org.apache.flink.table.data.conversion.DataStructureConverters;
 import org.apache.flink.table.operations.QueryOperation;
-import org.apache.flink.table.runtime.typeutils.ExternalTypeInfo;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.utils.TypeConversions;
 import org.apache.flink.types.Row;
@@ -324,7 +329,7 @@ public final class DimensionJoin {
 
     /**
      * Declares {@code joinedView}: the facts and the dimension of {@code plan}, keyed by the join
-     * column, through a {@link DimensionJoinFunction}.
+     * column, through a {@link DimensionJoinFunction}, in Flink's internal rows throughout.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static void attach(
@@ -333,39 +338,45 @@ public final class DimensionJoin {
         ResolvedSchema dims = env.from(plan.dimension()).getResolvedSchema();
         DataType factRow = row(facts);
         DataType dimRow = row(dims);
+        RowType factType = (RowType) factRow.getLogicalType();
+        RowType dimType = (RowType) dimRow.getLogicalType();
         int factKey = facts.getColumnNames().indexOf(plan.factJoinColumn());
         int dimKey = dims.getColumnNames().indexOf(plan.dimJoinColumn());
-        DataType keyType = factRow.getChildren().get(factKey);
-        TypeInformation keyInfo = ExternalTypeInfo.of(keyType);
-        DataStream<Row> factStream =
-                env.toChangelogStream(env.from(plan.facts()))
+        TypeInformation keyInfo = InternalTypeInfo.of(factType.getTypeAt(factKey));
+        // the facts as the planner holds them: no conversion to Java objects and back
+        DataStream<RowData> internal =
+                env.toDataStream(env.from(plan.facts()), factRow.bridgedTo(RowData.class));
+        DataStream<RowData> factStream =
+                internal
                         // an inner join: a fact without a key meets no dimension row
-                        .filter(r -> r.getField(factKey) != null)
+                        .filter(r -> !r.isNullAt(factKey))
                         .name("facts with a join key")
                         .uid(uid + "-facts");
-        DataStream<Row> dimStream =
+        // the dimension's changelog (few rows): converted once, here
+        DataStream<RowData> dimStream =
                 env.toChangelogStream(env.from(plan.dimension()))
                         .filter(r -> r.getField(dimKey) != null)
                         .name("dimension rows with a key")
-                        .uid(uid + "-dimension");
-        DataType out =
-                DataTypes.ROW(
-                        DataTypes.FIELD(FACTS, DataTypes.ARRAY(factRow)),
-                        DataTypes.FIELD(DIM, DataTypes.ARRAY(dimRow)),
-                        DataTypes.FIELD(VERSION, DataTypes.BIGINT()),
-                        DataTypes.FIELD(CHANGE, DataTypes.BOOLEAN()));
-        DataStream<Row> joined =
+                        .uid(uid + "-dimension")
+                        .map(new ToInternal(dimRow))
+                        .returns(InternalTypeInfo.of(dimType))
+                        .name("dimension rows as internal rows")
+                        .uid(uid + "-dimension-internal");
+        RowType outType =
+                (RowType)
+                        DataTypes.ROW(
+                                        DataTypes.FIELD(FACTS, DataTypes.ARRAY(factRow)),
+                                        DataTypes.FIELD(DIM, DataTypes.ARRAY(dimRow)),
+                                        DataTypes.FIELD(VERSION, DataTypes.BIGINT()),
+                                        DataTypes.FIELD(CHANGE, DataTypes.BOOLEAN()))
+                                .getLogicalType();
+        DataStream<RowData> joined =
                 factStream
-                        .keyBy(new FieldKey(factKey), keyInfo)
-                        .connect(dimStream.keyBy(new FieldKey(dimKey), keyInfo))
+                        .keyBy(new FieldKey(factType, factKey), keyInfo)
+                        .connect(dimStream.keyBy(new FieldKey(dimType, dimKey), keyInfo))
                         .process(
-                                new DimensionJoinFunction(
-                                        ExternalTypeInfo.of(factRow),
-                                        facts.getColumnCount(),
-                                        factKey,
-                                        ExternalTypeInfo.of(dimRow),
-                                        dims.getColumnCount()),
-                                ExternalTypeInfo.<Row>of(out))
+                                new DimensionJoinFunction(factType, factKey, dimType),
+                                InternalTypeInfo.of(outType))
                         .name(
                                 "dimension join: "
                                         + plan.facts()
@@ -374,19 +385,43 @@ public final class DimensionJoin {
                                         + " by "
                                         + plan.dimJoinColumn())
                         .uid(uid);
-        Table table =
-                env.fromChangelogStream(
-                        joined,
-                        Schema.newBuilder().fromRowDataType(out).build(),
-                        ChangelogMode.insertOnly());
-        env.createTemporaryView("`" + joinedView + "`", table);
+        env.createTemporaryView("`" + joinedView + "`", env.fromDataStream(joined));
     }
 
-    /** A row's field as its key. */
-    private record FieldKey(int position) implements KeySelector<Row, Object> {
+    /** A row's field as its key, as the planner holds it (both sides give the same objects). */
+    private static final class FieldKey implements KeySelector<RowData, Object> {
+        private static final long serialVersionUID = 1L;
+        private final RowData.FieldGetter getter;
+
+        FieldKey(RowType type, int position) {
+            this.getter = RowData.createFieldGetter(type.getTypeAt(position), position);
+        }
+
         @Override
-        public Object getKey(Row row) {
-            return row.getField(position);
+        public Object getKey(RowData row) {
+            return getter.getFieldOrNull(row);
+        }
+    }
+
+    /** A changelog row of the table bridge as an internal row, its kind kept. */
+    private static final class ToInternal extends RichMapFunction<Row, RowData> {
+        private static final long serialVersionUID = 1L;
+        private final DataType type;
+        private transient DataStructureConverter<Object, Object> converter;
+
+        ToInternal(DataType type) {
+            this.type = type;
+        }
+
+        @Override
+        public void open(Configuration parameters) {
+            converter = DataStructureConverters.getConverter(type);
+            converter.open(getRuntimeContext().getUserCodeClassLoader());
+        }
+
+        @Override
+        public RowData map(Row row) {
+            return (RowData) converter.toInternal(row);
         }
     }
 

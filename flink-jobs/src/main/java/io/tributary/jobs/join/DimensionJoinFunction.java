@@ -1,22 +1,28 @@
 package io.tributary.jobs.join;
 
-import java.util.Objects;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
-import org.apache.flink.types.Row;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.binary.BinaryRowData;
+import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.Collector;
 
 /**
  * The join of facts (orders) with a dimension (customers) whose state is the dimension only: per
- * join key, the dimension's current row, its version, and the facts that came before their
+ * join key, the dimension's current row with its version, and the facts that came before their
  * dimension row (released when it arrives). A fact, once joined, is not kept.
  *
  * <p>Out go rows of {@code (facts ARRAY<ROW>, dim ARRAY<ROW>, version BIGINT, change BOOLEAN)},
@@ -34,20 +40,30 @@ import org.apache.flink.util.Collector;
  * committed. A dimension row's delete keeps the facts already joined with their last values (the
  * join cannot retract what it no longer holds); facts arriving after it wait, as an inner join's
  * would, until the key comes back.
+ *
+ * <p>Rows stay Flink's internal {@link RowData} from the facts' source to the sink: a fact is read
+ * once (one state access) and passed on by reference; what is kept is copied, as the pipeline runs
+ * with object reuse.
  */
-public final class DimensionJoinFunction extends KeyedCoProcessFunction<Object, Row, Row, Row> {
+public final class DimensionJoinFunction
+        extends KeyedCoProcessFunction<Object, RowData, RowData, RowData> {
 
     private static final long serialVersionUID = 1L;
 
-    private final TypeInformation<Row> factType;
-    private final TypeInformation<Row> dimType;
-    private final int factArity;
-    private final int dimArity;
+    private final RowType factType;
+    private final RowType dimType;
     private final int factKey;
 
-    private transient ValueState<Row> dimension;
-    private transient ValueState<Long> version;
-    private transient ListState<Row> waiting;
+    private transient RowDataSerializer facts;
+    private transient RowDataSerializer dims;
+
+    /**
+     * The dimension's current row (binary, kind INSERT) and its version; the row is null after a
+     * delete, the version kept.
+     */
+    private transient ValueState<Tuple2<Long, RowData>> dimension;
+
+    private transient ListState<RowData> waiting;
     private transient ValueState<Boolean> anyWaiting;
     private transient Counter changes;
     private transient Counter held;
@@ -55,24 +71,28 @@ public final class DimensionJoinFunction extends KeyedCoProcessFunction<Object, 
     /**
      * @param factKey the position of the join key in a fact
      */
-    public DimensionJoinFunction(
-            TypeInformation<Row> factType,
-            int factArity,
-            int factKey,
-            TypeInformation<Row> dimType,
-            int dimArity) {
+    public DimensionJoinFunction(RowType factType, int factKey, RowType dimType) {
         this.factType = factType;
         this.dimType = dimType;
-        this.factArity = factArity;
-        this.dimArity = dimArity;
         this.factKey = factKey;
     }
 
     @Override
     public void open(Configuration parameters) {
-        dimension = getRuntimeContext().getState(new ValueStateDescriptor<>("dimension", dimType));
-        version = getRuntimeContext().getState(new ValueStateDescriptor<>("version", Types.LONG));
-        waiting = getRuntimeContext().getListState(new ListStateDescriptor<>("waiting", factType));
+        facts = new RowDataSerializer(factType);
+        dims = new RowDataSerializer(dimType);
+        dimension =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "dimension",
+                                        new TupleTypeInfo<>(
+                                                Types.LONG, InternalTypeInfo.of(dimType))));
+        waiting =
+                getRuntimeContext()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "waiting", InternalTypeInfo.of(factType)));
         anyWaiting =
                 getRuntimeContext()
                         .getState(new ValueStateDescriptor<>("anyWaiting", Types.BOOLEAN));
@@ -81,85 +101,62 @@ public final class DimensionJoinFunction extends KeyedCoProcessFunction<Object, 
     }
 
     @Override
-    public void processElement1(Row fact, Context ctx, Collector<Row> out) throws Exception {
-        Row dim = dimension.value();
-        Row f = positional(fact, factArity);
-        if (dim == null) {
-            waiting.add(f);
+    public void processElement1(RowData fact, Context ctx, Collector<RowData> out)
+            throws Exception {
+        Tuple2<Long, RowData> dim = dimension.value();
+        if (dim == null || dim.f0 < 0) {
+            waiting.add(facts.copy(fact));
             anyWaiting.update(true);
             held.inc();
             return;
         }
-        out.collect(joined(f, dim, version.value(), false));
+        out.collect(joined(fact, dim.f1, dim.f0, false));
     }
 
     @Override
-    public void processElement2(Row row, Context ctx, Collector<Row> out) throws Exception {
-        switch (row.getKind()) {
+    public void processElement2(RowData row, Context ctx, Collector<RowData> out) throws Exception {
+        Tuple2<Long, RowData> held = dimension.value();
+        switch (row.getRowKind()) {
             case UPDATE_BEFORE:
                 // the UPDATE_AFTER that follows carries the row
                 return;
             case DELETE:
                 // the version stays: the key's return is a change of the rows already loaded
-                dimension.clear();
+                if (held != null && held.f0 > 0) {
+                    dimension.update(Tuple2.of(-held.f0, held.f1));
+                }
                 return;
             default:
                 break;
         }
-        Row before = dimension.value();
-        Row dim = positional(row, dimArity);
-        dim.setKind(RowKind.INSERT);
-        if (before != null && sameFields(before, dim)) {
+        BinaryRowData dim = dims.toBinaryRow(row).copy();
+        dim.setRowKind(RowKind.INSERT);
+        if (held != null && held.f0 > 0 && dim.equals(held.f1)) {
             return;
         }
-        Long previous = version.value();
-        long v = Math.max(previous == null ? 1 : previous + 1, System.currentTimeMillis());
-        dimension.update(dim);
-        version.update(v);
+        long v = Math.max(held == null ? 1 : Math.abs(held.f0) + 1, System.currentTimeMillis());
+        dimension.update(Tuple2.of(v, dim));
         if (Boolean.TRUE.equals(anyWaiting.value())) {
-            for (Row f : waiting.get()) {
+            for (RowData f : waiting.get()) {
                 out.collect(joined(f, dim, v, false));
             }
             waiting.clear();
             anyWaiting.clear();
         }
-        if (previous != null) {
-            Row keyOnly = new Row(RowKind.INSERT, factArity);
+        if (held != null) {
+            GenericRowData keyOnly = new GenericRowData(factType.getFieldCount());
             keyOnly.setField(factKey, ctx.getCurrentKey());
             out.collect(joined(keyOnly, dim, v, true));
             changes.inc();
         }
     }
 
-    private static Row joined(Row fact, Row dim, long version, boolean change) {
-        Row out = new Row(fact.getKind(), 4);
-        Row f = fact;
-        if (f.getKind() != RowKind.INSERT) {
-            f = Row.copy(fact);
-            f.setKind(RowKind.INSERT);
-        }
-        out.setField(0, new Row[] {f});
-        out.setField(1, new Row[] {dim});
+    private static RowData joined(RowData fact, RowData dim, long version, boolean change) {
+        GenericRowData out = new GenericRowData(4);
+        out.setField(0, new GenericArrayData(new Object[] {fact}));
+        out.setField(1, new GenericArrayData(new Object[] {dim}));
         out.setField(2, version);
         out.setField(3, change);
         return out;
-    }
-
-    /** A position-only copy (rows from the table bridge are also named). */
-    private static Row positional(Row row, int arity) {
-        Row copy = new Row(row.getKind(), arity);
-        for (int i = 0; i < arity; i++) {
-            copy.setField(i, row.getField(i));
-        }
-        return copy;
-    }
-
-    private static boolean sameFields(Row a, Row b) {
-        for (int i = 0; i < a.getArity(); i++) {
-            if (!Objects.deepEquals(a.getField(i), b.getField(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -147,7 +147,9 @@ public final class PipelineTranslator {
         for (TransformDef t : pipeline.transforms()) {
             transform(env, t);
         }
-        if (guarded() || transformFeedsSeveralSinks()) {
+        if (guarded()
+                || transformFeedsSeveralSinks()
+                || pipeline.transforms().stream().anyMatch(TransformDef::dimensionJoin)) {
             // a view feeding several INSERTs (two sinks and their quarantines, a ruleset's
             // checked view and its quarantines) is optimized once, as a block of its own: per
             // INSERT the planner would fold each one's filter (a sink's keys IS NOT NULL, a
@@ -155,7 +157,8 @@ public final class PipelineTranslator {
             // every order three times, each join with its own state of every order. Not for a
             // source read by several sinks (nothing stateful to copy): there a block boundary
             // would hand an upsert sink the UPDATE_BEFORE rows another sink asks for, and
-            // upsert-kafka writes each as a tombstone
+            // upsert-kafka writes each as a tombstone. A dimension join's view (insert-only) feeds
+            // its sink and the sink's quarantine: unnested and projected once, not per INSERT
             env.getConfig()
                     .set(
                             OptimizerConfigOptions
