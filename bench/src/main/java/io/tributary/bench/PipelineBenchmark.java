@@ -1372,7 +1372,11 @@ final class PipelineBenchmark {
                         + " processed in (s) | rows/s processed | the join busy (s) | x "
                         + (last.equals(HAND)
                                 ? "Flink SQL"
-                                : last.equals(CLUSTER_P2) ? "parallelism 2" : "with quality")
+                                : last.equals(CLUSTER_P2)
+                                        ? "parallelism 2"
+                                        : last.equals(WAREHOUSE_DIMENSION)
+                                                ? "the dimension join"
+                                                : "with quality")
                         + " (landed) | rename visible in (s) | CPU µs/row | of it outside the JVM |"
                         + " the join's thread, CPU µs/row |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

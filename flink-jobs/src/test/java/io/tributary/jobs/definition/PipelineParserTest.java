@@ -171,6 +171,25 @@ class PipelineParserTest {
                 27,
                 "transforms[0].name",
                 "'orders' is already the name of sources[0]");
+        fails(
+                VALID.replace("  - name: joined\n", "  - name: joined\n    join-state: lean\n"),
+                34,
+                "transforms[1].join-state",
+                "join-state is full (Flink's join: both sides kept) or dimension");
+        fails(
+                VALID.replace("    filter: amount > 0\n", "    join-state: dimension\n"),
+                32,
+                "transforms[0].join-state",
+                "join-state goes with sql");
+        assertThat(
+                        parse(
+                                        VALID.replace(
+                                                "  - name: joined\n",
+                                                "  - name: joined\n    join-state: Dimension\n"))
+                                .transforms()
+                                .get(1)
+                                .dimensionJoin())
+                .isTrue();
     }
 
     @Test
