@@ -682,7 +682,8 @@ public final class Bench {
             if (c.isEmpty()) {
                 return "unknown";
             }
-            // code changed since that commit ran, not only the results this harness appends
+            // code that runs changed since that commit: not the results this harness appends,
+            // tests or docs
             Process s =
                     new ProcessBuilder(
                                     "git",
@@ -692,7 +693,9 @@ public final class Bench {
                                     "--",
                                     ".",
                                     ":!bench/RESULTS.md",
-                                    ":!bench/results")
+                                    ":!bench/results",
+                                    ":!*/src/test/*",
+                                    ":!*.md")
                             .start();
             String changed =
                     new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -357,6 +357,45 @@ public interface WarehouseDialect extends Serializable {
             }
             versioned.add(DimensionColumns.version());
             String s = quote("__tributary_s");
+            // only the staged rows of the keys that have a row joined with an older version than
+            // the dimension table's are ranked: usually none, where ranking the whole stage
+            // again cost as much as the merge
+            String c = quote("__tributary_c");
+            String o = quote("__tributary_o");
+            String w = quote("__tributary_w");
+            String candidates =
+                    "(SELECT * FROM "
+                            + staged
+                            + " AS "
+                            + c
+                            + " WHERE EXISTS (SELECT 1 FROM "
+                            + staged
+                            + " AS "
+                            + o
+                            + ", "
+                            + d
+                            + " AS "
+                            + w
+                            + " WHERE "
+                            + keysMatch(o, c, keys)
+                            + " AND "
+                            + w
+                            + "."
+                            + key
+                            + " = "
+                            + o
+                            + "."
+                            + key
+                            + " AND "
+                            + w
+                            + "."
+                            + version
+                            + " > "
+                            + o
+                            + "."
+                            + version
+                            + ")) AS "
+                            + quote("__tributary_candidates");
             sql.add(
                     "UPDATE "
                             + qualified(target)
@@ -365,7 +404,7 @@ public interface WarehouseDialect extends Serializable {
                             + " SET "
                             + set
                             + " FROM ("
-                            + latestPerKey(staged, versioned, keys)
+                            + latestPerKey(candidates, versioned, keys)
                             + ") AS "
                             + s
                             + ", "
