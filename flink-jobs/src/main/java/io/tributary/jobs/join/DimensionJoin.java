@@ -5,9 +5,11 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -72,9 +74,12 @@ public final class DimensionJoin {
      *
      * @param facts the facts' table or view, as written in the FROM
      * @param dimension the dimension's
+     * @param factJoinColumn the facts' column of the join condition
+     * @param dimJoinColumn the dimension's (its primary key)
      * @param keyColumn the output column holding the join key as the facts have it
      * @param dimensionColumns the output columns computed from the dimension alone
      * @param factColumns the output columns computed from the facts alone (or constants)
+     * @param rewritten the transform's query over the operator's rows
      */
     public record Plan(
             String facts,
@@ -84,13 +89,11 @@ public final class DimensionJoin {
             String keyColumn,
             List<String> dimensionColumns,
             List<String> factColumns,
-            String rewritten,
-            String factAlias,
-            String dimAlias) {
+            String rewritten) {
 
         /** The sink options that let a warehouse sink apply the dimension's changes. */
-        public java.util.Map<String, String> sinkOptions(List<String> keys) {
-            java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
+        public Map<String, String> sinkOptions(List<String> keys) {
+            Map<String, String> o = new LinkedHashMap<>();
             o.put(RedshiftConnectorOptions.SINK_KEYS.key(), String.join(";", keys));
             o.put(RedshiftConnectorOptions.DIMENSION_KEY_COLUMN.key(), keyColumn);
             o.put(
@@ -250,11 +253,7 @@ public final class DimensionJoin {
                         dims,
                         conditionText,
                         factColumn);
-        String keyColumn = null;
-        for (String out : lineage.keyColumns) {
-            keyColumn = out;
-            break;
-        }
+        String keyColumn = lineage.keyColumns.stream().findFirst().orElse(null);
         if (keyColumn == null) {
             throw new Refused(
                     "the output has no column that is the facts' "
@@ -322,9 +321,7 @@ public final class DimensionJoin {
                 keyColumn,
                 lineage.dimension,
                 lineage.facts,
-                rewritten,
-                left.alias(),
-                right.alias());
+                rewritten);
     }
 
     /**
