@@ -115,15 +115,15 @@ public final class DimensionJoinFunction
 
     @Override
     public void processElement2(RowData row, Context ctx, Collector<RowData> out) throws Exception {
-        Tuple2<Long, RowData> held = dimension.value();
+        Tuple2<Long, RowData> kept = dimension.value();
         switch (row.getRowKind()) {
             case UPDATE_BEFORE:
                 // the UPDATE_AFTER that follows carries the row
                 return;
             case DELETE:
                 // the version stays: the key's return is a change of the rows already loaded
-                if (held != null && held.f0 > 0) {
-                    dimension.update(Tuple2.of(-held.f0, held.f1));
+                if (kept != null && kept.f0 > 0) {
+                    dimension.update(Tuple2.of(-kept.f0, kept.f1));
                 }
                 return;
             default:
@@ -131,10 +131,10 @@ public final class DimensionJoinFunction
         }
         BinaryRowData dim = dims.toBinaryRow(row).copy();
         dim.setRowKind(RowKind.INSERT);
-        if (held != null && held.f0 > 0 && dim.equals(held.f1)) {
+        if (kept != null && kept.f0 > 0 && dim.equals(kept.f1)) {
             return;
         }
-        long v = Math.max(held == null ? 1 : Math.abs(held.f0) + 1, System.currentTimeMillis());
+        long v = Math.max(kept == null ? 1 : Math.abs(kept.f0) + 1, System.currentTimeMillis());
         dimension.update(Tuple2.of(v, dim));
         if (Boolean.TRUE.equals(anyWaiting.value())) {
             for (RowData f : waiting.get()) {
@@ -143,7 +143,7 @@ public final class DimensionJoinFunction
             waiting.clear();
             anyWaiting.clear();
         }
-        if (held != null) {
+        if (kept != null) {
             GenericRowData keyOnly = new GenericRowData(factType.getFieldCount());
             keyOnly.setField(factKey, ctx.getCurrentKey());
             out.collect(joined(keyOnly, dim, v, true));
