@@ -212,6 +212,11 @@ public final class ReferenceFixture {
         }
     }
 
+    /** Puts orders left out by {@link #exclude} back into the reference. */
+    public void include(java.util.Collection<Long> orderIds) {
+        excluded.removeAll(orderIds);
+    }
+
     /** Leaves orders out of the reference: a ruleset sets them aside. */
     public void exclude(java.util.Collection<Long> orderIds) {
         excluded.addAll(orderIds);

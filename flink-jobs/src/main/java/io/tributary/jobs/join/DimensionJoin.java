@@ -115,8 +115,8 @@ public final class DimensionJoin {
     private DimensionJoin() {}
 
     /**
-     * Analyses {@code sql} and declares view {@code joinedView} (the operator's rows) in {@code
-     * env}; returns the plan whose {@link Plan#rewritten} query the transform's view runs.
+     * Analyses {@code sql}; returns the plan whose {@link Plan#rewritten} query the transform's
+     * view runs over view {@code joinedView}, which {@link #attach} declares (the operator's rows).
      *
      * @throws Refused when the query is not one this join serves
      */
