@@ -1,5 +1,6 @@
 package io.tributary.connectors.redshift;
 
+import io.tributary.connectors.redshift.dialect.StagedShape;
 import java.util.List;
 
 /**
@@ -17,6 +18,8 @@ import java.util.List;
  *     of the pipeline (say, with an added column) is applied with the columns it has
  * @param newestEventTime the greatest event time (epoch ms) among the rows, from the sink's
  *     freshness column; {@link #NO_EVENT_TIME} without one
+ * @param shape what the writer saw of the rows (deletes, a dimension's changes, keys each once), so
+ *     the commit runs only the statements they need
  */
 public record RedshiftCommittable(
         String jobId,
@@ -26,13 +29,36 @@ public record RedshiftCommittable(
         String stagedLocation,
         long rows,
         List<String> columns,
-        long newestEventTime) {
+        long newestEventTime,
+        StagedShape shape) {
 
     /** No event time known for the rows. */
     public static final long NO_EVENT_TIME = Long.MIN_VALUE;
 
     public RedshiftCommittable {
         columns = List.copyOf(columns);
+    }
+
+    /** Rows whose shape is not known (every statement of the commit runs). */
+    public RedshiftCommittable(
+            String jobId,
+            String sinkName,
+            int subtask,
+            long checkpointId,
+            String stagedLocation,
+            long rows,
+            List<String> columns,
+            long newestEventTime) {
+        this(
+                jobId,
+                sinkName,
+                subtask,
+                checkpointId,
+                stagedLocation,
+                rows,
+                columns,
+                newestEventTime,
+                StagedShape.UNKNOWN);
     }
 
     /** Rows without a known event time. */

@@ -1,5 +1,6 @@
 package io.tributary.connectors.redshift;
 
+import io.tributary.connectors.redshift.dialect.StagedShape;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,11 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 public final class RedshiftCommittableSerializer
         implements SimpleVersionedSerializer<RedshiftCommittable> {
 
-    /** 2 added the newest event time; version 1 is still read (as unknown). */
-    private static final int VERSION = 2;
+    /**
+     * 2 added the newest event time, 3 the rows' shape; versions 1 and 2 are still read (as
+     * unknown).
+     */
+    private static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -33,12 +37,15 @@ public final class RedshiftCommittableSerializer
             out.writeUTF(column);
         }
         out.writeLong(c.newestEventTime());
+        out.writeLong(c.shape().deletes());
+        out.writeLong(c.shape().dimensionChanges());
+        out.writeBoolean(c.shape().keysDistinct());
         return out.getCopyOfBuffer();
     }
 
     @Override
     public RedshiftCommittable deserialize(int version, byte[] bytes) throws IOException {
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException(
                     "Unknown RedshiftCommittable version "
                             + version
@@ -59,7 +66,19 @@ public final class RedshiftCommittableSerializer
             columns.add(in.readUTF());
         }
         long newestEventTime = version >= 2 ? in.readLong() : RedshiftCommittable.NO_EVENT_TIME;
+        StagedShape shape =
+                version >= 3
+                        ? new StagedShape(in.readLong(), in.readLong(), in.readBoolean())
+                        : StagedShape.UNKNOWN;
         return new RedshiftCommittable(
-                jobId, sinkName, subtask, checkpointId, location, rows, columns, newestEventTime);
+                jobId,
+                sinkName,
+                subtask,
+                checkpointId,
+                location,
+                rows,
+                columns,
+                newestEventTime,
+                shape);
     }
 }

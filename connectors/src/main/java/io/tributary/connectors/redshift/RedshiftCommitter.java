@@ -1,5 +1,6 @@
 package io.tributary.connectors.redshift;
 
+import io.tributary.connectors.redshift.dialect.TargetKey;
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
 import io.tributary.connectors.redshift.internal.Jdbc;
 import io.tributary.connectors.redshift.internal.SinkSpec;
@@ -44,6 +45,9 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
     private volatile long newestCommittedEventTime = RedshiftCommittable.NO_EVENT_TIME;
     private Connection connection;
     private boolean prepared;
+
+    /** The target's key as the warehouse has it, asked again with each new connection. */
+    private TargetKey targetKey = TargetKey.NONE;
 
     RedshiftCommitter(SinkSpec spec, SinkCommitterMetricGroup metrics) {
         this.spec = spec;
@@ -140,13 +144,17 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                                             staged.get(),
                                             c.columns(),
                                             spec.keys(),
-                                            spec.dimension().get())
+                                            spec.dimension().get(),
+                                            c.shape(),
+                                            targetKey)
                                     : dialect.apply(
                                             spec.target(),
                                             staged.get(),
                                             c.columns(),
                                             spec.keys(),
-                                            spec.mode());
+                                            spec.mode(),
+                                            c.shape(),
+                                            targetKey);
                     for (String sql : apply) {
                         s.execute(sql);
                     }
@@ -242,9 +250,40 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
         }
         if (!prepared) {
             TablePreparer.prepare(spec, connection);
+            targetKey = askTargetKey(connection);
             prepared = true;
         }
         return connection;
+    }
+
+    private TargetKey askTargetKey(Connection c) {
+        if (spec.mode() != SinkMode.UPSERT) {
+            return TargetKey.NONE;
+        }
+        List<LogicalType> keyTypes = new ArrayList<>();
+        for (String key : spec.keys()) {
+            keyTypes.add(spec.types().get(spec.columns().indexOf(key)));
+        }
+        try {
+            TargetKey key = dialect.targetKey(c, spec.target(), spec.keys(), keyTypes);
+            LOG.info(
+                    "Upserts into {} by {}: {}",
+                    spec.target(),
+                    spec.keys(),
+                    key.unique()
+                            ? "INSERT ... ON CONFLICT on its unique key"
+                                    + (key.exactEquality()
+                                            ? ""
+                                            : ", each key's latest change ranked")
+                            : "a DELETE of the staged keys, then an INSERT");
+            return key;
+        } catch (SQLException e) {
+            LOG.warn(
+                    "Could not read the key of {} ({}): upserts delete the staged keys, then insert",
+                    spec.target(),
+                    e.getMessage());
+            return TargetKey.NONE;
+        }
     }
 
     private void closeConnection() {

@@ -1,6 +1,7 @@
 package io.tributary.connectors.redshift;
 
 import io.tributary.connectors.redshift.internal.CsvRowEncoder;
+import io.tributary.connectors.redshift.internal.ShapeTracker;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import io.tributary.connectors.redshift.internal.Stager;
 import io.tributary.connectors.redshift.internal.TablePreparer;
@@ -47,6 +48,9 @@ final class RedshiftWriter
     private final int freshnessPrecision;
     private long newestEventTime = RedshiftCommittable.NO_EVENT_TIME;
 
+    /** The batch's shape, for the commit. */
+    private final ShapeTracker shape;
+
     RedshiftWriter(
             SinkSpec spec, WriterInitContext context, Collection<RedshiftWriterState> restored)
             throws IOException {
@@ -62,6 +66,7 @@ final class RedshiftWriter
                 freshnessColumn < 0
                         ? 0
                         : LogicalTypeChecks.getPrecision(spec.types().get(freshnessColumn));
+        this.shape = new ShapeTracker(spec);
         OptionalLong restoredId = context.getRestoredCheckpointId();
         long last = restoredId.orElse(0L);
         for (RedshiftWriterState s : restored) {
@@ -105,6 +110,7 @@ final class RedshiftWriter
             batch = stager.open(checkpointId);
             seq = 0;
         }
+        shape.track(row, op);
         int before = batch.buffer().length();
         encoder.encode(row, op, seq++, batch.buffer());
         bytesSent.inc(Math.max(0, batch.buffer().length() - before));
@@ -134,7 +140,8 @@ final class RedshiftWriter
                         location,
                         seq,
                         spec.columns(),
-                        newestEventTime);
+                        newestEventTime,
+                        shape.finish());
         batch = null;
         newestEventTime = RedshiftCommittable.NO_EVENT_TIME;
         return List.of(c);

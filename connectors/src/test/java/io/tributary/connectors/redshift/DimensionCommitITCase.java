@@ -88,8 +88,14 @@ class DimensionCommitITCase {
         return RedshiftCommitterITCase.stage(sink, job, subtask, checkpoint, rows);
     }
 
-    /** One committer subtask committing {@code c} on its checkpoint's completion. */
     private void commit(RedshiftCommittable c) throws Exception {
+        commit(sink, c);
+    }
+
+    /**
+     * One committer subtask of {@code sink} committing {@code c} on its checkpoint's completion.
+     */
+    static void commit(RedshiftSink sink, RedshiftCommittable c) throws Exception {
         try (OneInputStreamOperatorTestHarness<
                         CommittableMessage<RedshiftCommittable>,
                         CommittableMessage<RedshiftCommittable>>

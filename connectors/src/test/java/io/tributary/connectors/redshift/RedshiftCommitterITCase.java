@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.connectors.redshift.internal.CsvRowEncoder;
 import io.tributary.connectors.redshift.internal.PostgresStager;
+import io.tributary.connectors.redshift.internal.ShapeTracker;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import io.tributary.connectors.redshift.internal.Stager;
 import org.apache.flink.api.common.JobID;
@@ -20,6 +21,7 @@ import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.VarCharType;
+import org.apache.flink.types.RowKind;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +66,10 @@ class RedshiftCommitterITCase {
         return stage(sink, jobId, 0, checkpoint, rows);
     }
 
-    /** As writer subtask {@code subtask} stages {@code rows} for {@code checkpoint}. */
+    /**
+     * As writer subtask {@code subtask} stages {@code rows} for {@code checkpoint} (a row of kind
+     * DELETE as a delete), with the shape the writer would see.
+     */
     static RedshiftCommittable stage(
             RedshiftSink sink, String jobId, int subtask, long checkpoint, GenericRowData... rows)
             throws Exception {
@@ -73,9 +78,12 @@ class RedshiftCommitterITCase {
         try (Stager stager = StageLoader.stager(spec, jobId, subtask)) {
             Stager.Batch batch = stager.open(checkpoint);
             CsvRowEncoder encoder = CsvRowEncoder.of(spec);
+            ShapeTracker shape = new ShapeTracker(spec);
             long seq = 0;
             for (GenericRowData row : rows) {
-                encoder.encode(row, 'U', seq++, batch.buffer());
+                char op = row.getRowKind() == RowKind.DELETE ? 'D' : 'U';
+                shape.track(row, op);
+                encoder.encode(row, op, seq++, batch.buffer());
             }
             return new RedshiftCommittable(
                     jobId,
@@ -84,7 +92,9 @@ class RedshiftCommitterITCase {
                     checkpoint,
                     batch.finish(),
                     rows.length,
-                    spec.columns());
+                    spec.columns(),
+                    RedshiftCommittable.NO_EVENT_TIME,
+                    shape.finish());
         }
     }
 

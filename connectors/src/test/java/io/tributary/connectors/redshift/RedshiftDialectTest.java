@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tributary.connectors.redshift.dialect.DimensionColumns;
 import io.tributary.connectors.redshift.dialect.PostgresDialect;
 import io.tributary.connectors.redshift.dialect.RedshiftDialect;
+import io.tributary.connectors.redshift.dialect.StagedShape;
+import io.tributary.connectors.redshift.dialect.TargetKey;
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +30,21 @@ class RedshiftDialectTest {
     private final RedshiftDialect redshift = new RedshiftDialect();
     private final PostgresDialect postgres = new PostgresDialect();
     private final TableId target = new TableId("analytics", "sales_enriched");
+
+    /** A dimension join's customer name, and the rows it stages. */
+    private static final DimensionColumns DIM =
+            new DimensionColumns(
+                    new TableId("analytics", "sales_enriched__dimension"),
+                    "customer_id",
+                    List.of("customer_name"));
+
+    private static final List<String> DIM_STAGED =
+            List.of(
+                    "order_id",
+                    "customer_id",
+                    "customer_name",
+                    "__tributary_dim_version",
+                    "__tributary_dim_change");
 
     @Test
     void redshiftCopiesStagedFilesThroughAManifestWithTheIamRole() {
@@ -109,23 +126,15 @@ class RedshiftDialectTest {
 
     @Test
     void redshiftAppliesADimensionsChangesAroundItsMerge() {
-        DimensionColumns dim =
-                new DimensionColumns(
-                        new TableId("analytics", "sales_enriched__dimension"),
-                        "customer_id",
-                        List.of("customer_name"));
         List<String> sql =
                 redshift.applyWithDimension(
                         target,
                         "\"__tributary_stage\"",
-                        List.of(
-                                "order_id",
-                                "customer_id",
-                                "customer_name",
-                                "__tributary_dim_version",
-                                "__tributary_dim_change"),
+                        DIM_STAGED,
                         List.of("order_id"),
-                        dim);
+                        DIM,
+                        StagedShape.UNKNOWN,
+                        TargetKey.NONE);
         String d = "\"analytics\".\"sales_enriched__dimension\"";
         // the dimension table first, a newer version only
         assertThat(sql.get(0))
@@ -164,6 +173,31 @@ class RedshiftDialectTest {
                 .endsWith(
                         "\"__tributary_d\".\"__tributary_dim_version\" >"
                                 + " \"__tributary_s\".\"__tributary_dim_version\"");
+    }
+
+    @Test
+    void aBatchTheWriterSawWithoutChangesSkipsTheDimensionsStatements() {
+        List<String> all =
+                redshift.applyWithDimension(
+                        target,
+                        "st",
+                        DIM_STAGED,
+                        List.of("order_id"),
+                        DIM,
+                        new StagedShape(0, 2, true),
+                        TargetKey.NONE);
+        List<String> none =
+                redshift.applyWithDimension(
+                        target,
+                        "st",
+                        DIM_STAGED,
+                        List.of("order_id"),
+                        DIM,
+                        new StagedShape(0, 0, true),
+                        TargetKey.NONE);
+        // the merge and the correction stay: another subtask may have committed a change
+        assertThat(none).isEqualTo(all.subList(4, all.size()));
+        assertThat(none.get(none.size() - 1)).contains("__tributary_dim_version");
     }
 
     @Test
@@ -223,6 +257,44 @@ class RedshiftDialectTest {
         assertThat(postgres.apply(target, "st", List.of("id"), List.of(), SinkMode.APPEND))
                 .containsExactly(
                         "INSERT INTO \"analytics\".\"sales_enriched\" (\"id\") SELECT \"id\" FROM st");
+    }
+
+    /** PostgreSQL's upsert of {@code columns} keyed by id, from stage "st". */
+    private List<String> upsert(List<String> columns, StagedShape shape, TargetKey key) {
+        return postgres.apply(target, "st", columns, List.of("id"), SinkMode.UPSERT, shape, key);
+    }
+
+    @Test
+    void postgresUpsertOnAUniqueKeyIsOneInsertOnConflict() {
+        List<String> columns = List.of("id", "v");
+        TargetKey exact = new TargetKey(true, true);
+        // keys once each, no delete: the staged rows as they are
+        assertThat(upsert(columns, new StagedShape(0, 0, true), exact))
+                .containsExactly(
+                        "INSERT INTO \"analytics\".\"sales_enriched\" (\"id\", \"v\") SELECT"
+                                + " \"id\", \"v\" FROM (SELECT \"id\", \"v\", \"__tributary_op\" FROM"
+                                + " st) AS \"__tributary_latest\" WHERE \"__tributary_op\" <> 'D' ON"
+                                + " CONFLICT (\"id\") DO UPDATE SET \"v\" = EXCLUDED.\"v\"");
+        // deletes first, by the staged deletes only; keys more than once: the latest per key
+        List<String> ranked = upsert(columns, new StagedShape(3, 0, false), exact);
+        assertThat(ranked).hasSize(2);
+        assertThat(ranked.get(0))
+                .isEqualTo(
+                        "DELETE FROM \"analytics\".\"sales_enriched\" AS \"__tributary_t\" USING"
+                                + " st AS \"__tributary_s\" WHERE \"__tributary_s\".\"__tributary_op\" ="
+                                + " 'D' AND \"__tributary_t\".\"id\" = \"__tributary_s\".\"id\"");
+        assertThat(ranked.get(1))
+                .contains("ROW_NUMBER() OVER (PARTITION BY \"id\"")
+                .endsWith("ON CONFLICT (\"id\") DO UPDATE SET \"v\" = EXCLUDED.\"v\"");
+        // keys the warehouse compares otherwise than Flink are ranked however the writer saw them
+        assertThat(upsert(columns, new StagedShape(0, 0, true), new TargetKey(true, false)).get(0))
+                .contains("ROW_NUMBER()");
+        // a key-only table: nothing to update
+        assertThat(upsert(List.of("id"), StagedShape.UNKNOWN, exact).get(1))
+                .endsWith("ON CONFLICT (\"id\") DO NOTHING");
+        // no unique key: as before
+        assertThat(upsert(columns, new StagedShape(0, 0, true), TargetKey.NONE))
+                .isEqualTo(postgres.apply(target, "st", columns, List.of("id"), SinkMode.UPSERT));
     }
 
     @Test

@@ -19,7 +19,8 @@ class SerializersTest {
                         "\"analytics\".\"tstg_00ff_1\"",
                         1_000_000L,
                         java.util.List.of("order_id", "a \"quoted\" column"),
-                        1_796_000_000_123L);
+                        1_796_000_000_123L,
+                        new io.tributary.connectors.redshift.dialect.StagedShape(3, 2, true));
         assertThat(s.deserialize(s.getVersion(), s.serialize(c))).isEqualTo(c);
     }
 
@@ -49,6 +50,9 @@ class SerializersTest {
                                 12L,
                                 java.util.List.of("order_id")));
         assertThat(c.newestEventTime()).isEqualTo(RedshiftCommittable.NO_EVENT_TIME);
+        // nor a shape: every statement of the commit runs
+        assertThat(c.shape())
+                .isEqualTo(io.tributary.connectors.redshift.dialect.StagedShape.UNKNOWN);
     }
 
     @Test

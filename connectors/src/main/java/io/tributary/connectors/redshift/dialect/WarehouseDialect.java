@@ -4,6 +4,8 @@ import io.tributary.connectors.redshift.SinkMode;
 import io.tributary.connectors.redshift.TableId;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -222,18 +224,47 @@ public interface WarehouseDialect extends Serializable {
             TableId target, String staged, List<String> columns, List<String> keys, SinkMode mode);
 
     /**
+     * As {@link #apply(TableId, String, List, List, SinkMode)}, knowing what the writer saw of the
+     * staged rows ({@code shape}) and what the target's key is ({@code key}): a dialect may then
+     * leave out statements those rows do not need. The default does not.
+     */
+    default List<String> apply(
+            TableId target,
+            String staged,
+            List<String> columns,
+            List<String> keys,
+            SinkMode mode,
+            StagedShape shape,
+            TargetKey key) {
+        return apply(target, staged, columns, keys, mode);
+    }
+
+    /**
+     * What the target's key columns ({@code keyTypes}: their Flink types) are to the warehouse
+     * ({@link TargetKey}); asked once per committer. The default knows nothing.
+     */
+    default TargetKey targetKey(
+            Connection connection, TableId target, List<String> keys, List<LogicalType> keyTypes)
+            throws SQLException {
+        return TargetKey.NONE;
+    }
+
+    /**
      * Statements that apply the rows of a dimension join staged in {@code staged}, inside the
      * commit transaction ({@link DimensionColumns}): the dimension changes to the dimension table
      * (a newer version only) and to the target rows of their keys, then the joined rows as {@link
      * #apply} does, then the correction of the merged rows joined with an older version than the
-     * dimension table holds. The changes are removed from {@code staged} on the way.
+     * dimension table holds. The changes are removed from {@code staged} on the way; a batch the
+     * writer saw without changes ({@code shape}) skips their statements.
      */
     default List<String> applyWithDimension(
             TableId target,
             String staged,
             List<String> stagedColumns,
             List<String> keys,
-            DimensionColumns dim) {
+            DimensionColumns dim,
+            StagedShape shape,
+            TargetKey targetKey) {
         String d = qualified(dim.table());
         String key = quote(dim.keyColumn());
         String version = quote(DimensionColumns.version());
@@ -261,94 +292,99 @@ public interface WarehouseDialect extends Serializable {
                         .map(c -> quote(c) + " = " + dd + "." + quote(c))
                         .collect(Collectors.joining(", "));
         List<String> sql = new ArrayList<>();
+        boolean changesStaged = shape.hasDimensionChanges();
         // the newest version of each changed dimension row, where it is newer than the one held
-        sql.add(
-                "DELETE FROM "
-                        + d
-                        + " WHERE EXISTS (SELECT 1 FROM ("
-                        + changes
-                        + ") AS "
-                        + p
-                        + " WHERE "
-                        + p
-                        + "."
-                        + key
-                        + " = "
-                        + d
-                        + "."
-                        + key
-                        + " AND "
-                        + p
-                        + "."
-                        + version
-                        + " > "
-                        + d
-                        + "."
-                        + version
-                        + ")");
-        sql.add(
-                "INSERT INTO "
-                        + d
-                        + " ("
-                        + cols
-                        + ") SELECT "
-                        + cols
-                        + " FROM ("
-                        + changes
-                        + ") AS "
-                        + p
-                        + " WHERE NOT EXISTS (SELECT 1 FROM "
-                        + d
-                        + " WHERE "
-                        + d
-                        + "."
-                        + key
-                        + " = "
-                        + p
-                        + "."
-                        + key
-                        + ")");
-        if (!set.isEmpty()) {
-            // every row already loaded with a changed key takes the newest version held
+        if (changesStaged) {
             sql.add(
-                    "UPDATE "
-                            + qualified(target)
-                            + " AS "
-                            + t
-                            + " SET "
-                            + set
-                            + " FROM "
+                    "DELETE FROM "
                             + d
-                            + " AS "
-                            + dd
+                            + " WHERE EXISTS (SELECT 1 FROM ("
+                            + changes
+                            + ") AS "
+                            + p
                             + " WHERE "
-                            + t
+                            + p
                             + "."
                             + key
                             + " = "
-                            + dd
+                            + d
                             + "."
                             + key
                             + " AND "
-                            + dd
+                            + p
+                            + "."
+                            + version
+                            + " > "
+                            + d
+                            + "."
+                            + version
+                            + ")");
+            sql.add(
+                    "INSERT INTO "
+                            + d
+                            + " ("
+                            + cols
+                            + ") SELECT "
+                            + cols
+                            + " FROM ("
+                            + changes
+                            + ") AS "
+                            + p
+                            + " WHERE NOT EXISTS (SELECT 1 FROM "
+                            + d
+                            + " WHERE "
+                            + d
                             + "."
                             + key
-                            + " IN (SELECT "
+                            + " = "
+                            + p
+                            + "."
                             + key
-                            + " FROM "
-                            + staged
-                            + " WHERE "
-                            + change
                             + ")");
+            if (!set.isEmpty()) {
+                // every row already loaded with a changed key takes the newest version held
+                sql.add(
+                        "UPDATE "
+                                + qualified(target)
+                                + " AS "
+                                + t
+                                + " SET "
+                                + set
+                                + " FROM "
+                                + d
+                                + " AS "
+                                + dd
+                                + " WHERE "
+                                + t
+                                + "."
+                                + key
+                                + " = "
+                                + dd
+                                + "."
+                                + key
+                                + " AND "
+                                + dd
+                                + "."
+                                + key
+                                + " IN (SELECT "
+                                + key
+                                + " FROM "
+                                + staged
+                                + " WHERE "
+                                + change
+                                + ")");
+            }
+            sql.add("DELETE FROM " + staged + " WHERE " + change);
         }
-        sql.add("DELETE FROM " + staged + " WHERE " + change);
         sql.addAll(
                 apply(
                         target,
                         staged,
                         DimensionColumns.written(stagedColumns),
                         keys,
-                        SinkMode.UPSERT));
+                        SinkMode.UPSERT,
+                        shape,
+                        targetKey));
         if (!set.isEmpty()) {
             // a row joined with an older version than a change another subtask committed first
             List<String> versioned = new ArrayList<>(keys);
