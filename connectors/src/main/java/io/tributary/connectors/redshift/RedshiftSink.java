@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -17,6 +18,8 @@ import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreCommitTopology;
 import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.table.data.RowData;
@@ -51,7 +54,8 @@ public final class RedshiftSink
         implements Sink<RowData>,
                 SupportsCommitter<RedshiftCommittable>,
                 SupportsWriterState<RowData, RedshiftWriterState>,
-                SupportsPreWriteTopology<RowData> {
+                SupportsPreWriteTopology<RowData>,
+                SupportsPreCommitTopology<RedshiftCommittable, RedshiftCommittable> {
 
     private static final long serialVersionUID = 1L;
 
@@ -112,6 +116,42 @@ public final class RedshiftSink
                         spec.rowType(),
                         spec.keys(),
                         spec.dimension().map(DimensionColumns::keyColumn).orElse(null)));
+    }
+
+    /**
+     * The committer in a task of its own: a checkpoint's commit (the COPY of its stage and the
+     * merge, seconds for a large checkpoint) then runs beside the writer, which goes on staging the
+     * next checkpoint's rows, instead of stalling it and, through backpressure, the whole job. The
+     * committables pass unchanged, each to the committer subtask of its writer subtask.
+     */
+    @Override
+    public DataStream<CommittableMessage<RedshiftCommittable>> addPreCommitTopology(
+            DataStream<CommittableMessage<RedshiftCommittable>> committables) {
+        return committables
+                .map(new PassCommittable())
+                .returns(committables.getType())
+                .name("Committables")
+                .setParallelism(committables.getParallelism())
+                .startNewChain();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<RedshiftCommittable> getWriteResultSerializer() {
+        return new RedshiftCommittableSerializer();
+    }
+
+    /** Hands a committable on unchanged (the edge where the writer's task ends). */
+    static final class PassCommittable
+            implements MapFunction<
+                    CommittableMessage<RedshiftCommittable>,
+                    CommittableMessage<RedshiftCommittable>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public CommittableMessage<RedshiftCommittable> map(
+                CommittableMessage<RedshiftCommittable> message) {
+            return message;
+        }
     }
 
     /** The primary key of a row as text: all changes of one key go to one writer subtask. */

@@ -29,6 +29,7 @@ import org.apache.flink.types.RowKind;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -116,11 +117,17 @@ class RedshiftSinkFaultsITCase {
                 : builder;
     }
 
-    @ParameterizedTest(name = "staged as {0}")
-    @ValueSource(strings = {"table", "files"})
+    /**
+     * Staged in a table, into a target without a key (the delete of every staged key, then the
+     * insert: a duplicate would be visible); staged as files, into a target with its primary key
+     * (one {@code INSERT ... ON CONFLICT}: a checkpoint applied twice, or out of order, would leave
+     * an older value).
+     */
+    @ParameterizedTest(name = "staged as {0}, primary key on the target: {1}")
+    @CsvSource({"table, false", "files, true"})
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
-    void survivesTenTaskFailuresAndAWarehouseRestartWithoutLossOrDuplicates(String staging)
-            throws Exception {
+    void survivesTenTaskFailuresAndAWarehouseRestartWithoutLossOrDuplicates(
+            String staging, boolean primaryKey) throws Exception {
         long seed = Long.getLong("tributary.fault.seed", System.nanoTime() % 100_000);
         System.out.println(
                 "fault seed " + seed + " (rerun with -Dtributary.fault.seed=" + seed + ")");
@@ -128,8 +135,8 @@ class RedshiftSinkFaultsITCase {
         wh.execute(
                 "CREATE SCHEMA IF NOT EXISTS faults",
                 "DROP TABLE IF EXISTS faults.events",
-                // no primary key: a duplicate would be visible
-                "CREATE TABLE faults.events (k integer NOT NULL, v bigint, note text)");
+                "CREATE TABLE faults.events (k integer NOT NULL, v bigint, note text"
+                        + (primaryKey ? ", PRIMARY KEY (k))" : ")"));
         FailingChanges.INJECTED.set(0);
 
         StreamExecutionEnvironment env = restartingEnvironment(300);
@@ -181,10 +188,13 @@ class RedshiftSinkFaultsITCase {
                     .isEmpty();
         }
         System.out.printf(
-                "reliability: warehouse sink (staged as %s): %d task failures injected + 1 PostgreSQL"
-                        + " restart; %d changes,"
-                        + " %d rows compared, 0 lost, 0 duplicated%n",
-                staging, FailingChanges.INJECTED.get(), CHANGES, actual.size());
+                "reliability: warehouse sink (staged as %s, %s): %d task failures injected + 1"
+                        + " PostgreSQL restart; %d changes, %d rows compared, 0 lost, 0 duplicated%n",
+                staging,
+                primaryKey ? "INSERT ... ON CONFLICT" : "no key: DELETE + INSERT",
+                FailingChanges.INJECTED.get(),
+                CHANGES,
+                actual.size());
     }
 
     /** Insert-only: every event once. Here a replayed batch would double rows. */
