@@ -39,6 +39,10 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
     private final StageLoader stages;
     private final Counter rowsCommitted;
     private final Counter replaysAcknowledged;
+
+    /** Checkpoints tried as a plain INSERT that found a key already there (then upserted). */
+    private final Counter keysAlreadyPresent;
+
     private final DescriptiveStatisticsHistogram commitMillis;
     private volatile long lastCommittedCheckpoint = -1;
     private volatile long lastCommitTime = -1;
@@ -49,12 +53,21 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
     /** The target's key as the warehouse has it, asked again with each new connection. */
     private TargetKey targetKey = TargetKey.NONE;
 
+    /**
+     * Commits left before a checkpoint of new-looking keys is tried as a plain INSERT again, after
+     * one found a key already there ({@link TargetKey#insertFirst}).
+     */
+    private int insertFirstPause;
+
+    private static final int INSERT_FIRST_PAUSE = 16;
+
     RedshiftCommitter(SinkSpec spec, SinkCommitterMetricGroup metrics) {
         this.spec = spec;
         this.dialect = spec.dialect();
         this.stages = StageLoader.of(spec);
         this.rowsCommitted = metrics.counter("rowsCommitted");
         this.replaysAcknowledged = metrics.counter("replaysAcknowledged");
+        this.keysAlreadyPresent = metrics.counter("insertsFirstFoundKeys");
         this.commitMillis =
                 metrics.histogram("commitLatencyMs", new DescriptiveStatisticsHistogram(500));
         metrics.gauge("lastCommittedCheckpoint", () -> lastCommittedCheckpoint);
@@ -137,6 +150,8 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                 }
                 Optional<String> staged = stages.load(conn, s, c, () -> stagedTypes(c));
                 if (staged.isPresent()) {
+                    TargetKey key =
+                            targetKey.insertFirst(targetKey.insertFirst() && insertFirstPause == 0);
                     List<String> apply =
                             spec.dimension().isPresent()
                                     ? dialect.applyWithDimension(
@@ -146,7 +161,7 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                                             spec.keys(),
                                             spec.dimension().get(),
                                             c.shape(),
-                                            targetKey)
+                                            key)
                                     : dialect.apply(
                                             spec.target(),
                                             staged.get(),
@@ -154,9 +169,18 @@ final class RedshiftCommitter implements Committer<RedshiftCommittable> {
                                             spec.keys(),
                                             spec.mode(),
                                             c.shape(),
-                                            targetKey);
+                                            key);
+                    boolean present = false;
                     for (String sql : apply) {
                         s.execute(sql);
+                        present |= dialect.insertFirstFailed(s.getWarnings());
+                        s.clearWarnings();
+                    }
+                    if (present) {
+                        keysAlreadyPresent.inc();
+                        insertFirstPause = INSERT_FIRST_PAUSE;
+                    } else if (insertFirstPause > 0) {
+                        insertFirstPause--;
                     }
                 }
                 List<String> bookmark = dialect.upsertBookmark(spec.bookmarks());

@@ -267,7 +267,7 @@ class RedshiftDialectTest {
     @Test
     void postgresUpsertOnAUniqueKeyIsOneInsertOnConflict() {
         List<String> columns = List.of("id", "v");
-        TargetKey exact = new TargetKey(true, true);
+        TargetKey exact = new TargetKey(true, true, false);
         // keys once each, no delete: the staged rows as they are
         assertThat(upsert(columns, new StagedShape(0, 0, true), exact))
                 .containsExactly(
@@ -287,8 +287,36 @@ class RedshiftDialectTest {
                 .contains("ROW_NUMBER() OVER (PARTITION BY \"id\"")
                 .endsWith("ON CONFLICT (\"id\") DO UPDATE SET \"v\" = EXCLUDED.\"v\"");
         // keys the warehouse compares otherwise than Flink are ranked however the writer saw them
-        assertThat(upsert(columns, new StagedShape(0, 0, true), new TargetKey(true, false)).get(0))
+        assertThat(
+                        upsert(
+                                        columns,
+                                        new StagedShape(0, 0, true),
+                                        new TargetKey(true, false, true))
+                                .get(0))
                 .contains("ROW_NUMBER()");
+        // keys that look new: a plain INSERT first, the upsert when one is already there
+        List<String> insertFirst =
+                upsert(columns, new StagedShape(0, 0, true), exact.insertFirst(true));
+        String onConflict = upsert(columns, new StagedShape(0, 0, true), exact).get(0);
+        assertThat(insertFirst)
+                .containsExactly(
+                        "DO $tributary$ BEGIN "
+                                + onConflict.substring(0, onConflict.indexOf(" ON CONFLICT"))
+                                + "; EXCEPTION WHEN unique_violation THEN RAISE NOTICE '"
+                                + PostgresDialect.KEYS_PRESENT_NOTICE
+                                + "'; "
+                                + onConflict
+                                + "; END $tributary$");
+        // not with deletes, nor where a name holds the block's quote
+        assertThat(upsert(columns, new StagedShape(1, 0, true), exact.insertFirst(true)).get(1))
+                .startsWith("INSERT INTO");
+        assertThat(
+                        upsert(
+                                        List.of("id", "$tributary$"),
+                                        new StagedShape(0, 0, true),
+                                        exact.insertFirst(true))
+                                .get(0))
+                .startsWith("INSERT INTO");
         // a key-only table: nothing to update
         assertThat(upsert(List.of("id"), StagedShape.UNKNOWN, exact).get(1))
                 .endsWith("ON CONFLICT (\"id\") DO NOTHING");

@@ -21,10 +21,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Upserts on PostgreSQL, whichever statements the commit picks: one {@code INSERT ... ON CONFLICT}
- * on the target's unique key (the tables the sink creates), with or without the ranking of each
- * key's latest change and the delete of staged deletes, or the delete of every staged key and an
- * insert (a table without such a key). Every table ends the same, replays included.
+ * Upserts on PostgreSQL, whichever statements the commit picks: a plain INSERT tried first where
+ * every key came once and looks new (the tables the sink creates), one {@code INSERT ... ON
+ * CONFLICT} on the target's unique key with or without the ranking of each key's latest change and
+ * the delete of staged deletes, or the delete of every staged key and an insert (a table without
+ * such a key). Every table ends the same, replays included.
  */
 class UpsertCommitITCase {
 
@@ -91,8 +92,8 @@ class UpsertCommitITCase {
         assertThat(targetKey(table))
                 .isEqualTo(
                         switch (table) {
-                            case "created" -> new TargetKey(true, true);
-                            case "numeric_key" -> new TargetKey(true, false);
+                            case "created" -> new TargetKey(true, true, true);
+                            case "numeric_key" -> new TargetKey(true, false, false);
                             default -> TargetKey.NONE;
                         });
         if (!table.equals("created")) {
@@ -134,10 +135,54 @@ class UpsertCommitITCase {
         DimensionCommitITCase.commit(sink, third);
         assertThat(rows(table)).containsExactly("1 y", "2 b2", "4 e", "6 g");
 
+        // keys once each, no delete, one of them already loaded: on the table the sink created,
+        // the plain INSERT tried first meets it, is undone, and the upsert runs
+        DimensionCommitITCase.commit(
+                sink, RedshiftCommitterITCase.stage(sink, job, 0, 4, up(8, "h"), up(1, "z")));
+        assertThat(rows(table)).containsExactly("1 z", "2 b2", "4 e", "6 g", "8 h");
+
         // a replay of a committed checkpoint changes nothing
         DimensionCommitITCase.commit(
                 sink, RedshiftCommitterITCase.stage(sink, job, 0, 2, up(2, "old"), del(1)));
-        assertThat(rows(table)).containsExactly("1 y", "2 b2", "4 e", "6 g");
+        assertThat(rows(table)).containsExactly("1 z", "2 b2", "4 e", "6 g", "8 h");
+    }
+
+    /** The committer learns from the block's notice that the keys were not new, and waits. */
+    @org.junit.jupiter.api.Test
+    void theBlockSaysWhenItsPlainInsertMetAKeyAlreadyThere() throws Exception {
+        wh.execute(
+                "DROP SCHEMA IF EXISTS up CASCADE",
+                "CREATE SCHEMA up",
+                "CREATE TABLE up.t (id bigint PRIMARY KEY, v text)",
+                "INSERT INTO up.t VALUES (1, 'old')");
+        PostgresDialect postgres = new PostgresDialect();
+        TargetKey key = new TargetKey(true, true, true);
+        try (Connection c = wh.pg.connect(wh.database);
+                java.sql.Statement s = c.createStatement()) {
+            for (long id : new long[] {2, 1}) {
+                s.execute(
+                        "CREATE TEMP TABLE st AS SELECT "
+                                + id
+                                + "::bigint AS id, 'new'::text AS v, 'U'::char(1) AS"
+                                + " \"__tributary_op\", 0::bigint AS \"__tributary_seq\"");
+                List<String> sql =
+                        postgres.apply(
+                                new TableId("up", "t"),
+                                "st",
+                                List.of("id", "v"),
+                                List.of("id"),
+                                SinkMode.UPSERT,
+                                new io.tributary.connectors.redshift.dialect.StagedShape(
+                                        0, 0, true),
+                                key);
+                assertThat(sql).singleElement().asString().startsWith("DO ");
+                s.clearWarnings();
+                s.execute(sql.get(0));
+                assertThat(postgres.insertFirstFailed(s.getWarnings())).isEqualTo(id == 1);
+                s.execute("DROP TABLE st");
+            }
+        }
+        assertThat(rows("t")).containsExactly("1 new", "2 new");
     }
 
     private List<String> rows(String table) throws Exception {

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -178,8 +179,9 @@ public final class PostgresDialect implements WarehouseDialect {
         }
         // keys the writer saw once each need no ranking, where the warehouse compares them as
         // Flink does; ON CONFLICT refuses a key twice in one statement
+        boolean once = shape.keysDistinct() && key.exactEquality();
         String latest =
-                shape.keysDistinct() && key.exactEquality()
+                once
                         ? "SELECT " + cols + ", " + op + " FROM " + staged
                         : latestPerKey(staged, columns, keys);
         List<String> values = columns.stream().filter(c -> !keys.contains(c)).toList();
@@ -190,14 +192,42 @@ public final class PostgresDialect implements WarehouseDialect {
                                 + values.stream()
                                         .map(c -> quote(c) + " = EXCLUDED." + quote(c))
                                         .collect(Collectors.joining(", "));
-        sql.add(
-                insertNotDeleted(t, cols, latest)
-                        + " ON CONFLICT ("
-                        + columnList(keys)
-                        + ") "
-                        + onConflict);
+        String plain = insertNotDeleted(t, cols, latest);
+        String upsert = plain + " ON CONFLICT (" + columnList(keys) + ") " + onConflict;
+        String block =
+                "BEGIN "
+                        + plain
+                        + "; EXCEPTION WHEN unique_violation THEN RAISE NOTICE '"
+                        + KEYS_PRESENT_NOTICE
+                        + "'; "
+                        + upsert
+                        + "; END";
+        if (once && !shape.hasDeletes() && key.insertFirst() && !block.contains(BLOCK_QUOTE)) {
+            // new keys (a backfill): a plain INSERT, without ON CONFLICT's speculative insertion
+            // (a third of the merge's cost); a key already present undoes it (the block's own
+            // savepoint) and the upsert runs instead, saying so with the notice
+            sql.add("DO " + BLOCK_QUOTE + " " + block + " " + BLOCK_QUOTE);
+        } else {
+            sql.add(upsert);
+        }
         return sql;
     }
+
+    @Override
+    public boolean insertFirstFailed(SQLWarning warnings) {
+        for (SQLWarning w = warnings; w != null; w = w.getNextWarning()) {
+            if (w.getMessage() != null && w.getMessage().contains(KEYS_PRESENT_NOTICE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The dollar quote of the block that tries the plain INSERT first. */
+    private static final String BLOCK_QUOTE = "$tributary$";
+
+    /** Raised by that block when a staged key was already in the target. */
+    public static final String KEYS_PRESENT_NOTICE = "tributary: staged keys already present";
 
     /**
      * A key column's type as {@code format_type} names it, when this dialect would create it so and
@@ -269,6 +299,6 @@ public final class PostgresDialect implements WarehouseDialect {
                 }
             }
         }
-        return new TargetKey(true, exact == keys.size());
+        return new TargetKey(true, exact == keys.size(), exact == keys.size());
     }
 }

@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -247,6 +248,14 @@ public interface WarehouseDialect extends Serializable {
             Connection connection, TableId target, List<String> keys, List<LogicalType> keyTypes)
             throws SQLException {
         return TargetKey.NONE;
+    }
+
+    /**
+     * Whether the warnings of an applied statement say its plain INSERT met a key already in the
+     * target and upserted instead ({@link TargetKey#insertFirst}). The default never tries one.
+     */
+    default boolean insertFirstFailed(SQLWarning warnings) {
+        return false;
     }
 
     /**
