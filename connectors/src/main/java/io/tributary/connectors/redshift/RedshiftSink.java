@@ -37,9 +37,9 @@ import org.apache.flink.table.types.logical.RowType;
  *                                    durable table tstg_…_N                  pre-actions
  *                                  Redshift: s3://…/tstg_…_N.csv.gz         load stage (Redshift: COPY … MANIFEST)
  *                                         │                                  latest change per key
- *                                         └── committable (job, sink,  ──▶   DELETE + INSERT / MERGE, deletes applied
- *                                             subtask, N, stage, rows)       bookmark := N, drop stage, post-actions
- *                                             kept in checkpoint N           COMMIT
+ *                                         └── committable (job, sink,  ──▶   INSERT … ON CONFLICT / MERGE, deletes applied
+ *                                             subtask, N, stage, rows,       bookmark := N, drop stage, post-actions
+ *                                             shape) kept in checkpoint N    COMMIT (in a task of its own)
  * </pre>
  *
  * <p>Keying by primary key before the writer keeps all changes of one key in one subtask, so their

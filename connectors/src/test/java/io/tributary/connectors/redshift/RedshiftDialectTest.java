@@ -300,7 +300,7 @@ class RedshiftDialectTest {
         String onConflict = upsert(columns, new StagedShape(0, 0, true), exact).get(0);
         assertThat(insertFirst)
                 .containsExactly(
-                        "DO $tributary$ BEGIN "
+                        "DO $tributary$ #variable_conflict use_column\nBEGIN "
                                 + onConflict.substring(0, onConflict.indexOf(" ON CONFLICT"))
                                 + "; EXCEPTION WHEN unique_violation THEN RAISE NOTICE '"
                                 + PostgresDialect.KEYS_PRESENT_NOTICE

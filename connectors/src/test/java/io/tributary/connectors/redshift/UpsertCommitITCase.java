@@ -147,13 +147,16 @@ class UpsertCommitITCase {
         assertThat(rows(table)).containsExactly("1 z", "2 b2", "4 e", "6 g", "8 h");
     }
 
-    /** The committer learns from the block's notice that the keys were not new, and waits. */
+    /**
+     * The committer learns from the block's notice that the keys were not new, and waits. The
+     * column is named as a PL/pgSQL variable ({@code found}): the block takes it for the column.
+     */
     @org.junit.jupiter.api.Test
     void theBlockSaysWhenItsPlainInsertMetAKeyAlreadyThere() throws Exception {
         wh.execute(
                 "DROP SCHEMA IF EXISTS up CASCADE",
                 "CREATE SCHEMA up",
-                "CREATE TABLE up.t (id bigint PRIMARY KEY, v text)",
+                "CREATE TABLE up.t (id bigint PRIMARY KEY, found text)",
                 "INSERT INTO up.t VALUES (1, 'old')");
         PostgresDialect postgres = new PostgresDialect();
         TargetKey key = new TargetKey(true, true, true);
@@ -163,13 +166,13 @@ class UpsertCommitITCase {
                 s.execute(
                         "CREATE TEMP TABLE st AS SELECT "
                                 + id
-                                + "::bigint AS id, 'new'::text AS v, 'U'::char(1) AS"
+                                + "::bigint AS id, 'new'::text AS found, 'U'::char(1) AS"
                                 + " \"__tributary_op\", 0::bigint AS \"__tributary_seq\"");
                 List<String> sql =
                         postgres.apply(
                                 new TableId("up", "t"),
                                 "st",
-                                List.of("id", "v"),
+                                List.of("id", "found"),
                                 List.of("id"),
                                 SinkMode.UPSERT,
                                 new io.tributary.connectors.redshift.dialect.StagedShape(
@@ -182,7 +185,8 @@ class UpsertCommitITCase {
                 s.execute("DROP TABLE st");
             }
         }
-        assertThat(rows("t")).containsExactly("1 new", "2 new");
+        assertThat(wh.rows("SELECT id || ' ' || found FROM up.t ORDER BY id"))
+                .containsExactly("1 new", "2 new");
     }
 
     private List<String> rows(String table) throws Exception {

@@ -194,8 +194,10 @@ public final class PostgresDialect implements WarehouseDialect {
                                         .collect(Collectors.joining(", "));
         String plain = insertNotDeleted(t, cols, latest);
         String upsert = plain + " ON CONFLICT (" + columnList(keys) + ") " + onConflict;
+        // a column named as one of PL/pgSQL's own variables (found, sqlstate, sqlerrm) is the
+        // column: without the option the block would stop on the ambiguity
         String block =
-                "BEGIN "
+                "#variable_conflict use_column\nBEGIN "
                         + plain
                         + "; EXCEPTION WHEN unique_violation THEN RAISE NOTICE '"
                         + KEYS_PRESENT_NOTICE
