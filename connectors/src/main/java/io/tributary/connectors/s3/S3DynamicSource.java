@@ -23,15 +23,20 @@ final class S3DynamicSource implements ScanTableSource {
     private final DataType rowType;
     private final List<String> partitionKeys;
 
+    /** JSON's timestamp standard ("SQL", "ISO-8601") when the format is json; else null. */
+    private final String jsonTimestamps;
+
     S3DynamicSource(
             S3SourceConfig config,
             DecodingFormat<DeserializationSchema<RowData>> format,
             DataType rowType,
-            List<String> partitionKeys) {
+            List<String> partitionKeys,
+            String jsonTimestamps) {
         this.config = config;
         this.format = format;
         this.rowType = rowType;
         this.partitionKeys = List.copyOf(partitionKeys);
+        this.jsonTimestamps = jsonTimestamps;
     }
 
     @Override
@@ -49,8 +54,7 @@ final class S3DynamicSource implements ScanTableSource {
                                     new AvroRowDecoder((RowType) rowType.getLogicalType())::decode,
                                     null,
                                     producedType(context))
-                            : new S3FileSource<>(
-                                    config, format.createRuntimeDecoder(context, rowType)));
+                            : new S3FileSource<>(config, decoder(context, rowType)));
         }
         // the files hold the data columns; the partition columns (last) come from the folders
         List<String> names = DataType.getFieldNames(rowType);
@@ -83,8 +87,16 @@ final class S3DynamicSource implements ScanTableSource {
                             producedType(context)));
         }
         return SourceProvider.of(
-                new S3FileSource<>(
-                        config, format.createRuntimeDecoder(context, dataRow), path::append));
+                new S3FileSource<>(config, decoder(context, dataRow), path::append));
+    }
+
+    /** The line format's decoder of {@code row}; JSON's with its fast timestamps and dates. */
+    private DeserializationSchema<RowData> decoder(ScanContext context, DataType row) {
+        if (jsonTimestamps == null) {
+            return format.createRuntimeDecoder(context, row);
+        }
+        return TemporalJsonDecoder.of(
+                format, context, row, "ISO-8601".equalsIgnoreCase(jsonTimestamps));
     }
 
     @SuppressWarnings("unchecked")
@@ -95,7 +107,7 @@ final class S3DynamicSource implements ScanTableSource {
 
     @Override
     public DynamicTableSource copy() {
-        return new S3DynamicSource(config, format, rowType, partitionKeys);
+        return new S3DynamicSource(config, format, rowType, partitionKeys, jsonTimestamps);
     }
 
     @Override

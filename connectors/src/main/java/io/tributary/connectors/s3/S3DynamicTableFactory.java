@@ -6,6 +6,7 @@ import java.util.Set;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.formats.json.JsonFormatOptions;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.data.RowData;
@@ -66,10 +67,20 @@ public final class S3DynamicTableFactory implements DynamicTableSourceFactory {
                         : helper.discoverDecodingFormat(
                                 DeserializationFormatFactory.class, FactoryUtil.FORMAT);
         helper.validate();
+        String formatName = helper.getOptions().get(FactoryUtil.FORMAT);
+        String jsonTimestamps =
+                "json".equals(formatName)
+                        ? context.getCatalogTable()
+                                .getOptions()
+                                .getOrDefault(
+                                        "json." + JsonFormatOptions.TIMESTAMP_FORMAT.key(),
+                                        JsonFormatOptions.TIMESTAMP_FORMAT.defaultValue())
+                        : null;
         return new S3DynamicSource(
                 S3SourceConfigs.from(helper.getOptions()),
                 format,
                 context.getPhysicalRowDataType(),
-                context.getCatalogTable().getPartitionKeys());
+                context.getCatalogTable().getPartitionKeys(),
+                jsonTimestamps);
     }
 }
