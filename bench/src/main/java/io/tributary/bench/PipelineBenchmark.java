@@ -760,6 +760,10 @@ final class PipelineBenchmark {
             if (exists.getString(1) == null) {
                 return 0;
             }
+            // one backend only: with parallel workers a count takes more CPU than its wall time
+            // says, and the pacing below (by wall time) would let it take more than a tenth of a
+            // core from the contender it measures
+            s.execute("SET max_parallel_workers_per_gather = 0");
             try (ResultSet rs =
                     s.executeQuery("SELECT count(*) FROM analytics.sales_enriched " + where)) {
                 rs.next();
