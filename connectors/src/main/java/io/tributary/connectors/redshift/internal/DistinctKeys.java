@@ -16,6 +16,11 @@ import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
  * commit ranks each key's latest change as it always did. Keys of types whose equality the
  * warehouse could see otherwise (floats, times, timestamps finer than microseconds, anything
  * nested), and more keys than {@link #MAX_KEYS} in one checkpoint, are "not known" too.
+ *
+ * <p>Beside the hashes, a key with an integer column is followed by {@link KeyRuns}: ids that rise
+ * (or a few rising streams interleaved) are proven distinct at any count, so a checkpoint of more
+ * than {@link #MAX_KEYS} sequential order ids is still committed without ranking. Either proof
+ * suffices: keys that differ in one column differ.
  */
 @Internal
 public final class DistinctKeys {
@@ -31,7 +36,16 @@ public final class DistinctKeys {
     private long[] table = new long[1 << 10];
     private int size;
     private boolean hasEmpty;
+
+    /** The hashes still prove every key distinct. */
     private boolean distinct = true;
+
+    /** The first integer key column's position and its runs; -1 and null when none. */
+    private final int runField;
+
+    private final LogicalType runType;
+
+    private final KeyRuns runs;
 
     /**
      * @param fields the key columns' positions in the rows
@@ -46,6 +60,16 @@ public final class DistinctKeys {
         }
         this.trackable = ok;
         this.distinct = ok;
+        int integer = -1;
+        for (int k = 0; k < this.types.length && integer < 0; k++) {
+            switch (this.types[k].getTypeRoot()) {
+                case TINYINT, SMALLINT, INTEGER, BIGINT, DATE -> integer = k;
+                default -> {}
+            }
+        }
+        this.runField = integer < 0 ? -1 : fields[integer];
+        this.runType = integer < 0 ? null : this.types[integer];
+        this.runs = integer < 0 ? null : new KeyRuns();
     }
 
     static boolean trackable(LogicalType type) {
@@ -59,6 +83,13 @@ public final class DistinctKeys {
 
     /** Records the key of {@code row}. */
     public void add(RowData row) {
+        if (runs != null) {
+            if (row.isNullAt(runField)) {
+                runs.unknown();
+            } else {
+                runs.add(value(row, runField, runType));
+            }
+        }
         if (!distinct) {
             return;
         }
@@ -91,19 +122,22 @@ public final class DistinctKeys {
 
     /** True only when every key added since the last {@link #reset} came once. */
     public boolean distinct() {
-        return distinct;
+        return distinct || (runs != null && runs.distinct());
     }
 
-    /** Starts the next checkpoint's keys; the table shrinks back after a large checkpoint. */
+    /**
+     * Starts the next checkpoint's keys. The table keeps its size (at most 16 MB, {@link
+     * #MAX_KEYS}): the next checkpoint is likely as large, and growing it again from small rehashed
+     * every key of every checkpoint about once more.
+     */
     public void reset() {
-        if (table.length > 1 << 16) {
-            table = new long[1 << 10];
-        } else {
-            java.util.Arrays.fill(table, EMPTY);
-        }
+        java.util.Arrays.fill(table, EMPTY);
         size = 0;
         hasEmpty = false;
         distinct = trackable;
+        if (runs != null) {
+            runs.reset();
+        }
     }
 
     private void grow() {
