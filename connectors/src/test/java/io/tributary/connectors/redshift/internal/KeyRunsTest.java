@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.IntType;
+import org.apache.flink.table.types.logical.VarCharType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,5 +93,25 @@ class KeyRunsTest {
         assertThat(keys.distinct()).isTrue();
         keys.add(GenericRowData.of(1L, null));
         assertThat(keys.distinct()).isFalse();
+    }
+
+    @Test
+    void keysTheRangesCoveredAreHashedWhenTheRangesProofEnds() {
+        DistinctKeys keys =
+                new DistinctKeys(
+                        new int[] {0, 1},
+                        List.of(new BigIntType(), new VarCharType(VarCharType.MAX_LENGTH)));
+        for (long i = 0; i <= 100_000; i++) {
+            keys.add(GenericRowData.of(i, StringData.fromString("a")));
+        }
+        // inside the range, but another key: the ranges give up, the hashes still prove it
+        keys.add(GenericRowData.of(500L, StringData.fromString("b")));
+        assertThat(keys.distinct()).isTrue();
+        // a key the ranges had covered comes again: seen by the hashes of the waiting keys
+        keys.add(GenericRowData.of(7L, StringData.fromString("a")));
+        assertThat(keys.distinct()).isFalse();
+        keys.reset();
+        keys.add(GenericRowData.of(7L, StringData.fromString("a")));
+        assertThat(keys.distinct()).isTrue();
     }
 }
