@@ -14,6 +14,7 @@ import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -67,6 +68,12 @@ class TemporalJsonDecoderTest {
         int fast = 0;
         int refusedByFlink = 0;
         for (int i = 0; i < 50_000; i++) {
+            if (i % 200 == 0) {
+                // a fresh decoder before 256 lines: half of these lines are refused, and a
+                // decoder that sees so many stops parsing (tested below)
+                ours = TemporalJsonDecoder.of(format, null, ROW, iso8601);
+                ours.open(null);
+            }
             String ts = timestamp(random, iso8601);
             String at = timestamp(random, iso8601);
             String date = timestamp(random, iso8601).substring(0, 10 + random.nextInt(2) - 1);
@@ -146,5 +153,42 @@ class TemporalJsonDecoderTest {
             default -> {}
         }
         return s.toString();
+    }
+
+    @Test
+    void linesWhoseTimestampsHaveAnotherFormAreNotDecodedTwiceForLong() throws Exception {
+        DecodingFormat<DeserializationSchema<RowData>> format = json(TimestampFormat.ISO_8601);
+        DeserializationSchema<RowData> flink = format.createRuntimeDecoder(null, ROW);
+        TemporalJsonDecoder ours =
+                (TemporalJsonDecoder) TemporalJsonDecoder.of(format, null, ROW, true);
+        flink.open(null);
+        ours.open(null);
+        // no seconds: Flink reads it, the fast parser does not
+        for (int i = 0; i < 1_000; i++) {
+            String minute = (i % 60 < 10 ? "0" : "") + (i % 60);
+            byte[] line =
+                    ("{\"id\":"
+                                    + i
+                                    + ",\"ts\":\"2026-11-24T08:"
+                                    + minute
+                                    + "\",\"at\":\"2026-11-24T08:00:00.5\"}")
+                            .getBytes(StandardCharsets.UTF_8);
+            assertThat(decoded(ours, line)).isEqualTo(decoded(flink, line));
+        }
+        assertThat(ours.givenUp()).isTrue();
+
+        // the usual form keeps the parser
+        TemporalJsonDecoder usual =
+                (TemporalJsonDecoder) TemporalJsonDecoder.of(format, null, ROW, true);
+        usual.open(null);
+        for (int i = 0; i < 1_000; i++) {
+            byte[] line =
+                    ("{\"id\":"
+                                    + i
+                                    + ",\"ts\":\"2026-11-24T08:00:00\",\"at\":\"2026-11-24T08:00:00\"}")
+                            .getBytes(StandardCharsets.UTF_8);
+            assertThat(decoded(usual, line)).isEqualTo(decoded(flink, line));
+        }
+        assertThat(usual.givenUp()).isFalse();
     }
 }
