@@ -105,7 +105,8 @@ public final class DistinctKeys {
         long h = hash(row);
         if (runs != null && runs.distinct()) {
             // the ranges prove it for now: the hash waits in order, not in the table, whose
-            // probes miss the CPU's caches (a third of the writer's thread at 10M keys)
+            // probes miss the CPU's caches (a fifth to a third of the writer's thread in the
+            // bench's profiles)
             if (deferred == waiting.length) {
                 waiting = java.util.Arrays.copyOf(waiting, deferred * 2);
             }
