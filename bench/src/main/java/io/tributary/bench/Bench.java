@@ -510,20 +510,22 @@ public final class Bench {
         List<String> names =
                 List.of(
                         LoadBenchmark.LIMIT,
+                        LoadBenchmark.LIMIT_BINARY,
                         LoadBenchmark.TRIBUTARY,
                         LoadBenchmark.TRIBUTARY_TABLE,
                         LoadBenchmark.JDBC,
                         LoadBenchmark.SOURCE,
                         LoadBenchmark.S3_SOURCE);
         double limit = medians.get(LoadBenchmark.LIMIT);
+        double binaryLimit = medians.get(LoadBenchmark.LIMIT_BINARY);
         double peer = medians.get(LoadBenchmark.JDBC);
         StringBuilder sb = new StringBuilder();
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "| contender (median of %d) | rows/s | MB/s of JSON | x limit | x jdbc sink | peak heap MB |%n",
+                        "| contender (median of %d) | rows/s | MB/s of JSON | x limit (CSV COPY) | x binary COPY | x jdbc sink | peak heap MB |%n",
                         rounds));
-        sb.append("|---|---:|---:|---:|---:|---:|\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String name : names) {
             double rps = medians.get(name);
             long heap =
@@ -535,11 +537,12 @@ public final class Bench {
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %,.0f | %.1f | %.2f | %.2f | %d |%n",
+                            "| %s | %,.0f | %.1f | %.2f | %.2f | %.2f | %d |%n",
                             name,
                             rps,
                             rps * bytes / rows / 1e6,
                             rps / limit,
+                            rps / binaryLimit,
                             rps / peer,
                             heap >> 20));
         }

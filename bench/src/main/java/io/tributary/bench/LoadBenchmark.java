@@ -26,11 +26,13 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The load scenario: N JSON rows on S3 into a PostgreSQL table, by Tributary's exactly-once sink,
  * by what a Flink user would write instead (filesystem JSON source into flink-connector-jdbc, batch
- * 5000), and by the physical limit (the same rows streamed with COPY FROM STDIN).
+ * 5000), and by the physical limit (the same rows streamed with COPY FROM STDIN, as CSV and in
+ * PostgreSQL's binary format, which the sink stages in and which the server reads faster).
  */
 final class LoadBenchmark {
 
     static final String LIMIT = "COPY FROM STDIN (limit)";
+    static final String LIMIT_BINARY = "COPY FROM STDIN, binary format (limit)";
     static final String TRIBUTARY = "tributary-redshift sink, defaults (exactly-once)";
     static final String TRIBUTARY_TABLE =
             "tributary-redshift sink, staged in a table (exactly-once)";
@@ -289,6 +291,124 @@ final class LoadBenchmark {
         return run;
     }
 
+    /** The same rows in PostgreSQL's binary COPY format, as a user writing one by hand would. */
+    Run copyBinaryLimit() throws Exception {
+        resetTable("load_copy_binary");
+        return measure(
+                LIMIT_BINARY,
+                "load_copy_binary",
+                () -> {
+                    try (Connection c = services.postgres().connect(DB)) {
+                        c.unwrap(PGConnection.class)
+                                .getCopyAPI()
+                                .copyIn(
+                                        "COPY bench.load_copy_binary FROM STDIN WITH (FORMAT binary)",
+                                        new GeneratedBinary(rows));
+                    }
+                });
+    }
+
+    /** The benchmark rows in PostgreSQL's binary COPY format, generated while COPY reads them. */
+    private static final class GeneratedBinary extends InputStream {
+        /** 2026-11-24 00:00 in microseconds since 2000-01-01, PostgreSQL's epoch. */
+        private static final long DAY_MICROS =
+                (java.time.LocalDate.of(2026, 11, 24).toEpochDay() - 10_957) * 86_400_000_000L;
+
+        private static final byte[][] PRODUCTS = new byte[BenchRows.PRODUCTS.length][];
+
+        static {
+            for (int p = 0; p < PRODUCTS.length; p++) {
+                PRODUCTS[p] = BenchRows.PRODUCTS[p].getBytes(StandardCharsets.UTF_8);
+            }
+        }
+
+        private final long rows;
+        private long next = -1; // the header first
+        private final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 17);
+        private int pos;
+
+        GeneratedBinary(long rows) {
+            this.rows = rows;
+            buf.limit(0);
+        }
+
+        private boolean fill() {
+            if (next > rows) {
+                return false;
+            }
+            buf.clear();
+            if (next < 0) {
+                buf.put("PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1));
+                buf.putInt(0).putInt(0);
+                next = 0;
+            }
+            long end = Math.min(rows, next + 1000);
+            for (; next < end; next++) {
+                long i = next;
+                buf.putShort((short) 6);
+                buf.putInt(8).putLong(i);
+                buf.putInt(4).putInt(BenchRows.customer(i));
+                byte[] product = PRODUCTS[(int) (i % PRODUCTS.length)];
+                buf.putInt(product.length).put(product);
+                buf.putInt(4).putInt(BenchRows.quantity(i));
+                numeric(BenchRows.priceCents(i));
+                buf.putInt(8)
+                        .putLong(
+                                DAY_MICROS
+                                        + ((i / 1000) % 86_400) * 1_000_000L
+                                        + (i % 1000) * 1000);
+            }
+            if (next == rows) {
+                buf.putShort((short) -1);
+                next = rows + 1;
+            }
+            buf.flip();
+            return true;
+        }
+
+        /** {@code cents} / 100 as numeric(10,2): base-10000 digits, weight, sign, scale 2. */
+        private void numeric(long cents) {
+            long whole = cents / 100;
+            int fraction = (int) (cents % 100) * 100; // two decimals as one base-10000 digit
+            short[] digits = new short[4];
+            int n = 0;
+            for (long w = whole; w > 0; w /= 10_000) {
+                n++;
+            }
+            int weight = n - 1;
+            for (int d = n - 1; d >= 0; d--) {
+                digits[d] = (short) (whole % 10_000);
+                whole /= 10_000;
+            }
+            if (fraction != 0) {
+                digits[n++] = (short) fraction;
+            }
+            buf.putInt(8 + 2 * n).putShort((short) n).putShort((short) (n == 0 ? 0 : weight));
+            buf.putShort((short) 0).putShort((short) 2);
+            for (int d = 0; d < n; d++) {
+                buf.putShort(digits[d]);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (!buf.hasRemaining() && !fill()) {
+                return -1;
+            }
+            return buf.get() & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (!buf.hasRemaining() && !fill()) {
+                return -1;
+            }
+            int n = Math.min(len, buf.remaining());
+            buf.get(b, off, n);
+            return n;
+        }
+    }
+
     /** The benchmark rows as CSV, generated while COPY reads them. */
     private static final class GeneratedCsv extends InputStream {
         private final long rows;
@@ -343,6 +463,7 @@ final class LoadBenchmark {
             List<Run> round = new ArrayList<>();
             if (r % 2 == 0) {
                 round.add(copyLimit());
+                round.add(copyBinaryLimit());
                 round.add(tributary());
                 round.add(tributaryTable());
                 round.add(jdbc());
@@ -354,6 +475,7 @@ final class LoadBenchmark {
                 round.add(jdbc());
                 round.add(tributaryTable());
                 round.add(tributary());
+                round.add(copyBinaryLimit());
                 round.add(copyLimit());
             }
             all.addAll(round);

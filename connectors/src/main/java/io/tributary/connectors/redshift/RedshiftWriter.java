@@ -1,6 +1,5 @@
 package io.tributary.connectors.redshift;
 
-import io.tributary.connectors.redshift.internal.CsvRowEncoder;
 import io.tributary.connectors.redshift.internal.ShapeTracker;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import io.tributary.connectors.redshift.internal.Stager;
@@ -31,7 +30,6 @@ final class RedshiftWriter
     private final String jobId;
     private final int subtask;
     private final Stager stager;
-    private final CsvRowEncoder encoder;
     private final Counter recordsSent;
     private final Counter recordsSkipped;
     private final Counter bytesSent;
@@ -57,7 +55,6 @@ final class RedshiftWriter
         this.spec = spec;
         this.jobId = context.getJobInfo().getJobId().toHexString();
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        this.encoder = CsvRowEncoder.of(spec);
         this.recordsSent = context.metricGroup().getNumRecordsSendCounter();
         this.bytesSent = context.metricGroup().getNumBytesSendCounter();
         this.recordsSkipped = context.metricGroup().counter("updateBeforeRecordsSkipped");
@@ -111,10 +108,7 @@ final class RedshiftWriter
             seq = 0;
         }
         shape.track(row, op);
-        int before = batch.buffer().length();
-        encoder.encode(row, op, seq++, batch.buffer());
-        bytesSent.inc(Math.max(0, batch.buffer().length() - before));
-        batch.maybeFlush();
+        bytesSent.inc(batch.add(row, op, seq++));
         recordsSent.inc();
         if (freshnessColumn >= 0 && op == 'U' && !row.isNullAt(freshnessColumn)) {
             // TIMESTAMP is read as UTC; TIMESTAMP_LTZ is an instant already

@@ -2,7 +2,6 @@ package io.tributary.connectors.redshift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tributary.connectors.redshift.internal.CsvRowEncoder;
 import io.tributary.connectors.redshift.internal.PostgresStager;
 import io.tributary.connectors.redshift.internal.ShapeTracker;
 import io.tributary.connectors.redshift.internal.SinkSpec;
@@ -77,13 +76,12 @@ class RedshiftCommitterITCase {
         // as the sink's writer stages: in a table, or as files when the sink has a staging path
         try (Stager stager = StageLoader.stager(spec, jobId, subtask)) {
             Stager.Batch batch = stager.open(checkpoint);
-            CsvRowEncoder encoder = CsvRowEncoder.of(spec);
             ShapeTracker shape = new ShapeTracker(spec);
             long seq = 0;
             for (GenericRowData row : rows) {
                 char op = row.getRowKind() == RowKind.DELETE ? 'D' : 'U';
                 shape.track(row, op);
-                encoder.encode(row, op, seq++, batch.buffer());
+                batch.add(row, op, seq++);
             }
             return new RedshiftCommittable(
                     jobId,

@@ -104,14 +104,20 @@ public final class PostgresDialect implements WarehouseDialect {
 
     /** COPY of staged CSV sent by the client into {@code relation} (a stage, or the target). */
     @Override
-    public String copyFromClient(String relation, List<String> columns, boolean changes) {
+    public String copyFromClient(
+            String relation, List<String> columns, boolean changes, boolean binary) {
         return "COPY "
                 + relation
                 + " ("
                 + stagedColumnList(columns, changes)
-                + ") FROM STDIN WITH (FORMAT csv, NULL "
-                + literal(NULL_MARKER)
+                + ") FROM STDIN WITH ("
+                + (binary ? "FORMAT binary" : "FORMAT csv, NULL " + literal(NULL_MARKER))
                 + ")";
+    }
+
+    @Override
+    public boolean copiesBinary() {
+        return true;
     }
 
     @Override

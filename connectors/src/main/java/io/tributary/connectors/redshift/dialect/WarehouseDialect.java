@@ -181,8 +181,20 @@ public interface WarehouseDialect extends Serializable {
         return "CREATE TEMP TABLE " + relation + " " + columns;
     }
 
-    /** COPY of staged CSV sent by the client into {@code relation} (a stage, or the target). */
-    default String copyFromClient(String relation, List<String> columns, boolean changes) {
+    /**
+     * Whether the client sends staged rows in PostgreSQL's binary COPY format rather than CSV:
+     * values as their types' bytes, parsed by no one. Redshift's COPY reads CSV.
+     */
+    default boolean copiesBinary() {
+        return false;
+    }
+
+    /**
+     * COPY of staged rows sent by the client into {@code relation} (a stage, or the target), as CSV
+     * or, when {@code binary}, in PostgreSQL's binary format.
+     */
+    default String copyFromClient(
+            String relation, List<String> columns, boolean changes, boolean binary) {
         throw new UnsupportedOperationException(name() + " does not COPY from the client");
     }
 

@@ -270,6 +270,13 @@ public final class CsvRowEncoder implements Serializable {
         out.append('"');
     }
 
+    /** A nested value (ARRAY, MAP, MULTISET, ROW) as the JSON text a staged line holds. */
+    public String json(Object value, LogicalType type) {
+        StringBuilder out = new StringBuilder();
+        appendJson(value, type, out);
+        return out.toString();
+    }
+
     /** Nested values as JSON (jsonb on PostgreSQL, SUPER on Redshift). */
     private void appendJson(Object value, LogicalType type, StringBuilder out) {
         if (value == null) {

@@ -3,21 +3,20 @@ package io.tributary.connectors.redshift.internal;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
+import org.apache.flink.table.data.RowData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a checkpoint's rows as one CSV file under the staging prefix, through Flink's file systems
- * so the same code reaches AWS, S3-compatible servers and local disks. Gzip'd for Redshift (its
- * COPY reads it from S3) and on S3; plain on a local or mounted file system.
+ * Writes a checkpoint's rows as one file under the staging prefix, through Flink's file systems so
+ * the same code reaches AWS, S3-compatible servers and local disks: CSV for Redshift (its COPY
+ * reads it from S3), PostgreSQL's binary COPY format for PostgreSQL ({@link StagedRows}). Gzip'd
+ * for Redshift and on S3; plain on a local or mounted file system.
  */
 @Internal
 public final class FileStager implements Stager {
@@ -50,35 +49,29 @@ public final class FileStager implements Stager {
 
     @Override
     public Batch open(long checkpointId) throws IOException {
-        Path file = new Path(dir, prefix + checkpointId + (gzip ? ".csv.gz" : ".csv"));
+        StagedRows rows = StagedRows.of(spec);
+        Path file = new Path(dir, prefix + checkpointId + rows.extension() + (gzip ? ".gz" : ""));
         FileSystem fs = file.getFileSystem();
         OutputStream raw = fs.create(file, FileSystem.WriteMode.OVERWRITE);
-        Writer out =
-                new OutputStreamWriter(
-                        gzip
-                                ? new GZIPOutputStream(raw, 64 * 1024)
-                                : new BufferedOutputStream(raw, 64 * 1024),
-                        StandardCharsets.UTF_8);
+        OutputStream out =
+                gzip
+                        ? new GZIPOutputStream(raw, 64 * 1024)
+                        : new BufferedOutputStream(raw, 64 * 1024);
+        rows.start();
         return new Batch() {
-            private final StringBuilder buffer = new StringBuilder(64 * 1024);
-
             @Override
-            public StringBuilder buffer() {
-                return buffer;
-            }
-
-            @Override
-            public void maybeFlush() throws IOException {
-                if (buffer.length() >= spec.bufferBytes()) {
-                    out.append(buffer);
-                    buffer.setLength(0);
+            public int add(RowData row, char op, long seq) throws IOException {
+                int bytes = rows.add(row, op, seq);
+                if (rows.length() >= spec.bufferBytes()) {
+                    rows.drainTo(out);
                 }
+                return bytes;
             }
 
             @Override
             public String finish() throws IOException {
-                out.append(buffer);
-                buffer.setLength(0);
+                rows.end();
+                rows.drainTo(out);
                 out.close();
                 return file.toString();
             }
@@ -95,6 +88,11 @@ public final class FileStager implements Stager {
         };
     }
 
+    /** Whether a staged file holds PostgreSQL's binary COPY format (else CSV), by its name. */
+    public static boolean binary(String stagedFile) {
+        return stagedFile.contains(".pgcopy");
+    }
+
     @Override
     public void removeOrphans(long restoredCheckpointId) throws IOException {
         FileSystem fs = dir.getFileSystem();
@@ -104,7 +102,10 @@ public final class FileStager implements Stager {
         for (FileStatus status : fs.listStatus(dir)) {
             String name = status.getPath().getName();
             if (name.startsWith(prefix)
-                    && Stager.checkpointOf(name.replace(".gz", "").replace(".csv", ""))
+                    && Stager.checkpointOf(
+                                    name.replace(".gz", "")
+                                            .replace(".csv", "")
+                                            .replace(".pgcopy", ""))
                             > restoredCheckpointId) {
                 fs.delete(status.getPath(), false);
                 LOG.info(

@@ -2,7 +2,7 @@ package io.tributary.connectors.redshift.internal;
 
 import io.tributary.connectors.redshift.dialect.WarehouseDialect;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,15 +11,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.data.RowData;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams a checkpoint's rows into a durable staging table with COPY FROM STDIN while the
- * checkpoint is open, so the commit only moves rows inside the database. The table survives task
- * failures and database restarts until the committer applies and drops it.
+ * Streams a checkpoint's rows into a durable staging table with COPY FROM STDIN (binary: the
+ * table's types are the sink's) while the checkpoint is open, so the commit only moves rows inside
+ * the database. The table survives task failures and database restarts until the committer applies
+ * and drops it.
  */
 @Internal
 public final class PostgresStager implements Stager {
@@ -63,13 +65,17 @@ public final class PostgresStager implements Stager {
                                 + dialect.stagingColumns(
                                         spec.columns(), spec.types(), spec.stagesChanges()));
             }
+            StagedRows rows = StagedRows.of(spec);
             CopyIn copy =
                     c.unwrap(PGConnection.class)
                             .getCopyAPI()
                             .copyIn(
                                     dialect.copyFromClient(
-                                            staging, spec.columns(), spec.stagesChanges()));
-            return new CopyBatch(staging, copy);
+                                            staging,
+                                            spec.columns(),
+                                            spec.stagesChanges(),
+                                            rows instanceof PgCopyBinaryEncoder));
+            return new CopyBatch(staging, copy, rows);
         } catch (SQLException e) {
             closeQuietly();
             throw new IOException(
@@ -80,45 +86,50 @@ public final class PostgresStager implements Stager {
     private final class CopyBatch implements Batch {
         private final String staging;
         private final CopyIn copy;
-        private final StringBuilder buffer = new StringBuilder(64 * 1024);
+        private final StagedRows rows;
 
-        CopyBatch(String staging, CopyIn copy) {
+        /** The COPY as a stream the rows drain to. */
+        private final OutputStream toCopy =
+                new OutputStream() {
+                    @Override
+                    public void write(int b) throws IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        try {
+                            copy.writeToCopy(b, off, len);
+                        } catch (SQLException e) {
+                            closeQuietly();
+                            throw new IOException("COPY into " + staging + " failed", e);
+                        }
+                    }
+                };
+
+        CopyBatch(String staging, CopyIn copy, StagedRows rows) {
             this.staging = staging;
             this.copy = copy;
+            this.rows = rows;
+            rows.start();
         }
 
         @Override
-        public StringBuilder buffer() {
-            return buffer;
-        }
-
-        @Override
-        public void maybeFlush() throws IOException {
-            if (buffer.length() >= spec.bufferBytes()) {
-                send();
+        public int add(RowData row, char op, long seq) throws IOException {
+            int bytes = rows.add(row, op, seq);
+            if (rows.length() >= spec.bufferBytes()) {
+                rows.drainTo(toCopy);
             }
-        }
-
-        private void send() throws IOException {
-            if (buffer.length() == 0) {
-                return;
-            }
-            byte[] bytes = buffer.toString().getBytes(StandardCharsets.UTF_8);
-            buffer.setLength(0);
-            try {
-                copy.writeToCopy(bytes, 0, bytes.length);
-            } catch (SQLException e) {
-                closeQuietly();
-                throw new IOException("COPY into " + staging + " failed", e);
-            }
+            return bytes;
         }
 
         @Override
         public String finish() throws IOException {
-            send();
+            rows.end();
+            rows.drainTo(toCopy);
             try {
-                long rows = copy.endCopy();
-                LOG.debug("Staged {} rows in {}", rows, staging);
+                long count = copy.endCopy();
+                LOG.debug("Staged {} rows in {}", count, staging);
                 return staging;
             } catch (SQLException e) {
                 closeQuietly();

@@ -7,7 +7,8 @@ import org.apache.flink.annotation.Internal;
 
 /**
  * Where a writer puts one checkpoint's rows until the committer applies them: a durable staging
- * table (PostgreSQL, COPY FROM STDIN) or a gzip'd CSV file on S3 (Redshift).
+ * table (PostgreSQL, COPY FROM STDIN) or a file (CSV, gzip'd on S3, for Redshift; PostgreSQL's
+ * binary COPY format for PostgreSQL).
  */
 @Internal
 public interface Stager extends AutoCloseable {
@@ -23,12 +24,13 @@ public interface Stager extends AutoCloseable {
     @Override
     void close() throws IOException;
 
-    /** One open stage; rows are appended as CSV text. */
+    /** One open stage; rows are added as {@link StagedRows} encodes them. */
     interface Batch {
-        /** The buffer the writer appends CSV lines to; {@link #maybeFlush()} sends it on. */
-        StringBuilder buffer();
-
-        void maybeFlush() throws IOException;
+        /**
+         * Stages one row (then its op and sequence number, for upserts), sending the buffer on when
+         * it is full; returns the bytes the row took.
+         */
+        int add(org.apache.flink.table.data.RowData row, char op, long seq) throws IOException;
 
         /** Makes the stage durable; returns its location for the committable. */
         String finish() throws IOException;
