@@ -232,6 +232,57 @@ class BinaryStagingITCase {
                         "1|Ada|12.5000|2026-12-06 18:00:00.123|kept", "2|null|null|null|kept");
     }
 
+    /**
+     * A checkpoint a version before binary staging wrote as a CSV file, pending in a savepoint, is
+     * loaded as CSV by a version that stages binary.
+     */
+    @Test
+    void csvFilesStagedByAnEarlierVersionStillLoad(@TempDir java.nio.file.Path dir)
+            throws Exception {
+        wh.execute(
+                "DROP SCHEMA IF EXISTS older CASCADE",
+                "CREATE SCHEMA older",
+                "CREATE TABLE older.people (id integer NOT NULL, name text)");
+        RedshiftSink sink =
+                RedshiftSink.builder()
+                        .url(wh.url)
+                        .table("older", "people")
+                        .option(RedshiftConnectorOptions.STAGING_PATH, dir.toUri().toString())
+                        .option(RedshiftConnectorOptions.SINK_MODE, SinkMode.APPEND)
+                        .rowType(RedshiftCommitterITCase.ROW)
+                        .build();
+        CsvStagedRows csv = new CsvStagedRows(CsvRowEncoder.of(sink.spec()));
+        csv.add(GenericRowData.of(1, StringData.fromString("Ada, \"the first\"")), 'U', 0);
+        csv.add(GenericRowData.of(2, null), 'U', 1);
+        java.nio.file.Path file = dir.resolve("tstg_0123456789abcdef_00000000_0_1.csv");
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            csv.drainTo(out);
+        }
+        RedshiftCommittable c =
+                new RedshiftCommittable(
+                        "0123456789abcdef0123456789abcdef",
+                        sink.spec().sinkName(),
+                        0,
+                        1,
+                        file.toUri().toString(),
+                        2,
+                        sink.spec().columns(),
+                        RedshiftCommittable.NO_EVENT_TIME,
+                        new io.tributary.connectors.redshift.internal.ShapeTracker(sink.spec())
+                                .finish());
+        StageLoader loader = StageLoader.of(sink.spec());
+        try (Connection conn = wh.pg.connect(wh.database);
+                Statement s = conn.createStatement()) {
+            conn.setAutoCommit(false);
+            Optional<String> loaded =
+                    loader.load(conn, s, c, RedshiftCommitterITCase.ROW::getChildren);
+            loader.release(s, c, loaded);
+            conn.commit();
+        }
+        assertThat(wh.rows("SELECT id, name FROM older.people ORDER BY id"))
+                .containsExactly("1|Ada, \"the first\"", "2|null");
+    }
+
     private void copy(String table, StagedRows staged, List<GenericRowData> rows, boolean binary)
             throws Exception {
         staged.start();
