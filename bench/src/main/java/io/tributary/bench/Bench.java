@@ -512,6 +512,7 @@ public final class Bench {
                         LoadBenchmark.LIMIT,
                         LoadBenchmark.LIMIT_BINARY,
                         LoadBenchmark.TRIBUTARY,
+                        LoadBenchmark.TRIBUTARY_S3,
                         LoadBenchmark.TRIBUTARY_TABLE,
                         LoadBenchmark.JDBC,
                         LoadBenchmark.SOURCE,

@@ -34,6 +34,8 @@ final class LoadBenchmark {
     static final String LIMIT = "COPY FROM STDIN (limit)";
     static final String LIMIT_BINARY = "COPY FROM STDIN, binary format (limit)";
     static final String TRIBUTARY = "tributary-redshift sink, defaults (exactly-once)";
+    static final String TRIBUTARY_S3 =
+            "tributary-s3 json -> tributary-redshift, defaults (exactly-once)";
     static final String TRIBUTARY_TABLE =
             "tributary-redshift sink, staged in a table (exactly-once)";
     static final String JDBC = "filesystem json -> jdbc sink (batch 5000)";
@@ -170,6 +172,25 @@ final class LoadBenchmark {
                                 "10 s"));
     }
 
+    /**
+     * Tributary end to end: its own S3 source (as a pipeline's {@code type: s3} source reads) into
+     * the sink with its defaults.
+     */
+    Run tributaryS3() throws Exception {
+        resetTable("load_tributary_s3");
+        return measure(
+                TRIBUTARY_S3,
+                "load_tributary_s3",
+                () ->
+                        runSql(
+                                s3Source(),
+                                "'connector' = 'tributary-redshift', 'url' = '"
+                                        + services.postgres().jdbcUrl(DB)
+                                        + "', 'schema-name' = 'bench', 'table-name' = 'load_tributary_s3',"
+                                        + " 'sink.mode' = 'APPEND'",
+                                "10 s"));
+    }
+
     /** The same, asked to stage in a durable table (PostgreSQL's default before 2026-12-05). */
     Run tributaryTable() throws Exception {
         resetTable("load_tributary_table");
@@ -207,18 +228,22 @@ final class LoadBenchmark {
 
     /** Tributary's S3 source (bounded) into a blackhole, beside Flink's filesystem source. */
     Run s3SourceOnly() throws Exception {
-        String source =
-                "'connector' = 'tributary-s3', 'format' = 'json', 'scan.mode' = 'bounded',"
-                        + " 'path' = 's3://"
-                        + BUCKET
-                        + "/load/', 's3.endpoint' = '"
-                        + services.s3().endpoint()
-                        + "', 's3.path-style' = 'true', 's3.access-key' = '"
-                        + S3Service.ACCESS_KEY
-                        + "', 's3.secret-key' = '"
-                        + S3Service.SECRET_KEY
-                        + "'";
-        return measure(S3_SOURCE, null, () -> runSql(source, "'connector' = 'blackhole'", "10 s"));
+        return measure(
+                S3_SOURCE, null, () -> runSql(s3Source(), "'connector' = 'blackhole'", "10 s"));
+    }
+
+    /** Tributary's S3 source over the load's files, reading them once (bounded). */
+    private String s3Source() {
+        return "'connector' = 'tributary-s3', 'format' = 'json', 'scan.mode' = 'bounded',"
+                + " 'path' = 's3://"
+                + BUCKET
+                + "/load/', 's3.endpoint' = '"
+                + services.s3().endpoint()
+                + "', 's3.path-style' = 'true', 's3.access-key' = '"
+                + S3Service.ACCESS_KEY
+                + "', 's3.secret-key' = '"
+                + S3Service.SECRET_KEY
+                + "'";
     }
 
     private void runSql(String sinkOptions, String checkpointInterval) throws Exception {
@@ -465,6 +490,7 @@ final class LoadBenchmark {
                 round.add(copyLimit());
                 round.add(copyBinaryLimit());
                 round.add(tributary());
+                round.add(tributaryS3());
                 round.add(tributaryTable());
                 round.add(jdbc());
                 round.add(sourceOnly());
@@ -474,6 +500,7 @@ final class LoadBenchmark {
                 round.add(sourceOnly());
                 round.add(jdbc());
                 round.add(tributaryTable());
+                round.add(tributaryS3());
                 round.add(tributary());
                 round.add(copyBinaryLimit());
                 round.add(copyLimit());
