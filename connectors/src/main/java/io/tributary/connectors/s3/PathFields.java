@@ -11,11 +11,13 @@ import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.utils.JoinedRowData;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.LogicalTypeRoot;
+import org.apache.flink.table.utils.DateTimeUtils;
 
 /**
  * Partition columns taken from a file's folders, appended to each decoded row: level {@code i}
  * under the source path is the {@code i}-th partition column, its value the part after {@code =} in
- * a Hive-style {@code key=value} folder, or the whole folder name otherwise.
+ * a Hive-style {@code key=value} folder, or the whole folder name otherwise. A DATE column reads
+ * the value as Flink's {@code CAST(... AS DATE)} does ({@code dt=2026-11-24}), once per file.
  */
 final class PathFields implements Serializable {
 
@@ -29,14 +31,15 @@ final class PathFields implements Serializable {
             if (root != LogicalTypeRoot.VARCHAR
                     && root != LogicalTypeRoot.CHAR
                     && root != LogicalTypeRoot.INTEGER
-                    && root != LogicalTypeRoot.BIGINT) {
+                    && root != LogicalTypeRoot.BIGINT
+                    && root != LogicalTypeRoot.DATE) {
                 throw new ValidationException(
                         "Partition column '"
                                 + names.get(i)
                                 + "' is "
                                 + types.get(i)
-                                + "; tributary-s3 fills partition columns of type STRING, INT or"
-                                + " BIGINT");
+                                + "; tributary-s3 fills partition columns of type STRING, INT,"
+                                + " BIGINT or DATE");
             }
         }
         this.types = List.copyOf(types);
@@ -79,10 +82,13 @@ final class PathFields implements Serializable {
             return switch (t.getTypeRoot()) {
                 case INTEGER -> Integer.parseInt(v);
                 case BIGINT -> Long.parseLong(v);
+                // as Flink's CAST(... AS DATE) reads it, once per file instead of once per row
+                case DATE -> DateTimeUtils.parseDate(v);
                 default -> StringData.fromString(v);
             };
-        } catch (NumberFormatException e) {
-            return null; // a folder that is not a number for a numeric key: null, as Hive does
+        } catch (RuntimeException e) {
+            // a folder that is not a number or a date for such a key: null, as Hive does
+            return null;
         }
     }
 

@@ -28,6 +28,41 @@ class S3SourcePartsTest {
         assertThat(es.deserialize(es.getVersion(), es.serialize(empty))).isEqualTo(empty);
     }
 
+    /**
+     * A DATE partition column holds what Flink's {@code CAST(... AS DATE)} makes of the folder's
+     * value (the reference pipeline cast it per row before), and NULL where that is no date.
+     */
+    @Test
+    void dateFoldersReadAsFlinksCastReadsThem() {
+        PathFields fields =
+                new PathFields(
+                        List.of("dt", "n"),
+                        List.of(
+                                new org.apache.flink.table.types.logical.DateType(),
+                                new org.apache.flink.table.types.logical.IntType()));
+        org.apache.flink.table.data.GenericRowData line =
+                org.apache.flink.table.data.GenericRowData.of(1L);
+        for (String dt :
+                List.of("2026-11-24", "2026-1-5", "1970-01-01", "0001-01-01", "9999-12-31")) {
+            org.apache.flink.table.data.RowData row =
+                    fields.append(line, "dt=" + dt + "/n=7/part-0.json");
+            assertThat(row.getInt(1))
+                    .as(dt)
+                    .isEqualTo(
+                            org.apache.flink.table.data.binary.BinaryStringDataUtil.toDate(
+                                    org.apache.flink.table.data.binary.BinaryStringData.fromString(
+                                            dt)));
+            assertThat(row.getInt(2)).isEqualTo(7);
+        }
+        assertThat(fields.append(line, "dt=2026-11-24/n=7/a.json").getInt(1))
+                .isEqualTo((int) java.time.LocalDate.of(2026, 11, 24).toEpochDay());
+        org.apache.flink.table.data.RowData bad = fields.append(line, "dt=2026-13-45/n=x/b.json");
+        assertThat(bad.isNullAt(1)).isTrue();
+        assertThat(bad.isNullAt(2)).isTrue();
+        assertThat(fields.append(line, "dt=__HIVE_DEFAULT_PARTITION__/n=1/c.json").isNullAt(1))
+                .isTrue();
+    }
+
     private static List<String> lines(String text, long start, int max) throws Exception {
         return lines(text, start, max, false);
     }

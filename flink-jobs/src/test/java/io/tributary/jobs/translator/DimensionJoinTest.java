@@ -25,7 +25,7 @@ class DimensionJoinTest {
             "      SELECT s.order_id, s.customer_id, c.name AS customer_name, c.country,\n"
                     + "             s.product, s.quantity, s.unit_price,\n"
                     + "             CAST(s.quantity * s.unit_price AS DECIMAL(12, 2)) AS amount,\n"
-                    + "             s.ts AS ordered_at, CAST(s.dt AS DATE) AS dt\n"
+                    + "             s.ts AS ordered_at, s.dt\n"
                     + "      FROM sales AS s\n"
                     + "      JOIN customers AS c ON s.customer_id = c.id\n";
 
