@@ -25,11 +25,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The reference pipeline's join with {@code join-state: dimension} (the lake sink left out: it
- * cannot apply a dimension's change yet): the job keeps the customers only, and a customer's change
- * reaches the orders already in the warehouse through the sink's commit. Renames, an order that
- * arrives before its customer, a stop with a savepoint, a rename while down and the resumed run:
- * the warehouse ends equal to the join computed here, row for row, each order once.
+ * The reference pipeline's join with {@code join-state: dimension}, warehouse and lake: the job
+ * keeps the customers only, and a customer's change reaches the orders already in the warehouse
+ * through the sink's commit, and those already in the lake through rows the lake sink reads back
+ * and writes again. Renames, an order that arrives before its customer, a stop with a savepoint, a
+ * rename while down and the resumed run: the warehouse and the lake each end equal to the join
+ * computed here, row for row, each order once.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DimensionJoinPipelineITCase {
@@ -59,6 +60,7 @@ class DimensionJoinPipelineITCase {
             world.rename(7, "Alan Renamed", "NZ");
             world.rename(12, "Grace Renamed", "PT");
             world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(first));
+            world.awaitLakeEqualsReference(home, () -> ReferenceFixture.jobDiagnostics(first));
             assertThat(dimensionRow(world, 7)).isEqualTo("Alan Renamed|NZ");
 
             // an order for a customer the shop does not have yet waits in the join, beside one
@@ -88,6 +90,11 @@ class DimensionJoinPipelineITCase {
             world.include(List.of(early.orderId()));
             world.upsert(new DemoData.Customer(61, "Late Customer", "late@example.com", "IS"));
             world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(first));
+            // a rename in the same commit as new orders of the same customer
+            world.rename(3, "Ada Renamed", "FR");
+            world.writeSales(3);
+            world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(first));
+            world.awaitLakeEqualsReference(home, () -> ReferenceFixture.jobDiagnostics(first));
 
             stop.set(true);
             JobRun stopped = watched.get(2, TimeUnit.MINUTES);
@@ -95,30 +102,27 @@ class DimensionJoinPipelineITCase {
 
             // while it is down: a rename of a customer with loaded orders, and a file
             world.rename(7, "Alan Twice", "AU");
-            world.writeSales(3);
+            world.writeSales(4);
 
             String resumeFrom = runner.resumePoint().orElseThrow();
             PipelineRunner.Submitted second = runner.submit(rest, resumeFrom, List.of());
             AtomicBoolean stop2 = new AtomicBoolean();
             CompletableFuture<JobRun> watched2 = ReferenceFixture.watch(runner, second, stop2);
             world.awaitWarehouseEqualsReference(() -> ReferenceFixture.jobDiagnostics(second));
+            world.awaitLakeEqualsReference(home, () -> ReferenceFixture.jobDiagnostics(second));
             assertThat(dimensionRow(world, 7)).isEqualTo("Alan Twice|AU");
             stop2.set(true);
             assertThat(watched2.get(2, TimeUnit.MINUTES).state()).isEqualTo(JobRun.State.STOPPED);
         }
     }
 
-    /** examples/ecommerce/pipeline.yaml with join-state: dimension, without the lake sink. */
+    /** examples/ecommerce/pipeline.yaml with join-state: dimension. */
     private Path dimensionPipeline() throws Exception {
         String text =
                 Files.readString(ReferenceFixture.examples().resolve("ecommerce/pipeline.yaml"));
-        int lake = text.indexOf("  # The same rows as an Apache Iceberg table");
         String transform = "  - name: sales_enriched\n";
-        assertThat(lake).isPositive();
-        assertThat(text).contains(transform);
-        String edited =
-                text.substring(0, lake)
-                        .replace(transform, transform + "    join-state: dimension\n");
+        assertThat(text).contains(transform).contains("type: lake");
+        String edited = text.replace(transform, transform + "    join-state: dimension\n");
         Path file = home.resolve("dimension-pipeline.yaml");
         Files.writeString(file, edited);
         return file;

@@ -41,6 +41,17 @@ final class LakeDynamicSink implements DynamicTableSink {
     private final Integer parallelism;
     private final LakeMaintenance maintenance;
 
+    /** The rows' dimension join, when they come from one (else null): see {@link Dimension}. */
+    private final Dimension dimension;
+
+    /**
+     * What a dimension join's rows carry besides the table's columns: the input as it comes (the
+     * table's columns and the join's version and change flag), the column holding the dimension's
+     * key, and the columns a change rewrites.
+     */
+    record Dimension(
+            ResolvedSchema input, String keyColumn, List<String> columns, String changeColumn) {}
+
     LakeDynamicSink(
             Map<String, String> catalogProperties,
             TableIdentifier id,
@@ -51,7 +62,9 @@ final class LakeDynamicSink implements DynamicTableSink {
             long targetFileSize,
             boolean evolve,
             Integer parallelism,
-            LakeMaintenance maintenance) {
+            LakeMaintenance maintenance,
+            Dimension dimension) {
+        this.dimension = dimension;
         this.catalogProperties = catalogProperties;
         this.id = id;
         this.schema = schema;
@@ -87,7 +100,9 @@ final class LakeDynamicSink implements DynamicTableSink {
                 List<String> tableOrder = prepareTable();
                 checkAlignedCheckpoints(rows);
                 ResolvedSchema written = inTableOrder(schema, tableOrder);
-                if (!written.getColumnNames().equals(schema.getColumnNames())) {
+                if (dimension != null) {
+                    rows = rewriteChanges(provider, rows, written);
+                } else if (!written.getColumnNames().equals(schema.getColumnNames())) {
                     rows = reorder(rows, schema, written);
                 }
                 FlinkSink.Builder b =
@@ -204,6 +219,67 @@ final class LakeDynamicSink implements DynamicTableSink {
                 ordered, schema.getWatermarkSpecs(), schema.getPrimaryKey().orElse(null));
     }
 
+    /**
+     * A dimension join's rows through {@link LakeDimensionRewrite}, keyed by the dimension's key:
+     * joined rows pass on in the table's order, a change comes back as the rows it rewrites.
+     */
+    private DataStream<RowData> rewriteChanges(
+            ProviderContext provider, DataStream<RowData> rows, ResolvedSchema written) {
+        List<String> names = dimension.input().getColumnNames();
+        org.apache.flink.table.types.logical.RowType inputType =
+                (org.apache.flink.table.types.logical.RowType)
+                        dimension.input().toPhysicalRowDataType().getLogicalType();
+        org.apache.flink.table.types.logical.RowType writtenType =
+                (org.apache.flink.table.types.logical.RowType)
+                        written.toPhysicalRowDataType().getLogicalType();
+        int[] fromInput = new int[written.getColumnCount()];
+        for (int i = 0; i < fromInput.length; i++) {
+            fromInput[i] = names.indexOf(written.getColumnNames().get(i));
+        }
+        int key = names.indexOf(dimension.keyColumn());
+        int[] dims = dimension.columns().stream().mapToInt(names::indexOf).toArray();
+        RowData.FieldGetter keyGetter = RowData.createFieldGetter(inputType.getTypeAt(key), key);
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        org.apache.flink.api.common.typeinfo.TypeInformation<Object> keyInfo =
+                (org.apache.flink.api.common.typeinfo.TypeInformation)
+                        org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(
+                                inputType.getTypeAt(key));
+        int p = parallelism != null ? parallelism : rows.getParallelism();
+        org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<RowData> out =
+                rows.keyBy(new DimensionKey(keyGetter), keyInfo)
+                        .transform(
+                                "Lake " + id + ": a dimension's changes as rewritten rows",
+                                org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(
+                                        writtenType),
+                                new LakeDimensionRewrite(
+                                        LakeCatalog.tableLoader(catalogProperties, id),
+                                        inputType,
+                                        writtenType,
+                                        fromInput,
+                                        key,
+                                        names.indexOf(dimension.changeColumn()),
+                                        dims))
+                        .setParallelism(p);
+        provider.generateUid("lake-dimension-rewrite").ifPresent(out::uid);
+        return out;
+    }
+
+    /** The dimension's key of a row (a customer_id), as the join keyed it. */
+    private static final class DimensionKey
+            implements org.apache.flink.api.java.functions.KeySelector<RowData, Object> {
+        private static final long serialVersionUID = 1L;
+        private final RowData.FieldGetter getter;
+
+        DimensionKey(RowData.FieldGetter getter) {
+            this.getter = getter;
+        }
+
+        @Override
+        public Object getKey(RowData row) {
+            return getter.getFieldOrNull(row);
+        }
+    }
+
     /** Each row's fields moved from {@code from}'s order to {@code to}'s, its kind kept. */
     private DataStream<RowData> reorder(
             DataStream<RowData> rows, ResolvedSchema from, ResolvedSchema to) {
@@ -265,7 +341,8 @@ final class LakeDynamicSink implements DynamicTableSink {
                 targetFileSize,
                 evolve,
                 parallelism,
-                maintenance);
+                maintenance,
+                dimension);
     }
 
     @Override

@@ -50,6 +50,11 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
         o.add(LakeConnectorOptions.SNAPSHOTS_MAX_AGE);
         o.add(LakeConnectorOptions.SNAPSHOTS_RETAIN_LAST);
         o.add(FactoryUtil.SINK_PARALLELISM);
+        // a pipeline's dimension join (join-state: dimension) names the same three as for a
+        // warehouse sink
+        o.add(io.tributary.connectors.redshift.RedshiftConnectorOptions.SINK_KEYS);
+        o.add(io.tributary.connectors.redshift.RedshiftConnectorOptions.DIMENSION_KEY_COLUMN);
+        o.add(io.tributary.connectors.redshift.RedshiftConnectorOptions.DIMENSION_COLUMNS);
         return o;
     }
 
@@ -61,6 +66,28 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
         ResolvedSchema schema = context.getCatalogTable().getResolvedSchema();
         List<String> keys =
                 schema.getPrimaryKey().map(UniqueConstraint::getColumns).orElse(List.of());
+        LakeDynamicSink.Dimension dimension = dimension(o, schema);
+        if (dimension != null) {
+            keys =
+                    o.getOptional(
+                                    io.tributary.connectors.redshift.RedshiftConnectorOptions
+                                            .SINK_KEYS)
+                            .orElse(List.of());
+            schema = withoutDimensionColumns(schema);
+            if (keys.isEmpty()
+                    || !"upsert"
+                            .equals(
+                                    o.getOptional(LakeConnectorOptions.SINK_MODE)
+                                            .orElse("upsert")
+                                            .toLowerCase(Locale.ROOT))) {
+                throw new ValidationException(
+                        "A dimension join's rows are written by keys: the lake sink needs '"
+                                + io.tributary.connectors.redshift.RedshiftConnectorOptions
+                                        .SINK_KEYS
+                                        .key()
+                                + "' and upsert mode (a change rewrites the rows it keys)");
+            }
+        }
         String mode =
                 o.getOptional(LakeConnectorOptions.SINK_MODE)
                         .orElse(keys.isEmpty() ? "append" : "upsert")
@@ -119,6 +146,47 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
                 o.get(LakeConnectorOptions.TARGET_FILE_SIZE).getBytes(),
                 evolution.equals("evolve"),
                 o.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null),
-                LakeMaintenance.of(o));
+                LakeMaintenance.of(o),
+                dimension);
+    }
+
+    /** The dimension join the rows come from, by the options a pipeline sets; else null. */
+    private static LakeDynamicSink.Dimension dimension(ReadableConfig o, ResolvedSchema schema) {
+        var keyColumn =
+                o.getOptional(
+                        io.tributary.connectors.redshift.RedshiftConnectorOptions
+                                .DIMENSION_KEY_COLUMN);
+        if (keyColumn.isEmpty()) {
+            return null;
+        }
+        List<String> columns =
+                o.get(io.tributary.connectors.redshift.RedshiftConnectorOptions.DIMENSION_COLUMNS);
+        String change =
+                io.tributary.connectors.redshift.RedshiftConnectorOptions.DIMENSION_CHANGE_COLUMN;
+        List<String> names = schema.getColumnNames();
+        List<String> needed = new java.util.ArrayList<>(columns);
+        needed.add(keyColumn.get());
+        needed.add(change);
+        for (String c : needed) {
+            if (!names.contains(c)) {
+                throw new ValidationException(
+                        "The dimension join's column '" + c + "' is not one of " + names);
+            }
+        }
+        return new LakeDynamicSink.Dimension(schema, keyColumn.get(), columns, change);
+    }
+
+    /** The table's columns: the input's without the dimension join's version and change flag. */
+    private static ResolvedSchema withoutDimensionColumns(ResolvedSchema schema) {
+        Set<String> hidden =
+                Set.of(
+                        io.tributary.connectors.redshift.RedshiftConnectorOptions
+                                .DIMENSION_VERSION_COLUMN,
+                        io.tributary.connectors.redshift.RedshiftConnectorOptions
+                                .DIMENSION_CHANGE_COLUMN);
+        return new ResolvedSchema(
+                schema.getColumns().stream().filter(c -> !hidden.contains(c.getName())).toList(),
+                List.of(),
+                null);
     }
 }

@@ -726,7 +726,7 @@ public final class PipelineTranslator {
                             || (other.sql() != null && mention.matcher(other.sql()).find()))) {
                 throw new PipelineException(
                         at,
-                        "join-state: dimension feeds warehouse sinks only; transform '"
+                        "join-state: dimension feeds its sinks only; transform '"
                                 + other.name()
                                 + "' reads it");
             }
@@ -737,15 +737,15 @@ public final class PipelineTranslator {
                 continue;
             }
             sinks++;
-            if (!s.type().equals("redshift")) {
+            if (!s.type().equals("redshift") && !s.type().equals("lake")) {
                 throw new PipelineException(
                         at,
                         "join-state: dimension applies a customer's change to the rows already"
-                                + " loaded in the warehouse's commit; sink '"
+                                + " loaded, in the warehouse's commit or the lake's; sink '"
                                 + s.name()
                                 + "' (type "
                                 + s.type()
-                                + ") cannot yet: use join-state: full");
+                                + ") cannot: use join-state: full");
             }
             if (s.keys().isEmpty() || s.quality() != null || s.pii() != null) {
                 throw new PipelineException(
@@ -756,7 +756,7 @@ public final class PipelineTranslator {
             }
         }
         if (sinks == 0) {
-            throw new PipelineException(at, "join-state: dimension needs a warehouse sink");
+            throw new PipelineException(at, "join-state: dimension needs a warehouse or lake sink");
         }
         String joined = t.name() + "__dimension_join";
         DimensionJoin.Plan p;

@@ -124,6 +124,21 @@ class DimensionJoinTest {
         assertRefused(
                 pipeline(REFERENCE_SQL.replace("s.order_id, s.customer_id,", "s.order_id,"), false),
                 "no column that is the facts' customer_id");
-        assertRefused(pipeline(REFERENCE_SQL, true), "sink 'lake' (type lake) cannot yet");
+    }
+
+    @Test
+    void theLakeSinkIsToldWhatAChangeRewritesToo() throws Exception {
+        PipelineTranslator t = translator(pipeline(REFERENCE_SQL, true));
+        t.translate(env());
+        String plan = String.join("\n", t.plan());
+        int sink = plan.indexOf("CREATE TEMPORARY TABLE `sink_lake`");
+        assertThat(sink).isPositive();
+        String lake = plan.substring(sink, plan.indexOf("\n)", plan.indexOf(") WITH", sink) + 6));
+        assertThat(lake)
+                .doesNotContain("PRIMARY KEY")
+                .contains("'connector' = 'tributary-lake'")
+                .contains("'sink.dimension.key-column' = 'customer_id'")
+                .contains("'sink.dimension.columns' = 'customer_name;country'")
+                .contains("'sink.keys' = 'order_id;dt'");
     }
 }
