@@ -438,14 +438,12 @@ final class PipelineBenchmark {
     private static String warehouseOnly(boolean dimension) throws IOException {
         String text = Files.readString(examples().resolve("ecommerce/pipeline.yaml"));
         int lake = text.indexOf("\n  # The same rows as an Apache Iceberg table");
-        String transform = "  - name: sales_enriched\n";
-        if (lake < 0 || !text.contains(transform)) {
-            throw new IllegalStateException("pipeline.yaml's lake sink or transform moved");
+        String state = "    join-state: dimension\n";
+        if (lake < 0 || !text.contains(state)) {
+            throw new IllegalStateException("pipeline.yaml's lake sink or join-state moved");
         }
         text = text.substring(0, lake + 1);
-        return dimension
-                ? text.replace(transform, transform + "    join-state: dimension\n")
-                : text;
+        return dimension ? text : text.replace(state, "    join-state: full\n");
     }
 
     /** The repository's examples/, from tributary.root or the working directory up. */

@@ -131,8 +131,9 @@ class StandaloneRescaleITCase {
                 List.of(
                         "Source: sales",
                         "Source: customers",
-                        "Join",
+                        "dimension join",
                         "sink_warehouse",
+                        "a dimension's changes as rewritten rows",
                         "IcebergStreamWriter")) {
             List<Integer> named =
                     parallelism.entrySet().stream()

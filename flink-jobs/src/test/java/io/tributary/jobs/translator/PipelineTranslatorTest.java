@@ -49,6 +49,13 @@ class PipelineTranslatorTest {
         return t.plan();
     }
 
+    /** The reference pipeline with Flink's join (join-state: full) instead of the shipped one. */
+    private static String fullJoin(String text) {
+        String shipped = "    join-state: dimension\n";
+        assertThat(text).contains(shipped);
+        return text.replace(shipped, "    join-state: full\n");
+    }
+
     static Path example() {
         Path p = Paths.get("").toAbsolutePath();
         while (!Files.isDirectory(p.resolve("examples"))) {
@@ -60,8 +67,9 @@ class PipelineTranslatorTest {
     @Test
     void theReferencePipelinesJoinKeepsOneRowPerOrderAndNoSecondCopy() throws Exception {
         // without the lake sink: planning it loads its table (Iceberg's committer needs the
-        // table's spec), which takes the lake's S3 server and catalog; the join is the same
-        String text = Files.readString(example());
+        // table's spec), which takes the lake's S3 server and catalog; the join is the same.
+        // With Flink's join (join-state: full), which the shipped pipeline can be switched to
+        String text = fullJoin(Files.readString(example()));
         int lake = text.indexOf("\n  # The same rows as an Apache Iceberg table");
         assertThat(lake).isPositive();
         PipelineDef p = parse("pipeline.yaml", text.substring(0, lake + 1));
@@ -88,8 +96,9 @@ class PipelineTranslatorTest {
         // the reference pipeline's two sinks (the lake's keys are order and day; rows without a
         // day go to its quarantine), with a second warehouse table standing in for the lake,
         // whose planning takes its S3 server and catalog: each sink's key filter folded into its
-        // own copy of the view would join every order three times, in three states
-        String text = Files.readString(example());
+        // own copy of the view would join every order three times, in three states (with
+        // Flink's join, join-state: full)
+        String text = fullJoin(Files.readString(example()));
         int lake = text.indexOf("\n  # The same rows as an Apache Iceberg table");
         assertThat(lake).isPositive();
         String head = text.substring(0, lake + 1);
@@ -224,7 +233,13 @@ class PipelineTranslatorTest {
     @Test
     void theReferencePipelineIsOneJobOfTwoSourcesAJoinAndTheWarehouse() throws Exception {
         PipelineDef p = parse("pipeline.yaml", Files.readString(example()));
-        String sql = String.join("\n", plan(p));
+        // as shipped: join-state: dimension, which builds its join on the DataStream API
+        PipelineTranslator translator = new PipelineTranslator(p, Paths.get("/tmp/home"));
+        translator.translate(
+                org.apache.flink.table.api.bridge.java.StreamTableEnvironment.create(
+                        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment
+                                .getExecutionEnvironment()));
+        String sql = String.join("\n", translator.plan());
         assertThat(sql)
                 .contains("CREATE TEMPORARY TABLE `sales`")
                 .contains("'connector' = 'tributary-s3'")
@@ -246,7 +261,10 @@ class PipelineTranslatorTest {
                 .contains("'sink.schema-evolution' = 'EVOLVE'")
                 .contains("`customer_name` VARCHAR(2147483647)")
                 .contains("`amount` DECIMAL(12, 2)")
-                .contains("PRIMARY KEY (`order_id`) NOT ENFORCED")
+                // a customer's change has no order_id: the keys go as the sinks' option
+                .contains("'sink.keys' = 'order_id'")
+                .contains("'sink.keys' = 'order_id;dt'")
+                .contains("join-state dimension")
                 .contains("INSERT INTO `sink_warehouse` SELECT * FROM `sales_enriched`");
         // the plan is printed: no secret in it
         assertThat(sql).doesNotContain("very-secret").contains("'password' = '******'");
