@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks: builds, starts the embedded services, generates the data, runs every contender in
 # alternating order for several rounds, prints medians and ratios, appends them to bench/RESULTS.md.
-#   bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|scale-cluster|startup|pipeline|quality|lake] [--events N] [--rows N] [--updates M] [--rounds R] [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D] [--files F] [--customers C] [--parallelism P] [--task-heap MB] [--split] [--join|--join-dimension] [--quick]
+#   bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|scale-cluster|startup|pipeline|quality|lake] [--events N] [--rows N] [--updates M] [--rounds R] [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D] [--files F] [--customers C] [--parallelism P] [--task-heap MB] [--split] [--join|--join-dimension|--shipped] [--quick]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -73,6 +73,7 @@ public final class Bench {
                 case "--split" -> split = true;
                 case "--join" -> join = "join";
                 case "--join-dimension" -> join = "dimension";
+                case "--shipped" -> join = "shipped";
                 case "--task-heap" -> taskHeapMb = Integer.parseInt(args[++i].replace("_", ""));
                 case "load" -> scenario = "load";
                 case "crawl" -> scenario = "crawl";
@@ -91,7 +92,7 @@ public final class Bench {
                     System.err.println(
                             "usage: bench/run.sh [load|crawl|crawl-latency|cdc|cdc-warehouse|scale|scale-cluster|startup|pipeline|quality|lake] [--rows N] [--updates M] [--rounds R]"
                                     + " [--split-size S] [--rate U/s] [--seconds S] [--checkpoint D]"
-                                    + " [--files F] [--customers C] [--parallelism P] [--events N] [--split] [--join|--join-dimension] [--quick]"
+                                    + " [--files F] [--customers C] [--parallelism P] [--events N] [--split] [--join|--join-dimension|--shipped] [--quick]"
                                     + " [--task-heap MB]"
                                     + " [--out DIR]");
                     System.exit(2);
@@ -185,13 +186,18 @@ public final class Bench {
                                             ? PipelineBenchmark.Contenders.JOIN
                                             : "dimension".equals(join)
                                                     ? PipelineBenchmark.Contenders.JOIN_DIMENSION
-                                                    : !scenario.equals("quality")
-                                                            ? PipelineBenchmark.Contenders.PIPELINE
-                                                            : split
+                                                    : "shipped".equals(join)
+                                                            ? PipelineBenchmark.Contenders.SHIPPED
+                                                            : !scenario.equals("quality")
                                                                     ? PipelineBenchmark.Contenders
-                                                                            .QUALITY_SPLIT
-                                                                    : PipelineBenchmark.Contenders
-                                                                            .QUALITY);
+                                                                            .PIPELINE
+                                                                    : split
+                                                                            ? PipelineBenchmark
+                                                                                    .Contenders
+                                                                                    .QUALITY_SPLIT
+                                                                            : PipelineBenchmark
+                                                                                    .Contenders
+                                                                                    .QUALITY);
             System.exit(ok ? 0 : 1);
         }
         if (scenario.equals("scale")) {

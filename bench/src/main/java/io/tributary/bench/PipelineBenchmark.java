@@ -303,16 +303,18 @@ final class PipelineBenchmark {
      * ruleset and pii actions, gated or recording ({@code QUALITY}); or the ruleset's cost in its
      * parts, the rules without the pii actions and the pii actions without the rules, beside the
      * plain and the guarded pipeline ({@code QUALITY_SPLIT}); the reference pipeline's join as
-     * Flink's join and as the dimension join, both without the lake sink, which the dimension join
-     * does not serve yet ({@code JOIN}); the dimension join alone, for sizes whose orders Flink's
-     * join cannot hold in the heap ({@code JOIN_DIMENSION}).
+     * Flink's join and as the dimension join, both without the lake sink ({@code JOIN}); the
+     * dimension join alone, without the lake ({@code JOIN_DIMENSION}); the reference pipeline as
+     * shipped (dimension join, warehouse and lake) alone, for sizes the hand-written contender
+     * would take too long at ({@code SHIPPED}).
      */
     enum Contenders {
         PIPELINE,
         QUALITY,
         QUALITY_SPLIT,
         JOIN,
-        JOIN_DIMENSION
+        JOIN_DIMENSION,
+        SHIPPED
     }
 
     /** A quick run of {@code set} (20k orders in 4 files, 500 customers, 1 s checkpoints). */
@@ -339,6 +341,7 @@ final class PipelineBenchmark {
                     case QUALITY_SPLIT -> List.of(LIMIT, PLAIN, RULES_ONLY, PII_ONLY, GUARDED);
                     case JOIN -> List.of(LIMIT, WAREHOUSE_FULL, WAREHOUSE_DIMENSION);
                     case JOIN_DIMENSION -> List.of(LIMIT, WAREHOUSE_DIMENSION);
+                    case SHIPPED -> List.of(LIMIT, TRIBUTARY);
                 };
         System.out.printf(
                 scenario
@@ -421,6 +424,7 @@ final class PipelineBenchmark {
                                 case QUALITY_SPLIT -> " --split";
                                 case JOIN -> " --join";
                                 case JOIN_DIMENSION -> " --join-dimension";
+                                case SHIPPED -> " --shipped";
                                 default -> "";
                             },
                             Bench.gitCommit(),
@@ -1378,7 +1382,9 @@ final class PipelineBenchmark {
                                         ? "parallelism 2"
                                         : last.equals(WAREHOUSE_DIMENSION)
                                                 ? "the dimension join"
-                                                : "with quality")
+                                                : last.equals(TRIBUTARY)
+                                                        ? "the shipped pipeline"
+                                                        : "with quality")
                         + " (landed) | rename visible in (s) | CPU µs/row | of it outside the JVM |"
                         + " the join's thread, CPU µs/row |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
