@@ -245,9 +245,17 @@ final class LakeDynamicSink implements DynamicTableSink {
                         org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(
                                 inputType.getTypeAt(key));
         int p = parallelism != null ? parallelism : rows.getParallelism();
+        // the rows come from the join's subtasks, keyed by this same key: where nothing between
+        // the join and here moves a row to another subtask, they are already where a keyBy would
+        // send them, and the exchange (a serialization of every row) is left out
+        org.apache.flink.streaming.api.datastream.KeyedStream<RowData, Object> keyed =
+                p == rows.getParallelism() && forwardFromKeyedJoin(rows.getTransformation(), p)
+                        ? org.apache.flink.streaming.api.datastream.DataStreamUtils
+                                .reinterpretAsKeyedStream(
+                                        rows, new DimensionKey(keyGetter), keyInfo)
+                        : rows.keyBy(new DimensionKey(keyGetter), keyInfo);
         org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator<RowData> out =
-                rows.keyBy(new DimensionKey(keyGetter), keyInfo)
-                        .transform(
+                keyed.transform(
                                 "Lake " + id + ": a dimension's changes as rewritten rows",
                                 org.apache.flink.table.runtime.typeutils.InternalTypeInfo.of(
                                         writtenType),
@@ -262,6 +270,35 @@ final class LakeDynamicSink implements DynamicTableSink {
                         .setParallelism(p);
         provider.generateUid("lake-dimension-rewrite").ifPresent(out::uid);
         return out;
+    }
+
+    /**
+     * Whether {@code t} reaches the dimension join (a keyed two-input operator named so) through
+     * one-input operators of parallelism {@code p} only: no exchange, so each row is still on the
+     * subtask that holds its key.
+     */
+    static boolean forwardFromKeyedJoin(Transformation<?> t, int p) {
+        for (int depth = 0; depth < 64; depth++) {
+            if (t.getParallelism() != p) {
+                return false;
+            }
+            if (t
+                    instanceof
+                    org.apache.flink.streaming.api.transformations.TwoInputTransformation<?, ?, ?>
+                            two) {
+                return two.getStateKeySelector1() != null
+                        && t.getName().startsWith("dimension join");
+            }
+            if (t
+                            instanceof
+                            org.apache.flink.streaming.api.transformations.PartitionTransformation<
+                                    ?>
+                    || t.getInputs().size() != 1) {
+                return false;
+            }
+            t = t.getInputs().get(0);
+        }
+        return false;
     }
 
     /** The dimension's key of a row (a customer_id), as the join keyed it. */
