@@ -39,7 +39,8 @@ public final class CsvRowEncoder implements Serializable {
             DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
-    private static final long[] POWERS_OF_TEN = new long[19];
+    /** 10^0 to 10^18; the binary encoder's decimals use it too. */
+    static final long[] POWERS_OF_TEN = new long[19];
 
     static {
         POWERS_OF_TEN[0] = 1;

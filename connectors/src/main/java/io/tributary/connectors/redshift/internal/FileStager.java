@@ -90,7 +90,7 @@ public final class FileStager implements Stager {
 
     /** Whether a staged file holds PostgreSQL's binary COPY format (else CSV), by its name. */
     public static boolean binary(String stagedFile) {
-        return stagedFile.contains(".pgcopy");
+        return stagedFile.endsWith(".pgcopy") || stagedFile.endsWith(".pgcopy.gz");
     }
 
     @Override

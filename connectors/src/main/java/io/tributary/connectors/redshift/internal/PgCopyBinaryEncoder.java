@@ -46,14 +46,7 @@ public final class PgCopyBinaryEncoder implements StagedRows {
     /** Days from 1970-01-01 to 2000-01-01. */
     private static final int PG_EPOCH_DAYS = 10_957;
 
-    private static final long[] POWERS_OF_TEN = new long[19];
-
-    static {
-        POWERS_OF_TEN[0] = 1;
-        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
-            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
-        }
-    }
+    private static final long[] POWERS_OF_TEN = CsvRowEncoder.POWERS_OF_TEN;
 
     private final RowType rowType;
     private final List<String> columnNames;
