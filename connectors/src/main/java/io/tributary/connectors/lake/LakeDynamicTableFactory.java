@@ -52,9 +52,9 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
         o.add(FactoryUtil.SINK_PARALLELISM);
         // a pipeline's dimension join (join-state: dimension) names the same three as for a
         // warehouse sink
-        o.add(io.tributary.connectors.redshift.RedshiftConnectorOptions.SINK_KEYS);
-        o.add(io.tributary.connectors.redshift.RedshiftConnectorOptions.DIMENSION_KEY_COLUMN);
-        o.add(io.tributary.connectors.redshift.RedshiftConnectorOptions.DIMENSION_COLUMNS);
+        o.add(io.tributary.connectors.changes.DimensionChanges.SINK_KEYS);
+        o.add(io.tributary.connectors.changes.DimensionChanges.DIMENSION_KEY_COLUMN);
+        o.add(io.tributary.connectors.changes.DimensionChanges.DIMENSION_COLUMNS);
         return o;
     }
 
@@ -69,9 +69,7 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
         LakeDynamicSink.Dimension dimension = dimension(o, schema);
         if (dimension != null) {
             keys =
-                    o.getOptional(
-                                    io.tributary.connectors.redshift.RedshiftConnectorOptions
-                                            .SINK_KEYS)
+                    o.getOptional(io.tributary.connectors.changes.DimensionChanges.SINK_KEYS)
                             .orElse(List.of());
             schema = withoutDimensionColumns(schema);
             if (keys.isEmpty()
@@ -82,9 +80,7 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
                                             .toLowerCase(Locale.ROOT))) {
                 throw new ValidationException(
                         "A dimension join's rows are written by keys: the lake sink needs '"
-                                + io.tributary.connectors.redshift.RedshiftConnectorOptions
-                                        .SINK_KEYS
-                                        .key()
+                                + io.tributary.connectors.changes.DimensionChanges.SINK_KEYS.key()
                                 + "' and upsert mode (a change rewrites the rows it keys)");
             }
         }
@@ -154,15 +150,13 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
     private static LakeDynamicSink.Dimension dimension(ReadableConfig o, ResolvedSchema schema) {
         var keyColumn =
                 o.getOptional(
-                        io.tributary.connectors.redshift.RedshiftConnectorOptions
-                                .DIMENSION_KEY_COLUMN);
+                        io.tributary.connectors.changes.DimensionChanges.DIMENSION_KEY_COLUMN);
         if (keyColumn.isEmpty()) {
             return null;
         }
         List<String> columns =
-                o.get(io.tributary.connectors.redshift.RedshiftConnectorOptions.DIMENSION_COLUMNS);
-        String change =
-                io.tributary.connectors.redshift.RedshiftConnectorOptions.DIMENSION_CHANGE_COLUMN;
+                o.get(io.tributary.connectors.changes.DimensionChanges.DIMENSION_COLUMNS);
+        String change = io.tributary.connectors.changes.DimensionChanges.CHANGE_COLUMN;
         List<String> names = schema.getColumnNames();
         List<String> needed = new java.util.ArrayList<>(columns);
         needed.add(keyColumn.get());
@@ -180,10 +174,8 @@ public final class LakeDynamicTableFactory implements DynamicTableSinkFactory {
     private static ResolvedSchema withoutDimensionColumns(ResolvedSchema schema) {
         Set<String> hidden =
                 Set.of(
-                        io.tributary.connectors.redshift.RedshiftConnectorOptions
-                                .DIMENSION_VERSION_COLUMN,
-                        io.tributary.connectors.redshift.RedshiftConnectorOptions
-                                .DIMENSION_CHANGE_COLUMN);
+                        io.tributary.connectors.changes.DimensionChanges.VERSION_COLUMN,
+                        io.tributary.connectors.changes.DimensionChanges.CHANGE_COLUMN);
         return new ResolvedSchema(
                 schema.getColumns().stream().filter(c -> !hidden.contains(c.getName())).toList(),
                 List.of(),

@@ -1,5 +1,6 @@
 package io.tributary.connectors.redshift;
 
+import io.tributary.connectors.changes.DimensionChanges;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
@@ -187,47 +188,22 @@ public final class RedshiftConnectorOptions {
                                     + " newest value committed. Without it, freshnessMs is the time"
                                     + " since the last commit that brought rows.");
 
-    public static final ConfigOption<List<String>> SINK_KEYS =
-            ConfigOptions.key("sink.keys")
-                    .stringType()
-                    .asList()
-                    .noDefaultValue()
-                    .withDescription(
-                            "The key columns (separated by ';') of a table that declares no"
-                                    + " primary key: a pipeline's dimension join feeds the sink"
-                                    + " rows that carry a dimension's change instead of a key.");
+    /** See {@link DimensionChanges#SINK_KEYS}: the same option for every sink a join feeds. */
+    public static final ConfigOption<List<String>> SINK_KEYS = DimensionChanges.SINK_KEYS;
 
+    /** See {@link DimensionChanges#DIMENSION_KEY_COLUMN}. */
     public static final ConfigOption<String> DIMENSION_KEY_COLUMN =
-            ConfigOptions.key("sink.dimension.key-column")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "The column holding the dimension's key (a customer_id) when the"
-                                    + " rows come from a dimension join: a change of the dimension"
-                                    + " updates the rows already loaded with that key, in the"
-                                    + " commit, instead of the job re-sending each of them.");
+            DimensionChanges.DIMENSION_KEY_COLUMN;
 
+    /** See {@link DimensionChanges#DIMENSION_COLUMNS}. */
     public static final ConfigOption<List<String>> DIMENSION_COLUMNS =
-            ConfigOptions.key("sink.dimension.columns")
-                    .stringType()
-                    .asList()
-                    .defaultValues()
-                    .withDescription(
-                            "The columns (separated by ';') computed from the dimension alone,"
-                                    + " which its change rewrites in the rows already loaded.");
+            DimensionChanges.DIMENSION_COLUMNS;
 
-    /**
-     * The column a dimension join adds to its rows: the version of the dimension row each was
-     * joined with (rising per dimension key). Staged, never written to the target.
-     */
-    public static final String DIMENSION_VERSION_COLUMN = "__tributary_dim_version";
+    /** See {@link DimensionChanges#VERSION_COLUMN}; staged, never written to the target. */
+    public static final String DIMENSION_VERSION_COLUMN = DimensionChanges.VERSION_COLUMN;
 
-    /**
-     * The column a dimension join adds to its rows: TRUE for a dimension's change (its key and the
-     * columns derived from it; the rest NULL), FALSE for a joined row. Staged, never written to the
-     * target.
-     */
-    public static final String DIMENSION_CHANGE_COLUMN = "__tributary_dim_change";
+    /** See {@link DimensionChanges#CHANGE_COLUMN}; staged, never written to the target. */
+    public static final String DIMENSION_CHANGE_COLUMN = DimensionChanges.CHANGE_COLUMN;
 
     /** Where a checkpoint's rows wait for their commit: see {@link #STAGING}. */
     public enum Staging {

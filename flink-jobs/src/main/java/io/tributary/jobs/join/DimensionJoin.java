@@ -1,6 +1,6 @@
 package io.tributary.jobs.join;
 
-import io.tributary.connectors.redshift.RedshiftConnectorOptions;
+import io.tributary.connectors.changes.DimensionChanges;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -53,10 +53,10 @@ import org.apache.flink.types.Row;
  * </pre>
  *
  * A dimension's change leaves the operator as a row of its own; the output's columns computed from
- * the dimension alone (found by the planner's column lineage) are what the warehouse sink rewrites
- * in the rows already loaded ({@code sink.dimension.*}). What this cannot serve is refused with the
- * reason, never planned differently behind the user's back: a WHERE, a GROUP BY, a column mixing
- * both sides, facts that change, a dimension not keyed by the join column.
+ * the dimension alone (found by the planner's column lineage) are what the warehouse and lake sinks
+ * rewrite in the rows already loaded ({@code sink.dimension.*}). What this cannot serve is refused
+ * with the reason, never planned differently behind the user's back: a WHERE, a GROUP BY, a column
+ * mixing both sides, facts that change, a dimension not keyed by the join column.
  *
  * <p>Flink's parser and planner are reached through their public objects by reflection: {@code
  * flink-table-planner-loader} hides Calcite's classes, not its objects.
@@ -91,14 +91,12 @@ public final class DimensionJoin {
             List<String> factColumns,
             String rewritten) {
 
-        /** The sink options that let a warehouse sink apply the dimension's changes. */
+        /** The sink options that let a warehouse or lake sink apply the dimension's changes. */
         public Map<String, String> sinkOptions(List<String> keys) {
             Map<String, String> o = new LinkedHashMap<>();
-            o.put(RedshiftConnectorOptions.SINK_KEYS.key(), String.join(";", keys));
-            o.put(RedshiftConnectorOptions.DIMENSION_KEY_COLUMN.key(), keyColumn);
-            o.put(
-                    RedshiftConnectorOptions.DIMENSION_COLUMNS.key(),
-                    String.join(";", dimensionColumns));
+            o.put(DimensionChanges.SINK_KEYS.key(), String.join(";", keys));
+            o.put(DimensionChanges.DIMENSION_KEY_COLUMN.key(), keyColumn);
+            o.put(DimensionChanges.DIMENSION_COLUMNS.key(), String.join(";", dimensionColumns));
             return o;
         }
     }
@@ -299,13 +297,13 @@ public final class DimensionJoin {
                         + ".`"
                         + VERSION
                         + "` AS `"
-                        + RedshiftConnectorOptions.DIMENSION_VERSION_COLUMN
+                        + DimensionChanges.VERSION_COLUMN
                         + "`, "
                         + j
                         + ".`"
                         + CHANGE
                         + "` AS `"
-                        + RedshiftConnectorOptions.DIMENSION_CHANGE_COLUMN
+                        + DimensionChanges.CHANGE_COLUMN
                         + "`";
         String rewritten =
                 sql.substring(0, selectEndAt)

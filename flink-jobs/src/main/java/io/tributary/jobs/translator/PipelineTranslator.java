@@ -2,7 +2,6 @@ package io.tributary.jobs.translator;
 
 import io.tributary.catalog.Quarantines;
 import io.tributary.connectors.catalog.TributaryFlinkCatalog;
-import io.tributary.connectors.redshift.RedshiftConnectorOptions;
 import io.tributary.jobs.Causes;
 import io.tributary.jobs.definition.PipelineDef;
 import io.tributary.jobs.definition.PipelineException;
@@ -223,7 +222,9 @@ public final class PipelineTranslator {
                             "("
                                     + keyed
                                     + ") OR COALESCE("
-                                    + Sql.id(RedshiftConnectorOptions.DIMENSION_CHANGE_COLUMN)
+                                    + Sql.id(
+                                            io.tributary.connectors.changes.DimensionChanges
+                                                    .CHANGE_COLUMN)
                                     + ", FALSE)";
                 }
                 insert += " WHERE " + keyed;
