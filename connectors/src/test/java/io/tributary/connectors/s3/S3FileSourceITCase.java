@@ -9,11 +9,13 @@ import io.tributary.embedded.SharedServices;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.functions.ScalarFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -32,12 +34,27 @@ class S3FileSourceITCase {
 
     @TempDir Path checkpoints;
 
-    /**
-     * Rows per file of the restart test: enough that reading 20 files outlasts the first
-     * checkpoints (the job must be killed with files unread; 2,000 rows per file were sometimes all
-     * read before the first checkpoint).
-     */
+    /** Rows per file of the restart test. */
     private static final int PER_FILE = 10_000;
+
+    /**
+     * The restart test's first job reads through {@link Paced}, chained to the source, so it is
+     * killed with files unread however fast the source reads (unpaced, all 20 files were sometimes
+     * read before the checkpoint the kill waits for). The resumed job runs the same plan unpaced.
+     */
+    private static volatile boolean paced;
+
+    /** At most about 10,000 rows a second while {@link #paced}; the value passes unchanged. */
+    public static final class Paced extends ScalarFunction {
+        private transient long seen;
+
+        public Long eval(Long saleId) {
+            if (paced && ++seen % 10 == 0) {
+                LockSupport.parkNanos(1_000_000L);
+            }
+            return saleId;
+        }
+    }
 
     private Configuration conf(Optional<String> restoreFrom) {
         Configuration conf = SharedServices.flink().clientConfiguration();
@@ -156,11 +173,15 @@ class S3FileSourceITCase {
                         f * PER_FILE,
                         PER_FILE);
             }
+            paced = true;
             TableEnvironment first = tableEnv(Optional.empty());
             first.executeSql(source(bucket, "sales/"));
             first.executeSql(sink("restarted"));
+            first.createTemporarySystemFunction("paced", Paced.class);
             JobClient job =
-                    first.executeSql("INSERT INTO loaded SELECT * FROM sales")
+                    first.executeSql(
+                                    "INSERT INTO loaded"
+                                            + " SELECT paced(sale_id), customer_id, amount FROM sales")
                             .getJobClient()
                             .orElseThrow();
             String jobId = job.getJobID().toHexString();
@@ -197,11 +218,15 @@ class S3FileSourceITCase {
                             + before
                             + " rows; resuming from "
                             + restoreFrom);
+            paced = false;
             TableEnvironment second = tableEnv(Optional.of(restoreFrom));
             second.executeSql(source(bucket, "sales/"));
             second.executeSql(sink("restarted"));
+            second.createTemporarySystemFunction("paced", Paced.class);
             JobClient resumed =
-                    second.executeSql("INSERT INTO loaded SELECT * FROM sales")
+                    second.executeSql(
+                                    "INSERT INTO loaded"
+                                            + " SELECT paced(sale_id), customer_id, amount FROM sales")
                             .getJobClient()
                             .orElseThrow();
             try {
