@@ -2,8 +2,11 @@ package io.tributary.connectors.changes;
 
 import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.streaming.api.transformations.PartitionTransformation;
+import org.apache.flink.streaming.api.transformations.TwoInputTransformation;
 
 /**
  * What a pipeline's dimension join ({@code join-state: dimension}) tells the sinks it feeds, the
@@ -56,4 +59,31 @@ public final class DimensionChanges {
      * columns derived from it; the rest NULL), FALSE for a joined row. Never written to the target.
      */
     public static final String CHANGE_COLUMN = "__tributary_dim_change";
+
+    /**
+     * The name a dimension join's operator starts with, by which the sinks recognise it upstream.
+     */
+    public static final String JOIN_NAME = "dimension join";
+
+    /**
+     * Whether {@code t} reaches the dimension join (a keyed two-input operator named {@link
+     * #JOIN_NAME}) through one-input operators of parallelism {@code p} only: no exchange between,
+     * so each row is still on the subtask that holds its dimension key, and a sink of parallelism
+     * {@code p} can take the rows forward (chained, not serialized) instead of shuffling them.
+     */
+    public static boolean forwardFromJoin(Transformation<?> t, int p) {
+        for (int depth = 0; depth < 64; depth++) {
+            if (t.getParallelism() != p) {
+                return false;
+            }
+            if (t instanceof TwoInputTransformation<?, ?, ?> two) {
+                return two.getStateKeySelector1() != null && t.getName().startsWith(JOIN_NAME);
+            }
+            if (t instanceof PartitionTransformation<?> || t.getInputs().size() != 1) {
+                return false;
+            }
+            t = t.getInputs().get(0);
+        }
+        return false;
+    }
 }

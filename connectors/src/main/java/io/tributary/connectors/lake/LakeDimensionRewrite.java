@@ -20,6 +20,7 @@ import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.table.data.GenericRowData;
@@ -62,7 +63,7 @@ import org.apache.iceberg.io.CloseableIterable;
  * same thing.
  *
  * <pre>
- *   joined rows ─keyBy(key)─► rewrite ──rows in the table's order──► Iceberg writer ──► committer
+ *   joined rows ─(keyBy(key))─► rewrite ──rows in the table's order──► Iceberg writer ──► committer
  *                               │ a change: held until its checkpoint is committed,
  *                               └─ then the key's rows read back with new values ──┘
  * </pre>
@@ -83,7 +84,6 @@ final class LakeDimensionRewrite extends AbstractStreamOperator<RowData>
     private final RowType inputType;
     private final RowType writtenType;
     private final int[] fromInput;
-    private final int keyInput;
     private final int keyWritten;
     private final int changeInput;
     private final int[] dimensionInput;
@@ -127,7 +127,6 @@ final class LakeDimensionRewrite extends AbstractStreamOperator<RowData>
         this.inputType = inputType;
         this.writtenType = writtenType;
         this.fromInput = fromInput;
-        this.keyInput = keyInput;
         this.changeInput = changeInput;
         this.dimensionInput = dimensionInput;
         this.keyWritten = indexOf(fromInput, keyInput);
@@ -135,6 +134,9 @@ final class LakeDimensionRewrite extends AbstractStreamOperator<RowData>
         for (int i = 0; i < dimensionInput.length; i++) {
             dimensionWritten[i] = indexOf(fromInput, dimensionInput[i]);
         }
+        // in the join's task when the rows come forward from it: no copy of each row to a task
+        // of its own (a held change's scan then runs in that task, between its records)
+        setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
     private static int indexOf(int[] positions, int value) {

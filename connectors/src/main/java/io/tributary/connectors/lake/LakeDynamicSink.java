@@ -249,7 +249,9 @@ final class LakeDynamicSink implements DynamicTableSink {
         // the join and here moves a row to another subtask, they are already where a keyBy would
         // send them, and the exchange (a serialization of every row) is left out
         org.apache.flink.streaming.api.datastream.KeyedStream<RowData, Object> keyed =
-                p == rows.getParallelism() && forwardFromKeyedJoin(rows.getTransformation(), p)
+                p == rows.getParallelism()
+                                && io.tributary.connectors.changes.DimensionChanges.forwardFromJoin(
+                                        rows.getTransformation(), p)
                         ? org.apache.flink.streaming.api.datastream.DataStreamUtils
                                 .reinterpretAsKeyedStream(
                                         rows, new DimensionKey(keyGetter), keyInfo)
@@ -270,35 +272,6 @@ final class LakeDynamicSink implements DynamicTableSink {
                         .setParallelism(p);
         provider.generateUid("lake-dimension-rewrite").ifPresent(out::uid);
         return out;
-    }
-
-    /**
-     * Whether {@code t} reaches the dimension join (a keyed two-input operator named so) through
-     * one-input operators of parallelism {@code p} only: no exchange, so each row is still on the
-     * subtask that holds its key.
-     */
-    static boolean forwardFromKeyedJoin(Transformation<?> t, int p) {
-        for (int depth = 0; depth < 64; depth++) {
-            if (t.getParallelism() != p) {
-                return false;
-            }
-            if (t
-                    instanceof
-                    org.apache.flink.streaming.api.transformations.TwoInputTransformation<?, ?, ?>
-                            two) {
-                return two.getStateKeySelector1() != null
-                        && t.getName().startsWith("dimension join");
-            }
-            if (t
-                            instanceof
-                            org.apache.flink.streaming.api.transformations.PartitionTransformation<
-                                    ?>
-                    || t.getInputs().size() != 1) {
-                return false;
-            }
-            t = t.getInputs().get(0);
-        }
-        return false;
     }
 
     /** The dimension's key of a row (a customer_id), as the join keyed it. */

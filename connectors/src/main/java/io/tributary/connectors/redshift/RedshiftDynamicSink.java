@@ -26,7 +26,8 @@ final class RedshiftDynamicSink implements DynamicTableSink {
 
     @Override
     public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
-        return SinkV2Provider.of(new RedshiftSink(spec), parallelism);
+        return SinkV2Provider.of(
+                new RedshiftSink(spec, parallelism == null ? 0 : parallelism), parallelism);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tributary.connectors.redshift;
 
+import io.tributary.connectors.changes.DimensionChanges;
 import io.tributary.connectors.redshift.dialect.DimensionColumns;
 import io.tributary.connectors.redshift.internal.SinkSpec;
 import java.io.IOException;
@@ -61,8 +62,19 @@ public final class RedshiftSink
 
     private final SinkSpec spec;
 
+    /**
+     * The writer's parallelism as the table sink sets it, 0 when it is the input's (the planner's
+     * default); -1 when not known here (a sink built on the DataStream API).
+     */
+    private final int writerParallelism;
+
     RedshiftSink(SinkSpec spec) {
+        this(spec, -1);
+    }
+
+    RedshiftSink(SinkSpec spec, int writerParallelism) {
         this.spec = spec;
+        this.writerParallelism = writerParallelism;
     }
 
     public static RedshiftSinkBuilder builder() {
@@ -109,6 +121,16 @@ public final class RedshiftSink
     @Override
     public DataStream<RowData> addPreWriteTopology(DataStream<RowData> input) {
         if (spec.keys().isEmpty()) {
+            return input;
+        }
+        int p = writerParallelism == 0 ? input.getParallelism() : writerParallelism;
+        if (spec.dimension().isPresent()
+                && p == input.getParallelism()
+                && DimensionChanges.forwardFromJoin(input.getTransformation(), p)) {
+            // rows straight from a dimension join's subtasks: all rows of one order come from the
+            // subtask of its customer (an order never changes customer), and a customer's changes
+            // from that subtask too, so each key's rows stay in one writer, in order, without an
+            // exchange (the writer runs chained in the join's task)
             return input;
         }
         return input.keyBy(

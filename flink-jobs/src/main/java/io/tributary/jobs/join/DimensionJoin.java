@@ -373,7 +373,8 @@ public final class DimensionJoin {
                                 new DimensionJoinFunction(factType, factKey, dimType),
                                 InternalTypeInfo.of(outType))
                         .name(
-                                "dimension join: "
+                                DimensionChanges.JOIN_NAME
+                                        + ": "
                                         + plan.facts()
                                         + " with "
                                         + plan.dimension()
@@ -381,6 +382,20 @@ public final class DimensionJoin {
                                         + plan.dimJoinColumn())
                         .uid(uid);
         env.createTemporaryView("`" + joinedView + "`", env.fromDataStream(joined));
+    }
+
+    /**
+     * Declares view {@code name} as the rows of view {@code selected} (the transform's select over
+     * the join's rows), computed once. Each sink reads the transform with a filter of its own (a
+     * row with its keys, a row without them to the quarantine), and the planner pushes each filter
+     * down into its own copy of the select: without this boundary every row went through the two
+     * UNNESTs and the select list once per sink. Rows stay internal ({@link RowData}) across it.
+     */
+    public static void computeOnce(StreamTableEnvironment env, String selected, String name) {
+        Table select = env.from(quote(selected));
+        DataType type = select.getResolvedSchema().toPhysicalRowDataType();
+        DataStream<RowData> rows = env.toDataStream(select, type.bridgedTo(RowData.class));
+        env.createTemporaryView(quote(name), env.fromDataStream(rows));
     }
 
     /** A row's field as its key, as the planner holds it (both sides give the same objects). */

@@ -686,6 +686,21 @@ public final class PipelineTranslator {
         }
         if (t.dimensionJoin()) {
             query = dimensionJoin(env, t, query);
+            String selected = t.name() + "__select";
+            execute(
+                    env,
+                    "CREATE TEMPORARY VIEW " + Sql.id(selected) + " AS\n" + query,
+                    Map.of(),
+                    t.at(),
+                    t.sql() != null ? t.sqlLine() : 0);
+            DimensionJoin.computeOnce((StreamTableEnvironment) env, selected, t.name());
+            plan.add(
+                    "-- "
+                            + t.name()
+                            + ": the rows of "
+                            + selected
+                            + ", computed once for all its sinks");
+            return;
         }
         boolean guarded = t.quality() != null || t.pii() != null;
         String name = guarded ? t.name() + "__raw" : t.name();

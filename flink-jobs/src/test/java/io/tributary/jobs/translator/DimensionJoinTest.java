@@ -55,10 +55,26 @@ class DimensionJoinTest {
     @Test
     void theReferenceJoinKeepsNoOrderInStateAndTellsTheSinkWhatAChangeRewrites() throws Exception {
         PipelineTranslator t = translator(pipeline(REFERENCE_SQL, false));
-        StreamTableEnvironment env = env();
-        String explained = t.translate(env).explain();
-        // the planner joins nothing: the operator did, and the select list reads its unnested rows
-        assertThat(explained).doesNotContain("Join(").contains("Correlate");
+        StreamExecutionEnvironment streams =
+                StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        StreamTableEnvironment env = StreamTableEnvironment.create(streams);
+        org.apache.flink.table.api.bridge.java.StreamStatementSet inserts =
+                (org.apache.flink.table.api.bridge.java.StreamStatementSet) t.translate(env);
+        String explained = inserts.explain();
+        // the planner joins nothing: the operator did, and the select list reads its unnested
+        // rows, once: the warehouse and its quarantine read its result (without the boundary,
+        // the planner gave each insert its own UNNESTs)
+        assertThat(explained).doesNotContain("Join(").doesNotContain("Correlate");
+        assertThat(env.explainSql("SELECT * FROM `sales_enriched__select`"))
+                .doesNotContain("Join(")
+                .contains("Correlate");
+        inserts.attachAsDataStream();
+        assertThat(
+                        streams.getStreamGraph().getStreamNodes().stream()
+                                .filter(n -> n.getOperatorName().startsWith("Correlate"))
+                                .count())
+                .as("UNNESTs in the job")
+                .isEqualTo(2);
         String plan = String.join("\n", t.plan());
         assertThat(plan)
                 .contains("join-state dimension")
