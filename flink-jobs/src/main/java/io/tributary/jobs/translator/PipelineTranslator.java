@@ -684,33 +684,28 @@ public final class PipelineTranslator {
         } else {
             query = mappingQuery(env, t);
         }
-        if (t.dimensionJoin()) {
+        boolean dimension = t.dimensionJoin();
+        if (dimension) {
             query = dimensionJoin(env, t, query);
-            String selected = t.name() + "__select";
-            execute(
-                    env,
-                    "CREATE TEMPORARY VIEW " + Sql.id(selected) + " AS\n" + query,
-                    Map.of(),
-                    t.at(),
-                    t.sql() != null ? t.sqlLine() : 0);
-            DimensionJoin.computeOnce((StreamTableEnvironment) env, selected, t.name());
-            plan.add(
-                    "-- "
-                            + t.name()
-                            + ": the rows of "
-                            + selected
-                            + ", computed once for all its sinks");
-            return;
         }
         boolean guarded = t.quality() != null || t.pii() != null;
-        String name = guarded ? t.name() + "__raw" : t.name();
+        // a dimension join's select is a view of its own, whose rows the transform's view holds
+        String name = dimension ? t.name() + "__select" : guarded ? t.name() + "__raw" : t.name();
         execute(
                 env,
                 "CREATE TEMPORARY VIEW " + Sql.id(name) + " AS\n" + query,
                 Map.of(),
                 t.at(),
                 t.sql() != null ? t.sqlLine() : 0);
-        if (guarded) {
+        if (dimension) {
+            DimensionJoin.computeOnce((StreamTableEnvironment) env, name, t.name());
+            plan.add(
+                    "-- "
+                            + t.name()
+                            + ": the rows of "
+                            + name
+                            + ", computed once for all its sinks");
+        } else if (guarded) {
             guard(env, t.name(), name, t.quality(), t.pii(), "transform", t.name(), t.at());
         }
     }
