@@ -69,12 +69,23 @@ class DimensionJoinTest {
                 .doesNotContain("Join(")
                 .contains("Correlate");
         inserts.attachAsDataStream();
+        org.apache.flink.streaming.api.graph.StreamGraph graph = streams.getStreamGraph();
         assertThat(
-                        streams.getStreamGraph().getStreamNodes().stream()
+                        graph.getStreamNodes().stream()
                                 .filter(n -> n.getOperatorName().startsWith("Correlate"))
                                 .count())
                 .as("UNNESTs in the job")
                 .isEqualTo(2);
+        // the warehouse's writer takes the join's rows in the join's task: no exchange (each
+        // row is on its customer's subtask, which keeps each key's rows in one writer)
+        assertThat(graph.getJobGraph().getVertices())
+                .as("the job's tasks")
+                .anySatisfy(
+                        v ->
+                                assertThat(v.getName())
+                                        .startsWith("dimension join")
+                                        .contains("sink_warehouse")
+                                        .contains("Writer"));
         String plan = String.join("\n", t.plan());
         assertThat(plan)
                 .contains("join-state dimension")
