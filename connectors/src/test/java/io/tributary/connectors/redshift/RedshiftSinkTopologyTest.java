@@ -15,12 +15,7 @@ import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.runtime.typeutils.InternalTypeInfo;
-import org.apache.flink.table.types.logical.BigIntType;
-import org.apache.flink.table.types.logical.BooleanType;
-import org.apache.flink.table.types.logical.IntType;
-import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
@@ -68,22 +63,8 @@ class RedshiftSinkTopologyTest {
         assertThat(writerInput(2, 0, true)).as("an exchange between").isEqualTo("HASH");
     }
 
-    private static final RowType DIM_ROW =
-            RowType.of(
-                    new LogicalType[] {
-                        new BigIntType(),
-                        new IntType(),
-                        new VarCharType(10),
-                        new BigIntType(),
-                        new BooleanType()
-                    },
-                    new String[] {
-                        "order_id",
-                        "customer_id",
-                        "customer_name",
-                        DimensionChanges.VERSION_COLUMN,
-                        DimensionChanges.CHANGE_COLUMN
-                    });
+    /** Orders joined with their customer's name, as a dimension join gives them. */
+    private static final RowType DIM_ROW = DimensionCommitITCase.ROW;
 
     /**
      * How the writer's input reaches it: FORWARD (then in the join's task, checked) or HASH.
@@ -105,7 +86,7 @@ class RedshiftSinkTopologyTest {
                 new RedshiftSink(new SinkSpec(o, DIM_ROW, List.of("order_id")), sinkParallelism);
         DataStream<RowData> rows =
                 env.fromSequence(0, 9)
-                        .map(i -> (RowData) GenericRowData.of(i, (int) (i % 3), null, 1L, false))
+                        .map(i -> (RowData) GenericRowData.of(i, (int) (i % 3), null, 1, 1L, false))
                         .returns(InternalTypeInfo.<RowData>of(DIM_ROW));
         DataStream<RowData> joined =
                 rows.keyBy(new Customer())
