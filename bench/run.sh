@@ -17,7 +17,9 @@ HEAP=1g
 case "${1:-}" in pipeline|quality) HEAP=4g ;; esac
 # BENCH_HEAP=1g: a heap goal's own size (issue 24: the dimension join at 10M orders in 1 GiB)
 HEAP=${BENCH_HEAP:-$HEAP}
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx$HEAP -XX:+UseG1GC ${BENCH_JAVA_OPTS:-} \
+# the collector the tributary launcher runs pipelines with (parallel since 2026-12-07; G1 before:
+# runs of earlier dates name it in bench/RESULTS.md's readings)
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx$HEAP -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} \
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
   --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
   --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
