@@ -273,26 +273,31 @@ public final class CdcSourceBuilder {
                     case SNAPSHOT -> StartupOptions.snapshot();
                     case TIMESTAMP -> StartupOptions.timestamp(startupTimestampMillis);
                 };
-        return MySqlSource.<ChangeRecord>builder()
-                .hostname(connection.host())
-                .port(connection.port())
-                .username(connection.user())
-                .password(connection.password() == null ? "" : connection.password())
-                .databaseList(
-                        tables.stream()
-                                .map(t -> CdcReadiness.regex(t.substring(0, t.indexOf('.'))))
-                                .distinct()
-                                .toArray(String[]::new))
-                .tableList(regexes)
-                .serverId(ids)
-                .serverTimeZone("UTC")
-                .splitSize(splitSize)
-                .startupOptions(start)
-                .scanNewlyAddedTableEnabled(true)
-                .debeziumProperties(props)
-                .jdbcProperties(jdbc)
-                .deserializer(d)
-                .build();
+        MySqlSource<ChangeRecord> source =
+                MySqlSource.<ChangeRecord>builder()
+                        .hostname(connection.host())
+                        .port(connection.port())
+                        .username(connection.user())
+                        .password(connection.password() == null ? "" : connection.password())
+                        .databaseList(
+                                tables.stream()
+                                        .map(
+                                                t ->
+                                                        CdcReadiness.regex(
+                                                                t.substring(0, t.indexOf('.'))))
+                                        .distinct()
+                                        .toArray(String[]::new))
+                        .tableList(regexes)
+                        .serverId(ids)
+                        .serverTimeZone("UTC")
+                        .splitSize(splitSize)
+                        .startupOptions(start)
+                        .scanNewlyAddedTableEnabled(true)
+                        .debeziumProperties(props)
+                        .jdbcProperties(jdbc)
+                        .deserializer(d)
+                        .build();
+        return new MySqlChangeSource(source, d);
     }
 
     private Source<ChangeRecord, ?, ?> postgres(ChangeRecordDeserializer d, String[] regexes) {

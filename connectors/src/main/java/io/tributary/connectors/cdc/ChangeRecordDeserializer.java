@@ -39,6 +39,9 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
     private final Map<String, Long> estimates;
 
     private transient Map<Schema, Codec> codecs;
+    private transient Schema lastEnvelope;
+    private transient Codec lastCodec;
+    private transient EnvelopeLayout.Cache layouts;
 
     /** Per source-block schema (by identity), its fields a change keeps: {@link #KEPT}'s. */
     private transient Map<Schema, Field[]> keptFields;
@@ -56,37 +59,39 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
 
     @Override
     public void deserialize(SourceRecord record, Collector<ChangeRecord> out) {
-        if (!(record.value() instanceof Struct value)
-                || value.schema().field("op") == null
-                || value.schema().field("source") == null) {
-            return; // heartbeats, transaction markers and DDL records carry no row
-        }
         if (codecs == null) {
             codecs = new IdentityHashMap<>();
             keptFields = new IdentityHashMap<>();
             snapshotRows = new HashMap<>();
+            layouts = new EnvelopeLayout.Cache();
         }
-        Struct source = value.getStruct("source");
-        ChangeOp op = ChangeOp.ofCode(value.getString("op"));
+        if (!(record.value() instanceof Struct value)) {
+            return;
+        }
+        EnvelopeLayout layout = layouts.of(value.schema());
+        if (!layout.isChange()) {
+            return; // heartbeats, transaction markers and DDL records carry no row
+        }
+        Struct source = (Struct) value.get(layout.source);
+        ChangeOp op = ChangeOp.ofCode((String) value.get(layout.op));
         Map<String, Object> sourceBlock = sourceBlock(source, record);
         String position = position(sourceBlock);
-        long commit = commitMillis(source, value);
-        Codec codec = codecs.get(value.schema());
-        if (codec == null) {
-            codec = codec(value.schema(), record.keySchema(), source);
-            codecs.put(value.schema(), codec);
-        }
+        long commit = commitMillis(layout, value);
+        Codec codec = codec(value.schema(), record.keySchema(), source);
         RowShape shape = tracker.resolve(codec.shape, out::collect, position, commit);
         if (shape != codec.shape) {
             codec = new Codec(shape, codec.converters);
             codecs.put(value.schema(), codec);
+            lastCodec = codec;
         }
         out.collect(
                 new ChangeRecord(
                         op,
                         shape,
-                        row(value.getStruct("before"), codec),
-                        row(value.getStruct("after"), codec),
+                        row(
+                                layout.before == null ? null : (Struct) value.get(layout.before),
+                                codec),
+                        row(layout.after == null ? null : (Struct) value.get(layout.after), codec),
                         position,
                         commit,
                         null,
@@ -96,8 +101,24 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         }
     }
 
+    /** The codec of an envelope schema: the last one used, or found by identity, or made. */
+    private Codec codec(Schema envelope, Schema keySchema, Struct source) {
+        if (envelope == lastEnvelope) {
+            return lastCodec;
+        }
+        Codec codec = codecs.get(envelope);
+        if (codec == null) {
+            codec = codec(envelope, keySchema, source.schema(), source);
+            codecs.put(envelope, codec);
+        }
+        lastEnvelope = envelope;
+        lastCodec = codec;
+        return codec;
+    }
+
     @SuppressWarnings("unchecked")
-    private static Codec codec(Schema envelope, Schema keySchema, Struct source) {
+    private static Codec codec(
+            Schema envelope, Schema keySchema, Schema sourceSchema, Struct source) {
         Schema row = envelope.field("after").schema();
         List<Column> columns = new ArrayList<>();
         UnaryOperator<Object>[] converters = new UnaryOperator[row.fields().size()];
@@ -109,7 +130,7 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         if (keySchema != null && keySchema.type() == Schema.Type.STRUCT) {
             keySchema.fields().forEach(f -> key.add(f.name()));
         }
-        Field schemaField = source.schema().field("schema");
+        Field schemaField = sourceSchema.field("schema");
         SourceTable table =
                 new SourceTable(
                         source.getString("db"),
@@ -123,9 +144,10 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
             return null;
         }
         List<Field> fields = s.schema().fields();
+        UnaryOperator<Object>[] converters = codec.converters;
         Object[] out = new Object[fields.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = codec.converters[i].apply(s.get(fields.get(i)));
+            out[i] = converters[i].apply(s.get(fields.get(i)));
         }
         return out;
     }
@@ -188,13 +210,13 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         return lsn == null ? "" : "lsn:" + lsn;
     }
 
-    private static long commitMillis(Struct source, Struct value) {
-        Object ts = source.get("ts_ms");
-        if (ts instanceof Long l && l > 0) {
-            return l;
+    private static long commitMillis(EnvelopeLayout layout, Struct value) {
+        Long ts = layout.sourceMillis(value);
+        if (ts != null && ts > 0) {
+            return ts;
         }
-        Object envelope = value.schema().field("ts_ms") == null ? null : value.get("ts_ms");
-        return envelope instanceof Long l && l > 0 ? l : System.currentTimeMillis();
+        Long envelope = layout.envelopeMillis(value);
+        return envelope != null && envelope > 0 ? envelope : System.currentTimeMillis();
     }
 
     private void progress(String table) {

@@ -160,11 +160,14 @@ final class ConnectTypes {
         switch (s.type()) {
             case INT8:
             case INT16:
-            case INT32:
                 return v -> v == null ? null : ((Number) v).intValue();
+            case INT32:
+                return v ->
+                        v; // already an Integer: boxing its int again costs a lookup or a new one
             case FLOAT32:
-            case FLOAT64:
                 return v -> v == null ? null : ((Number) v).doubleValue();
+            case FLOAT64:
+                return v -> v;
             case INT64:
             case BOOLEAN:
             case STRING:

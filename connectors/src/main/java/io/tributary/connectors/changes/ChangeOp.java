@@ -27,8 +27,10 @@ public enum ChangeOp {
         return code;
     }
 
+    private static final ChangeOp[] ALL = values();
+
     public static ChangeOp ofCode(String code) {
-        for (ChangeOp op : values()) {
+        for (ChangeOp op : ALL) {
             if (op.code.equals(code)) {
                 return op;
             }

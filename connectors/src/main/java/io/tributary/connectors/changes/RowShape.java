@@ -83,6 +83,9 @@ public final class RowShape {
 
     /** Same table and same columns (names, types, nullability) and key; the version aside. */
     public boolean sameColumns(RowShape other) {
+        if (other == this) {
+            return true; // a change's shape is, but for a new schema, the one resolved before it
+        }
         return other != null
                 && table.equals(other.table)
                 && key.equals(other.key)

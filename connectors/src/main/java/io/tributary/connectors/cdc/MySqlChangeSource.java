@@ -1,0 +1,101 @@
+package io.tributary.connectors.cdc;
+
+import io.tributary.connectors.changes.ChangeRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
+import org.apache.flink.cdc.connectors.mysql.source.assigners.state.PendingSplitsState;
+import org.apache.flink.cdc.connectors.mysql.source.config.MySqlSourceConfig;
+import org.apache.flink.cdc.connectors.mysql.source.metrics.MySqlSourceReaderMetrics;
+import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSourceReader;
+import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSourceReaderContext;
+import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSplitReader;
+import org.apache.flink.cdc.connectors.mysql.source.split.MySqlSplit;
+import org.apache.flink.cdc.connectors.mysql.source.split.SourceRecords;
+import org.apache.flink.cdc.connectors.mysql.source.utils.hooks.SnapshotPhaseHooks;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.synchronization.FutureCompletingBlockingQueue;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * Flink CDC's MySQL source with Tributary's record emitter ({@link BinlogBatchEmitter}). Flink CDC
+ * builds its reader's emitter itself and offers no way to pass another, so this source builds the
+ * reader as {@code MySqlSource#createReader} does, with that emitter; the enumerator, the splits
+ * and their serializers are Flink CDC's own, so its state and savepoints are unchanged.
+ */
+final class MySqlChangeSource
+        implements Source<ChangeRecord, MySqlSplit, PendingSplitsState>,
+                ResultTypeQueryable<ChangeRecord> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final MySqlSource<ChangeRecord> delegate;
+    private final ChangeRecordDeserializer deserializer;
+
+    MySqlChangeSource(MySqlSource<ChangeRecord> delegate, ChangeRecordDeserializer deserializer) {
+        this.delegate = delegate;
+        this.deserializer = deserializer;
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return delegate.getBoundedness();
+    }
+
+    @Override
+    public SourceReader<ChangeRecord, MySqlSplit> createReader(SourceReaderContext context) {
+        MySqlSourceConfig config =
+                delegate.getConfigFactory().createConfig(context.getIndexOfSubtask());
+        FutureCompletingBlockingQueue<RecordsWithSplitIds<SourceRecords>> queue =
+                new FutureCompletingBlockingQueue<>();
+        MySqlSourceReaderMetrics metrics = new MySqlSourceReaderMetrics(context.metricGroup());
+        metrics.registerMetrics();
+        MySqlSourceReaderContext readerContext = new MySqlSourceReaderContext(context);
+        return new MySqlSourceReader<>(
+                queue,
+                () ->
+                        new MySqlSplitReader(
+                                config,
+                                context.getIndexOfSubtask(),
+                                readerContext,
+                                SnapshotPhaseHooks.empty()),
+                new BinlogBatchEmitter(deserializer, metrics, config.isIncludeSchemaChanges()),
+                context.getConfiguration(),
+                readerContext,
+                config);
+    }
+
+    @Override
+    public SplitEnumerator<MySqlSplit, PendingSplitsState> createEnumerator(
+            SplitEnumeratorContext<MySqlSplit> context) throws Exception {
+        return delegate.createEnumerator(context);
+    }
+
+    @Override
+    public SplitEnumerator<MySqlSplit, PendingSplitsState> restoreEnumerator(
+            SplitEnumeratorContext<MySqlSplit> context, PendingSplitsState checkpoint)
+            throws Exception {
+        return delegate.restoreEnumerator(context, checkpoint);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<MySqlSplit> getSplitSerializer() {
+        return delegate.getSplitSerializer();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<PendingSplitsState> getEnumeratorCheckpointSerializer() {
+        return delegate.getEnumeratorCheckpointSerializer();
+    }
+
+    @Override
+    public TypeInformation<ChangeRecord> getProducedType() {
+        return delegate.getProducedType();
+    }
+}
