@@ -162,12 +162,13 @@ final class ConnectTypes {
             case INT16:
                 return v -> v == null ? null : ((Number) v).intValue();
             case INT32:
-                return v ->
-                        v; // already an Integer: boxing its int again costs a lookup or a new one
+            case FLOAT64:
+                // Connect holds these as Integer and Double already (a Struct checks each value's
+                // class when it is put); unboxing and boxing them again would cost a lookup or an
+                // allocation per value
+                return v -> v;
             case FLOAT32:
                 return v -> v == null ? null : ((Number) v).doubleValue();
-            case FLOAT64:
-                return v -> v;
             case INT64:
             case BOOLEAN:
             case STRING:
