@@ -52,6 +52,12 @@ final class BinlogBatchEmitter extends MySqlRecordEmitter<ChangeRecord> {
         }
         SourceRecord unplaced = null; // the last change whose position the state does not have
         for (SourceRecord r : records.getSourceRecordList()) {
+            if (r.value() instanceof BinlogChanges batch) {
+                place(unplaced, state);
+                unplaced = null;
+                emit(batch, output, state);
+                continue;
+            }
             Struct value = r.value() instanceof Struct v ? v : null;
             EnvelopeLayout layout = value == null ? null : layouts.of(value.schema());
             if (layout != null && layout.op != null && value.get(layout.op) != null) {
@@ -66,6 +72,36 @@ final class BinlogBatchEmitter extends MySqlRecordEmitter<ChangeRecord> {
             }
         }
         place(unplaced, state);
+    }
+
+    /**
+     * A batch {@link BinlogChangeReader} read: its changes emitted, its schema changes kept in the
+     * split's state, and the position of its last change (or idle position) written once.
+     */
+    private void emit(
+            BinlogChanges batch, SourceOutput<ChangeRecord> output, MySqlSplitState state) {
+        BinlogChanges.Position last = null;
+        BinlogChanges.Change lastChange = null;
+        ChangeRecordDeserializer changes = (ChangeRecordDeserializer) deserializer;
+        out.output = output;
+        for (Object item : batch.items) {
+            if (item instanceof BinlogChanges.Change c) {
+                out.timestamp = c.commitMillis();
+                changes.deserialize(c, out);
+                last = c.position();
+                lastChange = c;
+            } else if (item instanceof BinlogChanges.SchemaChange sc) {
+                state.asBinlogSplitState().recordSchema(sc.table(), sc.change());
+            } else if (item instanceof BinlogChanges.Position p) {
+                last = p;
+            }
+        }
+        if (last != null) {
+            state.asBinlogSplitState().setStartingOffset(last.offset());
+        }
+        if (lastChange != null && lastChange.fetchMillis() >= lastChange.commitMillis()) {
+            metrics.recordFetchDelay(lastChange.fetchMillis() - lastChange.commitMillis());
+        }
     }
 
     private void place(SourceRecord change, MySqlSplitState state) {

@@ -9,8 +9,10 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.cdc.connectors.mysql.source.MySqlSource;
+import org.apache.flink.cdc.connectors.mysql.source.offset.BinlogOffset;
 import org.apache.flink.cdc.connectors.mysql.table.StartupOptions;
 import org.apache.flink.cdc.connectors.postgres.source.PostgresSourceBuilder;
 import org.slf4j.Logger;
@@ -58,6 +60,20 @@ public final class CdcSourceBuilder {
     private SchemaPolicy schemaPolicy = SchemaPolicy.EVOLVE;
     private int splitSize = 8096;
     private boolean checkReadiness = true;
+    private BinlogReader binlogReader = BinlogReader.TRIBUTARY;
+    private BinlogOffset startupOffset;
+
+    /** Which reader follows a MySQL binlog once no snapshot chunk is still being caught up. */
+    public enum BinlogReader {
+        /**
+         * Tributary's ({@code BinlogChangeReader}): Debezium's decoding, converters and DDL parser
+         * without its per-change Kafka Connect envelope. Servers with GTID mode on, and splits
+         * still catching up a snapshot chunk, are read by Flink CDC's reader whatever the setting.
+         */
+        TRIBUTARY,
+        /** Flink CDC's (Debezium's) reader throughout. */
+        DEBEZIUM
+    }
 
     /**
      * Debezium's queue hands records to Flink CDC's readers in batches, and a poll that finds less
@@ -133,6 +149,19 @@ public final class CdcSourceBuilder {
     /** Rows per snapshot chunk; chunks are read in parallel. */
     public CdcSourceBuilder splitSize(int rows) {
         this.splitSize = rows;
+        return this;
+    }
+
+    /** Which reader follows a MySQL binlog; {@link BinlogReader#TRIBUTARY} unless told. */
+    public CdcSourceBuilder binlogReader(BinlogReader reader) {
+        this.binlogReader = Objects.requireNonNull(reader);
+        return this;
+    }
+
+    /** Starts a MySQL capture at a binlog offset (events and rows to skip included). */
+    @VisibleForTesting
+    CdcSourceBuilder startupOffset(BinlogOffset offset) {
+        this.startupOffset = offset;
         return this;
     }
 
@@ -267,12 +296,14 @@ public final class CdcSourceBuilder {
             ids = base + "-" + (base + 7);
         }
         StartupOptions start =
-                switch (startup) {
-                    case INITIAL -> StartupOptions.initial();
-                    case LATEST -> StartupOptions.latest();
-                    case SNAPSHOT -> StartupOptions.snapshot();
-                    case TIMESTAMP -> StartupOptions.timestamp(startupTimestampMillis);
-                };
+                startupOffset != null
+                        ? StartupOptions.specificOffset(startupOffset)
+                        : switch (startup) {
+                            case INITIAL -> StartupOptions.initial();
+                            case LATEST -> StartupOptions.latest();
+                            case SNAPSHOT -> StartupOptions.snapshot();
+                            case TIMESTAMP -> StartupOptions.timestamp(startupTimestampMillis);
+                        };
         MySqlSource<ChangeRecord> source =
                 MySqlSource.<ChangeRecord>builder()
                         .hostname(connection.host())
@@ -297,7 +328,7 @@ public final class CdcSourceBuilder {
                         .jdbcProperties(jdbc)
                         .deserializer(d)
                         .build();
-        return new MySqlChangeSource(source, d);
+        return new MySqlChangeSource(source, d, binlogReader == BinlogReader.TRIBUTARY);
     }
 
     private Source<ChangeRecord, ?, ?> postgres(ChangeRecordDeserializer d, String[] regexes) {

@@ -47,6 +47,12 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
     private transient Map<Schema, Field[]> keptFields;
 
     private transient Map<String, long[]> snapshotRows;
+
+    /** Per codec of {@link BinlogChangeReader}'s (by identity), the shape the tracker gave it. */
+    private transient Map<Codec, RowShape> resolved;
+
+    private transient Codec lastBinlogCodec;
+    private transient RowShape lastBinlogShape;
     private transient long lastProgress;
 
     ChangeRecordDeserializer(SchemaTracker tracker, Map<String, Long> estimates) {
@@ -55,16 +61,57 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
     }
 
     /** What one Connect schema of a table turns into. */
-    private record Codec(RowShape shape, UnaryOperator<Object>[] converters) {}
+    record Codec(RowShape shape, UnaryOperator<Object>[] converters) {
+
+        /** The codec of a table's row schema ({@code after}'s) and key schema. */
+        @SuppressWarnings("unchecked")
+        static Codec of(Schema row, Schema keySchema, SourceTable table) {
+            List<Column> columns = new ArrayList<>();
+            UnaryOperator<Object>[] converters = new UnaryOperator[row.fields().size()];
+            for (Field f : row.fields()) {
+                columns.add(new Column(f.name(), ConnectTypes.type(f.schema()), null, List.of()));
+                converters[f.index()] = ConnectTypes.converter(f.schema());
+            }
+            List<String> key = new ArrayList<>();
+            if (keySchema != null && keySchema.type() == Schema.Type.STRUCT) {
+                keySchema.fields().forEach(f -> key.add(f.name()));
+            }
+            return new Codec(new RowShape(table, columns, key, 0), converters);
+        }
+    }
+
+    /**
+     * Emits a change {@link BinlogChangeReader} read, its shape resolved as a Debezium record's is:
+     * the same codec, the same tracker, the same record.
+     */
+    void deserialize(BinlogChanges.Change c, Collector<ChangeRecord> out) {
+        init();
+        Codec codec = c.codec();
+        RowShape known = codec == lastBinlogCodec ? lastBinlogShape : resolved.get(codec);
+        if (known == null) {
+            known = codec.shape;
+        }
+        RowShape shape = tracker.resolve(known, out::collect, c.sourcePosition(), c.commitMillis());
+        if (shape != known) {
+            resolved.put(codec, shape);
+        }
+        lastBinlogCodec = codec;
+        lastBinlogShape = shape;
+        out.collect(
+                new ChangeRecord(
+                        c.op(),
+                        shape,
+                        c.before(),
+                        c.after(),
+                        c.sourcePosition(),
+                        c.commitMillis(),
+                        null,
+                        c.source()));
+    }
 
     @Override
     public void deserialize(SourceRecord record, Collector<ChangeRecord> out) {
-        if (codecs == null) {
-            codecs = new IdentityHashMap<>();
-            keptFields = new IdentityHashMap<>();
-            snapshotRows = new HashMap<>();
-            layouts = new EnvelopeLayout.Cache();
-        }
+        init();
         if (!(record.value() instanceof Struct value)) {
             return;
         }
@@ -101,6 +148,16 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         }
     }
 
+    private void init() {
+        if (codecs == null) {
+            codecs = new IdentityHashMap<>();
+            keptFields = new IdentityHashMap<>();
+            snapshotRows = new HashMap<>();
+            layouts = new EnvelopeLayout.Cache();
+            resolved = new IdentityHashMap<>();
+        }
+    }
+
     /** The codec of an envelope schema: the last one used, or found by identity, or made. */
     private Codec codec(Schema envelope, Schema keySchema, Struct source) {
         if (envelope == lastEnvelope) {
@@ -116,30 +173,19 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         return codec;
     }
 
-    @SuppressWarnings("unchecked")
     private static Codec codec(
             Schema envelope, Schema keySchema, Schema sourceSchema, Struct source) {
-        Schema row = envelope.field("after").schema();
-        List<Column> columns = new ArrayList<>();
-        UnaryOperator<Object>[] converters = new UnaryOperator[row.fields().size()];
-        for (Field f : row.fields()) {
-            columns.add(new Column(f.name(), ConnectTypes.type(f.schema()), null, List.of()));
-            converters[f.index()] = ConnectTypes.converter(f.schema());
-        }
-        List<String> key = new ArrayList<>();
-        if (keySchema != null && keySchema.type() == Schema.Type.STRUCT) {
-            keySchema.fields().forEach(f -> key.add(f.name()));
-        }
         Field schemaField = sourceSchema.field("schema");
         SourceTable table =
                 new SourceTable(
                         source.getString("db"),
                         schemaField == null ? null : source.getString("schema"),
                         source.getString("table"));
-        return new Codec(new RowShape(table, columns, key, 0), converters);
+        return Codec.of(envelope.field("after").schema(), keySchema, table);
     }
 
-    private static Object[] row(Struct s, Codec codec) {
+    /** A row's Connect values as a ChangeRecord's ({@code null} stays {@code null}). */
+    static Object[] row(Struct s, Codec codec) {
         if (s == null) {
             return null;
         }

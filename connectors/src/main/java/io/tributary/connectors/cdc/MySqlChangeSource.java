@@ -37,10 +37,19 @@ final class MySqlChangeSource
 
     private final MySqlSource<ChangeRecord> delegate;
     private final ChangeRecordDeserializer deserializer;
+    private final boolean binlogReader;
 
-    MySqlChangeSource(MySqlSource<ChangeRecord> delegate, ChangeRecordDeserializer deserializer) {
+    /**
+     * @param binlogReader whether Tributary's binlog reader ({@link BinlogChangeReader}) reads the
+     *     binlog split where it can, rather than Flink CDC's
+     */
+    MySqlChangeSource(
+            MySqlSource<ChangeRecord> delegate,
+            ChangeRecordDeserializer deserializer,
+            boolean binlogReader) {
         this.delegate = delegate;
         this.deserializer = deserializer;
+        this.binlogReader = binlogReader;
     }
 
     @Override
@@ -60,11 +69,14 @@ final class MySqlChangeSource
         return new MySqlSourceReader<>(
                 queue,
                 () ->
-                        new MySqlSplitReader(
-                                config,
-                                context.getIndexOfSubtask(),
-                                readerContext,
-                                SnapshotPhaseHooks.empty()),
+                        binlogReader
+                                ? new ChangeSplitReader(
+                                        config, context.getIndexOfSubtask(), readerContext)
+                                : new MySqlSplitReader(
+                                        config,
+                                        context.getIndexOfSubtask(),
+                                        readerContext,
+                                        SnapshotPhaseHooks.empty()),
                 new BinlogBatchEmitter(deserializer, metrics, config.isIncludeSchemaChanges()),
                 context.getConfiguration(),
                 readerContext,
