@@ -1,20 +1,32 @@
 package io.tributary.connectors.cdc;
 
+import io.debezium.relational.TableId;
+import io.debezium.relational.history.HistoryRecord;
+import io.debezium.relational.history.TableChanges;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.cdc.connectors.mysql.source.config.MySqlSourceConfig;
+import org.apache.flink.cdc.connectors.mysql.source.offset.BinlogOffset;
 import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSourceReaderContext;
 import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSplitReader;
+import org.apache.flink.cdc.connectors.mysql.source.split.FinishedSnapshotSplitInfo;
 import org.apache.flink.cdc.connectors.mysql.source.split.MySqlBinlogSplit;
 import org.apache.flink.cdc.connectors.mysql.source.split.MySqlRecords;
 import org.apache.flink.cdc.connectors.mysql.source.split.MySqlSplit;
 import org.apache.flink.cdc.connectors.mysql.source.split.SourceRecords;
+import org.apache.flink.cdc.connectors.mysql.source.utils.RecordUtils;
 import org.apache.flink.cdc.connectors.mysql.source.utils.hooks.SnapshotPhaseHooks;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.source.SourceRecord;
+import org.apache.flink.cdc.debezium.history.FlinkJsonTableChangeSerializer;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
@@ -31,18 +43,40 @@ final class ChangeSplitReader extends MySqlSplitReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSplitReader.class);
     private static final long POLL_MS = 100;
+    private static final FlinkJsonTableChangeSerializer TABLE_CHANGES =
+            new FlinkJsonTableChangeSerializer();
 
     private final MySqlSourceConfig config;
     private final MySqlSourceReaderContext context;
     private final Set<String> delegated = new HashSet<>();
 
+    private final AtomicBoolean reading;
+    private final AtomicLong handOvers;
+
     private MySqlBinlogSplit own;
     private BinlogChangeReader reader;
 
-    ChangeSplitReader(MySqlSourceConfig config, int subtask, MySqlSourceReaderContext context) {
+    /** The binlog split Flink CDC's reader reads, while it may still be handed over. */
+    private MySqlBinlogSplit handed;
+
+    /** Its table schemas as the records Flink CDC's reader gave so far left them. */
+    private Map<TableId, TableChanges.TableChange> schemas;
+
+    /**
+     * @param reading set while Tributary's reader reads this reader's binlog split (a gauge)
+     * @param handOvers counts the splits Flink CDC's reader handed over (a gauge)
+     */
+    ChangeSplitReader(
+            MySqlSourceConfig config,
+            int subtask,
+            MySqlSourceReaderContext context,
+            AtomicBoolean reading,
+            AtomicLong handOvers) {
         super(config, subtask, context, SnapshotPhaseHooks.empty());
         this.config = config;
         this.context = context;
+        this.reading = reading;
+        this.handOvers = handOvers;
     }
 
     @Override
@@ -78,13 +112,93 @@ final class ChangeSplitReader extends MySqlSplitReader {
         }
         RecordsWithSplitIds<SourceRecords> r = super.fetch();
         delegated.removeAll(r.finishedSplits());
-        return r;
+        if (handed == null || !delegated.equals(Set.of(handed.splitId()))) {
+            return r;
+        }
+        if (!r.finishedSplits().isEmpty() || context.isBinlogSplitReaderSuspended()) {
+            handed = null; // finished or suspended: Flink CDC's reader takes it as before
+            return r;
+        }
+        return handOver(r);
+    }
+
+    /**
+     * Flink CDC's binlog records, cut after the first change or heartbeat past every chunk's high
+     * watermark, Tributary's reader then started at its position; or all of them, when none is.
+     */
+    private RecordsWithSplitIds<SourceRecords> handOver(RecordsWithSplitIds<SourceRecords> r)
+            throws IOException {
+        String id = r.nextSplit();
+        if (id == null) {
+            return r;
+        }
+        List<SourceRecords> kept = new ArrayList<>();
+        BinlogOffset cut = null;
+        for (SourceRecords batch = r.nextRecordFromSplit();
+                batch != null && cut == null;
+                batch = r.nextRecordFromSplit()) {
+            List<SourceRecord> records = new ArrayList<>();
+            for (SourceRecord record : batch.getSourceRecordList()) {
+                records.add(record);
+                if (RecordUtils.isSchemaChangeEvent(record)) {
+                    follow(record);
+                } else if (RecordUtils.isDataChangeRecord(record)
+                        || RecordUtils.isHeartbeatEvent(record)) {
+                    BinlogOffset at = RecordUtils.getBinlogPosition(record);
+                    if (BinlogChangeReader.ineligible(at(at), config) == null) {
+                        cut = at;
+                        break;
+                    }
+                }
+            }
+            kept.add(new SourceRecords(records));
+        }
+        if (cut != null) {
+            LOG.info(
+                    "The binlog split passed every snapshot chunk's high watermark at {}:"
+                            + " Tributary's binlog reader goes on from there",
+                    cut);
+            own = at(cut);
+            handOvers.incrementAndGet();
+            handed = null;
+            schemas = null;
+            delegated.remove(id);
+            try {
+                super.close(); // stops Flink CDC's binlog reader; nothing else is being read
+            } catch (Exception e) {
+                throw new IOException("Could not stop Flink CDC's binlog reader", e);
+            }
+        }
+        return MySqlRecords.forUnfinishedRecords(id, kept.iterator());
+    }
+
+    /** The handed split as it would be at {@code start}, with the schemas followed so far. */
+    private MySqlBinlogSplit at(BinlogOffset start) {
+        return new MySqlBinlogSplit(
+                handed.splitId(),
+                start,
+                handed.getEndingOffset(),
+                handed.getFinishedSnapshotSplitInfos(),
+                schemas,
+                handed.getTotalFinishedSplitSize(),
+                false);
+    }
+
+    /** A schema change record's tables, as Flink CDC's emitter keeps them in the split state. */
+    private void follow(SourceRecord record) throws IOException {
+        HistoryRecord history = RecordUtils.getHistoryRecord(record);
+        for (TableChanges.TableChange c :
+                TABLE_CHANGES.deserialize(
+                        history.document().getArray(HistoryRecord.Fields.TABLE_CHANGES), true)) {
+            schemas.put(c.getId(), c);
+        }
     }
 
     private void start() {
         try {
             reader = new BinlogChangeReader(config, own);
             reader.start();
+            reading.set(true);
         } catch (BinlogChangeReader.GtidMode e) {
             LOG.info("The server runs with GTIDs: Flink CDC's binlog reader reads {}", own);
             MySqlBinlogSplit split = own;
@@ -96,6 +210,7 @@ final class ChangeSplitReader extends MySqlSplitReader {
     }
 
     private void closeOwn() {
+        reading.set(false);
         if (reader != null) {
             reader.close();
             reader = null;
@@ -118,10 +233,36 @@ final class ChangeSplitReader extends MySqlSplitReader {
                     continue;
                 }
                 LOG.info("Flink CDC's binlog reader reads {}: {}", s.splitId(), why);
+                if (ineligibleUntilCaughtUp(s.asBinlogSplit())) {
+                    handed = s.asBinlogSplit();
+                    schemas = new LinkedHashMap<>(handed.getTableSchemas());
+                }
             }
             others.add(s);
         }
         toDelegate(others);
+    }
+
+    /**
+     * Whether the split is Flink CDC's only until it passes its chunks' high watermarks: it would
+     * be Tributary's at a position past all of them.
+     */
+    private boolean ineligibleUntilCaughtUp(MySqlBinlogSplit split) {
+        BinlogOffset latest = null;
+        for (FinishedSnapshotSplitInfo f : split.getFinishedSnapshotSplitInfos()) {
+            if (latest == null || f.getHighWatermark().isAfter(latest)) {
+                latest = f.getHighWatermark();
+            }
+        }
+        if (latest == null) {
+            return false;
+        }
+        handed = split;
+        schemas = split.getTableSchemas();
+        boolean eligible = BinlogChangeReader.ineligible(at(latest), config) == null;
+        handed = null;
+        schemas = null;
+        return eligible;
     }
 
     private void toDelegate(List<MySqlSplit> splits) {
@@ -138,6 +279,7 @@ final class ChangeSplitReader extends MySqlSplitReader {
 
     @Override
     public void close() throws Exception {
+        reading.set(false);
         if (reader != null) {
             reader.close();
             reader = null;

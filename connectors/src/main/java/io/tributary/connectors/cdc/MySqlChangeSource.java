@@ -1,6 +1,8 @@
 package io.tributary.connectors.cdc;
 
 import io.tributary.connectors.changes.ChangeRecord;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -35,6 +37,15 @@ final class MySqlChangeSource
 
     private static final long serialVersionUID = 1L;
 
+    /** A reader's gauge: 1 while Tributary's binlog reader reads its binlog split, else 0. */
+    static final String TRIBUTARY_BINLOG_READER = "tributaryBinlogReader";
+
+    /**
+     * A reader's gauge: how often Flink CDC's binlog reader, past the snapshot chunks' high
+     * watermarks, handed its split to Tributary's.
+     */
+    static final String BINLOG_HAND_OVERS = "binlogHandOvers";
+
     private final MySqlSource<ChangeRecord> delegate;
     private final ChangeRecordDeserializer deserializer;
     private final boolean binlogReader;
@@ -66,12 +77,22 @@ final class MySqlChangeSource
         MySqlSourceReaderMetrics metrics = new MySqlSourceReaderMetrics(context.metricGroup());
         metrics.registerMetrics();
         MySqlSourceReaderContext readerContext = new MySqlSourceReaderContext(context);
+        AtomicBoolean reading = new AtomicBoolean();
+        AtomicLong handOvers = new AtomicLong();
+        if (binlogReader) {
+            context.metricGroup().gauge(TRIBUTARY_BINLOG_READER, () -> reading.get() ? 1 : 0);
+            context.metricGroup().gauge(BINLOG_HAND_OVERS, handOvers::get);
+        }
         return new MySqlSourceReader<>(
                 queue,
                 () ->
                         binlogReader
                                 ? new ChangeSplitReader(
-                                        config, context.getIndexOfSubtask(), readerContext)
+                                        config,
+                                        context.getIndexOfSubtask(),
+                                        readerContext,
+                                        reading,
+                                        handOvers)
                                 : new MySqlSplitReader(
                                         config,
                                         context.getIndexOfSubtask(),

@@ -61,6 +61,11 @@ final class ChangeStream implements AutoCloseable {
         return JobMetrics.get(job.getJobID(), ProgressSource.STREAMING, "max");
     }
 
+    /** A source metric (the greatest over its readers) as Flink's REST API shows it; -1 before. */
+    long metric(String name) throws Exception {
+        return JobMetrics.get(job.getJobID(), name, "max");
+    }
+
     @Override
     public void close() throws Exception {
         job.cancel().get();
