@@ -46,7 +46,6 @@ import org.apache.flink.cdc.connectors.mysql.source.offset.BinlogOffsetKind;
 import org.apache.flink.cdc.connectors.mysql.source.split.FinishedSnapshotSplitInfo;
 import org.apache.flink.cdc.connectors.mysql.source.split.MySqlBinlogSplit;
 import org.apache.flink.cdc.connectors.mysql.table.StartupMode;
-import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +122,7 @@ final class BinlogChangeReader implements AutoCloseable {
     private long lastPositionMillis = System.currentTimeMillis();
 
     /** A table's codec, and where its key columns are in a row. */
-    private record Codec(ChangeRecordDeserializer.Codec rows, Field[] fields, int[] key) {}
+    private record Codec(ChangeRecordDeserializer.Codec rows, int[] key) {}
 
     /**
      * Why this reader cannot read {@code split} with Flink CDC's semantics, or {@code null} when it
@@ -613,14 +612,13 @@ final class BinlogChangeReader implements AutoCloseable {
                             table.valueSchema(),
                             table.keySchema(),
                             new SourceTable(id.catalog(), null, id.table()));
-            Field[] fields = table.valueSchema().fields().toArray(Field[]::new);
             int[] key =
                     table.keySchema() == null
                             ? new int[0]
                             : table.keySchema().fields().stream()
                                     .mapToInt(f -> table.valueSchema().field(f.name()).index())
                                     .toArray();
-            c = new Codec(rows, fields, key);
+            c = new Codec(rows, key);
             codecs.put(table, c);
         }
         return c;

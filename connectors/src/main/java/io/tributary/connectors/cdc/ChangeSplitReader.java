@@ -36,8 +36,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Flink CDC's split reader (its superclass, which Flink CDC's source reader requires), with the
  * binlog split read by {@link BinlogChangeReader} wherever that reader gives what Flink CDC's would
- * ({@link BinlogChangeReader#ineligible}): snapshot chunks, and a binlog split still behind a
- * chunk's high watermark, go to Flink CDC's reader as before.
+ * ({@link BinlogChangeReader#ineligible}). Snapshot chunks go to Flink CDC's reader as before, and
+ * so does a binlog split still behind a chunk's high watermark: the one an initial snapshot of
+ * changing tables hands on. Flink CDC's reader then filters the changes the chunks already hold
+ * until its position passes every chunk's high watermark. At the first change (or heartbeat) there
+ * it is stopped, its batch cut after that record, and Tributary's reader goes on from that record's
+ * position, with the table schemas the records so far left. The split's state at any checkpoint is
+ * the position of the last record emitted, whichever reader read it.
  */
 final class ChangeSplitReader extends MySqlSplitReader {
 
@@ -145,7 +150,7 @@ final class ChangeSplitReader extends MySqlSplitReader {
                 } else if (RecordUtils.isDataChangeRecord(record)
                         || RecordUtils.isHeartbeatEvent(record)) {
                     BinlogOffset at = RecordUtils.getBinlogPosition(record);
-                    if (BinlogChangeReader.ineligible(at(at), config) == null) {
+                    if (BinlogChangeReader.ineligible(at(handed, schemas, at), config) == null) {
                         cut = at;
                         break;
                     }
@@ -158,7 +163,7 @@ final class ChangeSplitReader extends MySqlSplitReader {
                     "The binlog split passed every snapshot chunk's high watermark at {}:"
                             + " Tributary's binlog reader goes on from there",
                     cut);
-            own = at(cut);
+            own = at(handed, schemas, cut);
             handOvers.incrementAndGet();
             handed = null;
             schemas = null;
@@ -172,15 +177,18 @@ final class ChangeSplitReader extends MySqlSplitReader {
         return MySqlRecords.forUnfinishedRecords(id, kept.iterator());
     }
 
-    /** The handed split as it would be at {@code start}, with the schemas followed so far. */
-    private MySqlBinlogSplit at(BinlogOffset start) {
+    /** {@code split} as it would be at {@code start}, with {@code schemas}. */
+    private static MySqlBinlogSplit at(
+            MySqlBinlogSplit split,
+            Map<TableId, TableChanges.TableChange> schemas,
+            BinlogOffset start) {
         return new MySqlBinlogSplit(
-                handed.splitId(),
+                split.splitId(),
                 start,
-                handed.getEndingOffset(),
-                handed.getFinishedSnapshotSplitInfos(),
+                split.getEndingOffset(),
+                split.getFinishedSnapshotSplitInfos(),
                 schemas,
-                handed.getTotalFinishedSplitSize(),
+                split.getTotalFinishedSplitSize(),
                 false);
     }
 
@@ -233,7 +241,7 @@ final class ChangeSplitReader extends MySqlSplitReader {
                     continue;
                 }
                 LOG.info("Flink CDC's binlog reader reads {}: {}", s.splitId(), why);
-                if (ineligibleUntilCaughtUp(s.asBinlogSplit())) {
+                if (eligibleOnceCaughtUp(s.asBinlogSplit())) {
                     handed = s.asBinlogSplit();
                     schemas = new LinkedHashMap<>(handed.getTableSchemas());
                 }
@@ -247,7 +255,7 @@ final class ChangeSplitReader extends MySqlSplitReader {
      * Whether the split is Flink CDC's only until it passes its chunks' high watermarks: it would
      * be Tributary's at a position past all of them.
      */
-    private boolean ineligibleUntilCaughtUp(MySqlBinlogSplit split) {
+    private boolean eligibleOnceCaughtUp(MySqlBinlogSplit split) {
         BinlogOffset latest = null;
         for (FinishedSnapshotSplitInfo f : split.getFinishedSnapshotSplitInfos()) {
             if (latest == null || f.getHighWatermark().isAfter(latest)) {
@@ -257,12 +265,8 @@ final class ChangeSplitReader extends MySqlSplitReader {
         if (latest == null) {
             return false;
         }
-        handed = split;
-        schemas = split.getTableSchemas();
-        boolean eligible = BinlogChangeReader.ineligible(at(latest), config) == null;
-        handed = null;
-        schemas = null;
-        return eligible;
+        return BinlogChangeReader.ineligible(at(split, split.getTableSchemas(), latest), config)
+                == null;
     }
 
     private void toDelegate(List<MySqlSplit> splits) {
@@ -270,11 +274,6 @@ final class ChangeSplitReader extends MySqlSplitReader {
             splits.forEach(s -> delegated.add(s.splitId()));
             super.handleSplitsChanges(new SplitsAddition<>(splits));
         }
-    }
-
-    @Override
-    public void wakeUp() {
-        super.wakeUp();
     }
 
     @Override

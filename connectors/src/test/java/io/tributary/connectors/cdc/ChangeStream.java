@@ -4,6 +4,7 @@ import io.tributary.connectors.changes.ChangeRecord;
 import io.tributary.embedded.SharedServices;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.source.Source;
@@ -68,7 +69,17 @@ final class ChangeStream implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        job.cancel().get();
-        records.close();
+        try {
+            job.cancel().get();
+        } finally {
+            records.close();
+        }
+        // and its end: a job started at once would otherwise overlap this one's shutdown (its
+        // tasks interrupted while their connections to the database close)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!job.getJobStatus().get().isGloballyTerminalState()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 }
