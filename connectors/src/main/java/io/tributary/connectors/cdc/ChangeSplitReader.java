@@ -64,6 +64,9 @@ final class ChangeSplitReader extends MySqlSplitReader {
     /** The binlog split Flink CDC's reader reads, while it may still be handed over. */
     private MySqlBinlogSplit handed;
 
+    /** The latest of its chunks' high watermarks: a record at or after it may hand over. */
+    private BinlogOffset caughtUp;
+
     /** Its table schemas as the records Flink CDC's reader gave so far left them. */
     private Map<TableId, TableChanges.TableChange> schemas;
 
@@ -149,8 +152,10 @@ final class ChangeSplitReader extends MySqlSplitReader {
                     follow(record);
                 } else if (RecordUtils.isDataChangeRecord(record)
                         || RecordUtils.isHeartbeatEvent(record)) {
+                    // per record: the split's own conditions were checked when it came
                     BinlogOffset at = RecordUtils.getBinlogPosition(record);
-                    if (BinlogChangeReader.ineligible(at(handed, schemas, at), config) == null) {
+                    if ((at.getGtidSet() == null || at.getGtidSet().isEmpty())
+                            && at.isAtOrAfter(caughtUp)) {
                         cut = at;
                         break;
                     }
@@ -241,7 +246,8 @@ final class ChangeSplitReader extends MySqlSplitReader {
                     continue;
                 }
                 LOG.info("Flink CDC's binlog reader reads {}: {}", s.splitId(), why);
-                if (eligibleOnceCaughtUp(s.asBinlogSplit())) {
+                caughtUp = caughtUp(s.asBinlogSplit());
+                if (caughtUp != null) {
                     handed = s.asBinlogSplit();
                     schemas = new LinkedHashMap<>(handed.getTableSchemas());
                 }
@@ -252,21 +258,22 @@ final class ChangeSplitReader extends MySqlSplitReader {
     }
 
     /**
-     * Whether the split is Flink CDC's only until it passes its chunks' high watermarks: it would
-     * be Tributary's at a position past all of them.
+     * The latest of the split's chunk high watermarks, when the split is Flink CDC's only until it
+     * passes them (it would be Tributary's at that position); otherwise {@code null}.
      */
-    private boolean eligibleOnceCaughtUp(MySqlBinlogSplit split) {
+    private BinlogOffset caughtUp(MySqlBinlogSplit split) {
         BinlogOffset latest = null;
         for (FinishedSnapshotSplitInfo f : split.getFinishedSnapshotSplitInfos()) {
             if (latest == null || f.getHighWatermark().isAfter(latest)) {
                 latest = f.getHighWatermark();
             }
         }
-        if (latest == null) {
-            return false;
+        if (latest == null
+                || BinlogChangeReader.ineligible(at(split, split.getTableSchemas(), latest), config)
+                        != null) {
+            return null;
         }
-        return BinlogChangeReader.ineligible(at(split, split.getTableSchemas(), latest), config)
-                == null;
+        return latest;
     }
 
     private void toDelegate(List<MySqlSplit> splits) {
