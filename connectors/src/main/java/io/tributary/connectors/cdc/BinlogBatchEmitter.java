@@ -1,6 +1,7 @@
 package io.tributary.connectors.cdc;
 
 import io.tributary.connectors.changes.ChangeRecord;
+import java.util.List;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.cdc.connectors.mysql.source.metrics.MySqlSourceReaderMetrics;
 import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlRecordEmitter;
@@ -23,8 +24,9 @@ import org.apache.flink.util.Collector;
  * last change is written there, and the split's state at every checkpoint is the one the per-change
  * emitter leaves. The fetch delay gauge, which keeps only its last value, is set the same way. A
  * change is told from other records, and its commit time read, through its schema's {@link
- * EnvelopeLayout} rather than by field name. Snapshot splits and every other record go through
- * Flink CDC's emitter unchanged.
+ * EnvelopeLayout} rather than by field name. A snapshot chunk {@link SnapshotChunkReader} read
+ * comes as one batch, emitted in one call with its high watermark last. Flink CDC's snapshot chunks
+ * and every other record go through Flink CDC's emitter unchanged.
  */
 final class BinlogBatchEmitter extends MySqlRecordEmitter<ChangeRecord> {
 
@@ -32,20 +34,36 @@ final class BinlogBatchEmitter extends MySqlRecordEmitter<ChangeRecord> {
     private final MySqlSourceReaderMetrics metrics;
     private final TimestampedOutput out = new TimestampedOutput();
     private final EnvelopeLayout.Cache layouts = new EnvelopeLayout.Cache();
+    private final Runnable chunkEmitted;
 
+    /**
+     * @param chunkEmitted runs (on the task thread) after each snapshot chunk of Tributary's chunk
+     *     reader is emitted
+     */
     BinlogBatchEmitter(
             DebeziumDeserializationSchema<ChangeRecord> deserializer,
             MySqlSourceReaderMetrics metrics,
-            boolean includeSchemaChanges) {
+            boolean includeSchemaChanges,
+            Runnable chunkEmitted) {
         super(deserializer, metrics, includeSchemaChanges);
         this.deserializer = deserializer;
         this.metrics = metrics;
+        this.chunkEmitted = chunkEmitted;
     }
 
     @Override
     public void emitRecord(
             SourceRecords records, SourceOutput<ChangeRecord> output, MySqlSplitState state)
             throws Exception {
+        if (state.isSnapshotSplitState()) {
+            List<SourceRecord> list = records.getSourceRecordList();
+            if (list.size() == 1 && list.get(0).value() instanceof BinlogChanges chunk) {
+                emitChunk(chunk, output, state);
+            } else {
+                super.emitRecord(records, output, state);
+            }
+            return;
+        }
         if (!state.isBinlogSplitState()) {
             super.emitRecord(records, output, state);
             return;
@@ -102,6 +120,25 @@ final class BinlogBatchEmitter extends MySqlRecordEmitter<ChangeRecord> {
         if (lastChange != null && lastChange.fetchMillis() >= lastChange.commitMillis()) {
             metrics.recordFetchDelay(lastChange.fetchMillis() - lastChange.commitMillis());
         }
+    }
+
+    /**
+     * A snapshot chunk {@link SnapshotChunkReader} read: its rows emitted without a timestamp (as
+     * Flink CDC emits snapshot reads), then its high watermark set, which finishes the chunk.
+     */
+    private void emitChunk(
+            BinlogChanges chunk, SourceOutput<ChangeRecord> output, MySqlSplitState state) {
+        ChangeRecordDeserializer changes = (ChangeRecordDeserializer) deserializer;
+        out.output = output;
+        out.timestamp = null;
+        for (Object item : chunk.items) {
+            if (item instanceof BinlogChanges.Change c) {
+                changes.deserialize(c, out);
+            } else if (item instanceof BinlogChanges.HighWatermark hw) {
+                state.asSnapshotSplitState().setHighWatermark(hw.offset());
+            }
+        }
+        chunkEmitted.run();
     }
 
     private void place(SourceRecord change, MySqlSplitState state) {

@@ -58,6 +58,12 @@ final class BinlogChanges {
             String sourcePosition,
             Map<String, Object> source) {}
 
+    /**
+     * The end of a snapshot chunk {@link SnapshotChunkReader} read: the binlog position its rows
+     * are the table's rows at, the chunk's high watermark.
+     */
+    record HighWatermark(BinlogOffset offset) {}
+
     /** A table's new schema after DDL, for the split's state (restarts decode with it). */
     record SchemaChange(TableId table, TableChanges.TableChange change, Position position) {}
 }

@@ -107,6 +107,9 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
                         c.commitMillis(),
                         null,
                         c.source()));
+        if (c.op() == ChangeOp.READ) {
+            progress(shape.table().qualified());
+        }
     }
 
     @Override

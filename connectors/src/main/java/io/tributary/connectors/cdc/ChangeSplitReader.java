@@ -4,8 +4,11 @@ import io.debezium.relational.TableId;
 import io.debezium.relational.history.HistoryRecord;
 import io.debezium.relational.history.TableChanges;
 import java.io.IOException;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ import org.apache.flink.cdc.connectors.mysql.source.reader.MySqlSplitReader;
 import org.apache.flink.cdc.connectors.mysql.source.split.FinishedSnapshotSplitInfo;
 import org.apache.flink.cdc.connectors.mysql.source.split.MySqlBinlogSplit;
 import org.apache.flink.cdc.connectors.mysql.source.split.MySqlRecords;
+import org.apache.flink.cdc.connectors.mysql.source.split.MySqlSnapshotSplit;
 import org.apache.flink.cdc.connectors.mysql.source.split.MySqlSplit;
 import org.apache.flink.cdc.connectors.mysql.source.split.SourceRecords;
 import org.apache.flink.cdc.connectors.mysql.source.utils.RecordUtils;
@@ -48,6 +52,13 @@ final class ChangeSplitReader extends MySqlSplitReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeSplitReader.class);
     private static final long POLL_MS = 100;
+
+    /**
+     * After a chunk the binlog moved during, how many of the next chunks go to Flink CDC's reader
+     * directly (a busy server would make Tributary's reader read most of them twice).
+     */
+    static final int BACKFILL_RUN = 8;
+
     private static final FlinkJsonTableChangeSerializer TABLE_CHANGES =
             new FlinkJsonTableChangeSerializer();
 
@@ -57,6 +68,16 @@ final class ChangeSplitReader extends MySqlSplitReader {
 
     private final AtomicBoolean reading;
     private final AtomicLong handOvers;
+    private final AtomicLong chunksRead;
+    private final AtomicLong chunksBackfilled;
+
+    /** Snapshot chunks for {@link SnapshotChunkReader}, read one at a time. */
+    private final Deque<MySqlSnapshotSplit> chunks = new ArrayDeque<>();
+
+    private final SnapshotChunkReader.Shared chunkReader;
+
+    /** The chunk whose rows the last fetch gave: the next fetch finishes it. */
+    private String finishing;
 
     private MySqlBinlogSplit own;
     private BinlogChangeReader reader;
@@ -73,22 +94,42 @@ final class ChangeSplitReader extends MySqlSplitReader {
     /**
      * @param reading set while Tributary's reader reads this reader's binlog split (a gauge)
      * @param handOvers counts the splits Flink CDC's reader handed over (a gauge)
+     * @param chunksRead counts the snapshot chunks Tributary's chunk reader read (a gauge)
+     * @param chunksBackfilled counts the snapshot chunks Flink CDC's reader read because the binlog
+     *     moved (a gauge)
      */
     ChangeSplitReader(
             MySqlSourceConfig config,
             int subtask,
             MySqlSourceReaderContext context,
             AtomicBoolean reading,
-            AtomicLong handOvers) {
+            AtomicLong handOvers,
+            AtomicLong chunksRead,
+            AtomicLong chunksBackfilled,
+            SnapshotChunkReader.Shared chunkReader) {
         super(config, subtask, context, SnapshotPhaseHooks.empty());
         this.config = config;
         this.context = context;
         this.reading = reading;
         this.handOvers = handOvers;
+        this.chunksRead = chunksRead;
+        this.chunksBackfilled = chunksBackfilled;
+        this.chunkReader = chunkReader;
     }
 
     @Override
     public RecordsWithSplitIds<SourceRecords> fetch() throws IOException {
+        if (finishing != null) {
+            String id = finishing;
+            finishing = null;
+            return MySqlRecords.forFinishedSplit(id);
+        }
+        if (!chunks.isEmpty() && delegated.isEmpty()) {
+            RecordsWithSplitIds<SourceRecords> chunk = readChunk(chunks.poll());
+            if (chunk != null) {
+                return chunk;
+            }
+        }
         if (own != null && reader == null) {
             start();
         }
@@ -128,6 +169,39 @@ final class ChangeSplitReader extends MySqlSplitReader {
             return r;
         }
         return handOver(r);
+    }
+
+    /**
+     * A snapshot chunk read by Tributary's chunk reader, as one batch; or {@code null} when the
+     * chunk went to Flink CDC's reader: the binlog moved while it was read (and then so do the next
+     * {@link #BACKFILL_RUN}, as the server is busy). Flink CDC's reader gets one chunk at a time,
+     * and only when it has none: its snapshot reader, given the next chunk at once, waits on the
+     * backfill of the last one, whose binlog connection is stuck on a queue no one reads any more
+     * when the table keeps changing (Flink CDC 3.5.0, seen here as a hung job).
+     */
+    private RecordsWithSplitIds<SourceRecords> readChunk(MySqlSnapshotSplit split)
+            throws IOException {
+        if (chunkReader.backfills()) {
+            chunksBackfilled.incrementAndGet();
+            toDelegate(List.of(split));
+            return null;
+        }
+        BinlogChanges rows;
+        try {
+            rows = chunkReader.get().read(split);
+        } catch (SQLException e) {
+            throw new IOException("Could not read snapshot chunk " + split.splitId(), e);
+        }
+        if (rows == null) {
+            chunksBackfilled.incrementAndGet();
+            chunkReader.backfillNext(BACKFILL_RUN);
+            toDelegate(List.of(split));
+            return null;
+        }
+        chunksRead.incrementAndGet();
+        finishing = split.splitId();
+        return MySqlRecords.forUnfinishedRecords(
+                split.splitId(), List.of(new SourceRecords(List.of(rows.asRecord()))).iterator());
     }
 
     /**
@@ -239,6 +313,13 @@ final class ChangeSplitReader extends MySqlSplitReader {
         }
         List<MySqlSplit> others = new ArrayList<>();
         for (MySqlSplit s : change.splits()) {
+            if (s.isSnapshotSplit() && ownsChunk(s.asSnapshotSplit())) {
+                chunks.add(s.asSnapshotSplit());
+                continue;
+            }
+            if (s.isBinlogSplit() && chunks.isEmpty()) {
+                chunkReader.close(); // the snapshot is over
+            }
             if (s.isBinlogSplit() && own == null) {
                 String why = BinlogChangeReader.ineligible(s.asBinlogSplit(), config);
                 if (why == null) {
@@ -255,6 +336,18 @@ final class ChangeSplitReader extends MySqlSplitReader {
             others.add(s);
         }
         toDelegate(others);
+    }
+
+    /**
+     * Whether {@code split} waits for Tributary's chunk reader ({@link #readChunk}): in an initial
+     * snapshot, yes; chunks of tables added while the binlog split is read go to Flink CDC's reader
+     * at once, which suspends and resumes that split around them.
+     */
+    private boolean ownsChunk(MySqlSnapshotSplit split) {
+        if (context.isHasAssignedBinlogSplit() || own != null || handed != null) {
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -285,6 +378,7 @@ final class ChangeSplitReader extends MySqlSplitReader {
 
     @Override
     public void close() throws Exception {
+        // not the chunk reader: the next split reader goes on with it
         reading.set(false);
         if (reader != null) {
             reader.close();

@@ -131,22 +131,11 @@ final class ConnectTypes {
             case CONNECT_TIMESTAMP:
                 return v -> v == null ? null : utc(((java.util.Date) v).toInstant());
             case TIME:
-                return v ->
-                        v == null
-                                ? null
-                                : LocalTime.ofNanoOfDay(((Number) v).longValue() * 1_000_000L)
-                                        .toString();
+                return v -> v == null ? null : time(((Number) v).longValue() * 1_000_000L);
             case MICRO_TIME:
-                return v ->
-                        v == null
-                                ? null
-                                : LocalTime.ofNanoOfDay(((Number) v).longValue() * 1_000L)
-                                        .toString();
+                return v -> v == null ? null : time(((Number) v).longValue() * 1_000L);
             case NANO_TIME:
-                return v ->
-                        v == null
-                                ? null
-                                : LocalTime.ofNanoOfDay(((Number) v).longValue()).toString();
+                return v -> v == null ? null : time(((Number) v).longValue());
             case VARIABLE_DECIMAL:
                 return v -> v == null ? null : variableDecimal((Struct) v);
             case DECIMAL:
@@ -217,5 +206,32 @@ final class ConnectTypes {
         int scale = s.getInt32("scale");
         byte[] unscaled = s.getBytes("value");
         return new BigDecimal(new BigInteger(unscaled), scale).toPlainString();
+    }
+
+    private static final long DAY_NANOS = 86_400_000_000_000L;
+
+    /**
+     * A time of day as {@link LocalTime#toString()} writes it; a MySQL {@code TIME} outside a day
+     * (it holds -838:59:59 to 838:59:59, a duration) as MySQL writes it, {@code -838:59:59}, the
+     * fraction as {@code LocalTime} writes one.
+     */
+    static String time(long nanos) {
+        if (nanos >= 0 && nanos < DAY_NANOS) {
+            return LocalTime.ofNanoOfDay(nanos).toString();
+        }
+        long abs = Math.abs(nanos);
+        long seconds = abs / 1_000_000_000L;
+        long fraction = abs % 1_000_000_000L;
+        String out =
+                String.format(
+                        "%s%02d:%02d:%02d",
+                        nanos < 0 ? "-" : "", seconds / 3600, seconds / 60 % 60, seconds % 60);
+        if (fraction == 0) {
+            return out;
+        }
+        // the fraction's digits in groups of three, as LocalTime writes them
+        String digits = String.format("%09d", fraction);
+        int n = fraction % 1_000_000 == 0 ? 3 : fraction % 1_000 == 0 ? 6 : 9;
+        return out + "." + digits.substring(0, n);
     }
 }

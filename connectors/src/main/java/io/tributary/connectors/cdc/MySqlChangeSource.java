@@ -46,6 +46,15 @@ final class MySqlChangeSource
      */
     static final String BINLOG_HAND_OVERS = "binlogHandOvers";
 
+    /** A reader's gauge: the snapshot chunks Tributary's chunk reader read. */
+    static final String SNAPSHOT_CHUNKS_READ = "tributarySnapshotChunks";
+
+    /**
+     * A reader's gauge: the snapshot chunks Flink CDC's reader read instead, as the binlog moved
+     * during one (those and the ones right after it).
+     */
+    static final String SNAPSHOT_CHUNKS_BACKFILLED = "backfilledSnapshotChunks";
+
     private final MySqlSource<ChangeRecord> delegate;
     private final ChangeRecordDeserializer deserializer;
     private final boolean binlogReader;
@@ -79,10 +88,16 @@ final class MySqlChangeSource
         MySqlSourceReaderContext readerContext = new MySqlSourceReaderContext(context);
         AtomicBoolean reading = new AtomicBoolean();
         AtomicLong handOvers = new AtomicLong();
+        AtomicLong chunksRead = new AtomicLong();
+        AtomicLong chunksBackfilled = new AtomicLong();
         if (binlogReader) {
             context.metricGroup().gauge(TRIBUTARY_BINLOG_READER, () -> reading.get() ? 1 : 0);
             context.metricGroup().gauge(BINLOG_HAND_OVERS, handOvers::get);
+            context.metricGroup().gauge(SNAPSHOT_CHUNKS_READ, chunksRead::get);
+            context.metricGroup().gauge(SNAPSHOT_CHUNKS_BACKFILLED, chunksBackfilled::get);
         }
+        SnapshotChunkReader.Shared chunkReader = new SnapshotChunkReader.Shared(config);
+        AtomicBoolean aheadRequested = new AtomicBoolean();
         return new MySqlSourceReader<>(
                 queue,
                 () ->
@@ -92,16 +107,38 @@ final class MySqlChangeSource
                                         context.getIndexOfSubtask(),
                                         readerContext,
                                         reading,
-                                        handOvers)
+                                        handOvers,
+                                        chunksRead,
+                                        chunksBackfilled,
+                                        chunkReader)
                                 : new MySqlSplitReader(
                                         config,
                                         context.getIndexOfSubtask(),
                                         readerContext,
                                         SnapshotPhaseHooks.empty()),
-                new BinlogBatchEmitter(deserializer, metrics, config.isIncludeSchemaChanges()),
+                new BinlogBatchEmitter(
+                        deserializer,
+                        metrics,
+                        config.isIncludeSchemaChanges(),
+                        () -> {
+                            // one chunk more than Flink CDC's one at a time, so the next is
+                            // read while this one is emitted
+                            if (aheadRequested.compareAndSet(false, true)) {
+                                context.sendSplitRequest();
+                            }
+                        }),
                 context.getConfiguration(),
                 readerContext,
-                config);
+                config) {
+            @Override
+            public void close() throws Exception {
+                try {
+                    super.close();
+                } finally {
+                    chunkReader.close();
+                }
+            }
+        };
     }
 
     @Override

@@ -69,7 +69,8 @@ class BinlogBatchEmitterTest {
                         deserializer,
                         new MySqlSourceReaderMetrics(
                                 UnregisteredMetricsGroup.createSourceReaderMetricGroup()),
-                        false);
+                        false,
+                        () -> {});
         MySqlBinlogSplitState state =
                 new MySqlBinlogSplitState(
                         new MySqlBinlogSplit(

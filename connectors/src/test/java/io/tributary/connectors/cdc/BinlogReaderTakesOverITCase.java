@@ -30,7 +30,7 @@ class BinlogReaderTakesOverITCase {
     private static final int ROWS = 1_000;
 
     @Test
-    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void changesDuringTheSnapshotAndAfterTheHandOverArriveOnceEach() throws Exception {
         MariaDbService db = SharedServices.mariadb();
         db.createDatabase("takeover_shop");

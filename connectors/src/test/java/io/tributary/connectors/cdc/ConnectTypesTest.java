@@ -17,6 +17,23 @@ class ConnectTypesTest {
      * {@link LocalDateTime#ofInstant} gives, for instants of every era and sign: the converters
      * compute it from the epoch second directly, without asking UTC for its zone rules.
      */
+    /**
+     * A MySQL TIME is a duration (-838:59:59 to 838:59:59): inside a day it reads as a time of day
+     * does, outside one as MySQL writes it, instead of failing the reader.
+     */
+    @Test
+    void timesOutsideADayReadAsMySqlWritesThem() {
+        long second = 1_000_000_000L;
+        assertThat(ConnectTypes.time(0)).isEqualTo("00:00");
+        assertThat(ConnectTypes.time((12 * 3600 + 34 * 60 + 56) * second + 789_000_000L))
+                .isEqualTo("12:34:56.789");
+        assertThat(ConnectTypes.time(-(838 * 3600 + 59 * 60 + 59) * second))
+                .isEqualTo("-838:59:59");
+        assertThat(ConnectTypes.time(24 * 3600 * second)).isEqualTo("24:00:00");
+        assertThat(ConnectTypes.time(-second / 2)).isEqualTo("-00:00:00.500");
+        assertThat(ConnectTypes.time(100 * 3600 * second + 1_000L)).isEqualTo("100:00:00.000001");
+    }
+
     @Test
     void everyTimestampEncodingIsItsInstantInUtc() {
         var millis =
