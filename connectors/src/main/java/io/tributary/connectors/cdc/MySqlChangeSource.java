@@ -55,6 +55,12 @@ final class MySqlChangeSource
      */
     static final String SNAPSHOT_CHUNKS_BACKFILLED = "backfilledSnapshotChunks";
 
+    /**
+     * A reader's gauge: the snapshot chunks Tributary's chunk reader kept although the binlog moved
+     * while they were read, since nothing in between changed their table.
+     */
+    static final String SNAPSHOT_CHUNKS_BINLOG_MOVED = "snapshotChunksOverOtherChanges";
+
     private final MySqlSource<ChangeRecord> delegate;
     private final ChangeRecordDeserializer deserializer;
     private final boolean binlogReader;
@@ -90,13 +96,16 @@ final class MySqlChangeSource
         AtomicLong handOvers = new AtomicLong();
         AtomicLong chunksRead = new AtomicLong();
         AtomicLong chunksBackfilled = new AtomicLong();
+        AtomicLong keptOverMoves = new AtomicLong();
         if (binlogReader) {
             context.metricGroup().gauge(TRIBUTARY_BINLOG_READER, () -> reading.get() ? 1 : 0);
             context.metricGroup().gauge(BINLOG_HAND_OVERS, handOvers::get);
             context.metricGroup().gauge(SNAPSHOT_CHUNKS_READ, chunksRead::get);
             context.metricGroup().gauge(SNAPSHOT_CHUNKS_BACKFILLED, chunksBackfilled::get);
+            context.metricGroup().gauge(SNAPSHOT_CHUNKS_BINLOG_MOVED, keptOverMoves::get);
         }
-        SnapshotChunkReader.Shared chunkReader = new SnapshotChunkReader.Shared(config);
+        SnapshotChunkReader.Shared chunkReader =
+                new SnapshotChunkReader.Shared(config, keptOverMoves);
         AtomicBoolean aheadRequested = new AtomicBoolean();
         return new MySqlSourceReader<>(
                 queue,

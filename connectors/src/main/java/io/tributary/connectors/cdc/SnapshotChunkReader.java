@@ -1,5 +1,14 @@
 package io.tributary.connectors.cdc;
 
+import com.github.shyiko.mysql.binlog.BinaryLogClient;
+import com.github.shyiko.mysql.binlog.event.EventData;
+import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
+import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.QueryEventData;
+import com.github.shyiko.mysql.binlog.event.RotateEventData;
+import com.github.shyiko.mysql.binlog.event.TableMapEventData;
+import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
+import com.github.shyiko.mysql.binlog.event.deserialization.NullEventDataDeserializer;
 import io.debezium.connector.mysql.MySqlConnection;
 import io.debezium.connector.mysql.MySqlValueConverters;
 import io.debezium.relational.Column;
@@ -22,6 +31,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.cdc.connectors.mysql.debezium.DebeziumUtils;
 import org.apache.flink.cdc.connectors.mysql.debezium.task.context.StatefulTaskContext;
 import org.apache.flink.cdc.connectors.mysql.source.config.MySqlSourceConfig;
@@ -50,7 +62,11 @@ final class SnapshotChunkReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotChunkReader.class);
 
+    /** How long reading the binlog between a chunk's two positions may take. */
+    private static final long RANGE_TIMEOUT_MS = 30_000;
+
     private final MySqlSourceConfig config;
+    private final AtomicLong keptOverMoves;
     private final StatefulTaskContext context;
     private final MySqlConnection connection;
     private final Map<TableId, Schema> schemas = new HashMap<>();
@@ -71,11 +87,17 @@ final class SnapshotChunkReader implements AutoCloseable {
      */
     static final class Shared implements AutoCloseable {
         private final MySqlSourceConfig config;
+        private final AtomicLong keptOverMoves;
         private SnapshotChunkReader reader;
         private int backfilling;
 
-        Shared(MySqlSourceConfig config) {
+        /**
+         * @param keptOverMoves counts the chunks kept although the binlog moved while they were
+         *     read (with no change to their table)
+         */
+        Shared(MySqlSourceConfig config, AtomicLong keptOverMoves) {
             this.config = config;
+            this.keptOverMoves = keptOverMoves;
         }
 
         /** The binlog moved during a chunk: the next {@code chunks} go to Flink CDC's reader. */
@@ -94,7 +116,7 @@ final class SnapshotChunkReader implements AutoCloseable {
 
         synchronized SnapshotChunkReader get() {
             if (reader == null) {
-                reader = new SnapshotChunkReader(config);
+                reader = new SnapshotChunkReader(config, keptOverMoves);
             }
             return reader;
         }
@@ -108,8 +130,9 @@ final class SnapshotChunkReader implements AutoCloseable {
         }
     }
 
-    private SnapshotChunkReader(MySqlSourceConfig config) {
+    private SnapshotChunkReader(MySqlSourceConfig config, AtomicLong keptOverMoves) {
         this.config = config;
+        this.keptOverMoves = keptOverMoves;
         this.connection = DebeziumUtils.createMySqlConnection(config);
         this.context =
                 new StatefulTaskContext(
@@ -180,16 +203,88 @@ final class SnapshotChunkReader implements AutoCloseable {
                         ? low
                         : DebeziumUtils.currentBinlogOffset(connection);
         if (high.isAfter(low)) {
-            LOG.info(
-                    "The binlog moved from {} to {} while chunk {} was read: Flink CDC's reader"
-                            + " reads it again and backfills the changes",
-                    low,
-                    high,
-                    split.splitId());
-            return null;
+            if (!changedBetween(split.getTableId(), low, high)) {
+                keptOverMoves.incrementAndGet();
+            } else {
+                LOG.info(
+                        "The binlog moved from {} to {} while chunk {} was read: Flink CDC's reader"
+                                + " reads it again and backfills the changes",
+                        low,
+                        high,
+                        split.splitId());
+                return null;
+            }
         }
         batch.items.add(new BinlogChanges.HighWatermark(high));
         return batch;
+    }
+
+    /**
+     * Whether the binlog between {@code low} and {@code high} may hold a change to {@code table}: a
+     * row event of it (its table map), or any statement other than a transaction's start and end
+     * (DDL). The position moves with a commit to any table on the server, so on a busy server most
+     * chunks see it move; this reads the events in between (their headers, table maps and
+     * statements; rows are skipped) to keep the chunks of a table no one changed. Any doubt (the
+     * range not read within {@link #RANGE_TIMEOUT_MS}, a connection error) counts as a change.
+     */
+    private boolean changedBetween(TableId table, BinlogOffset low, BinlogOffset high) {
+        BinaryLogClient client = DebeziumUtils.createBinaryClient(config.getDbzConfiguration());
+        client.setServerId(config.getMySqlConnectorConfig().serverId());
+        client.setKeepAlive(false);
+        client.setBinlogFilename(low.getFilename());
+        client.setBinlogPosition(low.getPosition());
+        EventDeserializer deserializer = new EventDeserializer();
+        for (EventType t : EventType.values()) {
+            if (EventType.isRowMutation(t)) {
+                deserializer.setEventDataDeserializer(t, new NullEventDataDeserializer());
+            }
+        }
+        client.setEventDeserializer(deserializer);
+        CompletableFuture<Boolean> changed = new CompletableFuture<>();
+        String[] file = {low.getFilename()};
+        client.registerEventListener(
+                e -> {
+                    EventData d = e.getData();
+                    if (d instanceof RotateEventData r) {
+                        file[0] = r.getBinlogFilename();
+                    } else if (d instanceof TableMapEventData m) {
+                        if (m.getDatabase().equalsIgnoreCase(table.catalog())
+                                && m.getTable().equalsIgnoreCase(table.table())) {
+                            changed.complete(true);
+                        }
+                    } else if (d instanceof QueryEventData q) {
+                        String sql = q.getSql().trim();
+                        if (!sql.equalsIgnoreCase("BEGIN") && !sql.equalsIgnoreCase("COMMIT")) {
+                            changed.complete(true);
+                        }
+                    }
+                    long next = ((EventHeaderV4) e.getHeader()).getNextPosition();
+                    int c = file[0].compareTo(high.getFilename());
+                    if (c > 0 || (c == 0 && next >= high.getPosition())) {
+                        changed.complete(false);
+                    }
+                });
+        try {
+            client.connect(config.getConnectTimeout().toMillis());
+            return changed.get(RANGE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.info(
+                    "Could not read the binlog from {} to {} ({}): taken as a change to {}",
+                    low,
+                    high,
+                    e.toString(),
+                    table);
+            return true;
+        } finally {
+            try {
+                client.disconnect();
+            } catch (Exception e) {
+                LOG.debug("Closing the binlog client", e);
+            }
+        }
     }
 
     /** The split's table as the split describes it; loaded into Debezium's schema on a change. */
