@@ -54,8 +54,8 @@ final class ChangeSplitReader extends MySqlSplitReader {
     private static final long POLL_MS = 100;
 
     /**
-     * After a chunk the binlog moved during, how many of the next chunks go to Flink CDC's reader
-     * directly (a busy server would make Tributary's reader read most of them twice).
+     * After a chunk whose table changed as it was read, how many of the next chunks go to Flink
+     * CDC's reader directly (a table changed all the time would have most chunks read twice).
      */
     static final int BACKFILL_RUN = 8;
 
@@ -95,8 +95,8 @@ final class ChangeSplitReader extends MySqlSplitReader {
      * @param reading set while Tributary's reader reads this reader's binlog split (a gauge)
      * @param handOvers counts the splits Flink CDC's reader handed over (a gauge)
      * @param chunksRead counts the snapshot chunks Tributary's chunk reader read (a gauge)
-     * @param chunksBackfilled counts the snapshot chunks Flink CDC's reader read because the binlog
-     *     moved (a gauge)
+     * @param chunksBackfilled counts the snapshot chunks Flink CDC's reader read because their
+     *     table changed as they were read, and the ones after them (a gauge)
      */
     ChangeSplitReader(
             MySqlSourceConfig config,
@@ -173,11 +173,11 @@ final class ChangeSplitReader extends MySqlSplitReader {
 
     /**
      * A snapshot chunk read by Tributary's chunk reader, as one batch; or {@code null} when the
-     * chunk went to Flink CDC's reader: the binlog moved while it was read (and then so do the next
-     * {@link #BACKFILL_RUN}, as the server is busy). Flink CDC's reader gets one chunk at a time,
-     * and only when it has none: its snapshot reader, given the next chunk at once, waits on the
-     * backfill of the last one, whose binlog connection is stuck on a queue no one reads any more
-     * when the table keeps changing (Flink CDC 3.5.0, seen here as a hung job).
+     * chunk went to Flink CDC's reader: its table changed while it was read (and then so do the
+     * next {@link #BACKFILL_RUN}, as the table is busy). Flink CDC's reader gets one chunk at a
+     * time, and only when it has none: its snapshot reader, given the next chunk at once, waits on
+     * the backfill of the last one, whose binlog connection is stuck on a queue no one reads any
+     * more when the table keeps changing (Flink CDC 3.5.0, seen here as a hung job).
      */
     private RecordsWithSplitIds<SourceRecords> readChunk(MySqlSnapshotSplit split)
             throws IOException {

@@ -50,14 +50,14 @@ final class MySqlChangeSource
     static final String SNAPSHOT_CHUNKS_READ = "tributarySnapshotChunks";
 
     /**
-     * A reader's gauge: the snapshot chunks Flink CDC's reader read instead, as the binlog moved
-     * during one (those and the ones right after it).
+     * A reader's gauge: the snapshot chunks Flink CDC's reader read instead, as their table changed
+     * while one was read (those and the ones right after it).
      */
     static final String SNAPSHOT_CHUNKS_BACKFILLED = "backfilledSnapshotChunks";
 
     /**
-     * A reader's gauge: the snapshot chunks Tributary's chunk reader kept although the binlog moved
-     * while they were read, since nothing in between changed their table.
+     * A reader's gauge: the snapshot chunks Tributary's chunk reader kept although the binlog
+     * position moved while they were read, since nothing in between changed their table.
      */
     static final String SNAPSHOT_CHUNKS_BINLOG_MOVED = "snapshotChunksOverOtherChanges";
 

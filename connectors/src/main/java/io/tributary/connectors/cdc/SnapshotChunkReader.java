@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * binlog position before the chunk's query (low watermark) and after it (high watermark). When they
  * are equal nothing changed on the server while the chunk was read, so its rows are the table's
  * rows at that position, and the chunk is done with that high watermark, as Flink CDC's reader
- * would finish it. When they differ, the rows are dropped and {@link #read} says so: the chunk then
- * goes to Flink CDC's reader, which backfills the changes between the two positions.
+ * would finish it. When they differ, the events between them are read: when none changed the
+ * chunk's table, the chunk is kept all the same. Otherwise the rows are dropped and {@link #read}
+ * says so: the chunk then goes to Flink CDC's reader, which backfills the changes in between.
  *
  * <p>Flink CDC's reader passes each row through Debezium's snapshot machinery: a Kafka Connect
  * envelope on a reader thread, the envelope rebuilt to zero its timestamp, a map keyed by the key
@@ -92,15 +93,15 @@ final class SnapshotChunkReader implements AutoCloseable {
         private int backfilling;
 
         /**
-         * @param keptOverMoves counts the chunks kept although the binlog moved while they were
-         *     read (with no change to their table)
+         * @param keptOverMoves counts the chunks kept although the binlog position moved while they
+         *     were read (with no change to their table)
          */
         Shared(MySqlSourceConfig config, AtomicLong keptOverMoves) {
             this.config = config;
             this.keptOverMoves = keptOverMoves;
         }
 
-        /** The binlog moved during a chunk: the next {@code chunks} go to Flink CDC's reader. */
+        /** A chunk's table changed as it was read: the next {@code chunks} go to Flink CDC's. */
         synchronized void backfillNext(int chunks) {
             backfilling = chunks;
         }
@@ -152,7 +153,7 @@ final class SnapshotChunkReader implements AutoCloseable {
 
     /**
      * The chunk's rows followed by its high watermark, all in one batch (the source reader emits a
-     * batch at once, so no checkpoint holds half a chunk); or {@code null} when the binlog moved
+     * batch at once, so no checkpoint holds half a chunk); or {@code null} when the table changed
      * while they were read (Flink CDC's reader must backfill the chunk).
      */
     BinlogChanges read(MySqlSnapshotSplit split) throws SQLException {
@@ -207,11 +208,12 @@ final class SnapshotChunkReader implements AutoCloseable {
                 keptOverMoves.incrementAndGet();
             } else {
                 LOG.info(
-                        "The binlog moved from {} to {} while chunk {} was read: Flink CDC's reader"
-                                + " reads it again and backfills the changes",
+                        "Table {} may have changed while chunk {} was read (binlog {} to {}): Flink"
+                                + " CDC's reader reads it again and backfills the changes",
+                        split.getTableId(),
+                        split.splitId(),
                         low,
-                        high,
-                        split.splitId());
+                        high);
                 return null;
             }
         }
