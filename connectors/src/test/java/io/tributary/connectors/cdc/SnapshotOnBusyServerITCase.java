@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A snapshot while another table on the server takes writes all the time: the binlog position moves
  * during the chunks, but not with a change to the snapshot's table, so Tributary's chunk reader
- * keeps every chunk (none goes to Flink CDC's reader), and the snapshot holds each row once.
+ * keeps every chunk (none goes to Flink CDC's reader), and the snapshot holds each row once (a row
+ * inserted after it comes after every row of it).
  */
 class SnapshotOnBusyServerITCase {
 
@@ -37,6 +38,7 @@ class SnapshotOnBusyServerITCase {
             s.execute("INSERT INTO quiet SELECT seq, CONCAT('v', seq) FROM seq_1_to_" + ROWS);
             s.execute("CREATE TABLE busy (id INT PRIMARY KEY, n INT)");
             s.execute("INSERT INTO busy VALUES (1, 0)");
+            TableStats.analyze(s, "quiet", ROWS);
         }
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong commits = new AtomicLong();
@@ -67,13 +69,22 @@ class SnapshotOnBusyServerITCase {
             while (reads.size() < ROWS) {
                 // one at a time: nothing follows the snapshot, a larger batch would wait for it
                 for (ChangeRecord r : changes.next(1)) {
-                    if (r.op() == ChangeOp.SCHEMA) {
-                        continue;
-                    }
-                    assertThat(r.op()).isEqualTo(ChangeOp.READ);
-                    reads.merge((Integer) r.after()[0], 1, Integer::sum);
+                    count(r, reads);
                 }
             }
+            // a row inserted now comes after the snapshot: a chunk read twice shows before it
+            try (Connection c = db.connect("busy_shop");
+                    Statement s = c.createStatement()) {
+                s.execute("INSERT INTO quiet VALUES (" + (ROWS + 1) + ", 'after')");
+            }
+            for (ChangeRecord r :
+                    changes.until(
+                            r -> r.op() == ChangeOp.CREATE && r.after()[0].equals(ROWS + 1))) {
+                if (r.op() != ChangeOp.CREATE) {
+                    count(r, reads);
+                }
+            }
+            // evenly sized chunks, as the row estimate is exact (TableStats)
             long expected = ROWS / CHUNK;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (changes.metric(MySqlChangeSource.SNAPSHOT_CHUNKS_READ) < expected
@@ -91,6 +102,13 @@ class SnapshotOnBusyServerITCase {
         } finally {
             writing.set(false);
             writer.join();
+        }
+    }
+
+    private static void count(ChangeRecord r, Map<Integer, Integer> reads) {
+        if (r.op() != ChangeOp.SCHEMA) {
+            assertThat(r.op()).as("%s", r).isEqualTo(ChangeOp.READ);
+            reads.merge((Integer) r.after()[0], 1, Integer::sum);
         }
     }
 }

@@ -43,6 +43,7 @@ class SnapshotReadersAgreeITCase {
             s.execute(
                     "INSERT INTO typed (id, tiny, small, big) VALUES (5, 0, 0, 0), (6, NULL,"
                             + " 1, -1), (7, 127, 65535, 9223372036854775807)");
+            TableStats.analyze(s, "typed", ROWS);
         }
         List<ChangeRecord> debezium;
         List<ChangeRecord> tributary;
