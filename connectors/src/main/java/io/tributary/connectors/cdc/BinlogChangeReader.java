@@ -3,7 +3,6 @@ package io.tributary.connectors.cdc;
 import com.github.shyiko.mysql.binlog.BinaryLogClient;
 import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
-import com.github.shyiko.mysql.binlog.event.EventData;
 import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.EventType;
 import com.github.shyiko.mysql.binlog.event.QueryEventData;
@@ -11,22 +10,18 @@ import com.github.shyiko.mysql.binlog.event.RotateEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
 import com.github.shyiko.mysql.binlog.event.WriteRowsEventData;
-import com.github.shyiko.mysql.binlog.event.deserialization.EventDeserializer;
 import io.debezium.connector.mysql.MySqlConnection;
 import io.debezium.connector.mysql.MySqlDatabaseSchema;
 import io.debezium.connector.mysql.MySqlOffsetContext;
 import io.debezium.connector.mysql.MySqlPartition;
-import io.debezium.connector.mysql.RowDeserializers;
 import io.debezium.relational.TableId;
 import io.debezium.relational.TableSchema;
 import io.debezium.relational.history.TableChanges;
 import io.debezium.schema.DataCollectionFilters;
 import io.debezium.schema.SchemaChangeEvent;
 import io.tributary.connectors.changes.ChangeOp;
-import io.tributary.connectors.changes.SourceTable;
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -34,9 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import org.apache.flink.cdc.connectors.mysql.debezium.DebeziumUtils;
 import org.apache.flink.cdc.connectors.mysql.debezium.task.context.StatefulTaskContext;
@@ -46,7 +38,6 @@ import org.apache.flink.cdc.connectors.mysql.source.offset.BinlogOffsetKind;
 import org.apache.flink.cdc.connectors.mysql.source.split.FinishedSnapshotSplitInfo;
 import org.apache.flink.cdc.connectors.mysql.source.split.MySqlBinlogSplit;
 import org.apache.flink.cdc.connectors.mysql.table.StartupMode;
-import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,12 +60,6 @@ final class BinlogChangeReader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BinlogChangeReader.class);
 
-    /**
-     * Items read and not yet taken by the source reader, at most: the binlog connection waits
-     * beyond it. The source reader takes all there are at each poll.
-     */
-    static final int BUFFERED = 16_384;
-
     /** How often the position moves on (in the split's state) when no captured table changes. */
     private static final long IDLE_POSITION_MS = 10_000;
 
@@ -91,11 +76,8 @@ final class BinlogChangeReader implements AutoCloseable {
     private final boolean emitNewTables;
     private final long startMillis;
     private final String version;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition taken = lock.newCondition();
-    private final Condition added = lock.newCondition();
-    private BinlogChanges shared = new BinlogChanges(); // guarded by lock
-    private final Map<TableSchema, Codec> codecs = new IdentityHashMap<>();
+    private final BinlogBuffer buffer = new BinlogBuffer();
+    private final Map<TableSchema, TableRowCodec> codecs = new IdentityHashMap<>();
 
     private volatile Throwable failure;
     private volatile boolean closed;
@@ -120,9 +102,6 @@ final class BinlogChangeReader implements AutoCloseable {
 
     private BinlogChanges pending = new BinlogChanges();
     private long lastPositionMillis = System.currentTimeMillis();
-
-    /** A table's codec, and where its key columns are in a row. */
-    private record Codec(ChangeRecordDeserializer.Codec rows, int[] key) {}
 
     /**
      * Why this reader cannot read {@code split} with Flink CDC's semantics, or {@code null} when it
@@ -219,7 +198,7 @@ final class BinlogChangeReader implements AutoCloseable {
         client.setBinlogPosition(restartPos);
         // a lost connection fails the reader: the job resumes from its last checkpoint
         client.setKeepAlive(false);
-        client.setEventDeserializer(deserializer());
+        client.setEventDeserializer(BinlogEvents.debeziumRows());
         client.registerEventListener(this::onEvent);
         client.registerLifecycleListener(
                 new BinaryLogClient.AbstractLifecycleListener() {
@@ -251,69 +230,13 @@ final class BinlogChangeReader implements AutoCloseable {
         client.connect(config.getConnectTimeout().toMillis());
     }
 
-    /** The row deserializers Debezium's reader uses, so the values are Debezium's. */
-    private static EventDeserializer deserializer() {
-        Map<Long, TableMapEventData> tableMaps = new HashMap<>();
-        EventDeserializer d =
-                new EventDeserializer() {
-                    @Override
-                    public Event nextEvent(
-                            com.github.shyiko.mysql.binlog.io.ByteArrayInputStream in)
-                            throws java.io.IOException {
-                        Event e = super.nextEvent(in);
-                        if (e != null && e.getHeader().getEventType() == EventType.TABLE_MAP) {
-                            TableMapEventData m = e.getData();
-                            tableMaps.put(m.getTableId(), m);
-                        }
-                        if (e != null
-                                && e.getHeader().getEventType() == EventType.ROTATE
-                                && e.getHeader().getTimestamp() != 0) {
-                            tableMaps.clear();
-                        }
-                        return e;
-                    }
-                };
-        d.setEventDataDeserializer(
-                EventType.WRITE_ROWS, new RowDeserializers.WriteRowsDeserializer(tableMaps));
-        d.setEventDataDeserializer(
-                EventType.UPDATE_ROWS, new RowDeserializers.UpdateRowsDeserializer(tableMaps));
-        d.setEventDataDeserializer(
-                EventType.DELETE_ROWS, new RowDeserializers.DeleteRowsDeserializer(tableMaps));
-        d.setEventDataDeserializer(
-                EventType.EXT_WRITE_ROWS,
-                new RowDeserializers.WriteRowsDeserializer(tableMaps)
-                        .setMayContainExtraInformation(true));
-        d.setEventDataDeserializer(
-                EventType.EXT_UPDATE_ROWS,
-                new RowDeserializers.UpdateRowsDeserializer(tableMaps)
-                        .setMayContainExtraInformation(true));
-        d.setEventDataDeserializer(
-                EventType.EXT_DELETE_ROWS,
-                new RowDeserializers.DeleteRowsDeserializer(tableMaps)
-                        .setMayContainExtraInformation(true));
-        return d;
-    }
-
     /**
      * The next batch, or {@code null} when none came within {@code waitMillis}.
      *
      * @throws IllegalStateException when the reader failed
      */
     BinlogChanges poll(long waitMillis) throws InterruptedException {
-        BinlogChanges b = null;
-        lock.lock();
-        try {
-            if (shared.items.isEmpty() && waitMillis > 0) {
-                added.await(waitMillis, TimeUnit.MILLISECONDS);
-            }
-            if (!shared.items.isEmpty()) {
-                b = shared;
-                shared = new BinlogChanges();
-                taken.signal();
-            }
-        } finally {
-            lock.unlock();
-        }
+        BinlogChanges b = buffer.take(waitMillis);
         if (b == null && failure != null) {
             throw new IllegalStateException(
                     "Reading the binlog at "
@@ -364,7 +287,7 @@ final class BinlogChangeReader implements AutoCloseable {
         }
         serverId = h.getServerId();
         if (type == EventType.ROTATE) {
-            RotateEventData r = unwrap(event);
+            RotateEventData r = BinlogEvents.data(event);
             file = r.getBinlogFilename();
             eventPos = r.getBinlogPosition();
             restartFile = file;
@@ -381,23 +304,23 @@ final class BinlogChangeReader implements AutoCloseable {
             }
         }
         switch (type) {
-            case QUERY -> query(unwrap(event));
+            case QUERY -> query(BinlogEvents.data(event));
             case XID -> commit();
             case TABLE_MAP -> {
-                TableMapEventData m = unwrap(event);
+                TableMapEventData m = BinlogEvents.data(event);
                 schema.assignTableNumber(
                         m.getTableId(), new TableId(m.getDatabase(), null, m.getTable()));
             }
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
-                WriteRowsEventData d = unwrap(event);
+                WriteRowsEventData d = BinlogEvents.data(event);
                 rows(ChangeOp.CREATE, d.getTableId(), d.getRows(), null);
             }
             case UPDATE_ROWS, EXT_UPDATE_ROWS -> {
-                UpdateRowsEventData d = unwrap(event);
+                UpdateRowsEventData d = BinlogEvents.data(event);
                 rows(ChangeOp.UPDATE, d.getTableId(), null, d.getRows());
             }
             case DELETE_ROWS, EXT_DELETE_ROWS -> {
-                DeleteRowsEventData d = unwrap(event);
+                DeleteRowsEventData d = BinlogEvents.data(event);
                 rows(ChangeOp.DELETE, d.getTableId(), d.getRows(), null);
             }
             default -> {
@@ -414,27 +337,9 @@ final class BinlogChangeReader implements AutoCloseable {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T extends EventData> T unwrap(Event event) {
-        EventData d = event.getData();
-        if (d instanceof EventDeserializer.EventDataWrapper w) {
-            d = w.getInternal();
-        }
-        return (T) d;
-    }
-
     /** Hands what the event gave to the source reader; waits while it is far behind. */
     private void flush() throws InterruptedException {
-        lock.lock();
-        try {
-            while (!closed && shared.size() >= BUFFERED) {
-                taken.await(100, TimeUnit.MILLISECONDS);
-            }
-            shared.items.addAll(pending.items);
-            added.signal();
-        } finally {
-            lock.unlock();
-        }
+        buffer.add(pending.items);
         pending.items.clear();
         lastPositionMillis = System.currentTimeMillis();
     }
@@ -540,7 +445,7 @@ final class BinlogChangeReader implements AutoCloseable {
         int n = images != null ? images.size() : updates.size();
         if (skipRows < n) {
             boolean emit = emitted.contains(id) || (emitNewTables && captured.test(id));
-            Codec codec = emit ? codec(table) : null;
+            TableRowCodec codec = emit ? codecs.computeIfAbsent(table, TableRowCodec::of) : null;
             long fetched = System.currentTimeMillis();
             for (int r = skipRows; r < n; r++) {
                 restartRows = r < n - 1 ? r + 1 : n;
@@ -548,7 +453,7 @@ final class BinlogChangeReader implements AutoCloseable {
                     continue;
                 }
                 if (images != null) {
-                    Object[] values = values(table, images.get(r), codec);
+                    Object[] values = codec.values(images.get(r));
                     add(
                             op,
                             codec,
@@ -558,9 +463,9 @@ final class BinlogChangeReader implements AutoCloseable {
                             r);
                 } else {
                     Map.Entry<Serializable[], Serializable[]> u = updates.get(r);
-                    Object[] before = values(table, u.getKey(), codec);
-                    Object[] after = values(table, u.getValue(), codec);
-                    if (keyChanged(codec, before, after)) {
+                    Object[] before = codec.values(u.getKey());
+                    Object[] after = codec.values(u.getValue());
+                    if (codec.keyChanged(before, after)) {
                         // Debezium: a key change is the old key's delete, then the new key's create
                         add(ChangeOp.DELETE, codec, before, null, fetched, r);
                         add(ChangeOp.CREATE, codec, null, after, fetched, r);
@@ -575,7 +480,12 @@ final class BinlogChangeReader implements AutoCloseable {
     }
 
     private void add(
-            ChangeOp op, Codec codec, Object[] before, Object[] after, long fetched, int row) {
+            ChangeOp op,
+            TableRowCodec codec,
+            Object[] before,
+            Object[] after,
+            long fetched,
+            int row) {
         BinlogChanges.Position at = position();
         // Debezium's source block; MariaDB's row events have End_log_pos 0, which makes the
         // event's own position negative: the change is then placed at its transaction's
@@ -603,45 +513,10 @@ final class BinlogChangeReader implements AutoCloseable {
                         source));
     }
 
-    private Codec codec(TableSchema table) {
-        Codec c = codecs.get(table);
-        if (c == null) {
-            TableId id = table.id();
-            ChangeRecordDeserializer.Codec rows =
-                    ChangeRecordDeserializer.Codec.of(
-                            table.valueSchema(),
-                            table.keySchema(),
-                            new SourceTable(id.catalog(), null, id.table()));
-            int[] key =
-                    table.keySchema() == null
-                            ? new int[0]
-                            : table.keySchema().fields().stream()
-                                    .mapToInt(f -> table.valueSchema().field(f.name()).index())
-                                    .toArray();
-            c = new Codec(rows, key);
-            codecs.put(table, c);
-        }
-        return c;
-    }
-
-    /** A row's values through Debezium's converters (its {@code Struct}), then Tributary's. */
-    private static Object[] values(TableSchema table, Serializable[] row, Codec codec) {
-        Struct s = table.valueFromColumnData(row);
-        return ChangeRecordDeserializer.row(s, codec.rows());
-    }
-
-    private static boolean keyChanged(Codec codec, Object[] before, Object[] after) {
-        for (int i : codec.key()) {
-            if (!java.util.Objects.deepEquals(before[i], after[i])) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public void close() {
         closed = true;
+        buffer.close();
         try {
             client.disconnect();
         } catch (Exception e) {

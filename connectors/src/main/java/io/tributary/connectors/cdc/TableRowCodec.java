@@ -1,0 +1,47 @@
+package io.tributary.connectors.cdc;
+
+import io.debezium.relational.TableId;
+import io.debezium.relational.TableSchema;
+import io.tributary.connectors.changes.SourceTable;
+import java.io.Serializable;
+import java.util.Objects;
+import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
+
+/**
+ * A binlog row image of one table into a change record's values: through Debezium's converters for
+ * the table's schema (its {@code Struct}), then Tributary's codec; and where the key columns are.
+ */
+record TableRowCodec(TableSchema table, ChangeRecordDeserializer.Codec rows, int[] key) {
+
+    static TableRowCodec of(TableSchema table) {
+        TableId id = table.id();
+        ChangeRecordDeserializer.Codec rows =
+                ChangeRecordDeserializer.Codec.of(
+                        table.valueSchema(),
+                        table.keySchema(),
+                        new SourceTable(id.catalog(), null, id.table()));
+        int[] key =
+                table.keySchema() == null
+                        ? new int[0]
+                        : table.keySchema().fields().stream()
+                                .mapToInt(f -> table.valueSchema().field(f.name()).index())
+                                .toArray();
+        return new TableRowCodec(table, rows, key);
+    }
+
+    /** A row image's values. */
+    Object[] values(Serializable[] row) {
+        Struct s = table.valueFromColumnData(row);
+        return ChangeRecordDeserializer.row(s, rows);
+    }
+
+    /** Whether an update changed the row's key (Debezium then gives a delete and a create). */
+    boolean keyChanged(Object[] before, Object[] after) {
+        for (int i : key) {
+            if (!Objects.deepEquals(before[i], after[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
