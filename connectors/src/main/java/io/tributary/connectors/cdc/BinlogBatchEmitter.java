@@ -131,12 +131,19 @@ final class BinlogBatchEmitter extends MySqlRecordEmitter<ChangeRecord> {
         ChangeRecordDeserializer changes = (ChangeRecordDeserializer) deserializer;
         out.output = output;
         out.timestamp = null;
+        ChangeRecordDeserializer.Codec codec = null;
+        long rows = 0;
         for (Object item : chunk.items) {
             if (item instanceof BinlogChanges.Change c) {
                 changes.deserialize(c, out);
+                codec = c.codec();
+                rows++;
             } else if (item instanceof BinlogChanges.HighWatermark hw) {
                 state.asSnapshotSplitState().setHighWatermark(hw.offset());
             }
+        }
+        if (codec != null) {
+            changes.chunkRead(codec, rows);
         }
         chunkEmitted.run();
     }

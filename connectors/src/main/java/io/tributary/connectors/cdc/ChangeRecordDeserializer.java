@@ -107,9 +107,12 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
                         c.commitMillis(),
                         null,
                         c.source()));
-        if (c.op() == ChangeOp.READ) {
-            progress(shape.table().qualified());
-        }
+    }
+
+    /** A snapshot chunk's {@code rows} of {@code codec}'s table, counted once for the chunk. */
+    void chunkRead(Codec codec, long rows) {
+        init();
+        progress(codec.shape.table().qualified(), rows);
     }
 
     @Override
@@ -147,7 +150,7 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
                         null,
                         sourceBlock));
         if (op == ChangeOp.READ) {
-            progress(shape.table().qualified());
+            progress(shape.table().qualified(), 1);
         }
     }
 
@@ -268,9 +271,9 @@ final class ChangeRecordDeserializer implements DebeziumDeserializationSchema<Ch
         return envelope != null && envelope > 0 ? envelope : System.currentTimeMillis();
     }
 
-    private void progress(String table) {
+    private void progress(String table, long rows) {
         long[] n = snapshotRows.computeIfAbsent(table, t -> new long[1]);
-        n[0]++;
+        n[0] += rows;
         long now = System.currentTimeMillis();
         if (now - lastProgress >= PROGRESS_EVERY_MS) {
             lastProgress = now;

@@ -17,7 +17,6 @@ import io.debezium.relational.TableId;
 import io.debezium.relational.TableSchema;
 import io.debezium.relational.history.TableChanges;
 import io.tributary.connectors.changes.ChangeOp;
-import io.tributary.connectors.changes.SourceTable;
 import java.nio.charset.StandardCharsets;
 import java.sql.Blob;
 import java.sql.PreparedStatement;
@@ -74,11 +73,7 @@ final class SnapshotChunkReader implements AutoCloseable {
     private final Map<String, Object> source;
 
     /** A table as the chunk's split describes it: what its rows are read and converted with. */
-    private record Schema(
-            TableChanges.TableChange change,
-            Table table,
-            TableSchema schema,
-            ChangeRecordDeserializer.Codec codec) {}
+    private record Schema(TableChanges.TableChange change, Table table, TableRowCodec rows) {}
 
     /**
      * A source reader's chunk reader, kept across its split readers: Flink closes a split reader
@@ -179,19 +174,18 @@ final class SnapshotChunkReader implements AutoCloseable {
                 ResultSet rs = statement.executeQuery()) {
             Column[] columns = columns(rs, s.table);
             int width = s.table.columns().size();
+            long now = System.currentTimeMillis(); // the chunk's rows are read as one
             while (rs.next()) {
                 Object[] row = new Object[width];
                 for (int i = 0; i < columns.length; i++) {
                     row[columns[i].position() - 1] = readField(rs, i + 1, columns[i], s.table);
                 }
-                long now = System.currentTimeMillis();
                 batch.items.add(
                         new BinlogChanges.Change(
                                 ChangeOp.READ,
-                                s.codec,
+                                s.rows.rows(),
                                 null,
-                                ChangeRecordDeserializer.row(
-                                        s.schema.valueFromColumnData(row), s.codec),
+                                s.rows.values(row),
                                 now,
                                 now,
                                 null,
@@ -304,15 +298,7 @@ final class SnapshotChunkReader implements AutoCloseable {
             throw new IllegalStateException(
                     "Chunk " + split.splitId() + ": no schema for table " + id + " in the split");
         }
-        s =
-                new Schema(
-                        change,
-                        table,
-                        schema,
-                        ChangeRecordDeserializer.Codec.of(
-                                schema.valueSchema(),
-                                schema.keySchema(),
-                                new SourceTable(id.catalog(), null, id.table())));
+        s = new Schema(change, table, TableRowCodec.of(schema));
         schemas.put(id, s);
         return s;
     }

@@ -3,13 +3,13 @@ package io.tributary.connectors.cdc;
 import io.debezium.relational.TableId;
 import io.debezium.relational.TableSchema;
 import io.tributary.connectors.changes.SourceTable;
-import java.io.Serializable;
 import java.util.Objects;
 import org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Struct;
 
 /**
- * A binlog row image of one table into a change record's values: through Debezium's converters for
- * the table's schema (its {@code Struct}), then Tributary's codec; and where the key columns are.
+ * A row of one table into a change record's values: through Debezium's converters for the table's
+ * schema (its {@code Struct}), then Tributary's codec; and where the key columns are. Both of
+ * Tributary's readers convert with it, the binlog's and the snapshot chunks'.
  */
 record TableRowCodec(TableSchema table, ChangeRecordDeserializer.Codec rows, int[] key) {
 
@@ -29,8 +29,8 @@ record TableRowCodec(TableSchema table, ChangeRecordDeserializer.Codec rows, int
         return new TableRowCodec(table, rows, key);
     }
 
-    /** A row image's values. */
-    Object[] values(Serializable[] row) {
+    /** A row's values, from a binlog row image or a snapshot's columns (in the table's order). */
+    Object[] values(Object[] row) {
         Struct s = table.valueFromColumnData(row);
         return ChangeRecordDeserializer.row(s, rows);
     }
