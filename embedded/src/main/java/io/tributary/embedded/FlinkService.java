@@ -69,7 +69,6 @@ public final class FlinkService implements EmbeddedService {
      * S3Service#flinkConfig()}) also configures the file systems of this JVM.
      */
     public static FlinkService start(int restPort, int slots, Map<String, String> extraConfig) {
-        int port = restPort > 0 ? restPort : Ports.freePort();
         Configuration conf = new Configuration();
         // the Web UI and `tributary cdc progress` show metrics at most this old (Flink: 10 s)
         conf.setString("metrics.fetcher.update-interval", "1 s");
@@ -90,7 +89,9 @@ public final class FlinkService implements EmbeddedService {
         int prometheusPort = Integer.parseInt(promPort.split("-", 2)[0].trim());
         conf.set(RestOptions.BIND_ADDRESS, Ports.LOOPBACK);
         conf.set(RestOptions.ADDRESS, Ports.LOOPBACK);
-        conf.set(RestOptions.PORT, port);
+        // no port asked for: the REST endpoint binds one the kernel picks, in the same call (a
+        // port probed free first was taken by another socket before Flink bound it, in CI)
+        conf.set(RestOptions.BIND_PORT, restPort > 0 ? Integer.toString(restPort) : "0");
         conf.set(JobManagerOptions.ADDRESS, Ports.LOOPBACK);
         conf.set(JobManagerOptions.BIND_HOST, Ports.LOOPBACK);
         conf.set(TaskManagerOptions.HOST, Ports.LOOPBACK);
@@ -109,13 +110,14 @@ public final class FlinkService implements EmbeddedService {
                         .build();
         MiniCluster cluster = new MiniCluster(mcc);
         try {
-            LOG.info(
-                    "Starting Flink MiniCluster, Web UI on http://127.0.0.1:{}, Prometheus metrics"
-                            + " on http://127.0.0.1:{}/metrics",
-                    port,
-                    prometheusPort);
             cluster.start();
-            return new FlinkService(cluster, cluster.getRestAddress().get(), slots, prometheusPort);
+            URI rest = cluster.getRestAddress().get();
+            LOG.info(
+                    "Started Flink MiniCluster, Web UI on http://127.0.0.1:{}, Prometheus metrics"
+                            + " on http://127.0.0.1:{}/metrics",
+                    rest.getPort(),
+                    prometheusPort);
+            return new FlinkService(cluster, rest, slots, prometheusPort);
         } catch (Exception e) {
             try {
                 cluster.close();

@@ -1,8 +1,8 @@
 package io.tributary.embedded;
 
+import io.tributary.embedded.internal.Ports;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -372,9 +372,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         kill();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return Ports.freePort();
     }
 }
