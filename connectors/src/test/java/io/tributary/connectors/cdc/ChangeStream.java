@@ -67,6 +67,20 @@ final class ChangeStream implements AutoCloseable {
         return JobMetrics.get(job.getJobID(), name, "max");
     }
 
+    /**
+     * A source metric once it reaches {@code expected} (Flink's REST API shows metrics late), or as
+     * it is after 60 s, for the assertion that follows to print.
+     */
+    long metricOnceAtLeast(String name, long expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long v = metric(name);
+        while (v < expected && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            v = metric(name);
+        }
+        return v;
+    }
+
     @Override
     public void close() throws Exception {
         try {

@@ -86,13 +86,10 @@ class SnapshotOnBusyServerITCase {
             }
             // evenly sized chunks, as the row estimate is exact (TableStats)
             long expected = ROWS / CHUNK;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (changes.metric(MySqlChangeSource.SNAPSHOT_CHUNKS_READ) < expected
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
+            long chunks =
+                    changes.metricOnceAtLeast(MySqlChangeSource.SNAPSHOT_CHUNKS_READ, expected);
             assertThat(reads).hasSize(ROWS).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-            assertThat(changes.metric(MySqlChangeSource.SNAPSHOT_CHUNKS_READ))
+            assertThat(chunks)
                     .as("chunks Tributary's reader kept (%d commits elsewhere)", commits.get())
                     .isEqualTo(expected);
             assertThat(changes.metric(MySqlChangeSource.SNAPSHOT_CHUNKS_BACKFILLED)).isZero();
