@@ -445,7 +445,8 @@ final class BinlogChangeReader implements AutoCloseable {
         int n = images != null ? images.size() : updates.size();
         if (skipRows < n) {
             boolean emit = emitted.contains(id) || (emitNewTables && captured.test(id));
-            TableRowCodec codec = emit ? codecs.computeIfAbsent(table, TableRowCodec::of) : null;
+            TableRowCodec codec =
+                    emit ? codecs.computeIfAbsent(table, t -> TableRowCodec.of(schema, t)) : null;
             long fetched = System.currentTimeMillis();
             for (int r = skipRows; r < n; r++) {
                 restartRows = r < n - 1 ? r + 1 : n;
@@ -490,7 +491,8 @@ final class BinlogChangeReader implements AutoCloseable {
         // Debezium's source block; MariaDB's row events have End_log_pos 0, which makes the
         // event's own position negative: the change is then placed at its transaction's
         long pos = eventPos >= 0 ? eventPos : restartPos;
-        Map<String, Object> source = new LinkedHashMap<>(8);
+        // 7 entries: a map of 8 would resize at the 7th
+        Map<String, Object> source = new LinkedHashMap<>(16);
         source.put("version", version);
         source.put("snapshot", "false");
         source.put("server_id", serverId);

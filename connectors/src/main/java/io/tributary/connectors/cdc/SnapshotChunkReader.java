@@ -298,7 +298,7 @@ final class SnapshotChunkReader implements AutoCloseable {
             throw new IllegalStateException(
                     "Chunk " + split.splitId() + ": no schema for table " + id + " in the split");
         }
-        s = new Schema(change, table, TableRowCodec.of(schema));
+        s = new Schema(change, table, TableRowCodec.of(context.getDatabaseSchema(), schema));
         schemas.put(id, s);
         return s;
     }
