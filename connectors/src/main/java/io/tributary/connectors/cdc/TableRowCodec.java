@@ -51,6 +51,32 @@ record TableRowCodec(
     private static final Internals INTERNALS = Internals.find();
 
     static TableRowCodec of(RelationalDatabaseSchema schema, TableSchema table) {
+        if (INTERNALS == null) {
+            return of(table, null, null, null, null);
+        }
+        try {
+            return of(
+                    table,
+                    schema.tableFor(table.id()),
+                    (TableSchemaBuilder) INTERNALS.builder.get(schema),
+                    (Tables.ColumnNameFilter) INTERNALS.filter.get(schema),
+                    (ColumnMappers) INTERNALS.mappers.get(schema));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("Debezium's schema builder for {}", table.id(), e);
+            return of(table, null, null, null, null);
+        }
+    }
+
+    /**
+     * The codec of {@code table}, whose schema {@code builder} made from {@code columns} with
+     * {@code filter} and {@code mappers}; through the {@code Struct} when {@code builder} is null.
+     */
+    static TableRowCodec of(
+            TableSchema table,
+            Table columns,
+            TableSchemaBuilder builder,
+            Tables.ColumnNameFilter filter,
+            ColumnMappers mappers) {
         TableId id = table.id();
         ChangeRecordDeserializer.Codec rows =
                 ChangeRecordDeserializer.Codec.of(
@@ -63,23 +89,60 @@ record TableRowCodec(
                         : table.keySchema().fields().stream()
                                 .mapToInt(f -> table.valueSchema().field(f.name()).index())
                                 .toArray();
-        Column[] columns = INTERNALS == null ? null : INTERNALS.columns(schema, table);
-        if (columns == null) {
-            return new TableRowCodec(table, rows, key, null, null, null, null);
-        }
-        ValueConverter[] converters = INTERNALS.converters(schema, table, List.of(columns));
+        Column[] kept =
+                builder == null || columns == null || INTERNALS == null
+                        ? null
+                        : kept(table, columns, filter);
+        ValueConverter[] converters =
+                kept == null ? null : INTERNALS.converters(builder, table, List.of(kept), mappers);
         if (converters == null) {
             return new TableRowCodec(table, rows, key, null, null, null, null);
         }
         List<org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field> fields =
                 table.valueSchema().fields();
-        int[] positions = new int[columns.length];
-        Object[] defaults = new Object[columns.length];
-        for (int i = 0; i < columns.length; i++) {
-            positions[i] = columns[i].position() - 1;
+        int[] positions = new int[kept.length];
+        Object[] defaults = new Object[kept.length];
+        for (int i = 0; i < kept.length; i++) {
+            positions[i] = kept[i].position() - 1;
             defaults[i] = fields.get(i).schema().defaultValue();
         }
-        return new TableRowCodec(table, rows, key, converters, positions, defaults, columns);
+        return new TableRowCodec(table, rows, key, converters, positions, defaults, kept);
+    }
+
+    /**
+     * The table's columns its value schema has, in its order (those the column filter keeps, as
+     * Debezium's builder picks them), or null when they do not line up with its fields.
+     */
+    private static Column[] kept(
+            TableSchema tableSchema, Table table, Tables.ColumnNameFilter filter) {
+        TableId id = tableSchema.id();
+        List<Column> columns =
+                table.columns().stream()
+                        .filter(
+                                c ->
+                                        filter == null
+                                                || filter.matches(
+                                                        id.catalog(),
+                                                        id.schema(),
+                                                        id.table(),
+                                                        c.name()))
+                        .toList();
+        List<org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field> fields =
+                tableSchema.valueSchema().fields();
+        if (columns.size() != fields.size()) {
+            return null;
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            if (!columns.get(i).name().equals(fields.get(i).name())) {
+                return null; // a sanitized or mapped field name: Debezium's path knows
+            }
+        }
+        return columns.toArray(new Column[0]);
+    }
+
+    /** Whether rows are converted column by column, not through Debezium's {@code Struct}. */
+    boolean direct() {
+        return converters != null;
     }
 
     /** A row's values, from a binlog row image or a snapshot's columns (in the table's order). */
@@ -161,56 +224,19 @@ record TableRowCodec(
             }
         }
 
-        /**
-         * The table's columns its value schema has, in its order (those the column filter keeps, as
-         * Debezium's builder picks them), or null when they do not line up with its fields.
-         */
-        Column[] columns(RelationalDatabaseSchema schema, TableSchema tableSchema) {
-            try {
-                TableId id = tableSchema.id();
-                Table table = schema.tableFor(id);
-                if (table == null) {
-                    return null;
-                }
-                Tables.ColumnNameFilter keep = (Tables.ColumnNameFilter) filter.get(schema);
-                List<Column> columns =
-                        table.columns().stream()
-                                .filter(
-                                        c ->
-                                                keep == null
-                                                        || keep.matches(
-                                                                id.catalog(),
-                                                                id.schema(),
-                                                                id.table(),
-                                                                c.name()))
-                                .toList();
-                List<org.apache.flink.cdc.connectors.shaded.org.apache.kafka.connect.data.Field>
-                        fields = tableSchema.valueSchema().fields();
-                if (columns.size() != fields.size()) {
-                    return null;
-                }
-                for (int i = 0; i < columns.size(); i++) {
-                    if (!columns.get(i).name().equals(fields.get(i).name())) {
-                        return null; // a sanitized or mapped field name: Debezium's path knows
-                    }
-                }
-                return columns.toArray(new Column[0]);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LOG.debug("Debezium's columns of {}", tableSchema.id(), e);
-                return null;
-            }
-        }
-
         ValueConverter[] converters(
-                RelationalDatabaseSchema schema, TableSchema table, List<Column> columns) {
+                TableSchemaBuilder schemaBuilder,
+                TableSchema table,
+                List<Column> columns,
+                ColumnMappers columnMappers) {
             try {
                 return (ValueConverter[])
                         convertersForColumns.invoke(
-                                builder.get(schema),
+                                schemaBuilder,
                                 table.valueSchema(),
                                 table.id(),
                                 columns,
-                                mappers.get(schema));
+                                columnMappers);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.debug("Debezium's converters of {}", table.id(), e);
                 return null;
