@@ -30,11 +30,12 @@ import org.slf4j.LoggerFactory;
  * converters, column mappers and custom converters, for the columns its column filter keeps), taken
  * from the schema's builder and called column by column. Debezium's own path builds a Connect
  * {@code Struct} per row and checks each value against the field's schema as it puts it (15 % of
- * the binlog reader's thread, the reader's bound, bench/RESULTS.md 2026-12-07 16:45). What that
- * path does besides is done here the same way: a row shorter than the columns fails; a value a
- * converter cannot convert is logged and left null; a null reads as the field's default value, as
- * {@code Struct.get} reads it. Where the converters cannot be had (another Debezium version) or do
- * not line up with the schema's fields, the row goes through Debezium's {@code Struct}, as before.
+ * the binlog reader's thread, the reader's bound: the profile read after the cdc run of 2026-12-07
+ * 16:58 in bench/RESULTS.md). What that path does besides is done here the same way: a row shorter
+ * than the columns fails; a value a converter cannot convert is logged and left null; a null reads
+ * as the field's default value, as {@code Struct.get} reads it. Where the converters cannot be had
+ * (another Debezium version) or do not line up with the schema's fields, the row goes through
+ * Debezium's {@code Struct}, as before.
  */
 record TableRowCodec(
         TableSchema table,
